@@ -1,0 +1,12 @@
+//! Plain values of the trade: money, phone numbers, transaction states and our references.
+//! Nothing here does I/O.
+
+pub mod money;
+pub mod phone;
+pub mod reference;
+pub mod state;
+
+pub use money::{Money, MoneyError, Unit};
+pub use phone::{Country, PhoneError, PhoneNumber};
+pub use reference::Reference;
+pub use state::{IllegalTransition, TxState};

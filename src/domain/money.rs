@@ -1,0 +1,313 @@
+//! Amounts of money (or provider points) as integer minor units plus their unit.
+//!
+//! Decimal text is accepted and produced only at the edges; no amount ever passes through a
+//! floating-point type.
+
+use std::fmt;
+
+/// The unit an amount is counted in, and how many decimal places it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Unit {
+    /// US dollar, 2 decimals.
+    Usd,
+    /// Cuban peso, 2 decimals.
+    Cup,
+    /// Euro, 2 decimals.
+    Eur,
+    /// Mexican peso, 2 decimals.
+    Mxn,
+    /// Indian rupee, 2 decimals.
+    Inr,
+    /// Iranian rial, no decimals.
+    Irr,
+    /// A provider's own whole credit points.
+    #[serde(rename = "PTS")]
+    Points,
+}
+
+impl Unit {
+    /// Every unit, for pickers and parsing.
+    pub const ALL: [Unit; 7] = [
+        Unit::Usd,
+        Unit::Cup,
+        Unit::Eur,
+        Unit::Mxn,
+        Unit::Inr,
+        Unit::Irr,
+        Unit::Points,
+    ];
+
+    /// The code stored in the ledger and shown beside amounts ("USD", "PTS").
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::Usd => "USD",
+            Unit::Cup => "CUP",
+            Unit::Eur => "EUR",
+            Unit::Mxn => "MXN",
+            Unit::Inr => "INR",
+            Unit::Irr => "IRR",
+            Unit::Points => "PTS",
+        }
+    }
+
+    /// How many decimal places the unit has.
+    pub fn scale(self) -> u32 {
+        match self {
+            Unit::Irr | Unit::Points => 0,
+            _ => 2,
+        }
+    }
+
+    /// Looks a unit up by its code, ignoring case.
+    pub fn from_code(code: &str) -> Option<Unit> {
+        Unit::ALL
+            .into_iter()
+            .find(|unit| unit.code().eq_ignore_ascii_case(code.trim()))
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Why a text could not be read as an amount.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("enter an amount")]
+    Empty,
+    #[error("“{0}” is not an amount: use digits and one decimal point or comma, e.g. 20.00")]
+    NotANumber(String),
+    #[error("use either a point or a comma as decimal separator, not both: “{0}”")]
+    MixedSeparators(String),
+    #[error("the amount cannot be negative")]
+    Negative,
+    #[error("{unit} takes at most {max} decimal places")]
+    TooManyDecimals { unit: Unit, max: u32 },
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+/// An amount: integer minor units of a [`Unit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Money {
+    minor: i64,
+    unit: Unit,
+}
+
+impl Money {
+    /// An amount from minor units (cents for USD, whole points for PTS).
+    pub fn from_minor(minor: i64, unit: Unit) -> Money {
+        Money { minor, unit }
+    }
+
+    /// Zero of a unit.
+    pub fn zero(unit: Unit) -> Money {
+        Money { minor: 0, unit }
+    }
+
+    /// The amount in minor units.
+    pub fn minor(self) -> i64 {
+        self.minor
+    }
+
+    /// The unit.
+    pub fn unit(self) -> Unit {
+        self.unit
+    }
+
+    /// Reads an amount a person typed: "20", "20.00", "20,00" (comma as decimal separator),
+    /// surrounding spaces allowed. Negative amounts are refused.
+    pub fn parse(text: &str, unit: Unit) -> Result<Money, MoneyError> {
+        let money = Money::parse_signed(text, unit)?;
+        if money.minor < 0 {
+            return Err(MoneyError::Negative);
+        }
+        Ok(money)
+    }
+
+    /// Reads an amount a provider sent: like [`Money::parse`] but a sign is allowed, and extra
+    /// decimal places are accepted when they are zeros ("0.800" EUR is 80 cents).
+    pub fn parse_signed(text: &str, unit: Unit) -> Result<Money, MoneyError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        let (negative, body) = match trimmed.as_bytes()[0] {
+            b'-' => (true, trimmed[1..].trim_start()),
+            b'+' => (false, trimmed[1..].trim_start()),
+            _ => (false, trimmed),
+        };
+        if body.contains('.') && body.contains(',') {
+            return Err(MoneyError::MixedSeparators(trimmed.to_string()));
+        }
+        let mut parts = body.splitn(2, ['.', ',']);
+        let whole = parts.next().unwrap_or_default();
+        let fraction = parts.next();
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let valid = all_digits(whole)
+            && (!whole.is_empty() || fraction.is_some())
+            && fraction.is_none_or(|f| !f.is_empty() && all_digits(f));
+        if !valid {
+            return Err(MoneyError::NotANumber(trimmed.to_string()));
+        }
+        let scale = unit.scale();
+        let fraction = fraction.unwrap_or_default();
+        let significant = fraction.trim_end_matches('0');
+        if significant.len() > scale as usize {
+            return Err(MoneyError::TooManyDecimals { unit, max: scale });
+        }
+        let mut minor: i64 = 0;
+        for digit in whole.bytes().chain(
+            significant
+                .bytes()
+                .chain(std::iter::repeat(b'0'))
+                .take(scale as usize),
+        ) {
+            minor = minor
+                .checked_mul(10)
+                .and_then(|m| m.checked_add(i64::from(digit - b'0')))
+                .ok_or(MoneyError::TooLarge)?;
+        }
+        let minor = if negative { -minor } else { minor };
+        Ok(Money { minor, unit })
+    }
+
+    /// The amount as decimal text with the unit's decimal places and a point: "20.00", "-3.50", "150".
+    pub fn to_decimal_string(self) -> String {
+        let scale = self.unit.scale();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if scale == 0 {
+            return format!("{sign}{abs}");
+        }
+        let factor = 10u64.pow(scale);
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / factor,
+            abs % factor,
+            width = scale as usize
+        )
+    }
+
+    /// Adds two amounts of the same unit; `None` on a unit mismatch or overflow.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        (self.unit == other.unit).then_some(())?;
+        Some(Money {
+            minor: self.minor.checked_add(other.minor)?,
+            unit: self.unit,
+        })
+    }
+
+    /// Subtracts an amount of the same unit; `None` on a unit mismatch or overflow.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        (self.unit == other.unit).then_some(())?;
+        Some(Money {
+            minor: self.minor.checked_sub(other.minor)?,
+            unit: self.unit,
+        })
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.to_decimal_string(), self.unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_amounts_parse_to_minor_units() {
+        let cases = [
+            ("20", Unit::Usd, 2000),
+            ("20.00", Unit::Usd, 2000),
+            ("20,00", Unit::Usd, 2000),
+            (" 15.5 ", Unit::Usd, 1550),
+            ("0.01", Unit::Usd, 1),
+            (".50", Unit::Usd, 50),
+            ("7", Unit::Points, 7),
+            ("7.000", Unit::Points, 7),
+            ("0.800", Unit::Eur, 80),
+            ("92233720368547758.07", Unit::Usd, i64::MAX),
+        ];
+        for (text, unit, minor) in cases {
+            assert_eq!(
+                Money::parse(text, unit),
+                Ok(Money::from_minor(minor, unit)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_amounts_are_refused_with_a_reason() {
+        let cases = [
+            ("", MoneyError::Empty),
+            ("   ", MoneyError::Empty),
+            ("abc", MoneyError::NotANumber("abc".into())),
+            ("20.", MoneyError::NotANumber("20.".into())),
+            ("2 0", MoneyError::NotANumber("2 0".into())),
+            ("20.0.0", MoneyError::NotANumber("20.0.0".into())),
+            ("1e3", MoneyError::NotANumber("1e3".into())),
+            ("NaN", MoneyError::NotANumber("NaN".into())),
+            ("1,000.00", MoneyError::MixedSeparators("1,000.00".into())),
+            ("-5", MoneyError::Negative),
+            (
+                "20.001",
+                MoneyError::TooManyDecimals {
+                    unit: Unit::Usd,
+                    max: 2,
+                },
+            ),
+            ("92233720368547758.08", MoneyError::TooLarge),
+            ("99999999999999999999999", MoneyError::TooLarge),
+        ];
+        for (text, error) in cases {
+            assert_eq!(Money::parse(text, Unit::Usd), Err(error), "{text:?}");
+        }
+        assert_eq!(
+            Money::parse("1.5", Unit::Points),
+            Err(MoneyError::TooManyDecimals {
+                unit: Unit::Points,
+                max: 0
+            })
+        );
+    }
+
+    #[test]
+    fn provider_amounts_may_be_signed() {
+        assert_eq!(
+            Money::parse_signed("-2869.2", Unit::Usd),
+            Ok(Money::from_minor(-286920, Unit::Usd))
+        );
+        assert_eq!(
+            Money::parse_signed("-0", Unit::Usd),
+            Ok(Money::zero(Unit::Usd))
+        );
+    }
+
+    #[test]
+    fn amounts_print_as_decimal_text() {
+        assert_eq!(Money::from_minor(2000, Unit::Usd).to_string(), "20.00 USD");
+        assert_eq!(Money::from_minor(5, Unit::Eur).to_decimal_string(), "0.05");
+        assert_eq!(Money::from_minor(-350, Unit::Cup).to_decimal_string(), "-3.50");
+        assert_eq!(Money::from_minor(150, Unit::Points).to_string(), "150 PTS");
+        assert_eq!(
+            Money::from_minor(i64::MIN, Unit::Usd).to_decimal_string(),
+            "-92233720368547758.08"
+        );
+    }
+
+    #[test]
+    fn arithmetic_refuses_mixed_units() {
+        let usd = Money::from_minor(100, Unit::Usd);
+        assert_eq!(usd.checked_add(usd), Some(Money::from_minor(200, Unit::Usd)));
+        assert_eq!(usd.checked_sub(Money::from_minor(100, Unit::Eur)), None);
+        assert_eq!(Unit::from_code(" usd"), Some(Unit::Usd));
+    }
+}

@@ -1,0 +1,171 @@
+//! The engine: every money-moving operation goes ledger first, then provider, then ledger.
+//!
+//! Our reference is committed before anything is sent; if that commit fails, nothing is sent.
+//! Provider errors decide the outcome: `NotSent` may be retried, `MaybeSent`/`Malformed` become
+//! `Unknown` (never resent automatically), refusals become `Failed` with the provider's reason.
+
+mod topup;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::domain::Money;
+use crate::ledger::{Ledger, LedgerError};
+use crate::providers::registry::{ConnectError, connect};
+use crate::providers::{Connector, Profile, ProviderError};
+use crate::secrets::SecretStore;
+
+pub use topup::TopUpOrder;
+
+/// Tuning of the engine's waiting and retrying.
+#[derive(Clone, Copy, Debug)]
+pub struct EngineOptions {
+    /// How many times a request that provably never reached the provider is tried again.
+    pub not_sent_retries: u32,
+    /// The first pause before such a retry; it doubles each time.
+    pub retry_backoff: Duration,
+    /// The longest a whole operation (send and confirmation) may take.
+    pub deadline: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            not_sent_retries: 2,
+            retry_backoff: Duration::from_millis(300),
+            deadline: Duration::from_secs(45),
+        }
+    }
+}
+
+/// Why the engine could not do what was asked. Provider outcomes of an operation that was
+/// recorded are not errors: they are the state of the returned ledger row.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The person's input is wrong; nothing was recorded or sent.
+    #[error("{0}")]
+    BadInput(String),
+    /// A profile, secret or keychain problem; nothing was sent.
+    #[error("{0}")]
+    Config(String),
+    /// The operation could not be written to the ledger, so it was not sent.
+    #[error("nothing was sent: {0}")]
+    NotRecorded(LedgerError),
+    /// The operation was sent but its outcome could not be written to the ledger.
+    #[error(
+        "top-up {reference} was sent and ended “{outcome}”, but saldo could not record that: \
+         {error}. Do NOT send it again; check the provider's records for {reference}"
+    )]
+    OutcomeNotRecorded {
+        reference: String,
+        outcome: String,
+        error: LedgerError,
+    },
+    /// Reading the ledger failed.
+    #[error(transparent)]
+    Ledger(LedgerError),
+    /// A read from the provider (balance, status) failed.
+    #[error(transparent)]
+    Provider(ProviderError),
+}
+
+impl From<ConnectError> for EngineError {
+    fn from(error: ConnectError) -> Self {
+        EngineError::Config(error.to_string())
+    }
+}
+
+impl From<LedgerError> for EngineError {
+    fn from(error: LedgerError) -> Self {
+        match error {
+            LedgerError::ProfileNotFound(_) => EngineError::Config(error.to_string()),
+            LedgerError::TransactionNotFound(_) => EngineError::BadInput(error.to_string()),
+            other => EngineError::Ledger(other),
+        }
+    }
+}
+
+/// Runs operations over one ledger and one secret store. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    ledger: Arc<Ledger>,
+    secrets: Arc<SecretStore>,
+    options: EngineOptions,
+}
+
+/// Runs blocking ledger or keychain work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, EngineError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| EngineError::Config(format!("internal task failed: {e}")))
+}
+
+impl Engine {
+    /// An engine over a ledger and a secret store.
+    pub fn new(ledger: Arc<Ledger>, secrets: Arc<SecretStore>, options: EngineOptions) -> Engine {
+        Engine {
+            ledger,
+            secrets,
+            options,
+        }
+    }
+
+    /// The ledger this engine writes to.
+    pub fn ledger(&self) -> &Arc<Ledger> {
+        &self.ledger
+    }
+
+    /// The secret store this engine reads from.
+    pub fn secrets(&self) -> &Arc<SecretStore> {
+        &self.secrets
+    }
+
+    async fn profile(&self, name: &str) -> Result<Profile, EngineError> {
+        let ledger = self.ledger.clone();
+        let name = name.to_string();
+        Ok(blocking(move || ledger.profile(&name)).await??)
+    }
+
+    async fn connector(&self, profile: &Profile) -> Result<Connector, EngineError> {
+        let secrets = self.secrets.clone();
+        let profile = profile.clone();
+        Ok(blocking(move || connect(&profile, &secrets)).await??)
+    }
+
+    /// Runs a read (balance, status) with retries when it provably never reached the provider.
+    async fn read_with_retry<T, F, Fut>(&self, mut read: F) -> Result<T, ProviderError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ProviderError>>,
+    {
+        let mut pause = self.options.retry_backoff;
+        let mut attempt = 0;
+        loop {
+            match read().await {
+                Err(e) if e.is_safe_to_retry() && attempt < self.options.not_sent_retries => {
+                    attempt += 1;
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Reads a profile's balance from its provider.
+    pub async fn balance(&self, profile_name: &str) -> Result<Money, EngineError> {
+        let profile = self.profile(profile_name).await?;
+        let connector = self.connector(&profile).await?;
+        let reader = connector.balance.ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} cannot report a balance",
+                profile.provider.display_name()
+            ))
+        })?;
+        self.read_with_retry(|| reader.balance())
+            .await
+            .map_err(EngineError::Provider)
+    }
+}

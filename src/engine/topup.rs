@@ -1,0 +1,211 @@
+//! The journal-first top-up and the status refresh of an earlier one.
+
+use crate::domain::{Money, PhoneNumber, Reference, TxState};
+use crate::ledger::{NewTopUp, StateChange, TxRecord};
+use crate::providers::{
+    Progress, ProviderError, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest,
+    TopUpStatus,
+};
+
+use super::{Engine, EngineError, blocking};
+
+/// A top-up as a person or a script asks for it: text straight from the counter.
+#[derive(Clone, Debug)]
+pub struct TopUpOrder {
+    pub profile: String,
+    pub number: String,
+    pub amount: String,
+}
+
+/// The state to record and what to record with it.
+type Settlement = (TxState, StateChange);
+
+fn failure_message(error: &ProviderError) -> String {
+    match error {
+        ProviderError::Rejected { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn settle_error(error: &ProviderError) -> Settlement {
+    let state = if error.outcome_unknown() {
+        TxState::Unknown
+    } else {
+        TxState::Failed
+    };
+    let change = StateChange {
+        provider_ref: None,
+        provider_message: Some(failure_message(error)),
+        detail: Some(error.raw().map_or_else(|| error.to_string(), str::to_string)),
+    };
+    (state, change)
+}
+
+fn settle_status(report: &StatusReport) -> TxState {
+    match report.progress {
+        StatusProgress::Delivered => TxState::Succeeded,
+        StatusProgress::InProgress => TxState::Pending,
+        StatusProgress::Failed => TxState::Failed,
+    }
+}
+
+impl Engine {
+    /// Tops up a number: validates, records, sends, confirms and records the outcome.
+    ///
+    /// Returns the final ledger row; its state says how it ended (`Succeeded`, `Failed`,
+    /// `Pending`, `Unknown`). An `Err` means either nothing was sent (bad input, settings,
+    /// the ledger could not be written) or the outcome could not be recorded.
+    pub async fn top_up(&self, order: &TopUpOrder) -> Result<TxRecord, EngineError> {
+        let profile = self.profile(&order.profile).await?;
+        let number = PhoneNumber::parse_mobile(&order.number, profile.provider.country())
+            .map_err(|e| EngineError::BadInput(e.to_string()))?;
+        let amount = Money::parse(&order.amount, profile.settings.unit)
+            .map_err(|e| EngineError::BadInput(e.to_string()))?;
+        if !profile.settings.denominations.contains(&amount.minor()) {
+            let allowed: Vec<String> = profile
+                .settings
+                .denomination_amounts()
+                .iter()
+                .map(Money::to_string)
+                .collect();
+            return Err(EngineError::BadInput(format!(
+                "{amount} is not an amount profile “{}” sells: choose one of {}",
+                profile.name,
+                allowed.join(", ")
+            )));
+        }
+        let connector = self.connector(&profile).await?;
+        let sender = connector.top_up.clone().ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} cannot top up phones",
+                profile.provider.display_name()
+            ))
+        })?;
+
+        let reference = Reference::generate();
+        let request = TopUpRequest {
+            reference: reference.clone(),
+            destination: number,
+            amount,
+        };
+        let ledger = self.ledger.clone();
+        let (r, dest, profile_id) = (reference.clone(), request.destination.e164(), profile.id);
+        blocking(move || {
+            ledger.record_topup(&NewTopUp {
+                reference: &r,
+                profile_id,
+                destination: &dest,
+                amount,
+            })?;
+            ledger.transition(&r, TxState::Sending, &StateChange::default())
+        })
+        .await?
+        .map_err(EngineError::NotRecorded)?;
+
+        let sent = tokio::time::timeout(self.options.deadline, self.send(&*sender, &request))
+            .await
+            .unwrap_or_else(|_| {
+                Err(ProviderError::MaybeSent {
+                    reason: "the operation took longer than its deadline".into(),
+                })
+            });
+        let (state, change) = match sent {
+            Ok(receipt) => {
+                self.settle_receipt(receipt, connector.top_up_status.as_deref())
+                    .await
+            }
+            Err(error) => settle_error(&error),
+        };
+        self.record_outcome(&reference, state, change).await
+    }
+
+    /// Sends once, retrying only when the request provably never reached the provider.
+    async fn send(
+        &self,
+        sender: &dyn crate::providers::TopUp,
+        request: &TopUpRequest,
+    ) -> Result<TopUpReceipt, ProviderError> {
+        self.read_with_retry(|| sender.top_up(request)).await
+    }
+
+    /// Turns an accepted top-up into a state, asking for its status when the provider's
+    /// acceptance is not yet a confirmation.
+    async fn settle_receipt(
+        &self,
+        receipt: TopUpReceipt,
+        status: Option<&dyn TopUpStatus>,
+    ) -> Settlement {
+        let mut change = StateChange {
+            provider_ref: receipt.provider_ref.clone(),
+            provider_message: receipt.message.clone(),
+            detail: Some(receipt.raw.clone()),
+        };
+        let state = match (receipt.progress, status, receipt.provider_ref.as_deref()) {
+            (Progress::Delivered, _, _) => TxState::Succeeded,
+            (Progress::InProgress, _, _) => TxState::Pending,
+            (Progress::Accepted, Some(status), Some(id)) => {
+                match self.read_with_retry(|| status.top_up_status(id)).await {
+                    Ok(report) => {
+                        change.provider_message = report.message.clone().or(change.provider_message);
+                        change.detail = Some(format!("{}\n{}", receipt.raw, report.raw));
+                        settle_status(&report)
+                    }
+                    // Accepted, with an id to check later: not final yet.
+                    Err(_) => TxState::Pending,
+                }
+            }
+            (Progress::Accepted, _, _) => TxState::Succeeded,
+        };
+        (state, change)
+    }
+
+    async fn record_outcome(
+        &self,
+        reference: &Reference,
+        state: TxState,
+        change: StateChange,
+    ) -> Result<TxRecord, EngineError> {
+        let ledger = self.ledger.clone();
+        let r = reference.clone();
+        blocking(move || ledger.transition(&r, state, &change))
+            .await?
+            .map_err(|error| EngineError::OutcomeNotRecorded {
+                reference: reference.to_string(),
+                outcome: state.to_string(),
+                error,
+            })
+    }
+
+    /// Reads an operation from the ledger and, if it is still pending or unknown and its
+    /// provider can say more, asks the provider and records the answer.
+    pub async fn refresh_status(&self, reference: &Reference) -> Result<TxRecord, EngineError> {
+        let ledger = self.ledger.clone();
+        let r = reference.clone();
+        let record = blocking(move || ledger.transaction(&r)).await??;
+        let Some(provider_ref) = record.provider_ref.clone() else {
+            return Ok(record);
+        };
+        if !matches!(record.state, TxState::Pending | TxState::Unknown) {
+            return Ok(record);
+        }
+        let profile = self.profile(&record.profile_name).await?;
+        let connector = self.connector(&profile).await?;
+        let Some(status) = connector.top_up_status else {
+            return Ok(record);
+        };
+        let report = self
+            .read_with_retry(|| status.top_up_status(&provider_ref))
+            .await
+            .map_err(EngineError::Provider)?;
+        let state = settle_status(&report);
+        if state == record.state || !record.state.can_become(state) {
+            return Ok(record);
+        }
+        let change = StateChange {
+            provider_ref: None,
+            provider_message: report.message.clone(),
+            detail: Some(report.raw.clone()),
+        };
+        self.record_outcome(reference, state, change).await
+    }
+}

@@ -1,0 +1,71 @@
+//! Schema migrations, tracked in SQLite's `user_version` and applied in one transaction.
+
+use rusqlite::Connection;
+
+/// Each entry moves the schema up by one version; never edit a released entry, add a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: profiles, transactions and their append-only event log.
+    r#"
+    CREATE TABLE profiles (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        provider    TEXT NOT NULL,
+        base_url    TEXT NOT NULL,
+        settings    TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE transactions (
+        id               INTEGER PRIMARY KEY,
+        reference        TEXT NOT NULL UNIQUE,
+        kind             TEXT NOT NULL CHECK (kind IN ('topup')),
+        profile_id       INTEGER NOT NULL REFERENCES profiles(id) ON DELETE RESTRICT,
+        destination      TEXT NOT NULL,
+        amount_minor     INTEGER NOT NULL CHECK (amount_minor >= 0),
+        unit             TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN
+                            ('recorded','sending','succeeded','failed','pending','unknown')),
+        provider_ref     TEXT,
+        provider_message TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX transactions_by_time ON transactions (created_at DESC, id DESC);
+    CREATE INDEX transactions_by_state ON transactions (state, created_at DESC, id DESC);
+
+    CREATE TABLE transaction_events (
+        id             INTEGER PRIMARY KEY,
+        transaction_id INTEGER NOT NULL REFERENCES transactions(id) ON DELETE RESTRICT,
+        at             INTEGER NOT NULL,
+        from_state     TEXT,
+        to_state       TEXT NOT NULL,
+        detail         TEXT
+    ) STRICT;
+    CREATE INDEX transaction_events_by_tx ON transaction_events (transaction_id, id);
+    CREATE TRIGGER transaction_events_no_update BEFORE UPDATE ON transaction_events
+        BEGIN SELECT RAISE(ABORT, 'transaction events are append-only'); END;
+    CREATE TRIGGER transaction_events_no_delete BEFORE DELETE ON transaction_events
+        BEGIN SELECT RAISE(ABORT, 'transaction events are append-only'); END;
+    "#,
+];
+
+/// The schema version this build of saldo writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The schema version recorded in a database file.
+pub fn current_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Applies every migration the database lacks, all in one transaction.
+pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let from = current_version(&tx)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.commit()
+}

@@ -1,0 +1,204 @@
+//! The ledger: one SQLite file holding profiles, every operation and every state change.
+//!
+//! WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
+//! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
+
+pub mod history;
+pub mod migrations;
+pub mod profiles;
+pub mod transactions;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use crate::domain::IllegalTransition;
+
+pub use history::HistoryCursor;
+pub use transactions::{EventRecord, NewTopUp, StateChange, TxKind, TxRecord};
+
+/// The ledger file's name inside the data directory.
+pub const FILE_NAME: &str = "saldo.sqlite3";
+
+/// What went wrong with the ledger, in words that say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("could not open the ledger {path}: {reason}. Check that the folder exists and is writable")]
+    Open { path: PathBuf, reason: String },
+    #[error(
+        "the ledger {path} was written by a newer saldo (schema {found}; this saldo knows up to \
+         {supported}). Install the newer saldo; the file was not changed"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("could not write to the ledger: {0}")]
+    Write(String),
+    #[error("could not read the ledger: {0}")]
+    Read(String),
+    #[error("a profile named “{0}” already exists")]
+    ProfileExists(String),
+    #[error("there is no profile named “{0}”: see `saldo profile list`")]
+    ProfileNotFound(String),
+    #[error("there is no operation with reference {0}")]
+    TransactionNotFound(String),
+    #[error(transparent)]
+    Illegal(#[from] IllegalTransition),
+    #[error("the ledger holds a value this saldo does not understand: {0}")]
+    Corrupt(String),
+}
+
+/// Words for a SQLite failure that tell a person what is going on.
+fn sqlite_reason(error: &rusqlite::Error) -> String {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => "the ledger file is read-only".to_string(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "the ledger is locked by another program (another saldo?)".to_string()
+        }
+        Some(ErrorCode::DiskFull) => "the disk is full".to_string(),
+        Some(ErrorCode::CannotOpen) => "the file cannot be opened".to_string(),
+        Some(ErrorCode::NotADatabase) => "the file is not a saldo ledger".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+pub(crate) fn write_error(error: rusqlite::Error) -> LedgerError {
+    LedgerError::Write(sqlite_reason(&error))
+}
+
+pub(crate) fn read_error(error: rusqlite::Error) -> LedgerError {
+    LedgerError::Read(sqlite_reason(&error))
+}
+
+/// An open ledger. Share it behind an `Arc`; calls are serialised on one connection.
+pub struct Ledger {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger in a data directory.
+    pub fn open_in(data_dir: &Path) -> Result<Ledger, LedgerError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| LedgerError::Open {
+            path: data_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Ledger::open(&data_dir.join(FILE_NAME))
+    }
+
+    /// Opens (creating if needed) a ledger file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let open_error = |e: rusqlite::Error| LedgerError::Open {
+            path: path.to_path_buf(),
+            reason: sqlite_reason(&e),
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_error)?;
+        // Refuse a newer file before anything (even the journal mode) writes to it.
+        let found = migrations::current_version(&conn).map_err(open_error)?;
+        let supported = migrations::latest_version();
+        if found > supported {
+            return Err(LedgerError::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                supported,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        migrations::apply(&mut conn).map_err(open_error)?;
+        Ok(Ledger {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Where the ledger file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How long a write waits for another program holding the ledger before giving up.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), LedgerError> {
+        self.conn().busy_timeout(timeout).map_err(write_error)
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Milliseconds since the Unix epoch, UTC.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_sets_the_money_pragmas_and_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let conn = ledger.conn();
+        let get = |pragma: &str| -> String {
+            conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })
+            .unwrap()
+        };
+        assert_eq!(get("journal_mode"), "wal");
+        assert_eq!(get("synchronous"), "2");
+        assert_eq!(get("foreign_keys"), "1");
+        assert_eq!(get("user_version"), migrations::latest_version().to_string());
+    }
+
+    #[test]
+    fn a_ledger_from_a_newer_saldo_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Ledger::open(&path).err().expect("must refuse");
+        assert!(matches!(err, LedgerError::NewerSchema { found: 99, .. }), "{err}");
+        assert!(err.to_string().contains("newer saldo"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file must stay untouched");
+        assert!(!dir.path().join(format!("{FILE_NAME}-wal")).exists());
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_does_not_rerun_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Ledger::open_in(dir.path()).unwrap());
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let version: i64 = ledger
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, migrations::latest_version());
+    }
+}

@@ -1,0 +1,143 @@
+//! Provider profiles in the ledger (never their secrets).
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use crate::providers::{Profile, ProfileSettings, ProviderKind};
+
+fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Profile, LedgerError>> {
+    let id: i64 = row.get("id")?;
+    let name: String = row.get("name")?;
+    let provider: String = row.get("provider")?;
+    let base_url: String = row.get("base_url")?;
+    let settings: String = row.get("settings")?;
+    Ok((|| {
+        let provider = ProviderKind::parse(&provider)
+            .ok_or_else(|| LedgerError::Corrupt(format!("unknown provider “{provider}”")))?;
+        let settings: ProfileSettings = serde_json::from_str(&settings)
+            .map_err(|e| LedgerError::Corrupt(format!("settings of profile {name}: {e}")))?;
+        Ok(Profile {
+            id,
+            name,
+            provider,
+            base_url,
+            settings,
+        })
+    })())
+}
+
+impl Ledger {
+    /// Adds a profile; its name must be new.
+    pub fn add_profile(
+        &self,
+        name: &str,
+        provider: ProviderKind,
+        base_url: &str,
+        settings: &ProfileSettings,
+    ) -> Result<Profile, LedgerError> {
+        let json = serde_json::to_string(settings)
+            .map_err(|e| LedgerError::Write(e.to_string()))?;
+        let conn = self.conn();
+        let inserted = conn.execute(
+            "INSERT INTO profiles (name, provider, base_url, settings, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![name, provider.as_str(), base_url, json, now_ms()],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                return Err(LedgerError::ProfileExists(name.to_string()));
+            }
+            Err(e) => return Err(write_error(e)),
+        }
+        Ok(Profile {
+            id: conn.last_insert_rowid(),
+            name: name.to_string(),
+            provider,
+            base_url: base_url.to_string(),
+            settings: settings.clone(),
+        })
+    }
+
+    /// Changes where a profile's provider lives and its settings.
+    pub fn update_profile(
+        &self,
+        name: &str,
+        base_url: &str,
+        settings: &ProfileSettings,
+    ) -> Result<(), LedgerError> {
+        let json = serde_json::to_string(settings)
+            .map_err(|e| LedgerError::Write(e.to_string()))?;
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE profiles SET base_url = ?2, settings = ?3 WHERE name = ?1",
+                params![name, base_url, json],
+            )
+            .map_err(write_error)?;
+        if changed == 0 {
+            return Err(LedgerError::ProfileNotFound(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Every profile, by name.
+    pub fn profiles(&self) -> Result<Vec<Profile>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT id, name, provider, base_url, settings FROM profiles ORDER BY name")
+            .map_err(read_error)?;
+        let rows = stmt
+            .query_map([], profile_from_row)
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        rows.into_iter().collect()
+    }
+
+    /// The profile with this name.
+    pub fn profile(&self, name: &str) -> Result<Profile, LedgerError> {
+        let conn = self.conn();
+        conn.query_row(
+            "SELECT id, name, provider, base_url, settings FROM profiles WHERE name = ?1",
+            [name],
+            profile_from_row,
+        )
+        .optional()
+        .map_err(read_error)?
+        .ok_or_else(|| LedgerError::ProfileNotFound(name.to_string()))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_round_trip_and_names_are_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let settings = ProviderKind::Qvatel.default_settings();
+        let added = ledger
+            .add_profile("cuba", ProviderKind::Qvatel, "https://qvatel.com/api", &settings)
+            .unwrap();
+        assert_eq!(ledger.profile("cuba").unwrap(), added);
+        assert!(matches!(
+            ledger.add_profile("cuba", ProviderKind::Qvatel, "https://x.example", &settings),
+            Err(LedgerError::ProfileExists(_))
+        ));
+        let mut changed = settings.clone();
+        changed.denominations = vec![500];
+        ledger
+            .update_profile("cuba", "https://other.example/api", &changed)
+            .unwrap();
+        let reread = ledger.profile("cuba").unwrap();
+        assert_eq!(reread.base_url, "https://other.example/api");
+        assert_eq!(reread.settings.denominations, vec![500]);
+        assert!(matches!(
+            ledger.profile("nope"),
+            Err(LedgerError::ProfileNotFound(_))
+        ));
+        assert_eq!(ledger.profiles().unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,363 @@
+//! Operations and their append-only event log.
+//!
+//! Journal-first: an operation's row is committed in state `recorded` before anything is sent.
+//! Every state change is checked against the rules and appends an event in the same transaction.
+
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+
+use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use crate::domain::{Money, Reference, TxState, Unit};
+
+/// What kind of operation a row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxKind {
+    TopUp,
+}
+
+impl TxKind {
+    /// The word stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TxKind::TopUp => "topup",
+        }
+    }
+
+    fn parse(word: &str) -> Option<TxKind> {
+        (word == "topup").then_some(TxKind::TopUp)
+    }
+}
+
+/// A top-up about to be recorded.
+#[derive(Clone, Debug)]
+pub struct NewTopUp<'a> {
+    pub reference: &'a Reference,
+    pub profile_id: i64,
+    pub destination: &'a str,
+    pub amount: Money,
+}
+
+/// What changes with a state change besides the state.
+#[derive(Clone, Debug, Default)]
+pub struct StateChange {
+    /// The provider's id for the operation, once known.
+    pub provider_ref: Option<String>,
+    /// The provider's words (a reason for a refusal, a status text).
+    pub provider_message: Option<String>,
+    /// Evidence for the event log: raw reply with secrets removed, error text.
+    pub detail: Option<String>,
+}
+
+/// An operation as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxRecord {
+    pub id: i64,
+    pub reference: Reference,
+    pub kind: TxKind,
+    pub profile_id: i64,
+    pub profile_name: String,
+    pub destination: String,
+    pub amount: Money,
+    pub state: TxState,
+    pub provider_ref: Option<String>,
+    pub provider_message: Option<String>,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One state change in the event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    pub at: i64,
+    pub from_state: Option<TxState>,
+    pub to_state: TxState,
+    pub detail: Option<String>,
+}
+
+pub(super) const TX_COLUMNS: &str = "t.id, t.reference, t.kind, t.profile_id, p.name AS profile_name,
+    t.destination, t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message,
+    t.created_at, t.updated_at";
+
+pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, LedgerError>> {
+    let kind: String = row.get("kind")?;
+    let unit: String = row.get("unit")?;
+    let state: String = row.get("state")?;
+    let reference: String = row.get("reference")?;
+    let id = row.get("id")?;
+    let profile_id = row.get("profile_id")?;
+    let profile_name = row.get("profile_name")?;
+    let destination = row.get("destination")?;
+    let amount_minor = row.get("amount_minor")?;
+    let provider_ref = row.get("provider_ref")?;
+    let provider_message = row.get("provider_message")?;
+    let created_at = row.get("created_at")?;
+    let updated_at = row.get("updated_at")?;
+    Ok((|| {
+        Ok(TxRecord {
+            id,
+            reference: Reference::from_text(&reference),
+            kind: TxKind::parse(&kind)
+                .ok_or_else(|| LedgerError::Corrupt(format!("operation kind “{kind}”")))?,
+            profile_id,
+            profile_name,
+            destination,
+            amount: Money::from_minor(
+                amount_minor,
+                Unit::from_code(&unit)
+                    .ok_or_else(|| LedgerError::Corrupt(format!("unit “{unit}”")))?,
+            ),
+            state: TxState::parse(&state)
+                .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?,
+            provider_ref,
+            provider_message,
+            created_at,
+            updated_at,
+        })
+    })())
+}
+
+impl Ledger {
+    /// Commits a new top-up in state `recorded` with its first event. Nothing may be sent
+    /// unless this returns `Ok`.
+    pub fn record_topup(&self, new: &NewTopUp<'_>) -> Result<TxRecord, LedgerError> {
+        let now = now_ms();
+        {
+            let mut conn = self.conn();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(write_error)?;
+            tx.execute(
+                "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
+                     unit, state, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![
+                    new.reference.as_str(),
+                    TxKind::TopUp.as_str(),
+                    new.profile_id,
+                    new.destination,
+                    new.amount.minor(),
+                    new.amount.unit().code(),
+                    TxState::Recorded.as_str(),
+                    now
+                ],
+            )
+            .map_err(write_error)?;
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
+                 VALUES (?1, ?2, NULL, ?3)",
+                params![id, now, TxState::Recorded.as_str()],
+            )
+            .map_err(write_error)?;
+            tx.commit().map_err(write_error)?;
+        }
+        self.transaction(new.reference)
+    }
+
+    /// Moves an operation to a new state, if the rules allow it, and appends the event.
+    pub fn transition(
+        &self,
+        reference: &Reference,
+        to: TxState,
+        change: &StateChange,
+    ) -> Result<TxRecord, LedgerError> {
+        let now = now_ms();
+        {
+            let mut conn = self.conn();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(write_error)?;
+            let current: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, state FROM transactions WHERE reference = ?1",
+                    [reference.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(read_error)?;
+            let (id, state) = current
+                .ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
+            let from = TxState::parse(&state)
+                .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
+            from.check(to)?;
+            tx.execute(
+                "UPDATE transactions SET state = ?2, updated_at = ?3,
+                     provider_ref = COALESCE(?4, provider_ref),
+                     provider_message = COALESCE(?5, provider_message)
+                 WHERE id = ?1",
+                params![
+                    id,
+                    to.as_str(),
+                    now,
+                    change.provider_ref,
+                    change.provider_message
+                ],
+            )
+            .map_err(write_error)?;
+            tx.execute(
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, now, from.as_str(), to.as_str(), change.detail],
+            )
+            .map_err(write_error)?;
+            tx.commit().map_err(write_error)?;
+        }
+        self.transaction(reference)
+    }
+
+    /// The operation with this reference.
+    pub fn transaction(&self, reference: &Reference) -> Result<TxRecord, LedgerError> {
+        let conn = self.conn();
+        conn.query_row(
+            &format!(
+                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.reference = ?1"
+            ),
+            [reference.as_str()],
+            tx_from_row,
+        )
+        .optional()
+        .map_err(read_error)?
+        .ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?
+    }
+
+    /// The event log of one operation, oldest first.
+    pub fn events(&self, reference: &Reference) -> Result<Vec<EventRecord>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT e.at, e.from_state, e.to_state, e.detail FROM transaction_events e
+                 JOIN transactions t ON t.id = e.transaction_id
+                 WHERE t.reference = ?1 ORDER BY e.id",
+            )
+            .map_err(read_error)?;
+        let rows = stmt
+            .query_map([reference.as_str()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        rows.into_iter()
+            .map(|(at, from, to, detail)| {
+                let parse = |word: &str| {
+                    TxState::parse(word)
+                        .ok_or_else(|| LedgerError::Corrupt(format!("state “{word}”")))
+                };
+                Ok(EventRecord {
+                    at,
+                    from_state: from.as_deref().map(parse).transpose()?,
+                    to_state: parse(&to)?,
+                    detail,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::ProviderKind;
+
+    fn ledger_with_profile() -> (tempfile::TempDir, Ledger, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let profile = ledger
+            .add_profile(
+                "cuba",
+                ProviderKind::Qvatel,
+                "https://qvatel.com/api",
+                &ProviderKind::Qvatel.default_settings(),
+            )
+            .unwrap();
+        (dir, ledger, profile.id)
+    }
+
+    #[test]
+    fn a_topup_moves_through_legal_states_with_an_event_each() {
+        let (_dir, ledger, profile_id) = ledger_with_profile();
+        let reference = Reference::generate();
+        let amount = Money::from_minor(2000, Unit::Usd);
+        let row = ledger
+            .record_topup(&NewTopUp {
+                reference: &reference,
+                profile_id,
+                destination: "+5352942387",
+                amount,
+            })
+            .unwrap();
+        assert_eq!(row.state, TxState::Recorded);
+        assert_eq!(row.amount, amount);
+        ledger
+            .transition(&reference, TxState::Sending, &StateChange::default())
+            .unwrap();
+        let done = ledger
+            .transition(
+                &reference,
+                TxState::Succeeded,
+                &StateChange {
+                    provider_ref: Some("qvatel-1".into()),
+                    provider_message: Some("Recargado".into()),
+                    detail: Some("{'result': 1}".into()),
+                },
+            )
+            .unwrap();
+        assert_eq!(done.state, TxState::Succeeded);
+        assert_eq!(done.provider_ref.as_deref(), Some("qvatel-1"));
+        assert_eq!(done.profile_name, "cuba");
+        let events = ledger.events(&reference).unwrap();
+        let moves: Vec<_> = events.iter().map(|e| (e.from_state, e.to_state)).collect();
+        assert_eq!(
+            moves,
+            vec![
+                (None, TxState::Recorded),
+                (Some(TxState::Recorded), TxState::Sending),
+                (Some(TxState::Sending), TxState::Succeeded)
+            ]
+        );
+        assert_eq!(events[2].detail.as_deref(), Some("{'result': 1}"));
+    }
+
+    #[test]
+    fn illegal_moves_are_refused_and_change_nothing() {
+        let (_dir, ledger, profile_id) = ledger_with_profile();
+        let reference = Reference::generate();
+        ledger
+            .record_topup(&NewTopUp {
+                reference: &reference,
+                profile_id,
+                destination: "+5352942387",
+                amount: Money::from_minor(1500, Unit::Usd),
+            })
+            .unwrap();
+        let err = ledger
+            .transition(&reference, TxState::Succeeded, &StateChange::default())
+            .unwrap_err();
+        assert!(matches!(err, LedgerError::Illegal(_)), "{err}");
+        assert_eq!(ledger.transaction(&reference).unwrap().state, TxState::Recorded);
+        assert_eq!(ledger.events(&reference).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_event_log_is_append_only() {
+        let (_dir, ledger, profile_id) = ledger_with_profile();
+        let reference = Reference::generate();
+        ledger
+            .record_topup(&NewTopUp {
+                reference: &reference,
+                profile_id,
+                destination: "+5352942387",
+                amount: Money::from_minor(1500, Unit::Usd),
+            })
+            .unwrap();
+        let conn = ledger.conn();
+        assert!(conn.execute("UPDATE transaction_events SET to_state = 'failed'", []).is_err());
+        assert!(conn.execute("DELETE FROM transaction_events", []).is_err());
+    }
+}

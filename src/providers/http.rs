@@ -1,0 +1,188 @@
+//! The shared HTTP client: timeouts, the https-only rule, and classification of transport
+//! failures into the provider error taxonomy.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use super::error::ProviderError;
+
+/// How long to wait for a connection and for a whole request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: Duration,
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Builds the HTTP client every adapter uses (rustls, no proxy surprises, our user agent).
+pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, ProviderError> {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .user_agent(concat!("saldo/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ProviderError::NotSent {
+            reason: format!("could not set up HTTPS: {}", e.without_url()),
+        })
+}
+
+/// Checks a profile's base URL: `https://` always, plain `http://` only for this computer
+/// (the simulator and tests). Returns the URL without a trailing slash.
+pub fn check_base_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| format!("“{}” is not a web address ({e})", text.trim()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(format!(
+                "“{url}” uses plain http: only https:// is allowed, except for the simulator on \
+                 this computer (127.0.0.1)"
+            ));
+        }
+        other => return Err(format!("“{url}” must start with https:// (found {other}://)")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("“{url}” has no host name"));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Joins a base URL and an endpoint path ("recharge/send").
+pub fn endpoint(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!(
+        "{}/{}",
+        url.path().trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
+    url.set_path(&joined);
+    url
+}
+
+/// Classifies a transport failure. Errors are stripped of the URL, which may carry a token in
+/// its query string.
+pub fn transport_error(error: reqwest::Error) -> ProviderError {
+    let error = error.without_url();
+    if error.is_builder() {
+        return ProviderError::NotSent {
+            reason: format!("the request could not be built: {}", describe(&error)),
+        };
+    }
+    if error.is_connect() {
+        return ProviderError::NotSent {
+            reason: describe(&error),
+        };
+    }
+    if error.is_timeout() {
+        return ProviderError::MaybeSent {
+            reason: "the provider did not answer in time".to_string(),
+        };
+    }
+    ProviderError::MaybeSent {
+        reason: describe(&error),
+    }
+}
+
+/// The error and its causes in one line, without the URL.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Sends a request and reads the whole reply body. Transport failures are classified; a reply
+/// with an HTTP error status is returned as is for the adapter to interpret, except 429 and 5xx.
+pub async fn send_and_read(
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String), ProviderError> {
+    let response = request.send().await.map_err(transport_error)?;
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = response.text().await.map_err(transport_error)?;
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        return Err(ProviderError::RateLimited { retry_after });
+    }
+    if status.is_server_error() {
+        return Err(ProviderError::MaybeSent {
+            reason: format!("the provider answered with a server error ({status})"),
+        });
+    }
+    Ok((status, body))
+}
+
+/// Removes every given secret from a text kept for the audit trail.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|s| s.len() >= 4)
+        .fold(text.to_string(), |acc, secret| acc.replace(secret, "[redacted]"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_required_except_on_loopback() {
+        assert!(check_base_url("https://qvatel.com/api").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080/qvatel/api").is_ok());
+        assert!(check_base_url("http://127.4.5.6/x").is_ok());
+        assert!(check_base_url("http://localhost:9/x").is_ok());
+        assert!(check_base_url("http://[::1]:9/x").is_ok());
+        let err = check_base_url("http://qvatel.com/api").unwrap_err();
+        assert!(err.contains("only https://"), "{err}");
+        assert!(check_base_url("http://192.168.1.5/api").is_err());
+        assert!(check_base_url("ftp://qvatel.com").is_err());
+        assert!(check_base_url("qvatel.com/api").is_err());
+    }
+
+    #[test]
+    fn endpoints_join_without_double_slashes() {
+        let base = check_base_url("https://qvatel.com/api/").unwrap();
+        assert_eq!(
+            endpoint(&base, "recharge/send").as_str(),
+            "https://qvatel.com/api/recharge/send"
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        assert_eq!(
+            redact("token=abcd1234&x=1", &["abcd1234"]),
+            "token=[redacted]&x=1"
+        );
+    }
+}

@@ -1,0 +1,315 @@
+//! Tolerant decoding of provider replies.
+//!
+//! Providers document (and may send) bodies that are not valid JSON: single quotes, trailing
+//! commas, unquoted strings, PHP `=>` arrows, invalid escapes such as `\0`. We decode strictly
+//! first and fall back on this forgiving reader, which never panics. Numbers keep their exact
+//! decimal text (serde_json's `arbitrary_precision`), so amounts never pass through `f64`.
+
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+use serde_json::{Map, Value};
+
+/// Decodes a reply body into `T`: strict JSON first, then the forgiving reader.
+pub fn decode<T: DeserializeOwned>(raw: &str) -> Result<T, String> {
+    let value = parse_value(raw)?;
+    serde_json::from_value(value).map_err(|e| format!("unexpected reply shape: {e}"))
+}
+
+/// Parses a reply body into a JSON value: strict JSON first, then the forgiving reader.
+pub fn parse_value(raw: &str) -> Result<Value, String> {
+    let text = raw.trim_start_matches('\u{feff}');
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        return Ok(value);
+    }
+    let mut reader = Reader {
+        chars: text.chars().collect(),
+        pos: 0,
+    };
+    reader.skip_blank();
+    if !matches!(reader.peek(), Some('{' | '[')) {
+        return Err("the reply is not JSON".to_string());
+    }
+    let value = reader.value(0)?;
+    reader.skip_blank();
+    if reader.pos < reader.chars.len() {
+        return Err(format!(
+            "unexpected text after the reply at character {}",
+            reader.pos
+        ));
+    }
+    Ok(value)
+}
+
+const MAX_DEPTH: usize = 64;
+
+struct Reader {
+    chars: Vec<char>,
+    pos: usize,
+}
+
+impl Reader {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.pos).copied()
+    }
+
+    fn skip_blank(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+
+    fn fail<T>(&self, what: &str) -> Result<T, String> {
+        Err(format!("{what} at character {}", self.pos))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, String> {
+        if depth > MAX_DEPTH {
+            return self.fail("reply nested too deeply");
+        }
+        self.skip_blank();
+        match self.peek() {
+            None => self.fail("reply ended early"),
+            Some('{') => self.object(depth),
+            Some('[') => self.array(depth),
+            Some(q @ ('"' | '\'')) => self.string(q).map(Value::String),
+            Some(_) => self.bare_word().map(|word| word_value(&word)),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, String> {
+        self.pos += 1;
+        let mut map = Map::new();
+        loop {
+            self.skip_blank();
+            match self.peek() {
+                None => return self.fail("object not closed"),
+                Some('}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(map));
+                }
+                Some(',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(q @ ('"' | '\'')) => {
+                    let key = self.string(q)?;
+                    self.separator()?;
+                    let value = self.value(depth + 1)?;
+                    map.insert(key, value);
+                }
+                Some(_) => {
+                    let key = self.bare_word()?;
+                    self.separator()?;
+                    let value = self.value(depth + 1)?;
+                    map.insert(key, value);
+                }
+            }
+        }
+    }
+
+    /// `:` or PHP's `=>` between a key and its value.
+    fn separator(&mut self) -> Result<(), String> {
+        self.skip_blank();
+        match (self.peek(), self.chars.get(self.pos + 1)) {
+            (Some(':'), _) => self.pos += 1,
+            (Some('='), Some('>')) => self.pos += 2,
+            _ => return self.fail("expected ':' after a key"),
+        }
+        Ok(())
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, String> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_blank();
+            match self.peek() {
+                None => return self.fail("list not closed"),
+                Some(']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                Some(',') => self.pos += 1,
+                Some(_) => items.push(self.value(depth + 1)?),
+            }
+        }
+    }
+
+    fn string(&mut self, quote: char) -> Result<String, String> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return self.fail("text not closed");
+            };
+            self.pos += 1;
+            match c {
+                c if c == quote => return Ok(out),
+                '\\' => {
+                    let Some(escaped) = self.peek() else {
+                        return self.fail("text not closed");
+                    };
+                    self.pos += 1;
+                    match escaped {
+                        'n' => out.push('\n'),
+                        't' => out.push('\t'),
+                        'r' => out.push('\r'),
+                        'b' => out.push('\u{8}'),
+                        'f' => out.push('\u{c}'),
+                        '"' | '\'' | '\\' | '/' => out.push(escaped),
+                        'u' => match self.unicode_escape() {
+                            Some(ch) => out.push(ch),
+                            None => out.push_str("\\u"),
+                        },
+                        // Unknown escapes such as "2020\02\02" are kept as written.
+                        other => {
+                            out.push('\\');
+                            out.push(other);
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+    }
+
+    fn unicode_escape(&mut self) -> Option<char> {
+        let hex: String = self.chars.get(self.pos..self.pos + 4)?.iter().collect();
+        let code = u32::from_str_radix(&hex, 16).ok()?;
+        self.pos += 4;
+        Some(char::from_u32(code).unwrap_or('\u{fffd}'))
+    }
+
+    /// An unquoted word: a number, true/false/null, or a string someone forgot to quote.
+    fn bare_word(&mut self) -> Result<String, String> {
+        let start = self.pos;
+        while let Some(c) = self.peek() {
+            let arrow = c == '=' && self.chars.get(self.pos + 1) == Some(&'>');
+            if matches!(c, ',' | '}' | ']' | ':' | '{' | '[') || arrow {
+                break;
+            }
+            self.pos += 1;
+        }
+        let word: String = self.chars[start..self.pos].iter().collect();
+        let word = word.trim().to_string();
+        if word.is_empty() {
+            return self.fail("expected a value");
+        }
+        Ok(word)
+    }
+}
+
+fn word_value(word: &str) -> Value {
+    match word {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "null" | "NULL" => Value::Null,
+        _ => serde_json::from_str::<serde_json::Number>(word)
+            .map(Value::Number)
+            .unwrap_or_else(|_| Value::String(word.to_string())),
+    }
+}
+
+/// Reads an integer sent as a JSON number or as text (`1`, `"1"`).
+pub fn int_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let value = Value::deserialize(d)?;
+    value_as_int(&value)
+        .ok_or_else(|| serde::de::Error::custom(format!("expected a whole number, got {value}")))
+}
+
+/// The integer in a JSON number or text value.
+pub fn value_as_int(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        Value::Bool(b) => Some(i64::from(*b)),
+        _ => None,
+    }
+}
+
+/// A decimal amount as the provider wrote it (`20`, `20.00`, `"0.800"`), kept as exact text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireDecimal(pub String);
+
+impl<'de> Deserialize<'de> for WireDecimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Number(n) => Ok(WireDecimal(n.to_string())),
+            Value::String(s) => Ok(WireDecimal(s.trim().to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "expected an amount, got {other}"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strict_json_is_read_as_is() {
+        assert_eq!(
+            parse_value(r#"{"result":1,"balance":20.00}"#).unwrap()["balance"].to_string(),
+            "20.00"
+        );
+    }
+
+    #[test]
+    fn documented_quirks_are_accepted() {
+        let single_quotes = "{\n'result': 1,\n'destino': '+5352942387',\n'id_recarga': 'qvatel-23479287356',\n}";
+        assert_eq!(
+            parse_value(single_quotes).unwrap(),
+            json!({"result": 1, "destino": "+5352942387", "id_recarga": "qvatel-23479287356"})
+        );
+        assert_eq!(
+            parse_value(r#"{ "status" => "OK" }"#).unwrap(),
+            json!({"status": "OK"})
+        );
+        assert_eq!(
+            parse_value(r#"{"InsertDate": "2020\02\02 14:14:15"}"#).unwrap()["InsertDate"],
+            json!("2020\\02\\02 14:14:15")
+        );
+        assert_eq!(
+            parse_value("{status: OK, list: [1, 2.5, ], flag: true,}").unwrap(),
+            json!({"status": "OK", "list": [1, 2.5], "flag": true})
+        );
+        assert_eq!(
+            parse_value("{'amount': 2869.2}").unwrap()["amount"].to_string(),
+            "2869.2"
+        );
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for body in [
+            "",
+            "{",
+            "{'a': ",
+            "{'a' 1}",
+            "<html>502 Bad Gateway</html>",
+            "}}}",
+            "[[[[",
+            "'unterminated",
+            "\\u12",
+        ] {
+            assert!(parse_value(body).is_err(), "{body:?} should not decode");
+        }
+        let deep = "[".repeat(10_000);
+        assert!(parse_value(&deep).is_err());
+    }
+
+    #[test]
+    fn numbers_and_amounts_accept_text_or_number() {
+        #[derive(Deserialize)]
+        struct Reply {
+            #[serde(deserialize_with = "int_or_text")]
+            result: i64,
+            balance: WireDecimal,
+        }
+        let a: Reply = decode(r#"{"result":"1","balance":"0.800"}"#).unwrap();
+        let b: Reply = decode("{'result': 1, 'balance': 0.800}").unwrap();
+        assert_eq!((a.result, a.balance.0.as_str()), (1, "0.800"));
+        assert_eq!((b.result, b.balance.0.as_str()), (1, "0.800"));
+    }
+}

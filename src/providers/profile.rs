@@ -1,0 +1,174 @@
+//! Provider profiles: which provider, where it lives and how this shop uses it. No secrets here:
+//! those live in the keychain (see `crate::secrets`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Country, Money, MoneyError, Unit};
+use crate::secrets::SecretKind;
+
+/// The provider APIs saldo speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// QvaTel v1.1 phone recharge (Cuba).
+    Qvatel,
+}
+
+impl ProviderKind {
+    /// Every provider, for pickers and help texts.
+    pub const ALL: [ProviderKind; 1] = [ProviderKind::Qvatel];
+
+    /// The word used on the command line and in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Qvatel => "qvatel",
+        }
+    }
+
+    /// Reads the word used on the command line and in the ledger.
+    pub fn parse(word: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(word.trim()))
+    }
+
+    /// The provider's name as shops know it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ProviderKind::Qvatel => "QvaTel (Cuba)",
+        }
+    }
+
+    /// The secrets a profile of this provider needs in the keychain.
+    pub fn secret_kinds(self) -> &'static [SecretKind] {
+        match self {
+            ProviderKind::Qvatel => &[SecretKind::ApiToken],
+        }
+    }
+
+    /// The country whose numbers this provider tops up.
+    pub fn country(self) -> Country {
+        match self {
+            ProviderKind::Qvatel => Country::Cuba,
+        }
+    }
+
+    /// Settings a new profile starts with.
+    pub fn default_settings(self) -> ProfileSettings {
+        match self {
+            // The QvaTel document lists "20.00 or 15.00"; the currency is not stated (USD is
+            // what Cuban top-ups are sold in abroad): both are per-profile settings.
+            ProviderKind::Qvatel => ProfileSettings {
+                unit: Unit::Usd,
+                denominations: vec![1500, 2000],
+                request_timeout_secs: 20,
+            },
+        }
+    }
+
+    /// The provider's documented production address.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            ProviderKind::Qvatel => "https://qvatel.com/api",
+        }
+    }
+}
+
+/// The non-secret settings of a profile, stored as JSON in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileSettings {
+    /// The unit the provider counts money in.
+    pub unit: Unit,
+    /// The amounts a top-up may have, in minor units of `unit`.
+    pub denominations: Vec<i64>,
+    /// How long one request may take before the outcome is treated as unknown.
+    #[serde(default = "default_timeout")]
+    pub request_timeout_secs: u64,
+}
+
+fn default_timeout() -> u64 {
+    20
+}
+
+impl ProfileSettings {
+    /// The denominations as amounts.
+    pub fn denomination_amounts(&self) -> Vec<Money> {
+        self.denominations
+            .iter()
+            .map(|&minor| Money::from_minor(minor, self.unit))
+            .collect()
+    }
+
+    /// Reads a denomination list in this profile's unit: "15.00,20.00", or with semicolons
+    /// when the amounts use a decimal comma ("15,00; 20,00").
+    pub fn parse_denominations(text: &str, unit: Unit) -> Result<Vec<i64>, MoneyError> {
+        let separator = if text.contains(';') { ';' } else { ',' };
+        let mut list = Vec::new();
+        for part in text.split(separator).filter(|p| !p.trim().is_empty()) {
+            let amount = Money::parse(part, unit)?;
+            if amount.minor() == 0 {
+                return Err(MoneyError::NotANumber(part.trim().to_string()));
+            }
+            if !list.contains(&amount.minor()) {
+                list.push(amount.minor());
+            }
+        }
+        if list.is_empty() {
+            return Err(MoneyError::Empty);
+        }
+        list.sort_unstable();
+        Ok(list)
+    }
+}
+
+/// A provider profile as stored in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub id: i64,
+    pub name: String,
+    pub provider: ProviderKind,
+    pub base_url: String,
+    pub settings: ProfileSettings,
+}
+
+/// Checks a profile name: short, and safe to use in keychain entry names.
+pub fn check_profile_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if name.is_empty() || name.len() > 40 || !ok_chars {
+        return Err(format!(
+            "“{name}” is not a usable profile name: use 1 to 40 letters, digits, '-', '_' or '.'"
+        ));
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denominations_parse_sorted_and_unique() {
+        assert_eq!(
+            ProfileSettings::parse_denominations("20.00, 15.00,20", Unit::Usd),
+            Ok(vec![1500, 2000])
+        );
+        assert_eq!(
+            ProfileSettings::parse_denominations("20,00; 15,00", Unit::Usd),
+            Ok(vec![1500, 2000])
+        );
+        assert!(ProfileSettings::parse_denominations("", Unit::Usd).is_err());
+        assert!(ProfileSettings::parse_denominations("0", Unit::Usd).is_err());
+        assert!(ProfileSettings::parse_denominations("ten", Unit::Usd).is_err());
+    }
+
+    #[test]
+    fn profile_names_are_checked() {
+        assert_eq!(check_profile_name(" cuba-main "), Ok("cuba-main"));
+        assert!(check_profile_name("").is_err());
+        assert!(check_profile_name("a/b").is_err());
+        assert!(check_profile_name(&"x".repeat(41)).is_err());
+    }
+}

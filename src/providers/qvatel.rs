@@ -1,0 +1,216 @@
+//! QvaTel v1.1 phone recharge (Cuba).
+//!
+//! `POST {base}/recharge/send` (form: `api_token`, `destino`, `monto`),
+//! `GET {base}/recharge/status?api_token&id_recarga`, `GET {base}/account/recharge-balance?api_token`.
+//! Replies are `{result: 1|0, …}`; the documented examples use single quotes and trailing commas.
+//! QvaTel has no client reference: a send that times out cannot be looked up, so it is never
+//! retried automatically.
+
+use reqwest::{StatusCode, Url};
+use serde::Deserialize;
+
+use super::http::{endpoint, redact, send_and_read};
+use super::lenient::{self, WireDecimal, int_or_text};
+use super::{
+    BalanceRead, BoxFuture, Progress, ProviderError, StatusProgress, StatusReport, TopUp,
+    TopUpReceipt, TopUpRequest, TopUpStatus,
+};
+use crate::domain::{Money, Unit};
+use crate::secrets::Secret;
+
+/// The only `estado` QvaTel documents; anything else means "not final yet".
+pub const DELIVERED_STATE: &str = "Recargado";
+
+/// A QvaTel account reached through one API token.
+pub struct QvaTel {
+    http: reqwest::Client,
+    base: Url,
+    token: Secret,
+    unit: Unit,
+}
+
+#[derive(Deserialize)]
+struct SendReply {
+    #[serde(deserialize_with = "int_or_text")]
+    result: i64,
+    #[serde(default)]
+    id_recarga: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct StatusReply {
+    #[serde(deserialize_with = "int_or_text")]
+    result: i64,
+    #[serde(default)]
+    estado: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct BalanceReply {
+    #[serde(deserialize_with = "int_or_text")]
+    result: i64,
+    #[serde(default)]
+    balance: Option<WireDecimal>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+impl QvaTel {
+    /// An adapter for the account behind `token` at `base` (e.g. `https://qvatel.com/api`).
+    pub fn new(http: reqwest::Client, base: Url, token: Secret, unit: Unit) -> QvaTel {
+        QvaTel {
+            http,
+            base,
+            token,
+            unit,
+        }
+    }
+
+    fn clean(&self, raw: &str) -> String {
+        redact(raw, &[self.token.expose()])
+    }
+
+    /// Interprets an HTTP status that is not a success before the body is decoded.
+    fn refused(&self, status: StatusCode, raw: &str) -> ProviderError {
+        let message = lenient::parse_value(raw)
+            .ok()
+            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            ProviderError::Auth { message }
+        } else {
+            ProviderError::Rejected {
+                code: Some(status.as_u16().to_string()),
+                message,
+                raw: self.clean(raw),
+            }
+        }
+    }
+
+    /// A `result: 0` reply: a refusal, or bad credentials when the text says so.
+    fn provider_error(&self, error: Option<String>, raw: &str) -> ProviderError {
+        let message = error.unwrap_or_else(|| "no reason given".to_string());
+        if message.to_lowercase().contains("token") {
+            ProviderError::Auth { message }
+        } else {
+            ProviderError::Rejected {
+                code: None,
+                message,
+                raw: self.clean(raw),
+            }
+        }
+    }
+
+    fn malformed(&self, reason: String, raw: &str) -> ProviderError {
+        ProviderError::Malformed {
+            reason,
+            raw: self.clean(raw),
+        }
+    }
+
+    async fn send(&self, request: &TopUpRequest) -> Result<TopUpReceipt, ProviderError> {
+        let form = [
+            ("api_token", self.token.expose().to_string()),
+            ("destino", request.destination.e164()),
+            ("monto", request.amount.to_decimal_string()),
+        ];
+        let call = self
+            .http
+            .post(endpoint(&self.base, "recharge/send"))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&form);
+        let (status, raw) = send_and_read(call).await?;
+        if !status.is_success() {
+            return Err(self.refused(status, &raw));
+        }
+        let reply: SendReply = lenient::decode(&raw).map_err(|e| self.malformed(e, &raw))?;
+        match reply.result {
+            1 => Ok(TopUpReceipt {
+                provider_ref: reply.id_recarga.filter(|id| !id.trim().is_empty()),
+                progress: Progress::Accepted,
+                message: None,
+                raw: self.clean(&raw),
+            }),
+            0 => Err(self.provider_error(reply.error, &raw)),
+            other => Err(self.malformed(format!("unknown result {other}"), &raw)),
+        }
+    }
+
+    async fn status(&self, id: &str) -> Result<StatusReport, ProviderError> {
+        let call = self
+            .http
+            .get(endpoint(&self.base, "recharge/status"))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .query(&[("api_token", self.token.expose()), ("id_recarga", id)]);
+        let (status, raw) = send_and_read(call).await?;
+        if !status.is_success() {
+            return Err(self.refused(status, &raw));
+        }
+        let reply: StatusReply = lenient::decode(&raw).map_err(|e| self.malformed(e, &raw))?;
+        match reply.result {
+            1 => {
+                let estado = reply.estado.unwrap_or_default();
+                let progress = if estado.trim().eq_ignore_ascii_case(DELIVERED_STATE) {
+                    StatusProgress::Delivered
+                } else {
+                    StatusProgress::InProgress
+                };
+                Ok(StatusReport {
+                    progress,
+                    message: Some(estado).filter(|s| !s.is_empty()),
+                    raw: self.clean(&raw),
+                })
+            }
+            0 => Err(self.provider_error(reply.error, &raw)),
+            other => Err(self.malformed(format!("unknown result {other}"), &raw)),
+        }
+    }
+
+    async fn read_balance(&self) -> Result<Money, ProviderError> {
+        let call = self
+            .http
+            .get(endpoint(&self.base, "account/recharge-balance"))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .query(&[("api_token", self.token.expose())]);
+        let (status, raw) = send_and_read(call).await?;
+        if !status.is_success() {
+            return Err(self.refused(status, &raw));
+        }
+        let reply: BalanceReply = lenient::decode(&raw).map_err(|e| self.malformed(e, &raw))?;
+        match (reply.result, reply.balance) {
+            (1, Some(balance)) => Money::parse_signed(&balance.0, self.unit)
+                .map_err(|e| self.malformed(format!("balance “{}”: {e}", balance.0), &raw)),
+            (1, None) => Err(self.malformed("no balance in the reply".into(), &raw)),
+            (0, _) => Err(self.provider_error(reply.error, &raw)),
+            (other, _) => Err(self.malformed(format!("unknown result {other}"), &raw)),
+        }
+    }
+}
+
+impl TopUp for QvaTel {
+    fn top_up<'a>(
+        &'a self,
+        request: &'a TopUpRequest,
+    ) -> BoxFuture<'a, Result<TopUpReceipt, ProviderError>> {
+        Box::pin(self.send(request))
+    }
+}
+
+impl TopUpStatus for QvaTel {
+    fn top_up_status<'a>(
+        &'a self,
+        provider_ref: &'a str,
+    ) -> BoxFuture<'a, Result<StatusReport, ProviderError>> {
+        Box::pin(self.status(provider_ref))
+    }
+}
+
+impl BalanceRead for QvaTel {
+    fn balance(&self) -> BoxFuture<'_, Result<Money, ProviderError>> {
+        Box::pin(self.read_balance())
+    }
+}
