@@ -199,7 +199,9 @@ impl SecretStore {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -216,12 +218,20 @@ mod tests {
                 kind: SecretKind::ApiToken
             })
         );
-        store.set("cuba", SecretKind::ApiToken, " tok-123 ").unwrap();
-        assert_eq!(store.get("cuba", SecretKind::ApiToken).unwrap().expose(), "tok-123");
+        store
+            .set("cuba", SecretKind::ApiToken, " tok-123 ")
+            .unwrap();
+        assert_eq!(
+            store.get("cuba", SecretKind::ApiToken).unwrap().expose(),
+            "tok-123"
+        );
         assert!(store.has("cuba", SecretKind::ApiToken).unwrap());
         store.delete("cuba", SecretKind::ApiToken).unwrap();
         assert!(!store.has("cuba", SecretKind::ApiToken).unwrap());
-        assert_eq!(store.set("cuba", SecretKind::ApiToken, "  "), Err(SecretError::Empty));
+        assert_eq!(
+            store.set("cuba", SecretKind::ApiToken, "  "),
+            Err(SecretError::Empty)
+        );
     }
 
     #[test]

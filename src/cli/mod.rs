@@ -1,1 +1,207 @@
-//! cli
+//! The command line: one file per command group, each a thin call into the engine or ledger.
+//!
+//! One line of result on stdout, one line of error on stderr. Exit codes: 0 succeeded, 1 bad
+//! input or usage, 2 rejected by the provider, 3 pending or unknown (recorded, to reconcile),
+//! 4 configuration, credential or keychain problem, 5 ledger problem.
+
+mod balance;
+mod credentials;
+mod history;
+mod profile;
+mod simulate;
+mod topup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::engine::{Engine, EngineError, EngineOptions};
+use crate::ledger::{Ledger, LedgerError};
+use crate::providers::ProviderError;
+use crate::secrets::SecretStore;
+
+/// How a command ended, as an exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    BadInput = 1,
+    Rejected = 2,
+    Unsettled = 3,
+    Config = 4,
+    Ledger = 5,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// A command that could not do its work: the line for stderr and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> CliError {
+        CliError {
+            exit,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<EngineError> for CliError {
+    fn from(error: EngineError) -> Self {
+        let exit = match &error {
+            EngineError::BadInput(_) => Exit::BadInput,
+            EngineError::Config(_) => Exit::Config,
+            EngineError::NotRecorded(_)
+            | EngineError::OutcomeNotRecorded { .. }
+            | EngineError::Ledger(_) => Exit::Ledger,
+            EngineError::Provider(ProviderError::Auth { .. }) => Exit::Config,
+            EngineError::Provider(_) => Exit::Rejected,
+        };
+        CliError::new(exit, error.to_string())
+    }
+}
+
+impl From<LedgerError> for CliError {
+    fn from(error: LedgerError) -> Self {
+        let exit = match error {
+            LedgerError::ProfileNotFound(_) => Exit::Config,
+            LedgerError::ProfileExists(_) | LedgerError::TransactionNotFound(_) => Exit::BadInput,
+            _ => Exit::Ledger,
+        };
+        CliError::new(exit, error.to_string())
+    }
+}
+
+/// saldo: phone top-ups and prepaid credit for reseller shops.
+///
+/// Without a command, opens the window. Exit codes: 0 succeeded, 1 bad input or usage,
+/// 2 rejected by the provider (or it could not be reached for a read), 3 pending or unknown
+/// (recorded; check it later with `saldo status`), 4 configuration, credential or keychain
+/// problem, 5 ledger problem.
+#[derive(Debug, Parser)]
+#[command(name = "saldo", version, about, long_about)]
+pub struct Cli {
+    /// Folder for the ledger and settings (default: the OS data folder, e.g. ~/.local/share/saldo).
+    #[arg(long, global = true, env = "SALDO_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Open the window in demo mode: a built-in simulator, demo credentials kept in memory and a
+    /// separate demo ledger. Nothing real is sent.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add or list provider profiles.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
+    /// Save a profile's secrets in the OS keychain.
+    #[command(subcommand)]
+    Credentials(credentials::CredentialsCommand),
+    /// Top up a mobile number.
+    ///
+    /// Example: saldo topup cuba --to 52942387 --amount 20
+    Topup(topup::TopupArgs),
+    /// Show an operation by its reference, asking the provider if it is still open.
+    ///
+    /// Example: saldo status SAL-20261122-7K3M9QX2
+    Status(topup::StatusArgs),
+    /// Read a profile's balance from its provider.
+    ///
+    /// Example: saldo balance cuba
+    Balance(balance::BalanceArgs),
+    /// List recent operations, newest first.
+    ///
+    /// Example: saldo history --limit 20
+    History(history::HistoryArgs),
+    /// Run the provider simulator on 127.0.0.1 for trying saldo out.
+    ///
+    /// Example: saldo simulate --port 8750
+    Simulate(simulate::SimulateArgs),
+}
+
+/// Runs one command and returns its exit code, printing its result or error.
+pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
+    let outcome = match command {
+        Command::Simulate(args) => simulate::run(args),
+        other => with_engine(data_dir, |engine, runtime| match other {
+            Command::Profile(cmd) => profile::run(cmd, engine.ledger()),
+            Command::Credentials(cmd) => credentials::run(cmd, &engine),
+            Command::Topup(args) => topup::run_topup(args, &engine, runtime),
+            Command::Status(args) => topup::run_status(args, &engine, runtime),
+            Command::Balance(args) => balance::run(args, &engine, runtime),
+            Command::History(args) => history::run(args, engine.ledger()),
+            Command::Simulate(_) => unreachable!("handled above"),
+        }),
+    };
+    match outcome {
+        Ok(line) => {
+            println!("{}", line.text);
+            line.exit.into()
+        }
+        Err(error) => {
+            eprintln!("saldo: {}", error.message);
+            error.exit.into()
+        }
+    }
+}
+
+/// What a command prints on stdout, and how it exits.
+pub struct Output {
+    pub text: String,
+    pub exit: Exit,
+}
+
+impl Output {
+    fn ok(text: impl Into<String>) -> Output {
+        Output {
+            text: text.into(),
+            exit: Exit::Ok,
+        }
+    }
+}
+
+fn with_engine(
+    data_dir: Option<PathBuf>,
+    work: impl FnOnce(Engine, &tokio::runtime::Runtime) -> Result<Output, CliError>,
+) -> Result<Output, CliError> {
+    let dir = crate::paths::data_dir(data_dir).map_err(|e| CliError::new(Exit::Config, e))?;
+    let ledger = Ledger::open_in(&dir)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(Exit::Config, format!("cannot start: {e}")))?;
+    let engine = Engine::new(
+        Arc::new(ledger),
+        Arc::new(SecretStore::keychain()),
+        EngineOptions::default(),
+    );
+    work(engine, &runtime)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -5,6 +5,7 @@ pub mod money;
 pub mod phone;
 pub mod reference;
 pub mod state;
+pub mod time;
 
 pub use money::{Money, MoneyError, Unit};
 pub use phone::{Country, PhoneError, PhoneNumber};

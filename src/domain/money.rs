@@ -295,7 +295,10 @@ mod tests {
     fn amounts_print_as_decimal_text() {
         assert_eq!(Money::from_minor(2000, Unit::Usd).to_string(), "20.00 USD");
         assert_eq!(Money::from_minor(5, Unit::Eur).to_decimal_string(), "0.05");
-        assert_eq!(Money::from_minor(-350, Unit::Cup).to_decimal_string(), "-3.50");
+        assert_eq!(
+            Money::from_minor(-350, Unit::Cup).to_decimal_string(),
+            "-3.50"
+        );
         assert_eq!(Money::from_minor(150, Unit::Points).to_string(), "150 PTS");
         assert_eq!(
             Money::from_minor(i64::MIN, Unit::Usd).to_decimal_string(),
@@ -306,7 +309,10 @@ mod tests {
     #[test]
     fn arithmetic_refuses_mixed_units() {
         let usd = Money::from_minor(100, Unit::Usd);
-        assert_eq!(usd.checked_add(usd), Some(Money::from_minor(200, Unit::Usd)));
+        assert_eq!(
+            usd.checked_add(usd),
+            Some(Money::from_minor(200, Unit::Usd))
+        );
         assert_eq!(usd.checked_sub(Money::from_minor(100, Unit::Eur)), None);
         assert_eq!(Unit::from_code(" usd"), Some(Unit::Usd));
     }

@@ -3,8 +3,7 @@
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
 use crate::ledger::{NewTopUp, StateChange, TxRecord};
 use crate::providers::{
-    Progress, ProviderError, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest,
-    TopUpStatus,
+    Progress, ProviderError, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
 
 use super::{Engine, EngineError, blocking};
@@ -36,7 +35,11 @@ fn settle_error(error: &ProviderError) -> Settlement {
     let change = StateChange {
         provider_ref: None,
         provider_message: Some(failure_message(error)),
-        detail: Some(error.raw().map_or_else(|| error.to_string(), str::to_string)),
+        detail: Some(
+            error
+                .raw()
+                .map_or_else(|| error.to_string(), str::to_string),
+        ),
     };
     (state, change)
 }
@@ -146,7 +149,8 @@ impl Engine {
             (Progress::Accepted, Some(status), Some(id)) => {
                 match self.read_with_retry(|| status.top_up_status(id)).await {
                     Ok(report) => {
-                        change.provider_message = report.message.clone().or(change.provider_message);
+                        change.provider_message =
+                            report.message.clone().or(change.provider_message);
                         change.detail = Some(format!("{}\n{}", receipt.raw, report.raw));
                         settle_status(&report)
                     }

@@ -25,7 +25,9 @@ pub const FILE_NAME: &str = "saldo.sqlite3";
 /// What went wrong with the ledger, in words that say what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("could not open the ledger {path}: {reason}. Check that the folder exists and is writable")]
+    #[error(
+        "could not open the ledger {path}: {reason}. Check that the folder exists and is writable"
+    )]
     Open { path: PathBuf, reason: String },
     #[error(
         "the ledger {path} was written by a newer saldo (schema {found}; this saldo knows up to \
@@ -170,7 +172,10 @@ mod tests {
         assert_eq!(get("journal_mode"), "wal");
         assert_eq!(get("synchronous"), "2");
         assert_eq!(get("foreign_keys"), "1");
-        assert_eq!(get("user_version"), migrations::latest_version().to_string());
+        assert_eq!(
+            get("user_version"),
+            migrations::latest_version().to_string()
+        );
     }
 
     #[test]
@@ -184,9 +189,16 @@ mod tests {
         }
         let before = std::fs::read(&path).unwrap();
         let err = Ledger::open(&path).err().expect("must refuse");
-        assert!(matches!(err, LedgerError::NewerSchema { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, LedgerError::NewerSchema { found: 99, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("newer saldo"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before, "file must stay untouched");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "file must stay untouched"
+        );
         assert!(!dir.path().join(format!("{FILE_NAME}-wal")).exists());
     }
 

@@ -35,8 +35,8 @@ impl Ledger {
         base_url: &str,
         settings: &ProfileSettings,
     ) -> Result<Profile, LedgerError> {
-        let json = serde_json::to_string(settings)
-            .map_err(|e| LedgerError::Write(e.to_string()))?;
+        let json =
+            serde_json::to_string(settings).map_err(|e| LedgerError::Write(e.to_string()))?;
         let conn = self.conn();
         let inserted = conn.execute(
             "INSERT INTO profiles (name, provider, base_url, settings, created_at)
@@ -66,8 +66,8 @@ impl Ledger {
         base_url: &str,
         settings: &ProfileSettings,
     ) -> Result<(), LedgerError> {
-        let json = serde_json::to_string(settings)
-            .map_err(|e| LedgerError::Write(e.to_string()))?;
+        let json =
+            serde_json::to_string(settings).map_err(|e| LedgerError::Write(e.to_string()))?;
         let changed = self
             .conn()
             .execute(
@@ -119,7 +119,12 @@ mod tests {
         let ledger = Ledger::open_in(dir.path()).unwrap();
         let settings = ProviderKind::Qvatel.default_settings();
         let added = ledger
-            .add_profile("cuba", ProviderKind::Qvatel, "https://qvatel.com/api", &settings)
+            .add_profile(
+                "cuba",
+                ProviderKind::Qvatel,
+                "https://qvatel.com/api",
+                &settings,
+            )
             .unwrap();
         assert_eq!(ledger.profile("cuba").unwrap(), added);
         assert!(matches!(

@@ -74,7 +74,8 @@ pub struct EventRecord {
     pub detail: Option<String>,
 }
 
-pub(super) const TX_COLUMNS: &str = "t.id, t.reference, t.kind, t.profile_id, p.name AS profile_name,
+pub(super) const TX_COLUMNS: &str =
+    "t.id, t.reference, t.kind, t.profile_id, p.name AS profile_name,
     t.destination, t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message,
     t.created_at, t.updated_at";
 
@@ -175,8 +176,8 @@ impl Ledger {
                 )
                 .optional()
                 .map_err(read_error)?;
-            let (id, state) = current
-                .ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
+            let (id, state) =
+                current.ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
             let from = TxState::parse(&state)
                 .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
             from.check(to)?;
@@ -340,7 +341,10 @@ mod tests {
             .transition(&reference, TxState::Succeeded, &StateChange::default())
             .unwrap_err();
         assert!(matches!(err, LedgerError::Illegal(_)), "{err}");
-        assert_eq!(ledger.transaction(&reference).unwrap().state, TxState::Recorded);
+        assert_eq!(
+            ledger.transaction(&reference).unwrap().state,
+            TxState::Recorded
+        );
         assert_eq!(ledger.events(&reference).unwrap().len(), 1);
     }
 
@@ -357,7 +361,10 @@ mod tests {
             })
             .unwrap();
         let conn = ledger.conn();
-        assert!(conn.execute("UPDATE transaction_events SET to_state = 'failed'", []).is_err());
+        assert!(
+            conn.execute("UPDATE transaction_events SET to_state = 'failed'", [])
+                .is_err()
+        );
         assert!(conn.execute("DELETE FROM transaction_events", []).is_err());
     }
 }

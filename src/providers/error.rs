@@ -57,9 +57,7 @@ impl ProviderError {
     /// The raw reply kept for the audit trail, if any.
     pub fn raw(&self) -> Option<&str> {
         match self {
-            ProviderError::Rejected { raw, .. } | ProviderError::Malformed { raw, .. } => {
-                Some(raw)
-            }
+            ProviderError::Rejected { raw, .. } | ProviderError::Malformed { raw, .. } => Some(raw),
             _ => None,
         }
     }

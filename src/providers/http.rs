@@ -50,7 +50,11 @@ pub fn check_base_url(text: &str) -> Result<Url, String> {
                  this computer (127.0.0.1)"
             ));
         }
-        other => return Err(format!("“{url}” must start with https:// (found {other}://)")),
+        other => {
+            return Err(format!(
+                "“{url}” must start with https:// (found {other}://)"
+            ));
+        }
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!("“{url}” has no host name"));
@@ -148,7 +152,9 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
     secrets
         .iter()
         .filter(|s| s.len() >= 4)
-        .fold(text.to_string(), |acc, secret| acc.replace(secret, "[redacted]"))
+        .fold(text.to_string(), |acc, secret| {
+            acc.replace(secret, "[redacted]")
+        })
 }
 
 #[cfg(test)]

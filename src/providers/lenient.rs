@@ -257,7 +257,8 @@ mod tests {
 
     #[test]
     fn documented_quirks_are_accepted() {
-        let single_quotes = "{\n'result': 1,\n'destino': '+5352942387',\n'id_recarga': 'qvatel-23479287356',\n}";
+        let single_quotes =
+            "{\n'result': 1,\n'destino': '+5352942387',\n'id_recarga': 'qvatel-23479287356',\n}";
         assert_eq!(
             parse_value(single_quotes).unwrap(),
             json!({"result": 1, "destino": "+5352942387", "id_recarga": "qvatel-23479287356"})

@@ -73,7 +73,9 @@ impl SimShared {
 type Shared = Arc<SimShared>;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// How a simulator starts.
@@ -110,7 +112,8 @@ impl Drop for Simulator {
 impl Simulator {
     /// Starts a simulator on 127.0.0.1 (`port` 0 picks a free port). Call inside a tokio runtime.
     pub async fn start(port: u16, config: SimConfig) -> std::io::Result<Simulator> {
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(SimShared {
             state: Mutex::new(SimState {
@@ -126,7 +129,10 @@ impl Simulator {
             .route("/__sim/requests", get(admin_requests))
             .route("/__sim/state", get(admin_state))
             .route("/__sim/faults", axum::routing::post(admin_add_fault))
-            .layer(middleware::from_fn_with_state(shared.clone(), record_and_fault))
+            .layer(middleware::from_fn_with_state(
+                shared.clone(),
+                record_and_fault,
+            ))
             .with_state(shared.clone());
         let task = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
@@ -182,7 +188,9 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     let fault = {
         let mut state = lock(&shared.state);
         let fault = faults::take_fault(&mut state.faults, &path);

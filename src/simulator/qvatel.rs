@@ -68,7 +68,10 @@ impl QvaTelState {
 
     /// How many recharges were executed for a number (E.164).
     pub fn recharges_to(&self, destino: &str) -> usize {
-        self.recharges.iter().filter(|r| r.destino == destino).count()
+        self.recharges
+            .iter()
+            .filter(|r| r.destino == destino)
+            .count()
     }
 }
 
@@ -118,15 +121,24 @@ async fn send(State(shared): State<Shared>, Form(form): Form<HashMap<String, Str
     Json(json!({"result": 1, "destino": destino, "id_recarga": id})).into_response()
 }
 
-async fn status(State(shared): State<Shared>, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn status(
+    State(shared): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let now = shared.elapsed_ms();
     let state = lock(&shared.state);
     let qvatel = &state.qvatel;
-    let token = query.get("api_token").map(String::as_str).unwrap_or_default();
+    let token = query
+        .get("api_token")
+        .map(String::as_str)
+        .unwrap_or_default();
     if !qvatel.accounts.contains_key(token) {
         return failure(None, "api_token inválido");
     }
-    let id = query.get("id_recarga").map(String::as_str).unwrap_or_default();
+    let id = query
+        .get("id_recarga")
+        .map(String::as_str)
+        .unwrap_or_default();
     let Some(recharge) = qvatel
         .recharges
         .iter()
@@ -149,9 +161,15 @@ fn decimal(cents: i64) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
 }
 
-async fn balance(State(shared): State<Shared>, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn balance(
+    State(shared): State<Shared>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let state = lock(&shared.state);
-    let token = query.get("api_token").map(String::as_str).unwrap_or_default();
+    let token = query
+        .get("api_token")
+        .map(String::as_str)
+        .unwrap_or_default();
     match state.qvatel.accounts.get(token) {
         Some(account) => {
             Json(json!({"result": 1, "balance": decimal(account.balance_cents)})).into_response()
@@ -165,5 +183,8 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route(&format!("{BASE_PATH}/recharge/send"), post(send))
         .route(&format!("{BASE_PATH}/recharge/status"), get(status))
-        .route(&format!("{BASE_PATH}/account/recharge-balance"), get(balance))
+        .route(
+            &format!("{BASE_PATH}/account/recharge-balance"),
+            get(balance),
+        )
 }

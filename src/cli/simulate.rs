@@ -1,0 +1,68 @@
+//! `saldo simulate`: the provider simulator, standalone on 127.0.0.1.
+
+use clap::Args;
+
+use super::{CliError, Exit, Output};
+use crate::simulator::{SimConfig, Simulator, qvatel};
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8750)]
+    pub port: u16,
+}
+
+pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(Exit::Config, format!("cannot start: {e}")))?;
+    runtime.block_on(async {
+        let sim = Simulator::start(args.port, SimConfig::default())
+            .await
+            .map_err(|e| {
+                CliError::new(
+                    Exit::Config,
+                    format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
+                )
+            })?;
+        let qvatel_url = sim.qvatel_base_url();
+        println!("saldo simulator listening on {}", sim.base_url());
+        println!(
+            "QvaTel: base URL {qvatel_url}, api_token {}, balance {}.{:02} USD",
+            qvatel::DEMO_TOKEN,
+            qvatel::DEMO_BALANCE_CENTS / 100,
+            qvatel::DEMO_BALANCE_CENTS % 100
+        );
+        println!("Try it from another terminal:");
+        println!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}");
+        println!(
+            "  printf %s {} | saldo credentials set sim-cuba",
+            qvatel::DEMO_TOKEN
+        );
+        println!("  saldo topup sim-cuba --to 52942387 --amount 20");
+        println!(
+            "What it received: {0}/__sim/requests  its state: {0}/__sim/state",
+            sim.base_url()
+        );
+        println!("Stop it with Ctrl-C.");
+        wait_for_stop().await;
+        Ok(Output::ok("simulator stopped"))
+    })
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

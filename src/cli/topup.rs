@@ -1,0 +1,98 @@
+//! `saldo topup` and `saldo status`.
+
+use clap::Args;
+
+use super::{CliError, Exit, Output};
+use crate::domain::{Reference, TxState};
+use crate::engine::{Engine, TopUpOrder};
+use crate::ledger::TxRecord;
+
+#[derive(Debug, Args)]
+pub struct TopupArgs {
+    /// The profile to top up through.
+    pub profile: String,
+    /// The customer's mobile number (e.g. 52942387 or +53 5294 2387).
+    #[arg(long)]
+    pub to: String,
+    /// The amount, one of the profile's denominations (e.g. 20 or 20.00).
+    #[arg(long)]
+    pub amount: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Our reference of the operation (SAL-…).
+    pub reference: String,
+}
+
+/// The result line of an operation and the exit code its state calls for.
+pub fn describe(record: &TxRecord) -> Output {
+    let what = format!(
+        "{} {} to {} via {}",
+        record.reference, record.amount, record.destination, record.profile_name
+    );
+    let provider_ref = record
+        .provider_ref
+        .as_deref()
+        .map(|r| format!(", provider reference {r}"))
+        .unwrap_or_default();
+    let message = record
+        .provider_message
+        .as_deref()
+        .unwrap_or("no reason given");
+    let (text, exit) = match record.state {
+        TxState::Succeeded => (format!("succeeded: {what}{provider_ref}"), Exit::Ok),
+        TxState::Failed => (
+            format!("failed: {what}: {message} (nothing was charged)"),
+            Exit::Rejected,
+        ),
+        TxState::Pending => (
+            format!(
+                "pending: {what}{provider_ref}: accepted, not confirmed yet; check again with \
+                 `saldo status {}`",
+                record.reference
+            ),
+            Exit::Unsettled,
+        ),
+        TxState::Unknown => (
+            format!(
+                "unknown: {what}: {message}. Do NOT send it again; check it with `saldo status {}` \
+                 or with the provider",
+                record.reference
+            ),
+            Exit::Unsettled,
+        ),
+        TxState::Recorded | TxState::Sending => (
+            format!(
+                "interrupted: {what}: saldo stopped while sending it; the outcome is unknown. Do \
+                 NOT send it again"
+            ),
+            Exit::Unsettled,
+        ),
+    };
+    Output { text, exit }
+}
+
+pub fn run_topup(
+    args: TopupArgs,
+    engine: &Engine,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Output, CliError> {
+    let order = TopUpOrder {
+        profile: args.profile,
+        number: args.to,
+        amount: args.amount,
+    };
+    let record = runtime.block_on(engine.top_up(&order))?;
+    Ok(describe(&record))
+}
+
+pub fn run_status(
+    args: StatusArgs,
+    engine: &Engine,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Output, CliError> {
+    let reference = Reference::from_text(&args.reference);
+    let record = runtime.block_on(engine.refresh_status(&reference))?;
+    Ok(describe(&record))
+}

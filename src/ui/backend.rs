@@ -1,0 +1,115 @@
+//! Commands the panels emit, run on the runtime; their results come back as events drained
+//! every frame. Nothing here runs on the UI thread.
+
+use std::sync::mpsc::Sender;
+
+use crate::domain::Money;
+use crate::engine::{Engine, TopUpOrder};
+use crate::ledger::TxRecord;
+use crate::providers::Profile;
+
+/// Work the window asks for.
+#[derive(Clone, Debug)]
+pub enum Command {
+    LoadProfiles,
+    TopUp(TopUpOrder),
+    LoadHistory { limit: usize },
+    RefreshBalance { profile: String },
+}
+
+/// Results coming back to the window.
+#[derive(Debug)]
+pub enum Event {
+    Profiles(Result<Vec<Profile>, String>),
+    TopUpFinished(Result<TxRecord, String>),
+    History(Result<Vec<TxRecord>, String>),
+    Balance {
+        profile: String,
+        result: Result<Money, String>,
+    },
+    /// The OS asked saldo to quit (SIGTERM).
+    CloseRequested,
+}
+
+/// Runs commands on the runtime and reports back.
+pub struct Backend {
+    runtime: tokio::runtime::Handle,
+    engine: Engine,
+    events: Sender<Event>,
+    ctx: egui::Context,
+}
+
+impl Backend {
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        engine: Engine,
+        events: Sender<Event>,
+        ctx: egui::Context,
+    ) -> Backend {
+        Backend {
+            runtime,
+            engine,
+            events,
+            ctx,
+        }
+    }
+
+    fn report(events: &Sender<Event>, ctx: &egui::Context, event: Event) {
+        // The window may already be gone; then nobody needs the result.
+        let _ = events.send(event);
+        ctx.request_repaint();
+    }
+
+    /// Runs a command in the background; its event arrives on the window's channel.
+    pub fn run(&self, command: Command) {
+        let engine = self.engine.clone();
+        let events = self.events.clone();
+        let ctx = self.ctx.clone();
+        self.runtime.spawn(async move {
+            let event = match command {
+                Command::LoadProfiles => {
+                    let ledger = engine.ledger().clone();
+                    Event::Profiles(
+                        tokio::task::spawn_blocking(move || ledger.profiles())
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string())),
+                    )
+                }
+                Command::TopUp(order) => {
+                    Event::TopUpFinished(engine.top_up(&order).await.map_err(|e| e.to_string()))
+                }
+                Command::LoadHistory { limit } => {
+                    let ledger = engine.ledger().clone();
+                    Event::History(
+                        tokio::task::spawn_blocking(move || ledger.history_page(None, limit))
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string())),
+                    )
+                }
+                Command::RefreshBalance { profile } => {
+                    let result = engine.balance(&profile).await.map_err(|e| e.to_string());
+                    Event::Balance { profile, result }
+                }
+            };
+            Self::report(&events, &ctx, event);
+        });
+    }
+
+    /// Turns the OS's polite request to quit (SIGTERM) into a window close.
+    pub fn watch_for_terminate(&self) {
+        #[cfg(unix)]
+        {
+            let events = self.events.clone();
+            let ctx = self.ctx.clone();
+            self.runtime.spawn(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                if let Ok(mut term) = signal(SignalKind::terminate()) {
+                    term.recv().await;
+                    Self::report(&events, &ctx, Event::CloseRequested);
+                }
+            });
+        }
+    }
+}

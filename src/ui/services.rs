@@ -1,0 +1,89 @@
+//! What the window runs on: one tokio runtime, the engine, and in demo mode the embedded
+//! simulator with in-memory demo credentials and a separate demo ledger.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::engine::{Engine, EngineOptions};
+use crate::ledger::{Ledger, LedgerError};
+use crate::providers::ProviderKind;
+use crate::secrets::{SecretKind, SecretStore};
+use crate::simulator::{SimConfig, Simulator, qvatel};
+
+/// The name of the demo's QvaTel profile.
+pub const DEMO_PROFILE: &str = "demo-cuba";
+
+/// The runtime, engine and (in demo mode) simulator behind the window.
+pub struct Services {
+    /// The embedded simulator, in demo mode. Declared before the runtime so it stops first.
+    pub simulator: Option<Simulator>,
+    pub engine: Engine,
+    pub runtime: tokio::runtime::Runtime,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("saldo-worker")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start saldo's background workers: {e}"))
+}
+
+impl Services {
+    /// The real shop: the ledger in `data_dir` (or the OS data folder) and the OS keychain.
+    pub fn real(data_dir: Option<PathBuf>) -> Result<Services, String> {
+        let dir = crate::paths::data_dir(data_dir)?;
+        let ledger = Ledger::open_in(&dir).map_err(|e| e.to_string())?;
+        Ok(Services {
+            simulator: None,
+            engine: Engine::new(
+                Arc::new(ledger),
+                Arc::new(SecretStore::keychain()),
+                EngineOptions::default(),
+            ),
+            runtime: runtime()?,
+        })
+    }
+
+    /// The demo: the simulator on a free 127.0.0.1 port, a demo ledger in `demo_dir`, and the
+    /// demo credentials in memory only (the real keychain is never touched).
+    pub fn demo_in(demo_dir: &Path) -> Result<Services, String> {
+        let runtime = runtime()?;
+        let simulator = runtime
+            .block_on(Simulator::start(0, SimConfig::default()))
+            .map_err(|e| format!("cannot start the demo simulator: {e}"))?;
+        let ledger = Ledger::open_in(demo_dir).map_err(|e| e.to_string())?;
+        ensure_demo_profile(&ledger, &simulator.qvatel_base_url()).map_err(|e| e.to_string())?;
+        let secrets = SecretStore::in_memory();
+        secrets
+            .set(DEMO_PROFILE, SecretKind::ApiToken, qvatel::DEMO_TOKEN)
+            .map_err(|e| e.to_string())?;
+        Ok(Services {
+            simulator: Some(simulator),
+            engine: Engine::new(
+                Arc::new(ledger),
+                Arc::new(secrets),
+                EngineOptions::default(),
+            ),
+            runtime,
+        })
+    }
+
+    /// Whether this is the demo.
+    pub fn is_demo(&self) -> bool {
+        self.simulator.is_some()
+    }
+}
+
+/// Creates the demo profile, or points it at this run's simulator port.
+fn ensure_demo_profile(ledger: &Ledger, base_url: &str) -> Result<(), LedgerError> {
+    let kind = ProviderKind::Qvatel;
+    match ledger.profile(DEMO_PROFILE) {
+        Ok(profile) => ledger.update_profile(DEMO_PROFILE, base_url, &profile.settings),
+        Err(LedgerError::ProfileNotFound(_)) => ledger
+            .add_profile(DEMO_PROFILE, kind, base_url, &kind.default_settings())
+            .map(drop),
+        Err(e) => Err(e),
+    }
+}

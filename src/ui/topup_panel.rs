@@ -1,0 +1,275 @@
+//! The counter: number, amount, review, send, and a result nobody can misread.
+
+use egui::{Color32, Key, Modifiers, RichText};
+
+use super::backend::Command;
+use crate::domain::{Money, PhoneNumber, TxState};
+use crate::engine::TopUpOrder;
+use crate::ledger::TxRecord;
+use crate::providers::Profile;
+
+/// Where the counter is in serving one customer.
+#[derive(Debug)]
+enum Stage {
+    Entering,
+    Reviewing { number: PhoneNumber, amount: Money },
+    Sending { number: PhoneNumber, amount: Money },
+    Done(Result<TxRecord, String>),
+}
+
+/// The counter's state.
+pub struct TopUpPanel {
+    number: String,
+    amount: Option<Money>,
+    stage: Stage,
+    focus_number: bool,
+}
+
+impl Default for TopUpPanel {
+    fn default() -> Self {
+        TopUpPanel {
+            number: String::new(),
+            amount: None,
+            stage: Stage::Entering,
+            focus_number: true,
+        }
+    }
+}
+
+const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
+const FAILURE: Color32 = Color32::from_rgb(0xb3, 0x26, 0x1e);
+const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
+
+impl TopUpPanel {
+    /// Whether a top-up is on its way (the window should not offer another yet).
+    pub fn is_sending(&self) -> bool {
+        matches!(self.stage, Stage::Sending { .. })
+    }
+
+    /// Takes the engine's answer for the top-up being sent.
+    pub fn finished(&mut self, result: Result<TxRecord, String>) {
+        self.stage = Stage::Done(result);
+    }
+
+    fn next_customer(&mut self) {
+        *self = TopUpPanel::default();
+    }
+
+    fn review(&mut self, profile: &Profile) {
+        let number = PhoneNumber::parse_mobile(&self.number, profile.provider.country());
+        if let (Ok(number), Some(amount)) = (number, self.amount) {
+            self.stage = Stage::Reviewing { number, amount };
+        }
+    }
+}
+
+/// The counter for one profile. Emits a top-up command when the clerk confirms.
+pub fn topup_ui(
+    ui: &mut egui::Ui,
+    panel: &mut TopUpPanel,
+    profile: &Profile,
+    run: &mut dyn FnMut(Command),
+) {
+    ui.heading("Top-up");
+    ui.add_space(8.0);
+    match &panel.stage {
+        Stage::Entering => entering_ui(ui, panel, profile),
+        Stage::Reviewing { number, amount } => {
+            let (number, amount) = (number.clone(), *amount);
+            reviewing_ui(ui, panel, profile, number, amount, run);
+        }
+        Stage::Sending { number, amount } => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(
+                    RichText::new(format!("Sending {amount} to {number}… do not close saldo"))
+                        .size(20.0),
+                );
+            });
+        }
+        Stage::Done(_) => done_ui(ui, panel),
+    }
+}
+
+fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
+    let country = profile.provider.country();
+    let label = ui.label("Customer number");
+    let field = ui.add(
+        egui::TextEdit::singleline(&mut panel.number)
+            .hint_text(format!("e.g. 52942387 ({} mobile)", country.name()))
+            .desired_width(260.0)
+            .font(egui::TextStyle::Heading),
+    );
+    let field = field.labelled_by(label.id);
+    if std::mem::take(&mut panel.focus_number) {
+        field.request_focus();
+    }
+    let parsed = PhoneNumber::parse_mobile(&panel.number, country);
+    match (&parsed, panel.number.trim().is_empty()) {
+        (_, true) => {
+            ui.label(RichText::new("Type the customer's mobile number.").weak());
+        }
+        (Ok(number), false) => {
+            ui.label(RichText::new(format!("Will top up {number}")).color(SUCCESS));
+        }
+        (Err(error), false) => {
+            ui.label(RichText::new(capitalise(&error.to_string())).color(FAILURE));
+        }
+    }
+    ui.add_space(8.0);
+    ui.label("Amount");
+    ui.horizontal_wrapped(|ui| {
+        for amount in profile.settings.denomination_amounts() {
+            let selected = panel.amount == Some(amount);
+            let button =
+                egui::Button::selectable(selected, RichText::new(amount.to_string()).size(18.0));
+            if ui.add(button).clicked() {
+                panel.amount = Some(amount);
+            }
+        }
+    });
+    if panel
+        .amount
+        .is_some_and(|a| !profile.settings.denomination_amounts().contains(&a))
+    {
+        panel.amount = None;
+    }
+    ui.add_space(12.0);
+    let ready = parsed.is_ok() && panel.amount.is_some();
+    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    let review = ui
+        .add_enabled(ready, egui::Button::new(RichText::new("Review").size(18.0)))
+        .on_hover_text("Enter");
+    if ready && (review.clicked() || enter) {
+        panel.review(profile);
+    } else if !ready && panel.amount.is_none() && parsed.is_ok() {
+        ui.label(RichText::new("Choose an amount.").weak());
+    }
+}
+
+fn reviewing_ui(
+    ui: &mut egui::Ui,
+    panel: &mut TopUpPanel,
+    profile: &Profile,
+    number: PhoneNumber,
+    amount: Money,
+    run: &mut dyn FnMut(Command),
+) {
+    ui.label(RichText::new("Please check with the customer:").size(18.0));
+    ui.label(
+        RichText::new(format!("Number: {number}"))
+            .size(26.0)
+            .strong(),
+    );
+    ui.label(
+        RichText::new(format!("Amount: {amount}"))
+            .size(26.0)
+            .strong(),
+    );
+    ui.label(format!("Through profile {}", profile.name));
+    ui.add_space(12.0);
+    let mut send = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+    let mut back = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
+    ui.horizontal(|ui| {
+        send |= ui
+            .button(RichText::new("Send top-up").size(18.0).strong())
+            .on_hover_text("Enter")
+            .clicked();
+        back |= ui.button("Back").on_hover_text("Escape").clicked();
+    });
+    if send {
+        run(Command::TopUp(TopUpOrder {
+            profile: profile.name.clone(),
+            number: number.e164(),
+            amount: amount.to_decimal_string(),
+        }));
+        panel.stage = Stage::Sending { number, amount };
+    } else if back {
+        panel.stage = Stage::Entering;
+        panel.focus_number = true;
+    }
+}
+
+fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel) {
+    let Stage::Done(result) = &panel.stage else {
+        return;
+    };
+    let (headline, colour, lines) = result_text(result);
+    ui.label(RichText::new(headline).size(30.0).strong().color(colour));
+    for line in lines {
+        ui.label(RichText::new(line).size(16.0));
+    }
+    ui.add_space(12.0);
+    let next = ui
+        .button(RichText::new("Next customer").size(18.0))
+        .on_hover_text("Enter");
+    if next.clicked() || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
+        panel.next_customer();
+    }
+}
+
+/// The headline, its colour and the detail lines for a finished top-up.
+pub fn result_text(result: &Result<TxRecord, String>) -> (String, Color32, Vec<String>) {
+    let record = match result {
+        Ok(record) => record,
+        Err(message) => {
+            return ("Not sent".to_string(), FAILURE, vec![capitalise(message)]);
+        }
+    };
+    let what = format!("{} to {}", record.amount, record.destination);
+    let reference = format!("Our reference: {}", record.reference);
+    let provider_ref = record
+        .provider_ref
+        .as_deref()
+        .map(|r| format!("Provider reference: {r}"));
+    let reason = record.provider_message.clone().unwrap_or_default();
+    match record.state {
+        TxState::Succeeded => (
+            "Top-up succeeded".to_string(),
+            SUCCESS,
+            [Some(what), provider_ref, Some(reference)]
+                .into_iter()
+                .flatten()
+                .collect(),
+        ),
+        TxState::Failed => (
+            "Top-up failed".to_string(),
+            FAILURE,
+            vec![
+                format!("Reason: {reason}"),
+                format!("{what} was not made; nothing was charged."),
+                reference,
+            ],
+        ),
+        TxState::Pending => (
+            "Accepted, not confirmed yet".to_string(),
+            WARNING,
+            [
+                Some(format!("{what} is being processed by the provider.")),
+                provider_ref,
+                Some("Do not resend. Check History in a while.".to_string()),
+                Some(reference),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        TxState::Unknown | TxState::Recorded | TxState::Sending => (
+            "Outcome unknown - do not resend".to_string(),
+            WARNING,
+            vec![
+                format!("{what}: the provider gave no clear answer ({reason})."),
+                "It may have gone through. Do NOT send it again; check History.".to_string(),
+                reference,
+            ],
+        ),
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
