@@ -1,0 +1,82 @@
+//! Helpers shared by the integration tests: a real ledger file, a simulator on 127.0.0.1 and an
+//! engine wired to both.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use saldo::engine::{Engine, EngineOptions, TopUpOrder};
+use saldo::ledger::Ledger;
+use saldo::providers::ProviderKind;
+use saldo::secrets::{SecretKind, SecretStore};
+use saldo::simulator::{SimConfig, Simulator, qvatel};
+
+/// The QvaTel profile name the tests use.
+pub const PROFILE: &str = "cuba";
+
+/// A simulator, a ledger in a temporary folder and an engine using both.
+pub struct Rig {
+    pub sim: Simulator,
+    pub engine: Engine,
+    pub dir: tempfile::TempDir,
+}
+
+impl Rig {
+    /// A rig whose QvaTel profile gives up on a request after `timeout_secs`.
+    pub async fn new(timeout_secs: u64) -> Rig {
+        Rig::with_config(
+            timeout_secs,
+            SimConfig {
+                hang: Duration::from_secs(8),
+                ..SimConfig::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn with_config(timeout_secs: u64, config: SimConfig) -> Rig {
+        let sim = Simulator::start(0, config).await.expect("simulator starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ledger = Ledger::open_in(dir.path()).expect("ledger opens");
+        let mut settings = ProviderKind::Qvatel.default_settings();
+        settings.request_timeout_secs = timeout_secs;
+        ledger
+            .add_profile(
+                PROFILE,
+                ProviderKind::Qvatel,
+                &sim.qvatel_base_url(),
+                &settings,
+            )
+            .expect("profile added");
+        let secrets = SecretStore::in_memory();
+        secrets
+            .set(PROFILE, SecretKind::ApiToken, qvatel::DEMO_TOKEN)
+            .expect("secret saved");
+        let options = EngineOptions {
+            retry_backoff: Duration::from_millis(20),
+            ..EngineOptions::default()
+        };
+        let engine = Engine::new(Arc::new(ledger), Arc::new(secrets), options);
+        Rig { sim, engine, dir }
+    }
+
+    /// The executed recharges the simulator holds.
+    pub fn recharges(&self) -> Vec<qvatel::Recharge> {
+        self.sim.with_state(|s| s.qvatel.recharges.clone())
+    }
+
+    /// The simulated demo account's balance in cents.
+    pub fn sim_balance_cents(&self) -> i64 {
+        self.sim
+            .with_state(|s| s.qvatel.accounts[qvatel::DEMO_TOKEN].balance_cents)
+    }
+}
+
+/// A top-up order for the test profile.
+pub fn order(number: &str, amount: &str) -> TopUpOrder {
+    TopUpOrder {
+        profile: PROFILE.to_string(),
+        number: number.to_string(),
+        amount: amount.to_string(),
+    }
+}

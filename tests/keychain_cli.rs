@@ -1,0 +1,400 @@
+//! Against a real Secret Service (gnome-keyring on a private D-Bus session, started by
+//! scripts/test.sh): the keychain round trip read back with `secret-tool`, and the whole CLI
+//! top-up against a `saldo simulate` process, with a scan proving the secret is in no file.
+//!
+//! These tests need `SALDO_TEST_KEYCHAIN=1` (set by scripts/test.sh); without it they say so
+//! and stop, so a plain `cargo test` on a desktop never touches the person's own keychain.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+use saldo::secrets::{SecretError, SecretKind, SecretStore};
+
+fn keychain_available() -> bool {
+    if std::env::var_os("SALDO_TEST_KEYCHAIN").is_some() {
+        return true;
+    }
+    eprintln!(
+        "skipped: set SALDO_TEST_KEYCHAIN=1 in a session with a Secret Service (scripts/test.sh does)"
+    );
+    false
+}
+
+fn saldo(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_saldo"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("saldo runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+/// `saldo simulate` in its own process; killed when dropped.
+struct SimProcess {
+    child: Child,
+    base_url: String,
+}
+
+impl SimProcess {
+    fn start() -> SimProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_saldo"))
+            .args(["simulate", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("simulator starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let base_url = first
+            .trim()
+            .strip_prefix("saldo simulator listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_string();
+        SimProcess { child, base_url }
+    }
+
+    fn get(&self, path: &str) -> serde_json::Value {
+        let url = format!("{}{path}", self.base_url);
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async { reqwest::get(&url).await.unwrap().json().await.unwrap() })
+    }
+
+    fn post(&self, path: &str, body: serde_json::Value) {
+        let url = format!("{}{path}", self.base_url);
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let status = reqwest::Client::new()
+                .post(&url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert!(status.is_success(), "{status}");
+        });
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", std::process::id())
+}
+
+fn secret_tool_lookup(user: &str) -> String {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "saldo", "username", user])
+        .output()
+        .expect("secret-tool (libsecret-tools) runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).unwrap() {
+                stack.push(entry.unwrap().path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn secrets_round_trip_through_the_real_keychain() {
+    if !keychain_available() {
+        return;
+    }
+    let store = SecretStore::keychain();
+    let profile = unique("kc-roundtrip");
+    let secret = format!("tok-{}-xyzzy", std::process::id());
+    store.set(&profile, SecretKind::ApiToken, &secret).unwrap();
+    assert_eq!(
+        store.get(&profile, SecretKind::ApiToken).unwrap().expose(),
+        secret
+    );
+    assert_eq!(secret_tool_lookup(&format!("{profile}/api_token")), secret);
+    store
+        .set(&profile, SecretKind::ApiToken, "replaced-secret")
+        .unwrap();
+    assert_eq!(
+        secret_tool_lookup(&format!("{profile}/api_token")),
+        "replaced-secret"
+    );
+    store.delete(&profile, SecretKind::ApiToken).unwrap();
+    assert!(matches!(
+        store.get(&profile, SecretKind::ApiToken),
+        Err(SecretError::Missing { .. })
+    ));
+    assert_eq!(secret_tool_lookup(&format!("{profile}/api_token")), "");
+}
+
+#[test]
+fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
+    if !keychain_available() {
+        return;
+    }
+    let sim = SimProcess::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let profile = unique("cli-cuba");
+    let qvatel_url = format!("{}/qvatel/api", sim.base_url);
+
+    let out = saldo(
+        &data,
+        &[
+            "profile",
+            "add",
+            &profile,
+            "--provider",
+            "qvatel",
+            "--base-url",
+            &qvatel_url,
+            "--timeout",
+            "1",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Without its token, nothing is sent: a configuration problem, exit 4.
+    let out = saldo(
+        &data,
+        &["topup", &profile, "--to", "52942387", "--amount", "20"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("saldo credentials set {profile}")));
+
+    let out = saldo(
+        &data,
+        &["credentials", "set", &profile],
+        Some("demo-qvatel-token\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        secret_tool_lookup(&format!("{profile}/api_token")),
+        "demo-qvatel-token"
+    );
+
+    let out = saldo(
+        &data,
+        &[
+            "topup",
+            &profile,
+            "--to",
+            "+53 5294 2387",
+            "--amount",
+            "20.00",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert!(line.starts_with("succeeded: SAL-"), "{line}");
+    assert!(line.contains("20.00 USD to +5352942387"), "{line}");
+    assert!(line.contains("qvatel-23479287356"), "{line}");
+    assert_eq!(line.lines().count(), 1);
+    let reference = line["succeeded: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // The simulator, asked from outside its process, received exactly that one send.
+    let requests = sim.get("/__sim/requests");
+    let sends: Vec<_> = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/qvatel/api/recharge/send")
+        .collect();
+    assert_eq!(sends.len(), 1);
+    assert!(
+        sends[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("destino=%2B5352942387")
+    );
+    let state = sim.get("/__sim/state");
+    assert_eq!(
+        state["qvatel"]["accounts"]["demo-qvatel-token"]["balance_cents"],
+        48000
+    );
+
+    let out = saldo(&data, &["balance", &profile], None);
+    assert_eq!(stdout(&out), format!("{profile}: 480.00 USD"));
+    let out = saldo(&data, &["status", &reference], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with(&format!("succeeded: {reference}")));
+    let out = saldo(&data, &["history", "--limit", "5"], None);
+    assert!(stdout(&out).contains(&reference), "{}", stdout(&out));
+
+    // Exit codes: bad input 1, unknown outcome 3 (and it is not resent).
+    let out = saldo(
+        &data,
+        &["topup", &profile, "--to", "5294238", "--amount", "20"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "saldo: a Cuba mobile number has 8 digits, this one has 7"
+    );
+    sim.post(
+        "/__sim/faults",
+        serde_json::json!({"path": "/recharge/send", "fault": {"kind": "timeout_after_commit"}}),
+    );
+    let out = saldo(
+        &data,
+        &["topup", &profile, "--to", "52942387", "--amount", "15"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("unknown: "), "{}", stdout(&out));
+    assert!(stdout(&out).contains("Do NOT send it again"));
+    assert_eq!(
+        sim.get("/__sim/state")["qvatel"]["recharges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // A rejected top-up exits 2: the account cannot pay for it.
+    let wrong = unique("wrongtoken");
+    let out = saldo(
+        &data,
+        &[
+            "profile",
+            "add",
+            &wrong,
+            "--provider",
+            "qvatel",
+            "--base-url",
+            &qvatel_url,
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    saldo(
+        &data,
+        &["credentials", "set", &wrong],
+        Some("not-a-real-token\n"),
+    );
+    let out = saldo(
+        &data,
+        &["topup", &wrong, "--to", "52942387", "--amount", "15"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("failed: "), "{}", stdout(&out));
+
+    // The token is in no file saldo wrote.
+    assert_eq!(
+        files_containing(dir.path(), "demo-qvatel-token"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        files_containing(dir.path(), "not-a-real-token"),
+        Vec::<String>::new()
+    );
+
+    for name in [&profile, &wrong] {
+        SecretStore::keychain()
+            .delete(name, SecretKind::ApiToken)
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_missing_keychain_is_reported_plainly_and_nothing_is_stored_elsewhere() {
+    if !keychain_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = saldo(
+        &data,
+        &["profile", "add", "nokc", "--provider", "qvatel"],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_saldo"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["credentials", "set", "nokc"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/saldo-test-bus",
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(b"nokc-secret\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no keychain is available"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        files_containing(dir.path(), "nokc-secret"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn ledger_problems_exit_with_code_5() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = dir.path().join("file");
+    std::fs::write(&not_a_folder, "x").unwrap();
+    let out = saldo(&not_a_folder, &["history"], None);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("saldo: could not open the ledger"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,238 @@
+//! The QvaTel adapter over real HTTP on 127.0.0.1 against the simulator, and against the exact
+//! example bodies of the QvaTel document.
+
+mod common;
+
+use std::time::Duration;
+
+use saldo::domain::{Country, Money, PhoneNumber, Reference, Unit};
+use saldo::providers::http::{Timeouts, check_base_url, client};
+use saldo::providers::qvatel::QvaTel;
+use saldo::providers::{
+    BalanceRead, Progress, ProviderError, StatusProgress, TopUp, TopUpRequest, TopUpStatus,
+};
+use saldo::secrets::Secret;
+use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, qvatel};
+
+async fn adapter(sim: &Simulator, token: &str) -> QvaTel {
+    let http = client(Timeouts {
+        connect: Duration::from_secs(2),
+        request: Duration::from_secs(1),
+    })
+    .unwrap();
+    QvaTel::new(
+        http,
+        check_base_url(&sim.qvatel_base_url()).unwrap(),
+        Secret::new(token),
+        Unit::Usd,
+    )
+}
+
+fn request(amount_cents: i64) -> TopUpRequest {
+    TopUpRequest {
+        reference: Reference::generate(),
+        destination: PhoneNumber::parse_mobile("52942387", Country::Cuba).unwrap(),
+        amount: Money::from_minor(amount_cents, Unit::Usd),
+    }
+}
+
+async fn sim() -> Simulator {
+    Simulator::start(
+        0,
+        SimConfig {
+            hang: Duration::from_secs(5),
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_send_posts_the_documented_form_and_returns_the_recharge_id() {
+    let sim = sim().await;
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    let receipt = qvatel.top_up(&request(2000)).await.unwrap();
+    assert_eq!(receipt.provider_ref.as_deref(), Some("qvatel-23479287356"));
+    assert_eq!(receipt.progress, Progress::Accepted);
+
+    let sent = sim.requests_to("/recharge/send");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method, "POST");
+    assert_eq!(
+        sent[0].content_type.as_deref(),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        sent[0].param("api_token").as_deref(),
+        Some(qvatel::DEMO_TOKEN)
+    );
+    assert_eq!(sent[0].param("destino").as_deref(), Some("+5352942387"));
+    assert_eq!(sent[0].param("monto").as_deref(), Some("20.00"));
+    assert!(
+        !receipt.raw.contains(qvatel::DEMO_TOKEN),
+        "raw reply kept for audit must not hold the token"
+    );
+}
+
+#[tokio::test]
+async fn status_and_balance_read_the_simulated_account() {
+    let sim = sim().await;
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    let id = qvatel
+        .top_up(&request(1500))
+        .await
+        .unwrap()
+        .provider_ref
+        .unwrap();
+    let status = qvatel.top_up_status(&id).await.unwrap();
+    assert_eq!(status.progress, StatusProgress::Delivered);
+    assert_eq!(status.message.as_deref(), Some("Recargado"));
+    let balance = qvatel.balance().await.unwrap();
+    assert_eq!(balance, Money::from_minor(500_00 - 15_00, Unit::Usd));
+    let reads = sim.requests_to("/recharge/status");
+    assert_eq!(reads[0].method, "GET");
+    assert_eq!(reads[0].param("id_recarga").as_deref(), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn an_undocumented_estado_means_not_final_yet() {
+    let mut config = SimConfig::default();
+    config.qvatel.status_delay_ms = 60_000;
+    let sim = Simulator::start(0, config).await.unwrap();
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    let id = qvatel
+        .top_up(&request(1500))
+        .await
+        .unwrap()
+        .provider_ref
+        .unwrap();
+    let status = qvatel.top_up_status(&id).await.unwrap();
+    assert_eq!(status.progress, StatusProgress::InProgress);
+}
+
+#[tokio::test]
+async fn refusals_keep_the_providers_reason() {
+    let mut config = SimConfig::default();
+    config
+        .qvatel
+        .accounts
+        .get_mut(qvatel::DEMO_TOKEN)
+        .unwrap()
+        .balance_cents = 10_00;
+    let sim = Simulator::start(0, config).await.unwrap();
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    match qvatel.top_up(&request(2000)).await {
+        Err(ProviderError::Rejected { message, .. }) => assert_eq!(message, "Saldo insuficiente"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let wrong = adapter(&sim, "wrong-token").await;
+    assert!(matches!(
+        wrong.balance().await,
+        Err(ProviderError::Auth { .. })
+    ));
+    assert!(sim.with_state(|s| s.qvatel.recharges.is_empty()));
+}
+
+#[tokio::test]
+async fn the_documents_example_bodies_decode_to_the_right_outcome() {
+    let sim = sim().await;
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    let examples = [
+        (
+            "/recharge/send",
+            "{\n'result': 1,\n'destino': '+5352942387',\n'id_recarga': 'qvatel-23479287356',\n}",
+        ),
+        (
+            "/recharge/send",
+            "{\n'result': 0,\n'destino': '+5352942387',\n'error': 'Descripción del error'\n}",
+        ),
+        (
+            "/recharge/status",
+            "{\n'result': 1,\n'estado': 'Recargado'\n}",
+        ),
+        (
+            "/recharge/status",
+            "{\n'result': 0,\n'error': 'Descripción del error'\n}",
+        ),
+        (
+            "/account/recharge-balance",
+            "{\n'result': 1,\n'balance': 20\n}",
+        ),
+        (
+            "/account/recharge-balance",
+            "{\n'result': 0,\n'error': 'Descripción del error'\n}",
+        ),
+    ];
+    for (path, body) in examples {
+        sim.inject(FaultRule::once(path, Fault::Body { body: body.into() }));
+    }
+    let sent = qvatel.top_up(&request(2000)).await.unwrap();
+    assert_eq!(sent.provider_ref.as_deref(), Some("qvatel-23479287356"));
+    assert!(matches!(
+        qvatel.top_up(&request(2000)).await,
+        Err(ProviderError::Rejected { message, .. }) if message == "Descripción del error"
+    ));
+    assert_eq!(
+        qvatel
+            .top_up_status("qvatel-23479287356")
+            .await
+            .unwrap()
+            .progress,
+        StatusProgress::Delivered
+    );
+    assert!(matches!(
+        qvatel.top_up_status("qvatel-1").await,
+        Err(ProviderError::Rejected { .. })
+    ));
+    assert_eq!(
+        qvatel.balance().await.unwrap(),
+        Money::from_minor(20_00, Unit::Usd)
+    );
+    assert!(matches!(
+        qvatel.balance().await,
+        Err(ProviderError::Rejected { .. })
+    ));
+    assert!(
+        sim.with_state(|s| s.qvatel.recharges.is_empty()),
+        "example bodies are answered without executing anything"
+    );
+}
+
+#[tokio::test]
+async fn transport_failures_are_classified_for_what_may_happen_next() {
+    let sim = sim().await;
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    let cases = [
+        (Fault::TimeoutAfterCommit, "maybe"),
+        (Fault::TimeoutBeforeCommit, "maybe"),
+        (Fault::ResetAfterCommit, "maybe"),
+        (Fault::ResetBeforeCommit, "maybe"),
+        (Fault::Status { code: 502 }, "maybe"),
+        (Fault::Malformed, "malformed"),
+        (Fault::Status { code: 429 }, "rate"),
+    ];
+    for (fault, expected) in cases {
+        sim.inject(FaultRule::once("/recharge/send", fault.clone()));
+        let result = qvatel.top_up(&request(1500)).await;
+        let kind = match &result {
+            Err(ProviderError::MaybeSent { .. }) => "maybe",
+            Err(ProviderError::Malformed { .. }) => "malformed",
+            Err(ProviderError::RateLimited { .. }) => "rate",
+            other => panic!("{fault:?}: unexpected {other:?}"),
+        };
+        assert_eq!(kind, expected, "{fault:?}");
+        let text = result.unwrap_err().to_string();
+        assert!(!text.contains(qvatel::DEMO_TOKEN), "{text}");
+    }
+    // Nothing listens on the discard port: the request never left.
+    let closed = QvaTel::new(
+        client(Timeouts::default()).unwrap(),
+        check_base_url("http://127.0.0.1:9/qvatel/api").unwrap(),
+        Secret::new(qvatel::DEMO_TOKEN),
+        Unit::Usd,
+    );
+    let err = closed.top_up(&request(1500)).await.unwrap_err();
+    assert!(matches!(err, ProviderError::NotSent { .. }), "{err:?}");
+    assert!(err.is_safe_to_retry());
+}
