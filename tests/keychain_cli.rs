@@ -55,6 +55,8 @@ fn stderr(out: &Output) -> String {
 struct SimProcess {
     child: Child,
     base_url: String,
+    /// Kept open so the simulator can go on printing.
+    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl SimProcess {
@@ -66,15 +68,18 @@ impl SimProcess {
             .spawn()
             .expect("simulator starts");
         let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        stdout.read_line(&mut first).unwrap();
         let base_url = first
             .trim()
             .strip_prefix("saldo simulator listening on ")
             .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
             .to_string();
-        SimProcess { child, base_url }
+        SimProcess {
+            child,
+            base_url,
+            _stdout: stdout,
+        }
     }
 
     fn get(&self, path: &str) -> serde_json::Value {
@@ -225,7 +230,13 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
         ],
         None,
     );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let line = stdout(&out);
     assert!(line.starts_with("succeeded: SAL-"), "{line}");
     assert!(line.contains("20.00 USD to +5352942387"), "{line}");
@@ -397,4 +408,24 @@ fn ledger_problems_exit_with_code_5() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn the_simulator_keeps_running_when_its_output_is_closed() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_saldo"))
+        .args(["simulate", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe is closed now, like `saldo simulate | head -1`.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(still_running, "{}", String::from_utf8_lossy(&out.stderr));
 }

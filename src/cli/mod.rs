@@ -11,6 +11,7 @@ mod profile;
 mod simulate;
 mod topup;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -150,14 +151,20 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
     };
     match outcome {
         Ok(line) => {
-            println!("{}", line.text);
+            say(&line.text);
             line.exit.into()
         }
         Err(error) => {
-            eprintln!("saldo: {}", error.message);
+            let _ = writeln!(std::io::stderr(), "saldo: {}", error.message);
             error.exit.into()
         }
     }
+}
+
+/// Prints a line on stdout. A closed stdout (`saldo history | head -1`) is not an error.
+pub fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
 }
 
 /// What a command prints on stdout, and how it exits.

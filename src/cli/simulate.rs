@@ -2,7 +2,8 @@
 
 use clap::Args;
 
-use super::{CliError, Exit, Output};
+use super::{CliError, Exit, Output, say};
+use crate::domain::{Money, Unit};
 use crate::simulator::{SimConfig, Simulator, qvatel};
 
 #[derive(Debug, Args)]
@@ -28,25 +29,21 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
                 )
             })?;
         let qvatel_url = sim.qvatel_base_url();
-        println!("saldo simulator listening on {}", sim.base_url());
-        println!(
-            "QvaTel: base URL {qvatel_url}, api_token {}, balance {}.{:02} USD",
-            qvatel::DEMO_TOKEN,
-            qvatel::DEMO_BALANCE_CENTS / 100,
-            qvatel::DEMO_BALANCE_CENTS % 100
-        );
-        println!("Try it from another terminal:");
-        println!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}");
-        println!(
-            "  printf %s {} | saldo credentials set sim-cuba",
-            qvatel::DEMO_TOKEN
-        );
-        println!("  saldo topup sim-cuba --to 52942387 --amount 20");
-        println!(
-            "What it received: {0}/__sim/requests  its state: {0}/__sim/state",
-            sim.base_url()
-        );
-        println!("Stop it with Ctrl-C.");
+        let base = sim.base_url();
+        let token = qvatel::DEMO_TOKEN;
+        let balance = Money::from_minor(qvatel::DEMO_BALANCE_CENTS, Unit::Usd);
+        for line in [
+            format!("saldo simulator listening on {base}"),
+            format!("QvaTel: base URL {qvatel_url}, api_token {token}, balance {balance}"),
+            "Try it from another terminal:".to_string(),
+            format!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}"),
+            format!("  printf %s {token} | saldo credentials set sim-cuba"),
+            "  saldo topup sim-cuba --to 52942387 --amount 20".to_string(),
+            format!("What it received: {base}/__sim/requests  its state: {base}/__sim/state"),
+            "Stop it with Ctrl-C.".to_string(),
+        ] {
+            say(&line);
+        }
         wait_for_stop().await;
         Ok(Output::ok("simulator stopped"))
     })

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs saldo's whole test suite, as CI does, on a Debian/Ubuntu machine with Rust installed.
+#
+# It installs the Debian packages the tests need when they are missing (as root, or with sudo),
+# starts a private D-Bus session with an unlocked gnome-keyring in a throw-away folder and an
+# Xvfb display, runs every test, and stops all of it afterwards. It never touches your own
+# keyring or display.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  gcc libc6-dev                         # building (bundled SQLite and crypto are C)
+  dbus gnome-keyring libsecret-tools    # a real Secret Service for the keychain tests
+  xvfb xauth x11-utils imagemagick      # a real window under a virtual display
+  libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-vulkan-drivers libvulkan1
+  libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libfontconfig1 libdbus-1-3
+  util-linux                            # setpriv: one test drops root to prove a read-only ledger
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "test.sh: installing missing Debian packages: ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    echo "test.sh: need root or sudo to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+# Build everything first, with the same environment the tests run in (no rebuilds later).
+cargo build --all-targets --locked
+
+work=$(mktemp -d -t saldo-test.XXXXXX)
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -m 700 "$work/runtime" "$work/keyring-data"
+
+# Inside a private D-Bus session: an unlocked gnome-keyring (unlocked BEFORE any display exists,
+# so it can never show an unlock prompt), then Xvfb, then the tests.
+export SALDO_TEST_WORK="$work"
+dbus-run-session -- bash -euo pipefail -c '
+  export XDG_RUNTIME_DIR="$SALDO_TEST_WORK/runtime"
+  printf %s saldo-test-keyring \
+    | XDG_DATA_HOME="$SALDO_TEST_WORK/keyring-data" \
+      gnome-keyring-daemon --foreground --unlock --components=secrets \
+      >"$SALDO_TEST_WORK/keyring.log" 2>&1 &
+  keyring_pid=$!
+  trap "kill $keyring_pid 2>/dev/null || true" EXIT
+  secret_service_up() {
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+      | grep -q "boolean true"
+  }
+  for _ in $(seq 100); do secret_service_up && break; sleep 0.1; done
+  secret_service_up || {
+    echo "test.sh: gnome-keyring did not start:" >&2; cat "$SALDO_TEST_WORK/keyring.log" >&2; exit 1; }
+  export SALDO_TEST_KEYCHAIN=1 SALDO_TEST_DISPLAY=1
+  unset WAYLAND_DISPLAY
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --all-targets --locked
+' 2> >(grep -v "Failed to set fd limit" >&2)
