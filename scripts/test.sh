@@ -37,6 +37,15 @@ if ((${#missing[@]})); then
     "${missing[@]}" >/dev/null
 fi
 
+# Dependency policy: HTTPS through rustls only, file dialogs through the portal only.
+for banned in openssl-sys native-tls gtk-sys gtk3-sys; do
+  if cargo tree --locked -e normal,build -i "$banned" >/dev/null 2>&1; then
+    echo "test.sh: $banned must not be a dependency of saldo (no OpenSSL, no GTK)" >&2
+    exit 1
+  fi
+done
+echo "dependency policy: no OpenSSL, no GTK"
+
 # Build everything first, with the same environment the tests run in (no rebuilds later).
 cargo build --all-targets --locked
 
@@ -66,5 +75,5 @@ dbus-run-session -- bash -euo pipefail -c '
     echo "test.sh: gnome-keyring did not start:" >&2; cat "$SALDO_TEST_WORK/keyring.log" >&2; exit 1; }
   export SALDO_TEST_KEYCHAIN=1 SALDO_TEST_DISPLAY=1
   unset WAYLAND_DISPLAY
-  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --all-targets --locked
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --locked
 ' 2> >(grep -v "Failed to set fd limit" >&2)

@@ -246,3 +246,46 @@ async fn an_unknown_reference_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_send_fails_and_is_not_resent_automatically() {
+    let rig = Rig::new(5).await;
+    rig.sim.inject(FaultRule::once(
+        "/recharge/send",
+        Fault::Status { code: 429 },
+    ));
+    let row = rig.engine.top_up(&order("52942387", "20")).await.unwrap();
+    assert_eq!(row.state, TxState::Failed);
+    assert!(row.provider_message.unwrap().contains("rate limiting"));
+    assert_eq!(rig.sim.requests_to("/recharge/send").len(), 1);
+    assert!(rig.recharges().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sent_topup_whose_outcome_cannot_be_recorded_says_do_not_resend() {
+    let rig = Rig::new(5).await;
+    let ledger = rig.engine.ledger().clone();
+    ledger.set_busy_timeout(Duration::from_millis(200)).unwrap();
+    rig.sim.inject(FaultRule::once(
+        "/recharge/send",
+        Fault::Latency { ms: 800 },
+    ));
+    let engine = rig.engine.clone();
+    let topup = tokio::spawn(async move { engine.top_up(&order("52942387", "20")).await });
+    // While the provider works, another program takes the ledger's write lock.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let holder = rusqlite::Connection::open(ledger.path()).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let err = topup.await.unwrap().unwrap_err();
+    holder.execute_batch("ROLLBACK").unwrap();
+
+    assert!(err.may_have_been_sent(), "{err}");
+    assert!(err.to_string().contains("Do NOT send it again"), "{err}");
+    assert_eq!(rig.recharges().len(), 1, "the provider did execute it");
+    let rows = ledger.history_page(None, 10).unwrap();
+    assert_eq!(
+        rows[0].state,
+        TxState::Sending,
+        "left for reconciliation, not lost"
+    );
+}

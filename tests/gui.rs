@@ -76,10 +76,26 @@ fn a_clerk_tops_up_a_number_and_sees_the_result_and_the_history_row() {
         shows(h, "Balance (demo-cuba): 500.00 USD")
     });
 
-    enter_topup(&mut harness, "52942387", "20.00 USD");
+    // Keyboard only after the amount: Enter reviews, Enter sends.
+    run_until(&mut harness, "the counter", Duration::from_secs(10), |h| {
+        shows(h, "Customer number")
+    });
+    let field = harness.get_by_label("Customer number");
+    field.focus();
+    field.type_text("52942387");
+    harness.step();
+    // A mouse click leaves keyboard focus on the amount button, as in the real window.
+    let amount = harness.get_by_label("20.00 USD");
+    amount.click();
+    amount.focus();
+    harness.step();
+    assert!(!harness.get_by_label("Customer number").is_focused());
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    harness.step();
     assert!(shows(&harness, "Number: +5352942387"));
     assert!(shows(&harness, "Amount: 20.00 USD"));
-    harness.get_by_label("Send top-up").click();
+    harness.key_press(egui::Key::Enter);
     run_until(&mut harness, "the result", Duration::from_secs(15), |h| {
         shows(h, "Top-up succeeded")
     });

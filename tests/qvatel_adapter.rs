@@ -15,14 +15,14 @@ use saldo::secrets::Secret;
 use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, qvatel};
 
 async fn adapter(sim: &Simulator, token: &str) -> QvaTel {
-    let http = client(Timeouts {
+    let base = check_base_url(&sim.qvatel_base_url()).unwrap();
+    let timeouts = Timeouts {
         connect: Duration::from_secs(2),
         request: Duration::from_secs(1),
-    })
-    .unwrap();
+    };
     QvaTel::new(
-        http,
-        check_base_url(&sim.qvatel_base_url()).unwrap(),
+        client(timeouts, &base).unwrap(),
+        base,
         Secret::new(token),
         Unit::Usd,
     )
@@ -211,6 +211,12 @@ async fn transport_failures_are_classified_for_what_may_happen_next() {
         (Fault::Status { code: 502 }, "maybe"),
         (Fault::Malformed, "malformed"),
         (Fault::Status { code: 429 }, "rate"),
+        // Redirects are not followed (the POST could be resent elsewhere), and statuses
+        // QvaTel does not use for refusals leave the outcome unknown.
+        (Fault::Status { code: 307 }, "malformed"),
+        (Fault::Status { code: 400 }, "malformed"),
+        (Fault::Status { code: 404 }, "rejected"),
+        (Fault::Status { code: 401 }, "auth"),
     ];
     for (fault, expected) in cases {
         sim.inject(FaultRule::once("/recharge/send", fault.clone()));
@@ -219,6 +225,8 @@ async fn transport_failures_are_classified_for_what_may_happen_next() {
             Err(ProviderError::MaybeSent { .. }) => "maybe",
             Err(ProviderError::Malformed { .. }) => "malformed",
             Err(ProviderError::RateLimited { .. }) => "rate",
+            Err(ProviderError::Rejected { .. }) => "rejected",
+            Err(ProviderError::Auth { .. }) => "auth",
             other => panic!("{fault:?}: unexpected {other:?}"),
         };
         assert_eq!(kind, expected, "{fault:?}");
@@ -226,13 +234,59 @@ async fn transport_failures_are_classified_for_what_may_happen_next() {
         assert!(!text.contains(qvatel::DEMO_TOKEN), "{text}");
     }
     // Nothing listens on the discard port: the request never left.
+    let base = check_base_url("http://127.0.0.1:9/qvatel/api").unwrap();
     let closed = QvaTel::new(
-        client(Timeouts::default()).unwrap(),
-        check_base_url("http://127.0.0.1:9/qvatel/api").unwrap(),
+        client(Timeouts::default(), &base).unwrap(),
+        base,
         Secret::new(qvatel::DEMO_TOKEN),
         Unit::Usd,
     );
     let err = closed.top_up(&request(1500)).await.unwrap_err();
     assert!(matches!(err, ProviderError::NotSent { .. }), "{err:?}");
     assert!(err.is_safe_to_retry());
+}
+
+#[tokio::test]
+async fn numbers_where_text_is_expected_still_give_a_clear_answer() {
+    let sim = sim().await;
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    sim.inject(FaultRule::once(
+        "/recharge/send",
+        Fault::Body {
+            body: "{'result': 1, 'id_recarga': 23479287356}".into(),
+        },
+    ));
+    let receipt = qvatel.top_up(&request(1500)).await.unwrap();
+    assert_eq!(receipt.provider_ref.as_deref(), Some("23479287356"));
+    sim.inject(FaultRule::once(
+        "/recharge/send",
+        Fault::Body {
+            body: r#"{"result": 0, "error": 12}"#.into(),
+        },
+    ));
+    assert!(matches!(
+        qvatel.top_up(&request(1500)).await,
+        Err(ProviderError::Rejected { message, .. }) if message == "12"
+    ));
+}
+
+#[tokio::test]
+async fn the_token_never_comes_back_in_an_error_text() {
+    let sim = sim().await;
+    let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+    let echoes = [
+        r#"{"result": 0, "error": "api_token demo-qvatel-token inválido"}"#,
+        r#"{"result": 0, "error": "cuenta demo-qvatel-token bloqueada"}"#,
+        r#"{"result": 7, "echo": "demo-qvatel-token"}"#,
+        r#"{"result": "x", "echo": "demo-qvatel-token"}"#,
+    ];
+    for body in echoes {
+        sim.inject(FaultRule::once(
+            "/recharge/send",
+            Fault::Body { body: body.into() },
+        ));
+        let err = qvatel.top_up(&request(1500)).await.unwrap_err();
+        let everything = format!("{err} {err:?}");
+        assert!(!everything.contains(qvatel::DEMO_TOKEN), "{everything}");
+    }
 }

@@ -139,15 +139,24 @@ pub enum Command {
 pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
     let outcome = match command {
         Command::Simulate(args) => simulate::run(args),
-        other => with_engine(data_dir, |engine, runtime| match other {
-            Command::Profile(cmd) => profile::run(cmd, engine.ledger()),
-            Command::Credentials(cmd) => credentials::run(cmd, &engine),
-            Command::Topup(args) => topup::run_topup(args, &engine, runtime),
-            Command::Status(args) => topup::run_status(args, &engine, runtime),
-            Command::Balance(args) => balance::run(args, &engine, runtime),
-            Command::History(args) => history::run(args, engine.ledger()),
-            Command::Simulate(_) => unreachable!("handled above"),
-        }),
+        Command::Profile(cmd) => {
+            with_engine(data_dir, |engine, _| profile::run(cmd, engine.ledger()))
+        }
+        Command::Credentials(cmd) => {
+            with_engine(data_dir, |engine, _| credentials::run(cmd, &engine))
+        }
+        Command::Topup(args) => {
+            with_engine(data_dir, |engine, rt| topup::run_topup(args, &engine, rt))
+        }
+        Command::Status(args) => {
+            with_engine(data_dir, |engine, rt| topup::run_status(args, &engine, rt))
+        }
+        Command::Balance(args) => {
+            with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
+        }
+        Command::History(args) => {
+            with_engine(data_dir, |engine, _| history::run(args, engine.ledger()))
+        }
     };
     match outcome {
         Ok(line) => {

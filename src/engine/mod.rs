@@ -17,6 +17,9 @@ use crate::secrets::SecretStore;
 
 pub use topup::TopUpOrder;
 
+/// The longest the engine waits when a provider asks it to slow down, before giving up.
+pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5);
+
 /// Tuning of the engine's waiting and retrying.
 #[derive(Clone, Copy, Debug)]
 pub struct EngineOptions {
@@ -67,6 +70,14 @@ pub enum EngineError {
     /// A read from the provider (balance, status) failed.
     #[error(transparent)]
     Provider(ProviderError),
+}
+
+impl EngineError {
+    /// Whether the operation may have reached the provider although this error says it did not
+    /// end cleanly: then it must never be sent again without checking.
+    pub fn may_have_been_sent(&self) -> bool {
+        matches!(self, EngineError::OutcomeNotRecorded { .. })
+    }
 }
 
 impl From<ConnectError> for EngineError {
@@ -134,7 +145,8 @@ impl Engine {
         Ok(blocking(move || connect(&profile, &secrets)).await??)
     }
 
-    /// Runs a read (balance, status) with retries when it provably never reached the provider.
+    /// Runs a request with retries only when it provably did nothing: it never reached the
+    /// provider, or the provider asked us to wait (for at most [`MAX_RATE_LIMIT_WAIT`]).
     async fn read_with_retry<T, F, Fut>(&self, mut read: F) -> Result<T, ProviderError>
     where
         F: FnMut() -> Fut,
@@ -143,14 +155,22 @@ impl Engine {
         let mut pause = self.options.retry_backoff;
         let mut attempt = 0;
         loop {
-            match read().await {
-                Err(e) if e.is_safe_to_retry() && attempt < self.options.not_sent_retries => {
-                    attempt += 1;
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
-                }
+            let error = match read().await {
+                Err(e) if e.is_safe_to_retry() && attempt < self.options.not_sent_retries => e,
                 other => return other,
-            }
+            };
+            let wait = match error {
+                ProviderError::RateLimited {
+                    retry_after: Some(after),
+                } if after > MAX_RATE_LIMIT_WAIT => return Err(error),
+                ProviderError::RateLimited {
+                    retry_after: Some(after),
+                } => after.max(pause),
+                _ => pause,
+            };
+            attempt += 1;
+            tokio::time::sleep(wait).await;
+            pause *= 2;
         }
     }
 

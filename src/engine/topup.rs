@@ -1,7 +1,7 @@
 //! The journal-first top-up and the status refresh of an earlier one.
 
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
-use crate::ledger::{NewTopUp, StateChange, TxRecord};
+use crate::ledger::{LedgerError, NewTopUp, StateChange, TxRecord};
 use crate::providers::{
     Progress, ProviderError, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
@@ -122,13 +122,24 @@ impl Engine {
         self.record_outcome(&reference, state, change).await
     }
 
-    /// Sends once, retrying only when the request provably never reached the provider.
+    /// Sends, trying again only when the request provably never reached the provider.
     async fn send(
         &self,
         sender: &dyn crate::providers::TopUp,
         request: &TopUpRequest,
     ) -> Result<TopUpReceipt, ProviderError> {
-        self.read_with_retry(|| sender.top_up(request)).await
+        let mut pause = self.options.retry_backoff;
+        let mut attempt = 0;
+        loop {
+            match sender.top_up(request).await {
+                Err(ProviderError::NotSent { .. }) if attempt < self.options.not_sent_retries => {
+                    attempt += 1;
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Turns an accepted top-up into a state, asking for its status when the provider's
@@ -171,13 +182,14 @@ impl Engine {
     ) -> Result<TxRecord, EngineError> {
         let ledger = self.ledger.clone();
         let r = reference.clone();
-        blocking(move || ledger.transition(&r, state, &change))
-            .await?
-            .map_err(|error| EngineError::OutcomeNotRecorded {
-                reference: reference.to_string(),
-                outcome: state.to_string(),
-                error,
-            })
+        let written = tokio::task::spawn_blocking(move || ledger.transition(&r, state, &change))
+            .await
+            .unwrap_or_else(|e| Err(LedgerError::Write(format!("internal task failed: {e}"))));
+        written.map_err(|error| EngineError::OutcomeNotRecorded {
+            reference: reference.to_string(),
+            outcome: state.to_string(),
+            error,
+        })
     }
 
     /// Reads an operation from the ledger and, if it is still pending or unknown and its

@@ -24,16 +24,21 @@ impl Default for Timeouts {
     }
 }
 
-/// Builds the HTTP client every adapter uses (rustls, no proxy surprises, our user agent).
-pub fn client(timeouts: Timeouts) -> Result<reqwest::Client, ProviderError> {
-    reqwest::Client::builder()
+/// Builds the HTTP client an adapter uses for `base`: rustls, our timeouts and user agent, and
+/// no redirects (a redirected POST could be sent again, elsewhere). Proxies from the
+/// environment apply to real providers, never to this computer's simulator.
+pub fn client(timeouts: Timeouts, base: &Url) -> Result<reqwest::Client, ProviderError> {
+    let mut builder = reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.request)
-        .user_agent(concat!("saldo/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| ProviderError::NotSent {
-            reason: format!("could not set up HTTPS: {}", e.without_url()),
-        })
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("saldo/", env!("CARGO_PKG_VERSION")));
+    if is_loopback(base) {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| ProviderError::NotSent {
+        reason: format!("could not set up HTTPS: {}", e.without_url()),
+    })
 }
 
 /// Checks a profile's base URL: `https://` always, plain `http://` only for this computer
@@ -147,14 +152,18 @@ pub async fn send_and_read(
     Ok((status, body))
 }
 
-/// Removes every given secret from a text kept for the audit trail.
+/// Removes every given secret from a text kept for the audit trail or shown to a person: as
+/// written, JSON-escaped (`/` as `\/`) and percent-encoded.
 pub fn redact(text: &str, secrets: &[&str]) -> String {
-    secrets
-        .iter()
-        .filter(|s| s.len() >= 4)
-        .fold(text.to_string(), |acc, secret| {
-            acc.replace(secret, "[redacted]")
-        })
+    let mut clean = text.to_string();
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        let escaped = secret.replace('/', "\\/");
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret.to_string(), escaped, encoded] {
+            clean = clean.replace(&form, "[redacted]");
+        }
+    }
+    clean
 }
 
 #[cfg(test)]
@@ -190,5 +199,9 @@ mod tests {
             redact("token=abcd1234&x=1", &["abcd1234"]),
             "token=[redacted]&x=1"
         );
+        let secret = "ab/cd+ef=";
+        for text in ["k=ab/cd+ef=", r#"{"k":"ab\/cd+ef="}"#, "k=ab%2Fcd%2Bef%3D"] {
+            assert_eq!(redact(text, &[secret]).contains("cd"), false, "{text}");
+        }
     }
 }

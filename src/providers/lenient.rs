@@ -226,6 +226,16 @@ pub fn value_as_int(value: &Value) -> Option<i64> {
     }
 }
 
+/// Reads an optional text field that a provider may send as text, a number or something else
+/// (`"qvatel-1"`, `23479287356`): plain values become their text, `null` becomes `None`.
+pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
+}
+
 /// A decimal amount as the provider wrote it (`20`, `20.00`, `"0.800"`), kept as exact text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WireDecimal(pub String);

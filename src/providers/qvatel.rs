@@ -10,7 +10,7 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 
 use super::http::{endpoint, redact, send_and_read};
-use super::lenient::{self, WireDecimal, int_or_text};
+use super::lenient::{self, WireDecimal, int_or_text, opt_text};
 use super::{
     BalanceRead, BoxFuture, Progress, ProviderError, StatusProgress, StatusReport, TopUp,
     TopUpReceipt, TopUpRequest, TopUpStatus,
@@ -33,9 +33,9 @@ pub struct QvaTel {
 struct SendReply {
     #[serde(deserialize_with = "int_or_text")]
     result: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     id_recarga: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     error: Option<String>,
 }
 
@@ -43,9 +43,9 @@ struct SendReply {
 struct StatusReply {
     #[serde(deserialize_with = "int_or_text")]
     result: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     estado: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     error: Option<String>,
 }
 
@@ -55,7 +55,7 @@ struct BalanceReply {
     result: i64,
     #[serde(default)]
     balance: Option<WireDecimal>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     error: Option<String>,
 }
 
@@ -74,26 +74,44 @@ impl QvaTel {
         redact(raw, &[self.token.expose()])
     }
 
-    /// Interprets an HTTP status that is not a success before the body is decoded.
+    /// Interprets a reply whose HTTP status is not a success. QvaTel documents refusals as
+    /// `result: 0` bodies, so only those, bad credentials and a missing route count as clear
+    /// refusals; anything else (a redirect, a proxy's error page) leaves the outcome unknown.
     fn refused(&self, status: StatusCode, raw: &str) -> ProviderError {
-        let message = lenient::parse_value(raw)
-            .ok()
-            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-            .unwrap_or_else(|| format!("HTTP {status}"));
-        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
-            ProviderError::Auth { message }
-        } else {
-            ProviderError::Rejected {
+        let said = lenient::parse_value(raw).ok().and_then(|v| {
+            let refused = v.get("result").and_then(lenient::value_as_int) == Some(0);
+            let error = v.get("error").map(|e| match e {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            });
+            refused.then(|| error.unwrap_or_else(|| format!("HTTP {status}")))
+        });
+        match (status, said) {
+            (StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN, said) => ProviderError::Auth {
+                message: self.clean(&said.unwrap_or_else(|| format!("HTTP {status}"))),
+            },
+            (_, Some(message)) => ProviderError::Rejected {
                 code: Some(status.as_u16().to_string()),
-                message,
+                message: self.clean(&message),
                 raw: self.clean(raw),
+            },
+            (StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED, None) => {
+                ProviderError::Rejected {
+                    code: Some(status.as_u16().to_string()),
+                    message: format!(
+                        "the provider has no such service (HTTP {status}): check the profile's \
+                         base URL"
+                    ),
+                    raw: self.clean(raw),
+                }
             }
+            (_, None) => self.malformed(format!("unexpected HTTP status {status}"), raw),
         }
     }
 
     /// A `result: 0` reply: a refusal, or bad credentials when the text says so.
     fn provider_error(&self, error: Option<String>, raw: &str) -> ProviderError {
-        let message = error.unwrap_or_else(|| "no reason given".to_string());
+        let message = self.clean(&error.unwrap_or_else(|| "no reason given".to_string()));
         if message.to_lowercase().contains("token") {
             ProviderError::Auth { message }
         } else {
@@ -107,7 +125,7 @@ impl QvaTel {
 
     fn malformed(&self, reason: String, raw: &str) -> ProviderError {
         ProviderError::Malformed {
-            reason,
+            reason: self.clean(&reason),
             raw: self.clean(raw),
         }
     }

@@ -67,7 +67,7 @@ pub fn connect(profile: &Profile, secrets: &SecretStore) -> Result<Connector, Co
         request: std::time::Duration::from_secs(profile.settings.request_timeout_secs.max(1)),
         ..Timeouts::default()
     };
-    let http = client(timeouts)?;
+    let http = client(timeouts, &base_url)?;
     match profile.provider {
         ProviderKind::Qvatel => {
             let token = secrets.get(&profile.name, SecretKind::ApiToken)?;

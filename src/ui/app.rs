@@ -12,6 +12,7 @@ use super::topup_panel::{TopUpPanel, topup_ui};
 use crate::domain::Money;
 use crate::domain::time::local_text;
 use crate::providers::Profile;
+use crate::providers::registry::capabilities_of;
 
 /// The panels of the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,7 +86,10 @@ impl SaldoApp {
     }
 
     fn refresh_balance(&mut self) {
-        if let Some(name) = self.selected.clone() {
+        let can_read = self
+            .selected_profile()
+            .is_some_and(|p| capabilities_of(p.provider).balance);
+        if let (true, Some(name)) = (can_read, self.selected.clone()) {
             self.balance.loading = true;
             self.backend.run(Command::RefreshBalance { profile: name });
         }
@@ -185,6 +189,12 @@ impl SaldoApp {
         let Some(profile) = self.selected.clone() else {
             return;
         };
+        if !self
+            .selected_profile()
+            .is_some_and(|p| capabilities_of(p.provider).balance)
+        {
+            return;
+        }
         let text = match &self.balance.value {
             None => "Balance: reading…".to_string(),
             Some(Ok(money)) => format!("Balance ({profile}): {money}"),

@@ -17,11 +17,19 @@ pub enum Command {
     RefreshBalance { profile: String },
 }
 
+/// Why a top-up did not end with a recorded outcome.
+#[derive(Clone, Debug)]
+pub struct TopUpFailure {
+    pub message: String,
+    /// It may have reached the provider: the clerk must not send it again.
+    pub may_have_been_sent: bool,
+}
+
 /// Results coming back to the window.
 #[derive(Debug)]
 pub enum Event {
     Profiles(Result<Vec<Profile>, String>),
-    TopUpFinished(Result<TxRecord, String>),
+    TopUpFinished(Result<TxRecord, TopUpFailure>),
     History(Result<Vec<TxRecord>, String>),
     Balance {
         profile: String,
@@ -77,7 +85,10 @@ impl Backend {
                     )
                 }
                 Command::TopUp(order) => {
-                    Event::TopUpFinished(engine.top_up(&order).await.map_err(|e| e.to_string()))
+                    Event::TopUpFinished(engine.top_up(&order).await.map_err(|e| TopUpFailure {
+                        message: e.to_string(),
+                        may_have_been_sent: e.may_have_been_sent(),
+                    }))
                 }
                 Command::LoadHistory { limit } => {
                     let ledger = engine.ledger().clone();

@@ -2,7 +2,7 @@
 
 use egui::{Color32, Key, Modifiers, RichText};
 
-use super::backend::Command;
+use super::backend::{Command, TopUpFailure};
 use crate::domain::{Money, PhoneNumber, TxState};
 use crate::engine::TopUpOrder;
 use crate::ledger::TxRecord;
@@ -14,7 +14,7 @@ enum Stage {
     Entering,
     Reviewing { number: PhoneNumber, amount: Money },
     Sending { number: PhoneNumber, amount: Money },
-    Done(Result<TxRecord, String>),
+    Done(Result<TxRecord, TopUpFailure>),
 }
 
 /// The counter's state.
@@ -39,6 +39,7 @@ impl Default for TopUpPanel {
 const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
 const FAILURE: Color32 = Color32::from_rgb(0xb3, 0x26, 0x1e);
 const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
+const UNKNOWN_HEADLINE: &str = "Outcome unknown - do not resend";
 
 impl TopUpPanel {
     /// Whether a top-up is on its way (the window should not offer another yet).
@@ -47,7 +48,7 @@ impl TopUpPanel {
     }
 
     /// Takes the engine's answer for the top-up being sent.
-    pub fn finished(&mut self, result: Result<TxRecord, String>) {
+    pub fn finished(&mut self, result: Result<TxRecord, TopUpFailure>) {
         self.stage = Stage::Done(result);
     }
 
@@ -136,7 +137,11 @@ fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
     }
     ui.add_space(12.0);
     let ready = parsed.is_ok() && panel.amount.is_some();
-    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    // Enter reviews from anywhere on the counter: the number field, an amount button, or none.
+    let enter = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+    if enter && !ready {
+        panel.focus_number = parsed.is_err();
+    }
     let review = ui
         .add_enabled(ready, egui::Button::new(RichText::new("Review").size(18.0)))
         .on_hover_text("Enter");
@@ -209,11 +214,16 @@ fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel) {
 }
 
 /// The headline, its colour and the detail lines for a finished top-up.
-pub fn result_text(result: &Result<TxRecord, String>) -> (String, Color32, Vec<String>) {
+pub fn result_text(result: &Result<TxRecord, TopUpFailure>) -> (String, Color32, Vec<String>) {
     let record = match result {
         Ok(record) => record,
-        Err(message) => {
-            return ("Not sent".to_string(), FAILURE, vec![capitalise(message)]);
+        Err(failure) if failure.may_have_been_sent => {
+            let lines = vec![capitalise(&failure.message)];
+            return (UNKNOWN_HEADLINE.to_string(), WARNING, lines);
+        }
+        Err(failure) => {
+            let lines = vec![capitalise(&failure.message)];
+            return ("Not sent".to_string(), FAILURE, lines);
         }
     };
     let what = format!("{} to {}", record.amount, record.destination);
@@ -255,7 +265,7 @@ pub fn result_text(result: &Result<TxRecord, String>) -> (String, Color32, Vec<S
             .collect(),
         ),
         TxState::Unknown | TxState::Recorded | TxState::Sending => (
-            "Outcome unknown - do not resend".to_string(),
+            UNKNOWN_HEADLINE.to_string(),
             WARNING,
             vec![
                 format!("{what}: the provider gave no clear answer ({reason})."),
@@ -271,5 +281,24 @@ fn capitalise(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_after_sending_never_reads_as_not_sent() {
+        let sent = TopUpFailure {
+            message: "top-up SAL-1 was sent but saldo could not record that".into(),
+            may_have_been_sent: true,
+        };
+        assert_eq!(result_text(&Err(sent)).0, UNKNOWN_HEADLINE);
+        let refused = TopUpFailure {
+            message: "nothing was sent: the disk is full".into(),
+            may_have_been_sent: false,
+        };
+        assert_eq!(result_text(&Err(refused)).0, "Not sent");
     }
 }
