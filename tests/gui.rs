@@ -43,6 +43,12 @@ fn run_until(
     }
 }
 
+/// The newest rows of the app's ledger.
+fn ledger_rows(harness: &Harness<'_, SaldoApp>) -> Vec<saldo::ledger::TxRecord> {
+    let ledger = harness.state().services().engine.ledger();
+    ledger.history_page(None, 10).expect("ledger readable")
+}
+
 fn shows(harness: &Harness<'_, SaldoApp>, text: &str) -> bool {
     harness.query_by_label_contains(text).is_some()
 }
@@ -108,13 +114,7 @@ fn a_clerk_tops_up_a_number_and_sees_the_result_and_the_history_row() {
     );
 
     // The ledger holds exactly this top-up, and the provider received exactly one send.
-    let rows = harness
-        .state()
-        .services()
-        .engine
-        .ledger()
-        .history_page(None, 10)
-        .unwrap();
+    let rows = ledger_rows(&harness);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].state, TxState::Succeeded);
     assert_eq!(rows[0].destination, "+5352942387");
@@ -184,12 +184,6 @@ fn an_unclear_outcome_says_do_not_resend() {
         |h| shows(h, "Outcome unknown - do not resend"),
     );
     assert!(shows(&harness, "Do NOT send it again"));
-    let rows = harness
-        .state()
-        .services()
-        .engine
-        .ledger()
-        .history_page(None, 10)
-        .unwrap();
+    let rows = ledger_rows(&harness);
     assert_eq!(rows[0].state, TxState::Unknown);
 }

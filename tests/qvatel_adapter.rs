@@ -75,16 +75,17 @@ async fn a_send_posts_the_documented_form_and_returns_the_recharge_id() {
     );
 }
 
+/// Sends a 15.00 top-up and returns QvaTel's id for it.
+async fn sent_id(qvatel: &QvaTel) -> String {
+    let receipt = qvatel.top_up(&request(1500)).await.unwrap();
+    receipt.provider_ref.expect("QvaTel returns an id_recarga")
+}
+
 #[tokio::test]
 async fn status_and_balance_read_the_simulated_account() {
     let sim = sim().await;
     let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
-    let id = qvatel
-        .top_up(&request(1500))
-        .await
-        .unwrap()
-        .provider_ref
-        .unwrap();
+    let id = sent_id(&qvatel).await;
     let status = qvatel.top_up_status(&id).await.unwrap();
     assert_eq!(status.progress, StatusProgress::Delivered);
     assert_eq!(status.message.as_deref(), Some("Recargado"));
@@ -101,12 +102,7 @@ async fn an_undocumented_estado_means_not_final_yet() {
     config.qvatel.status_delay_ms = 60_000;
     let sim = Simulator::start(0, config).await.unwrap();
     let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
-    let id = qvatel
-        .top_up(&request(1500))
-        .await
-        .unwrap()
-        .provider_ref
-        .unwrap();
+    let id = sent_id(&qvatel).await;
     let status = qvatel.top_up_status(&id).await.unwrap();
     assert_eq!(status.progress, StatusProgress::InProgress);
 }
