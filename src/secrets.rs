@@ -13,8 +13,10 @@ pub const SERVICE: &str = "saldo";
 /// The kinds of secret a profile may need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SecretKind {
-    /// A static API token or key.
+    /// A static API token (QvaTel's `api_token`).
     ApiToken,
+    /// A static API key (SMS Partner's `apiKey`).
+    ApiKey,
 }
 
 impl SecretKind {
@@ -22,6 +24,7 @@ impl SecretKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SecretKind::ApiToken => "api_token",
+            SecretKind::ApiKey => "api_key",
         }
     }
 
@@ -29,12 +32,13 @@ impl SecretKind {
     pub fn description(self) -> &'static str {
         match self {
             SecretKind::ApiToken => "API token",
+            SecretKind::ApiKey => "API key",
         }
     }
 
     /// Reads the command-line word.
     pub fn parse(word: &str) -> Option<SecretKind> {
-        [SecretKind::ApiToken]
+        [SecretKind::ApiToken, SecretKind::ApiKey]
             .into_iter()
             .find(|k| k.as_str() == word.trim())
     }

@@ -17,9 +17,10 @@ pub enum CredentialsCommand {
     Set {
         /// The profile the secret belongs to.
         profile: String,
-        /// Which secret: api_token.
-        #[arg(long, default_value = "api_token")]
-        kind: String,
+        /// Which secret: api_token (QvaTel) or api_key (SMS Partner). Default: the profile's
+        /// first kind of secret.
+        #[arg(long)]
+        kind: Option<String>,
     },
 }
 
@@ -34,8 +35,10 @@ fn keychain_error(error: SecretError) -> CliError {
 pub fn run(command: CredentialsCommand, engine: &Engine) -> Result<Output, CliError> {
     let CredentialsCommand::Set { profile, kind } = command;
     let profile = engine.ledger().profile(&profile)?;
-    let kind = SecretKind::parse(&kind)
-        .filter(|k| profile.provider.secret_kinds().contains(k))
+    let kinds = profile.provider.secret_kinds();
+    let kind = kind
+        .map_or(kinds.first().copied(), |word| SecretKind::parse(&word))
+        .filter(|k| kinds.contains(k))
         .ok_or_else(|| {
             let kinds: Vec<_> = profile
                 .provider

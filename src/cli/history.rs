@@ -22,9 +22,10 @@ pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
         .iter()
         .map(|r| {
             format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 local_text(r.created_at),
                 r.reference,
+                r.kind.as_str(),
                 r.profile_name,
                 r.destination,
                 r.amount,

@@ -9,6 +9,7 @@ mod credentials;
 mod history;
 mod profile;
 mod simulate;
+mod subaccounts;
 mod topup;
 
 use std::io::Write;
@@ -121,6 +122,10 @@ pub enum Command {
     ///
     /// Example: saldo status SAL-20261122-7K3M9QX2
     Status(topup::StatusArgs),
+    /// List sub-accounts, move credit to and from them, create them (SMS Partner).
+    ///
+    /// Example: saldo subaccounts fr add-credit shop-01@example.fr 10
+    Subaccounts(subaccounts::SubaccountsArgs),
     /// Read a profile's balance from its provider.
     ///
     /// Example: saldo balance cuba
@@ -150,6 +155,9 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         }
         Command::Status(args) => {
             with_engine(data_dir, |engine, rt| topup::run_status(args, &engine, rt))
+        }
+        Command::Subaccounts(args) => {
+            with_engine(data_dir, |engine, rt| subaccounts::run(args, &engine, rt))
         }
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{CliError, Exit, Output, say};
 use crate::domain::{Money, Unit};
-use crate::simulator::{SimConfig, Simulator, qvatel};
+use crate::simulator::{SimConfig, Simulator, qvatel, smspartner};
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -35,6 +35,13 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
         for line in [
             format!("saldo simulator listening on {base}"),
             format!("QvaTel: base URL {qvatel_url}, api_token {token}, balance {balance}"),
+            format!(
+                "SMS Partner: base URL {}, api_key {}, balance {}, {} sub-accounts",
+                sim.smspartner_base_url(),
+                smspartner::DEMO_KEY,
+                Money::from_minor(smspartner::DEMO_MAIN_MILLI, Unit::Eur),
+                smspartner::DEMO_SUBACCOUNTS
+            ),
             "Try it from another terminal:".to_string(),
             format!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}"),
             format!("  printf %s {token} | saldo credentials set sim-cuba"),

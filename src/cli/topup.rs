@@ -5,7 +5,7 @@ use clap::Args;
 use super::{CliError, Exit, Output};
 use crate::domain::{Reference, TxState};
 use crate::engine::{Engine, TopUpOrder};
-use crate::ledger::TxRecord;
+use crate::ledger::{TxKind, TxRecord};
 
 #[derive(Debug, Args)]
 pub struct TopupArgs {
@@ -27,10 +27,21 @@ pub struct StatusArgs {
 
 /// The result line of an operation and the exit code its state calls for.
 pub fn describe(record: &TxRecord) -> Output {
+    let target = match record.kind {
+        TxKind::TopUp => format!("to {}", record.destination),
+        TxKind::CreditAdd => format!("to sub-account {}", record.destination),
+        TxKind::CreditRemove => format!("from sub-account {}", record.destination),
+    };
     let what = format!(
-        "{} {} to {} via {}",
-        record.reference, record.amount, record.destination, record.profile_name
+        "{} {} {target} via {}",
+        record.reference, record.amount, record.profile_name
     );
+    let provider_said = record
+        .provider_message
+        .as_deref()
+        .filter(|_| record.state == TxState::Succeeded && record.kind != TxKind::TopUp)
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
     let provider_ref = record
         .provider_ref
         .as_deref()
@@ -41,7 +52,10 @@ pub fn describe(record: &TxRecord) -> Output {
         .as_deref()
         .unwrap_or("no reason given");
     let (text, exit) = match record.state {
-        TxState::Succeeded => (format!("succeeded: {what}{provider_ref}"), Exit::Ok),
+        TxState::Succeeded => (
+            format!("succeeded: {what}{provider_ref}{provider_said}"),
+            Exit::Ok,
+        ),
         TxState::Failed => (
             format!("failed: {what}: {message} (nothing was charged)"),
             Exit::Rejected,

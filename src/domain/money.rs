@@ -13,7 +13,8 @@ pub enum Unit {
     Usd,
     /// Cuban peso, 2 decimals.
     Cup,
-    /// Euro, 2 decimals.
+    /// Euro as SMS Partner counts credit: to a tenth of a cent (3 decimals), since SMS prices
+    /// and sub-account balances such as "0.045" are finer than a cent.
     Eur,
     /// Mexican peso, 2 decimals.
     Mxn,
@@ -55,6 +56,7 @@ impl Unit {
     pub fn scale(self) -> u32 {
         match self {
             Unit::Irr | Unit::Points => 0,
+            Unit::Eur => 3,
             _ => 2,
         }
     }
@@ -192,6 +194,15 @@ impl Money {
         )
     }
 
+    /// The amount as the shortest decimal text, for wire formats: "20", "0.8", "-3.5".
+    pub fn to_plain_decimal(self) -> String {
+        let text = self.to_decimal_string();
+        if !text.contains('.') {
+            return text;
+        }
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+
     /// Adds two amounts of the same unit; `None` on a unit mismatch or overflow.
     pub fn checked_add(self, other: Money) -> Option<Money> {
         (self.unit == other.unit).then_some(())?;
@@ -232,7 +243,8 @@ mod tests {
             (".50", Unit::Usd, 50),
             ("7", Unit::Points, 7),
             ("7.000", Unit::Points, 7),
-            ("0.800", Unit::Eur, 80),
+            ("0.800", Unit::Eur, 800),
+            ("0.045", Unit::Eur, 45),
             ("92233720368547758.07", Unit::Usd, i64::MAX),
         ];
         for (text, unit, minor) in cases {
@@ -294,7 +306,16 @@ mod tests {
     #[test]
     fn amounts_print_as_decimal_text() {
         assert_eq!(Money::from_minor(2000, Unit::Usd).to_string(), "20.00 USD");
-        assert_eq!(Money::from_minor(5, Unit::Eur).to_decimal_string(), "0.05");
+        assert_eq!(Money::from_minor(5, Unit::Eur).to_decimal_string(), "0.005");
+        assert_eq!(
+            Money::from_minor(61_800, Unit::Eur).to_plain_decimal(),
+            "61.8"
+        );
+        assert_eq!(Money::from_minor(2000, Unit::Usd).to_plain_decimal(), "20");
+        assert_eq!(
+            Money::from_minor(150, Unit::Points).to_plain_decimal(),
+            "150"
+        );
         assert_eq!(
             Money::from_minor(-350, Unit::Cup).to_decimal_string(),
             "-3.50"

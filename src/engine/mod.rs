@@ -4,6 +4,8 @@
 //! Provider errors decide the outcome: `NotSent` may be retried, `MaybeSent`/`Malformed` become
 //! `Unknown` (never resent automatically), refusals become `Failed` with the provider's reason.
 
+mod credit;
+mod journal;
 mod topup;
 
 use std::sync::Arc;
@@ -15,6 +17,7 @@ use crate::providers::registry::{ConnectError, connect};
 use crate::providers::{Connector, Profile, ProviderError};
 use crate::secrets::SecretStore;
 
+pub use credit::{CreditOrder, CreditOutcome};
 pub use topup::TopUpOrder;
 
 /// The longest the engine waits when a provider asks it to slow down, before giving up.

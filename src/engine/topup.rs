@@ -1,11 +1,12 @@
 //! The journal-first top-up and the status refresh of an earlier one.
 
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
-use crate::ledger::{LedgerError, NewTopUp, StateChange, TxRecord};
+use crate::ledger::{StateChange, TxKind, TxRecord};
 use crate::providers::{
-    Progress, ProviderError, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
+    Progress, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
 
+use super::journal::{Settlement, settle_error};
 use super::{Engine, EngineError, blocking};
 
 /// A top-up as a person or a script asks for it: text straight from the counter.
@@ -14,34 +15,6 @@ pub struct TopUpOrder {
     pub profile: String,
     pub number: String,
     pub amount: String,
-}
-
-/// The state to record and what to record with it.
-type Settlement = (TxState, StateChange);
-
-fn failure_message(error: &ProviderError) -> String {
-    match error {
-        ProviderError::Rejected { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn settle_error(error: &ProviderError) -> Settlement {
-    let state = if error.outcome_unknown() {
-        TxState::Unknown
-    } else {
-        TxState::Failed
-    };
-    let change = StateChange {
-        provider_ref: None,
-        provider_message: Some(failure_message(error)),
-        detail: Some(
-            error
-                .raw()
-                .map_or_else(|| error.to_string(), str::to_string),
-        ),
-    };
-    (state, change)
 }
 
 fn settle_status(report: &StatusReport) -> TxState {
@@ -60,7 +33,13 @@ impl Engine {
     /// the ledger could not be written) or the outcome could not be recorded.
     pub async fn top_up(&self, order: &TopUpOrder) -> Result<TxRecord, EngineError> {
         let profile = self.profile(&order.profile).await?;
-        let number = PhoneNumber::parse_mobile(&order.number, profile.provider.country())
+        let country = profile.provider.topup_country().ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} does not top up phones: choose a top-up profile",
+                profile.provider.display_name()
+            ))
+        })?;
+        let number = PhoneNumber::parse_mobile(&order.number, country)
             .map_err(|e| EngineError::BadInput(e.to_string()))?;
         let amount = Money::parse(&order.amount, profile.settings.unit)
             .map_err(|e| EngineError::BadInput(e.to_string()))?;
@@ -91,27 +70,17 @@ impl Engine {
             destination: number,
             amount,
         };
-        let ledger = self.ledger.clone();
-        let (r, dest, profile_id) = (reference.clone(), request.destination.e164(), profile.id);
-        blocking(move || {
-            ledger.record_topup(&NewTopUp {
-                reference: &r,
-                profile_id,
-                destination: &dest,
-                amount,
-            })?;
-            ledger.transition(&r, TxState::Sending, &StateChange::default())
-        })
-        .await?
-        .map_err(EngineError::NotRecorded)?;
-
-        let sent = tokio::time::timeout(self.options.deadline, self.send(&*sender, &request))
-            .await
-            .unwrap_or_else(|_| {
-                Err(ProviderError::MaybeSent {
-                    reason: "the operation took longer than its deadline".into(),
-                })
-            });
+        let destination = request.destination.e164();
+        self.record_and_start(
+            &reference,
+            TxKind::TopUp,
+            profile.id,
+            &destination,
+            amount,
+            None,
+        )
+        .await?;
+        let sent = self.send_money(|| sender.top_up(&request)).await;
         let (state, change) = match sent {
             Ok(receipt) => {
                 self.settle_receipt(receipt, connector.top_up_status.as_deref())
@@ -120,26 +89,6 @@ impl Engine {
             Err(error) => settle_error(&error),
         };
         self.record_outcome(&reference, state, change).await
-    }
-
-    /// Sends, trying again only when the request provably never reached the provider.
-    async fn send(
-        &self,
-        sender: &dyn crate::providers::TopUp,
-        request: &TopUpRequest,
-    ) -> Result<TopUpReceipt, ProviderError> {
-        let mut pause = self.options.retry_backoff;
-        let mut attempt = 0;
-        loop {
-            match sender.top_up(request).await {
-                Err(ProviderError::NotSent { .. }) if attempt < self.options.not_sent_retries => {
-                    attempt += 1;
-                    tokio::time::sleep(pause).await;
-                    pause *= 2;
-                }
-                other => return other,
-            }
-        }
     }
 
     /// Turns an accepted top-up into a state, asking for its status when the provider's
@@ -172,24 +121,6 @@ impl Engine {
             (Progress::Accepted, _, _) => TxState::Succeeded,
         };
         (state, change)
-    }
-
-    async fn record_outcome(
-        &self,
-        reference: &Reference,
-        state: TxState,
-        change: StateChange,
-    ) -> Result<TxRecord, EngineError> {
-        let ledger = self.ledger.clone();
-        let r = reference.clone();
-        let written = tokio::task::spawn_blocking(move || ledger.transition(&r, state, &change))
-            .await
-            .unwrap_or_else(|e| Err(LedgerError::Write(format!("internal task failed: {e}"))));
-        written.map_err(|error| EngineError::OutcomeNotRecorded {
-            reference: reference.to_string(),
-            outcome: state.to_string(),
-            error,
-        })
     }
 
     /// Reads an operation from the ledger and, if it is still pending or unknown and its

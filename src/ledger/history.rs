@@ -51,7 +51,7 @@ impl Ledger {
 mod tests {
     use super::*;
     use crate::domain::{Money, Reference, Unit};
-    use crate::ledger::NewTopUp;
+    use crate::ledger::{NewOperation, TxKind};
     use crate::providers::ProviderKind;
 
     #[test]
@@ -70,8 +70,9 @@ mod tests {
         for i in 0..25 {
             let reference = Reference::generate();
             ledger
-                .record_topup(&NewTopUp {
+                .record_new(&NewOperation {
                     reference: &reference,
+                    kind: TxKind::TopUp,
                     profile_id: profile.id,
                     destination: "+5352942387",
                     amount: Money::from_minor(100 + i, Unit::Usd),

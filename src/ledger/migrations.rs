@@ -18,7 +18,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE transactions (
         id               INTEGER PRIMARY KEY,
         reference        TEXT NOT NULL UNIQUE,
-        kind             TEXT NOT NULL CHECK (kind IN ('topup')),
+        kind             TEXT NOT NULL CHECK (kind IN
+                            ('topup','credit_add','credit_remove','transfer')),
         profile_id       INTEGER NOT NULL REFERENCES profiles(id) ON DELETE RESTRICT,
         destination      TEXT NOT NULL,
         amount_minor     INTEGER NOT NULL CHECK (amount_minor >= 0),

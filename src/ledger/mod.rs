@@ -17,7 +17,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::domain::IllegalTransition;
 
 pub use history::HistoryCursor;
-pub use transactions::{EventRecord, NewTopUp, StateChange, TxKind, TxRecord};
+pub use transactions::{EventRecord, NewOperation, StateChange, TxKind, TxRecord};
 
 /// The ledger file's name inside the data directory.
 pub const FILE_NAME: &str = "saldo.sqlite3";

@@ -11,26 +11,45 @@ use crate::domain::{Money, Reference, TxState, Unit};
 /// What kind of operation a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxKind {
+    /// A phone top-up; the destination is the number (E.164).
     TopUp,
+    /// Credit from the main account to a sub-account; the destination is the sub-account's id.
+    CreditAdd,
+    /// Credit from a sub-account back to the main account; the destination is its id.
+    CreditRemove,
 }
 
 impl TxKind {
+    const ALL: [TxKind; 3] = [TxKind::TopUp, TxKind::CreditAdd, TxKind::CreditRemove];
+
     /// The word stored in the ledger.
     pub fn as_str(self) -> &'static str {
         match self {
             TxKind::TopUp => "topup",
+            TxKind::CreditAdd => "credit_add",
+            TxKind::CreditRemove => "credit_remove",
+        }
+    }
+
+    /// What the operation is, in words for a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            TxKind::TopUp => "top-up",
+            TxKind::CreditAdd => "credit to sub-account",
+            TxKind::CreditRemove => "credit back from sub-account",
         }
     }
 
     fn parse(word: &str) -> Option<TxKind> {
-        (word == "topup").then_some(TxKind::TopUp)
+        TxKind::ALL.into_iter().find(|k| k.as_str() == word)
     }
 }
 
-/// A top-up about to be recorded.
+/// An operation about to be recorded.
 #[derive(Clone, Debug)]
-pub struct NewTopUp<'a> {
+pub struct NewOperation<'a> {
     pub reference: &'a Reference,
+    pub kind: TxKind,
     pub profile_id: i64,
     pub destination: &'a str,
     pub amount: Money,
@@ -118,9 +137,9 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
 }
 
 impl Ledger {
-    /// Commits a new top-up in state `recorded` with its first event. Nothing may be sent
+    /// Commits a new operation in state `recorded` with its first event. Nothing may be sent
     /// unless this returns `Ok`.
-    pub fn record_topup(&self, new: &NewTopUp<'_>) -> Result<TxRecord, LedgerError> {
+    pub fn record_new(&self, new: &NewOperation<'_>) -> Result<TxRecord, LedgerError> {
         let now = now_ms();
         {
             let mut conn = self.conn();
@@ -133,7 +152,7 @@ impl Ledger {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
                 params![
                     new.reference.as_str(),
-                    TxKind::TopUp.as_str(),
+                    new.kind.as_str(),
                     new.profile_id,
                     new.destination,
                     new.amount.minor(),
@@ -286,8 +305,9 @@ mod tests {
         let reference = Reference::generate();
         let amount = Money::from_minor(2000, Unit::Usd);
         let row = ledger
-            .record_topup(&NewTopUp {
+            .record_new(&NewOperation {
                 reference: &reference,
+                kind: TxKind::TopUp,
                 profile_id,
                 destination: "+5352942387",
                 amount,
@@ -330,8 +350,9 @@ mod tests {
         let (_dir, ledger, profile_id) = ledger_with_profile();
         let reference = Reference::generate();
         ledger
-            .record_topup(&NewTopUp {
+            .record_new(&NewOperation {
                 reference: &reference,
+                kind: TxKind::TopUp,
                 profile_id,
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
@@ -353,8 +374,9 @@ mod tests {
         let (_dir, ledger, profile_id) = ledger_with_profile();
         let reference = Reference::generate();
         ledger
-            .record_topup(&NewTopUp {
+            .record_new(&NewOperation {
                 reference: &reference,
+                kind: TxKind::TopUp,
                 profile_id,
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),

@@ -209,6 +209,25 @@ fn word_value(word: &str) -> Value {
     }
 }
 
+/// The texts of the `<entry>` elements of an XML reply such as SMS Partner's
+/// `<result><entry>true</entry>…</result>`, CDATA unwrapped and trimmed; `None` if there are none.
+pub fn xml_entries(raw: &str) -> Option<Vec<String>> {
+    let mut entries = Vec::new();
+    let mut rest = raw;
+    while let Some(start) = rest.find("<entry>") {
+        let after = &rest[start + "<entry>".len()..];
+        let end = after.find("</entry>")?;
+        let inner = after[..end].trim();
+        let inner = inner
+            .strip_prefix("<![CDATA[")
+            .and_then(|t| t.strip_suffix("]]>"))
+            .unwrap_or(inner);
+        entries.push(inner.trim().to_string());
+        rest = &after[end + "</entry>".len()..];
+    }
+    (!entries.is_empty()).then_some(entries)
+}
+
 /// Reads an integer sent as a JSON number or as text (`1`, `"1"`).
 pub fn int_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     let value = Value::deserialize(d)?;
@@ -308,6 +327,22 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert!(parse_value(&deep).is_err());
+    }
+
+    #[test]
+    fn xml_entries_are_read_in_order() {
+        let xml = "<?xml version=\"1.0\"?> <result> <entry>false</entry> <entry>10</entry> \
+                   <entry> <![CDATA[Clé API incorrecte]]> </entry> </result>";
+        assert_eq!(
+            xml_entries(xml),
+            Some(vec![
+                "false".into(),
+                "10".into(),
+                "Clé API incorrecte".into()
+            ])
+        );
+        assert_eq!(xml_entries("<result></result>"), None);
+        assert_eq!(xml_entries("<entry>unclosed"), None);
     }
 
     #[test]

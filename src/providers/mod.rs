@@ -7,6 +7,7 @@ pub mod lenient;
 pub mod profile;
 pub mod qvatel;
 pub mod registry;
+pub mod smspartner;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -87,4 +88,76 @@ pub trait TopUpStatus: Send + Sync {
 /// Reads the account's own balance.
 pub trait BalanceRead: Send + Sync {
     fn balance(&self) -> BoxFuture<'_, Result<Money, ProviderError>>;
+}
+
+/// A sub-account of the shop's main account, as its provider lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubAccount {
+    /// The provider's id for the sub-account, shown to people.
+    pub id: String,
+    pub email: String,
+    /// The provider's kind of sub-account (SMS Partner: "simple" or "advanced").
+    pub kind: String,
+    /// What credit calls use to name the sub-account. Kept out of the ledger and logs.
+    pub handle: crate::secrets::Secret,
+    pub balance: Money,
+}
+
+/// Which way credit moves between the main account and a sub-account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreditDirection {
+    /// From the main account to the sub-account.
+    Add,
+    /// From the sub-account back to the main account.
+    Remove,
+}
+
+/// Credit to move between the main account and a sub-account.
+#[derive(Clone, Debug)]
+pub struct CreditMove {
+    pub reference: Reference,
+    pub direction: CreditDirection,
+    /// The sub-account's handle from [`SubAccount::handle`].
+    pub handle: crate::secrets::Secret,
+    pub amount: Money,
+}
+
+/// Balances after a credit move, as the provider reports them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreditMoveReceipt {
+    pub main_balance: Money,
+    pub sub_balance: Money,
+    pub raw: String,
+}
+
+/// A sub-account to create. It starts without credit: credit is moved afterwards through the
+/// journal, like every other money movement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSubAccount {
+    /// "simple" or "advanced" for SMS Partner; it cannot be changed later.
+    pub kind: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// Lists sub-accounts with their balances (every page).
+pub trait SubAccountList: Send + Sync {
+    fn sub_accounts(&self) -> BoxFuture<'_, Result<Vec<SubAccount>, ProviderError>>;
+}
+
+/// Moves credit between the main account and a sub-account.
+pub trait SubAccountCredit: Send + Sync {
+    fn move_credit<'a>(
+        &'a self,
+        credit: &'a CreditMove,
+    ) -> BoxFuture<'a, Result<CreditMoveReceipt, ProviderError>>;
+}
+
+/// Creates a sub-account.
+pub trait SubAccountCreate: Send + Sync {
+    fn create_sub_account<'a>(
+        &'a self,
+        new: &'a NewSubAccount,
+    ) -> BoxFuture<'a, Result<(), ProviderError>>;
 }

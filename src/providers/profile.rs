@@ -12,16 +12,19 @@ use crate::secrets::SecretKind;
 pub enum ProviderKind {
     /// QvaTel v1.1 phone recharge (Cuba).
     Qvatel,
+    /// SMS Partner v1 sub-account credit (France).
+    Smspartner,
 }
 
 impl ProviderKind {
     /// Every provider, for pickers and help texts.
-    pub const ALL: [ProviderKind; 1] = [ProviderKind::Qvatel];
+    pub const ALL: [ProviderKind; 2] = [ProviderKind::Qvatel, ProviderKind::Smspartner];
 
     /// The word used on the command line and in the ledger.
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Qvatel => "qvatel",
+            ProviderKind::Smspartner => "smspartner",
         }
     }
 
@@ -36,6 +39,7 @@ impl ProviderKind {
     pub fn display_name(self) -> &'static str {
         match self {
             ProviderKind::Qvatel => "QvaTel (Cuba)",
+            ProviderKind::Smspartner => "SMS Partner (France)",
         }
     }
 
@@ -43,13 +47,15 @@ impl ProviderKind {
     pub fn secret_kinds(self) -> &'static [SecretKind] {
         match self {
             ProviderKind::Qvatel => &[SecretKind::ApiToken],
+            ProviderKind::Smspartner => &[SecretKind::ApiKey],
         }
     }
 
-    /// The country whose numbers this provider tops up.
-    pub fn country(self) -> Country {
+    /// The country whose numbers this provider tops up, if it tops up phones at all.
+    pub fn topup_country(self) -> Option<Country> {
         match self {
-            ProviderKind::Qvatel => Country::Cuba,
+            ProviderKind::Qvatel => Some(Country::Cuba),
+            ProviderKind::Smspartner => None,
         }
     }
 
@@ -63,6 +69,11 @@ impl ProviderKind {
                 denominations: vec![1500, 2000],
                 request_timeout_secs: 20,
             },
+            ProviderKind::Smspartner => ProfileSettings {
+                unit: Unit::Eur,
+                denominations: Vec::new(),
+                request_timeout_secs: 20,
+            },
         }
     }
 
@@ -70,6 +81,7 @@ impl ProviderKind {
     pub fn default_base_url(self) -> &'static str {
         match self {
             ProviderKind::Qvatel => "https://qvatel.com/api",
+            ProviderKind::Smspartner => "https://api.smspartner.fr/v1",
         }
     }
 }

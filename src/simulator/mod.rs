@@ -7,6 +7,7 @@
 
 pub mod faults;
 pub mod qvatel;
+pub mod smspartner;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use faults::{Fault, FaultRule};
 pub use qvatel::QvaTelState;
+pub use smspartner::SmsPartnerState;
 
 /// A request as the simulator received it.
 #[derive(Clone, Debug, Serialize)]
@@ -55,6 +57,7 @@ pub struct SimState {
     pub requests: Vec<RecordedRequest>,
     pub faults: Vec<FaultRule>,
     pub qvatel: QvaTelState,
+    pub smspartner: SmsPartnerState,
 }
 
 /// The state shared by the simulator's handlers.
@@ -85,6 +88,8 @@ pub struct SimConfig {
     pub hang: Duration,
     /// The simulated QvaTel's opening state.
     pub qvatel: QvaTelState,
+    /// The simulated SMS Partner's opening state.
+    pub smspartner: SmsPartnerState,
 }
 
 impl Default for SimConfig {
@@ -92,6 +97,7 @@ impl Default for SimConfig {
         SimConfig {
             hang: Duration::from_secs(120),
             qvatel: QvaTelState::demo(),
+            smspartner: SmsPartnerState::demo(),
         }
     }
 }
@@ -120,12 +126,14 @@ impl Simulator {
                 requests: Vec::new(),
                 faults: Vec::new(),
                 qvatel: config.qvatel,
+                smspartner: config.smspartner,
             }),
             started: Instant::now(),
             hang: config.hang,
         });
         let app = Router::new()
             .merge(qvatel::routes())
+            .merge(smspartner::routes())
             .route("/__sim/requests", get(admin_requests))
             .route("/__sim/state", get(admin_state))
             .route("/__sim/faults", axum::routing::post(admin_add_fault))
@@ -155,6 +163,11 @@ impl Simulator {
     /// The base URL a QvaTel profile uses against this simulator.
     pub fn qvatel_base_url(&self) -> String {
         format!("{}{}", self.base_url(), qvatel::BASE_PATH)
+    }
+
+    /// The base URL an SMS Partner profile uses against this simulator.
+    pub fn smspartner_base_url(&self) -> String {
+        format!("{}{}", self.base_url(), smspartner::BASE_PATH)
     }
 
     /// Every request received so far, oldest first.
@@ -273,6 +286,7 @@ async fn admin_state(State(shared): State<Shared>) -> Response {
     let state = lock(&shared.state);
     Json(serde_json::json!({
         "qvatel": &state.qvatel,
+        "smspartner": &state.smspartner,
         "faults": &state.faults,
         "requests_received": state.requests.len(),
     }))

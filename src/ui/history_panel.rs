@@ -64,6 +64,7 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnM
         .column(Column::auto().at_least(140.0))
         .column(Column::auto().at_least(170.0))
         .column(Column::auto())
+        .column(Column::auto())
         .column(Column::auto().at_least(110.0))
         .column(Column::auto())
         .column(Column::auto())
@@ -73,8 +74,9 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnM
             for title in [
                 "Time",
                 "Reference",
+                "Operation",
                 "Profile",
-                "Number",
+                "Number or sub-account",
                 "Amount",
                 "State",
                 "Provider reference",
@@ -91,6 +93,7 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnM
                 let cells = [
                     local_text(record.created_at),
                     record.reference.to_string(),
+                    record.kind.label().to_string(),
                     record.profile_name.clone(),
                     record.destination.clone(),
                     record.amount.to_string(),

@@ -3,7 +3,7 @@
 use egui::{Color32, Key, Modifiers, RichText};
 
 use super::backend::{Command, TopUpFailure};
-use crate::domain::{Money, PhoneNumber, TxState};
+use crate::domain::{Country, Money, PhoneNumber, TxState};
 use crate::engine::TopUpOrder;
 use crate::ledger::TxRecord;
 use crate::providers::Profile;
@@ -56,8 +56,8 @@ impl TopUpPanel {
         *self = TopUpPanel::default();
     }
 
-    fn review(&mut self, profile: &Profile) {
-        let number = PhoneNumber::parse_mobile(&self.number, profile.provider.country());
+    fn review(&mut self, country: Country) {
+        let number = PhoneNumber::parse_mobile(&self.number, country);
         if let (Ok(number), Some(amount)) = (number, self.amount) {
             self.stage = Stage::Reviewing { number, amount };
         }
@@ -73,8 +73,15 @@ pub fn topup_ui(
 ) {
     ui.heading("Top-up");
     ui.add_space(8.0);
+    let Some(country) = profile.provider.topup_country() else {
+        ui.label(format!(
+            "{} does not sell phone top-ups. Choose a top-up profile above.",
+            profile.provider.display_name()
+        ));
+        return;
+    };
     match &panel.stage {
-        Stage::Entering => entering_ui(ui, panel, profile),
+        Stage::Entering => entering_ui(ui, panel, profile, country),
         Stage::Reviewing { number, amount } => {
             let (number, amount) = (number.clone(), *amount);
             reviewing_ui(ui, panel, profile, number, amount, run);
@@ -92,8 +99,7 @@ pub fn topup_ui(
     }
 }
 
-fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
-    let country = profile.provider.country();
+fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, country: Country) {
     let label = ui.label("Customer number");
     let field = ui.add(
         egui::TextEdit::singleline(&mut panel.number)
@@ -146,7 +152,7 @@ fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
         .add_enabled(ready, egui::Button::new(RichText::new("Review").size(18.0)))
         .on_hover_text("Enter");
     if ready && (review.clicked() || enter) {
-        panel.review(profile);
+        panel.review(country);
     } else if !ready && panel.amount.is_none() && parsed.is_ok() {
         ui.label(RichText::new("Choose an amount.").weak());
     }

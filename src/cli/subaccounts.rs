@@ -1,0 +1,127 @@
+//! `saldo subaccounts NAME list|add-credit|remove-credit|create`.
+
+use clap::{Args, Subcommand};
+
+use super::topup::describe;
+use super::{CliError, Exit, Output};
+use crate::engine::{CreditOrder, Engine};
+use crate::providers::{CreditDirection, NewSubAccount};
+
+#[derive(Debug, Args)]
+pub struct SubaccountsArgs {
+    /// The profile whose sub-accounts to use (SMS Partner).
+    pub profile: String,
+    #[command(subcommand)]
+    pub action: SubaccountsAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubaccountsAction {
+    /// List the sub-accounts with their balances (id, e-mail, type, balance).
+    ///
+    /// Example: saldo subaccounts fr list
+    List,
+    /// Move credit from the main account to a sub-account.
+    ///
+    /// Example: saldo subaccounts fr add-credit shop-01@example.fr 10
+    AddCredit {
+        /// The sub-account's id or e-mail address.
+        sub_account: String,
+        /// The credit to move, e.g. 10 or 2.50.
+        amount: String,
+    },
+    /// Move credit from a sub-account back to the main account.
+    ///
+    /// Example: saldo subaccounts fr remove-credit 1001 5
+    RemoveCredit {
+        /// The sub-account's id or e-mail address.
+        sub_account: String,
+        /// The credit to move back, e.g. 5.
+        amount: String,
+    },
+    /// Create a sub-account (without credit; give it credit with add-credit).
+    ///
+    /// Example: saldo subaccounts fr create --type simple --email shop-46@example.fr
+    Create {
+        /// simple or advanced; it cannot be changed later.
+        #[arg(long = "type", value_parser = ["simple", "advanced"])]
+        kind: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        first_name: String,
+        #[arg(long, default_value = "")]
+        last_name: String,
+    },
+}
+
+pub fn run(
+    args: SubaccountsArgs,
+    engine: &Engine,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Output, CliError> {
+    let profile = args.profile;
+    let direction = match args.action {
+        SubaccountsAction::List => {
+            let subs = runtime.block_on(engine.sub_accounts(&profile))?;
+            if subs.is_empty() {
+                return Ok(Output::ok(format!("profile {profile} has no sub-accounts")));
+            }
+            let lines: Vec<String> = subs
+                .iter()
+                .map(|s| format!("{}\t{}\t{}\t{}", s.id, s.email, s.kind, s.balance))
+                .collect();
+            return Ok(Output::ok(lines.join("\n")));
+        }
+        SubaccountsAction::Create {
+            kind,
+            email,
+            first_name,
+            last_name,
+        } => {
+            if !email.contains('@') {
+                return Err(CliError::new(
+                    Exit::BadInput,
+                    format!("“{email}” is not an e-mail address"),
+                ));
+            }
+            let new = NewSubAccount {
+                kind,
+                email: email.clone(),
+                first_name,
+                last_name,
+            };
+            runtime.block_on(engine.create_sub_account(&profile, &new))?;
+            return Ok(Output::ok(format!(
+                "created sub-account {email} in profile {profile}; give it credit with: saldo \
+                 subaccounts {profile} add-credit {email} AMOUNT"
+            )));
+        }
+        SubaccountsAction::AddCredit {
+            sub_account,
+            amount,
+        } => (CreditDirection::Add, sub_account, amount),
+        SubaccountsAction::RemoveCredit {
+            sub_account,
+            amount,
+        } => (CreditDirection::Remove, sub_account, amount),
+    };
+    let (direction, sub_account, amount) = direction;
+    let order = CreditOrder {
+        profile,
+        sub_account,
+        amount,
+        direction,
+    };
+    let outcome = runtime.block_on(engine.move_credit(&order))?;
+    let mut output = describe(&outcome.record);
+    output.text = output.text.replacen(
+        &format!("sub-account {}", outcome.sub_account.id),
+        &format!(
+            "sub-account {} ({})",
+            outcome.sub_account.id, outcome.sub_account.email
+        ),
+        1,
+    );
+    Ok(output)
+}

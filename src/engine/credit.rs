@@ -1,0 +1,143 @@
+//! Moving credit between the main account and a sub-account, journal-first, with the
+//! sub-account's balance before the move kept as evidence.
+
+use crate::domain::{Money, Reference, TxState};
+use crate::ledger::{StateChange, TxKind, TxRecord};
+use crate::providers::{CreditDirection, CreditMove, NewSubAccount, SubAccount};
+
+use super::journal::settle_error;
+use super::{Engine, EngineError};
+
+/// A credit move as a person or a script asks for it.
+#[derive(Clone, Debug)]
+pub struct CreditOrder {
+    pub profile: String,
+    /// The sub-account's id or e-mail address.
+    pub sub_account: String,
+    pub amount: String,
+    pub direction: CreditDirection,
+}
+
+/// How a credit move ended: the ledger row, and the balances the provider reported.
+#[derive(Clone, Debug)]
+pub struct CreditOutcome {
+    pub record: TxRecord,
+    pub sub_account: SubAccount,
+    /// Main account and sub-account balances after the move, when it succeeded.
+    pub balances_after: Option<(Money, Money)>,
+}
+
+impl Engine {
+    /// Lists a profile's sub-accounts with their balances.
+    pub async fn sub_accounts(&self, profile_name: &str) -> Result<Vec<SubAccount>, EngineError> {
+        let profile = self.profile(profile_name).await?;
+        let connector = self.connector(&profile).await?;
+        let lister = connector.sub_accounts.ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} has no sub-accounts",
+                profile.provider.display_name()
+            ))
+        })?;
+        self.read_with_retry(|| lister.sub_accounts())
+            .await
+            .map_err(EngineError::Provider)
+    }
+
+    /// Creates a sub-account (without credit: no money moves, so nothing is journaled).
+    pub async fn create_sub_account(
+        &self,
+        profile_name: &str,
+        new: &NewSubAccount,
+    ) -> Result<(), EngineError> {
+        let profile = self.profile(profile_name).await?;
+        let connector = self.connector(&profile).await?;
+        let creator = connector.sub_account_create.ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} cannot create sub-accounts",
+                profile.provider.display_name()
+            ))
+        })?;
+        self.send_money(|| creator.create_sub_account(new))
+            .await
+            .map_err(EngineError::Provider)
+    }
+
+    /// Moves credit to or from a sub-account: finds it, records the move with the balance
+    /// before, sends it once, and records the outcome with both balances after.
+    pub async fn move_credit(&self, order: &CreditOrder) -> Result<CreditOutcome, EngineError> {
+        let profile = self.profile(&order.profile).await?;
+        let amount = Money::parse(&order.amount, profile.settings.unit)
+            .map_err(|e| EngineError::BadInput(e.to_string()))?;
+        if amount.minor() == 0 {
+            return Err(EngineError::BadInput(
+                "the credit to move must be more than 0".to_string(),
+            ));
+        }
+        let connector = self.connector(&profile).await?;
+        let mover = connector.sub_account_credit.clone().ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} cannot move sub-account credit",
+                profile.provider.display_name()
+            ))
+        })?;
+        let wanted = order.sub_account.trim();
+        let sub = self
+            .sub_accounts(&order.profile)
+            .await?
+            .into_iter()
+            .find(|s| s.id == wanted || s.email.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                EngineError::BadInput(format!(
+                    "profile {} has no sub-account “{wanted}”: see `saldo subaccounts {} list`",
+                    profile.name, profile.name
+                ))
+            })?;
+
+        let reference = Reference::generate();
+        let kind = match order.direction {
+            CreditDirection::Add => TxKind::CreditAdd,
+            CreditDirection::Remove => TxKind::CreditRemove,
+        };
+        let evidence = format!("sub-account {} balance before: {}", sub.id, sub.balance);
+        self.record_and_start(
+            &reference,
+            kind,
+            profile.id,
+            &sub.id,
+            amount,
+            Some(evidence),
+        )
+        .await?;
+        let request = CreditMove {
+            reference: reference.clone(),
+            direction: order.direction,
+            handle: sub.handle.clone(),
+            amount,
+        };
+        let sent = self.send_money(|| mover.move_credit(&request)).await;
+        let (state, change, balances_after) = match sent {
+            Ok(receipt) => (
+                TxState::Succeeded,
+                StateChange {
+                    provider_ref: None,
+                    provider_message: Some(format!(
+                        "main account {}, sub-account {}",
+                        receipt.main_balance, receipt.sub_balance
+                    )),
+                    detail: Some(receipt.raw),
+                },
+                Some((receipt.main_balance, receipt.sub_balance)),
+            ),
+            Err(error) => {
+                let (state, change) = settle_error(&error);
+                (state, change, None)
+            }
+        };
+        let record = self.record_outcome(&reference, state, change).await?;
+        Ok(CreditOutcome {
+            record,
+            sub_account: sub,
+            balances_after,
+        })
+    }
+}

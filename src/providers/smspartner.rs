@@ -1,0 +1,391 @@
+//! SMS Partner v1 sub-account credit (France).
+//!
+//! `GET {base}/me`, `GET {base}/subaccount/list?page=N` (20 a page), `POST {base}/subaccount/credit/add`
+//! and `/remove` (`{apiKey, credit, tokenSubaccount}`), `POST {base}/subaccount/create`. The key
+//! travels as `apiKey` in the JSON body (POST) or the query (GET); we always ask for JSON with
+//! `_format`. Replies carry `success`, a control `code` (200 = fine) and balances as numbers or
+//! strings. No idempotency key: a credit move that times out is "unknown".
+
+use reqwest::{StatusCode, Url};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::http::{endpoint, redact, send_and_read};
+use super::lenient::{self, WireDecimal, opt_text};
+use super::{
+    BalanceRead, BoxFuture, CreditDirection, CreditMove, CreditMoveReceipt, NewSubAccount,
+    ProviderError, SubAccount, SubAccountCreate, SubAccountCredit, SubAccountList,
+};
+use crate::domain::{Money, Unit};
+use crate::secrets::Secret;
+
+/// Sub-accounts per page of `subaccount/list`, as documented.
+pub const PAGE_SIZE: usize = 20;
+/// A bound on paging, so a provider that never stops paging cannot loop saldo forever.
+const MAX_PAGES: u32 = 1_000;
+
+/// What each documented control code means, and whether it is about the key.
+pub fn control_code_meaning(code: i64) -> (&'static str, bool) {
+    match code {
+        1 => ("the API key is missing", true),
+        2 => ("the amount of credit is missing", false),
+        3 => ("the sub-account is missing", false),
+        4 => ("this account is not allowed to do that", false),
+        5 => ("the credit to move must be more than 0", false),
+        6 => ("the balance must be more than 0", false),
+        7 => ("the sub-account does not exist", false),
+        8 => ("insufficient credit", false),
+        // One English page says 9, the others 10: both mean a wrong key.
+        9 | 10 => ("the API key is wrong", true),
+        _ => ("the provider refused", false),
+    }
+}
+
+/// An SMS Partner account reached through its API key.
+pub struct SmsPartner {
+    http: reqwest::Client,
+    base: Url,
+    key: Secret,
+    unit: Unit,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default, deserialize_with = "lenient_bool")]
+    success: Option<bool>,
+    #[serde(default)]
+    code: Option<Value>,
+    #[serde(default, deserialize_with = "opt_text")]
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CreditReply {
+    #[serde(default)]
+    credit: Option<WireDecimal>,
+    #[serde(default, rename = "subaccountCredit")]
+    subaccount_credit: Option<WireDecimal>,
+    #[serde(default, deserialize_with = "opt_text")]
+    currency: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Credits {
+    balance: WireDecimal,
+    #[serde(default, deserialize_with = "opt_text")]
+    currency: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MeReply {
+    credits: Credits,
+}
+
+#[derive(Deserialize)]
+struct ListReply {
+    #[serde(default, deserialize_with = "opt_int")]
+    total: Option<i64>,
+    #[serde(default)]
+    data: Vec<ListedSubAccount>,
+}
+
+#[derive(Deserialize)]
+struct ListedSubAccount {
+    #[serde(deserialize_with = "opt_text")]
+    id: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    email: Option<String>,
+    #[serde(default, rename = "type", deserialize_with = "opt_text")]
+    kind: Option<String>,
+    #[serde(deserialize_with = "opt_text")]
+    token: Option<String>,
+    credits: Credits,
+}
+
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Bool(b) => Some(b),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        },
+        Value::Number(n) => n.as_i64().map(|n| n != 0),
+        _ => None,
+    })
+}
+
+fn opt_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(lenient::value_as_int(&Value::deserialize(d)?))
+}
+
+impl SmsPartner {
+    /// An adapter for the account behind `key` at `base` (e.g. `https://api.smspartner.fr/v1`).
+    pub fn new(http: reqwest::Client, base: Url, key: Secret, unit: Unit) -> SmsPartner {
+        SmsPartner {
+            http,
+            base,
+            key,
+            unit,
+        }
+    }
+
+    fn clean(&self, text: &str, more: &[&str]) -> String {
+        let mut secrets = vec![self.key.expose()];
+        secrets.extend_from_slice(more);
+        redact(text, &secrets)
+    }
+
+    fn malformed(&self, reason: impl Into<String>, raw: &str) -> ProviderError {
+        ProviderError::Malformed {
+            reason: self.clean(&reason.into(), &[]),
+            raw: self.clean(raw, &[]),
+        }
+    }
+
+    /// A refusal with a control code.
+    fn refusal(&self, code: i64, message: Option<String>, raw: &str) -> ProviderError {
+        let (meaning, about_key) = control_code_meaning(code);
+        let said = message
+            .map(|m| format!(" ({})", self.clean(m.trim(), &[])))
+            .unwrap_or_default();
+        let message = format!("{meaning}{said}");
+        if about_key {
+            ProviderError::Auth { message }
+        } else {
+            ProviderError::Rejected {
+                code: Some(code.to_string()),
+                message,
+                raw: self.clean(raw, &[]),
+            }
+        }
+    }
+
+    /// Sends a request and returns the decoded reply if the provider said it went well.
+    async fn call(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(Value, String), ProviderError> {
+        let (status, raw) = send_and_read(request).await?;
+        let value = lenient::parse_value(&raw).or_else(|e| xml_reply(&raw).ok_or(e));
+        let envelope = value
+            .as_ref()
+            .ok()
+            .and_then(|v| serde_json::from_value::<Envelope>(v.clone()).ok());
+        let code = envelope
+            .as_ref()
+            .and_then(|e| e.code.as_ref())
+            .and_then(lenient::value_as_int);
+        if let Some(Envelope {
+            success: Some(false),
+            message,
+            ..
+        }) = envelope
+        {
+            return Err(self.refusal(code.unwrap_or(0), message, &raw));
+        }
+        if !status.is_success() {
+            return Err(match status {
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ProviderError::Auth {
+                    message: format!("HTTP {status}"),
+                },
+                StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ProviderError::Rejected {
+                    code: Some(status.as_u16().to_string()),
+                    message: format!(
+                        "the provider has no such service (HTTP {status}): check the profile's \
+                         base URL"
+                    ),
+                    raw: self.clean(&raw, &[]),
+                },
+                _ => self.malformed(format!("unexpected HTTP status {status}"), &raw),
+            });
+        }
+        match value {
+            Ok(value) => Ok((value, raw)),
+            Err(reason) => Err(self.malformed(reason, &raw)),
+        }
+    }
+
+    fn money(
+        &self,
+        amount: &WireDecimal,
+        currency: Option<&str>,
+        raw: &str,
+    ) -> Result<Money, ProviderError> {
+        if let Some(currency) = currency.filter(|c| !c.trim().is_empty()) {
+            if !currency.trim().eq_ignore_ascii_case(self.unit.code()) {
+                return Err(self.malformed(
+                    format!(
+                        "balance in {currency}, but the profile counts in {}",
+                        self.unit
+                    ),
+                    raw,
+                ));
+            }
+        }
+        Money::parse_signed(&amount.0, self.unit)
+            .map_err(|e| self.malformed(format!("amount “{}”: {e}", amount.0), raw))
+    }
+
+    fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(endpoint(&self.base, path))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .query(&[("apiKey", self.key.expose()), ("_format", "json")])
+    }
+
+    fn post(&self, path: &str, body: &Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(endpoint(&self.base, path))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(body)
+    }
+
+    async fn me(&self) -> Result<Money, ProviderError> {
+        let (value, raw) = self.call(self.get("me")).await?;
+        let me: MeReply = serde_json::from_value(value)
+            .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
+        self.money(&me.credits.balance, me.credits.currency.as_deref(), &raw)
+    }
+
+    async fn list(&self) -> Result<Vec<SubAccount>, ProviderError> {
+        let mut all = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let request = self.get("subaccount/list").query(&[("page", page)]);
+            let (value, raw) = self.call(request).await?;
+            let reply: ListReply = serde_json::from_value(value)
+                .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
+            let got = reply.data.len();
+            for item in reply.data {
+                let token = item.token.unwrap_or_default();
+                let balance = self.money(
+                    &item.credits.balance,
+                    item.credits.currency.as_deref(),
+                    &self.clean(&raw, &[&token]),
+                )?;
+                all.push(SubAccount {
+                    id: item.id.unwrap_or_default(),
+                    email: item.email.unwrap_or_default(),
+                    kind: item.kind.unwrap_or_default(),
+                    handle: Secret::new(token),
+                    balance,
+                });
+            }
+            let total = reply.total.unwrap_or(0).max(0) as usize;
+            if got == 0 || all.len() >= total {
+                return Ok(all);
+            }
+        }
+        Ok(all)
+    }
+
+    async fn credit(&self, credit: &CreditMove) -> Result<CreditMoveReceipt, ProviderError> {
+        let path = match credit.direction {
+            CreditDirection::Add => "subaccount/credit/add",
+            CreditDirection::Remove => "subaccount/credit/remove",
+        };
+        let body = json!({
+            "apiKey": self.key.expose(),
+            "credit": credit.amount.to_plain_decimal(),
+            "tokenSubaccount": credit.handle.expose(),
+            "_format": "json",
+        });
+        let (value, raw) = self
+            .call(self.post(path, &body))
+            .await
+            .map_err(|e| hide(e, &[credit.handle.expose()]))?;
+        let raw = self.clean(&raw, &[credit.handle.expose()]);
+        let reply: CreditReply = serde_json::from_value(value)
+            .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
+        match (reply.credit, reply.subaccount_credit) {
+            (Some(main), Some(sub)) => Ok(CreditMoveReceipt {
+                main_balance: self.money(&main, reply.currency.as_deref(), &raw)?,
+                sub_balance: self.money(&sub, reply.currency.as_deref(), &raw)?,
+                raw,
+            }),
+            _ => Err(self.malformed("the reply has no balances", &raw)),
+        }
+    }
+
+    async fn create(&self, new: &NewSubAccount) -> Result<(), ProviderError> {
+        let parameters = json!({
+            "email": new.email,
+            "firstname": new.first_name,
+            "lastname": new.last_name,
+        });
+        let body = json!({
+            "apiKey": self.key.expose(),
+            "type": new.kind,
+            "parameters": parameters,
+            "_format": "json",
+        });
+        self.call(self.post("subaccount/create", &body))
+            .await
+            .map(drop)
+    }
+}
+
+/// The positional XML form (`<result><entry>…`) as the JSON reply it stands for: a refusal is
+/// `success, code, message`; a credit move is `success, code, credit, subaccountCredit, currency`.
+fn xml_reply(raw: &str) -> Option<Value> {
+    let entries = lenient::xml_entries(raw)?;
+    match entries.as_slice() {
+        [success, code, message] => {
+            Some(json!({"success": success, "code": code, "message": message}))
+        }
+        [success, code, credit, sub, currency] => Some(json!({
+            "success": success, "code": code, "credit": credit,
+            "subaccountCredit": sub, "currency": currency,
+        })),
+        _ => None,
+    }
+}
+
+/// Removes more secrets (a sub-account's handle) from an error's texts.
+fn hide(error: ProviderError, secrets: &[&str]) -> ProviderError {
+    match error {
+        ProviderError::Rejected { code, message, raw } => ProviderError::Rejected {
+            code,
+            message: redact(&message, secrets),
+            raw: redact(&raw, secrets),
+        },
+        ProviderError::Malformed { reason, raw } => ProviderError::Malformed {
+            reason: redact(&reason, secrets),
+            raw: redact(&raw, secrets),
+        },
+        ProviderError::Auth { message } => ProviderError::Auth {
+            message: redact(&message, secrets),
+        },
+        other => other,
+    }
+}
+
+impl BalanceRead for SmsPartner {
+    fn balance(&self) -> BoxFuture<'_, Result<Money, ProviderError>> {
+        Box::pin(self.me())
+    }
+}
+
+impl SubAccountList for SmsPartner {
+    fn sub_accounts(&self) -> BoxFuture<'_, Result<Vec<SubAccount>, ProviderError>> {
+        Box::pin(self.list())
+    }
+}
+
+impl SubAccountCredit for SmsPartner {
+    fn move_credit<'a>(
+        &'a self,
+        credit: &'a CreditMove,
+    ) -> BoxFuture<'a, Result<CreditMoveReceipt, ProviderError>> {
+        Box::pin(self.credit(credit))
+    }
+}
+
+impl SubAccountCreate for SmsPartner {
+    fn create_sub_account<'a>(
+        &'a self,
+        new: &'a NewSubAccount,
+    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+        Box::pin(self.create(new))
+    }
+}

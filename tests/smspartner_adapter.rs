@@ -1,0 +1,381 @@
+//! The SMS Partner adapter and the journal-first credit move, over real HTTP on 127.0.0.1
+//! against the simulator, and against the document's own example bodies.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use saldo::domain::{Money, Reference, TxState, Unit};
+use saldo::engine::{CreditOrder, Engine, EngineOptions};
+use saldo::ledger::{Ledger, TxKind};
+use saldo::providers::http::{Timeouts, check_base_url, client};
+use saldo::providers::smspartner::SmsPartner;
+use saldo::providers::{
+    BalanceRead, CreditDirection, CreditMove, NewSubAccount, ProviderError, ProviderKind,
+    SubAccountCreate, SubAccountCredit, SubAccountList,
+};
+use saldo::secrets::{Secret, SecretKind, SecretStore};
+use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, smspartner};
+
+async fn sim() -> Simulator {
+    Simulator::start(
+        0,
+        SimConfig {
+            hang: Duration::from_secs(5),
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn adapter(sim: &Simulator, key: &str) -> SmsPartner {
+    let base = check_base_url(&sim.smspartner_base_url()).unwrap();
+    let timeouts = Timeouts {
+        connect: Duration::from_secs(2),
+        request: Duration::from_secs(1),
+    };
+    SmsPartner::new(
+        client(timeouts, &base).unwrap(),
+        base,
+        Secret::new(key),
+        Unit::Eur,
+    )
+}
+
+fn eur(text: &str) -> Money {
+    Money::parse(text, Unit::Eur).unwrap()
+}
+
+fn credit(direction: CreditDirection, token: &str, amount: &str) -> CreditMove {
+    CreditMove {
+        reference: Reference::generate(),
+        direction,
+        handle: Secret::new(token),
+        amount: eur(amount),
+    }
+}
+
+fn sub_balance(sim: &Simulator, id: &str) -> i64 {
+    sim.with_state(|s| s.smspartner.sub(id).unwrap().balance_milli)
+}
+
+#[tokio::test]
+async fn the_balance_and_every_page_of_sub_accounts_are_read() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    assert_eq!(sms.balance().await.unwrap(), eur("2869.2"));
+    let subs = sms.sub_accounts().await.unwrap();
+    assert_eq!(subs.len(), smspartner::DEMO_SUBACCOUNTS);
+    assert_eq!(subs[0].id, "1001");
+    assert_eq!(subs[0].email, "shop-01@example.fr");
+    assert_eq!(subs[0].balance, eur("61.8"));
+    assert_eq!(subs[44].id, "1045");
+
+    let pages = sim.requests_to("/subaccount/list");
+    let asked: Vec<_> = pages.iter().map(|r| r.param("page").unwrap()).collect();
+    assert_eq!(asked, ["1", "2", "3"]);
+    for request in sim.requests() {
+        assert_eq!(request.method, "GET");
+        assert_eq!(
+            request.param("apiKey").as_deref(),
+            Some(smspartner::DEMO_KEY)
+        );
+        assert_eq!(request.param("_format").as_deref(), Some("json"));
+    }
+}
+
+#[tokio::test]
+async fn credit_moves_both_ways_and_reports_both_balances() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    let added = sms
+        .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "10"))
+        .await
+        .unwrap();
+    assert_eq!(added.main_balance, eur("2859.2"));
+    assert_eq!(added.sub_balance, eur("71.8"));
+    let removed = sms
+        .move_credit(&credit(CreditDirection::Remove, "subtok-0001-demo", "2.5"))
+        .await
+        .unwrap();
+    assert_eq!(removed.main_balance, eur("2861.7"));
+    assert_eq!(removed.sub_balance, eur("69.3"));
+    assert_eq!(sub_balance(&sim, "1001"), 69_300);
+
+    let sent = sim.requests_to("/subaccount/credit/add");
+    assert_eq!(sent[0].method, "POST");
+    assert_eq!(sent[0].content_type.as_deref(), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["apiKey"], smspartner::DEMO_KEY);
+    assert_eq!(body["credit"], "10");
+    assert_eq!(body["tokenSubaccount"], "subtok-0001-demo");
+    assert_eq!(body["_format"], "json");
+    assert!(!added.raw.contains(smspartner::DEMO_KEY));
+}
+
+#[tokio::test]
+async fn refusals_from_the_simulator_say_what_went_wrong() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    let cases = [
+        (
+            credit(CreditDirection::Add, "no-such-sub", "1"),
+            "7",
+            "does not exist",
+        ),
+        (
+            credit(CreditDirection::Add, "subtok-0001-demo", "99999"),
+            "8",
+            "insufficient credit",
+        ),
+        (
+            credit(CreditDirection::Remove, "subtok-0002-demo", "50"),
+            "8",
+            "insufficient credit",
+        ),
+    ];
+    for (request, want_code, want_text) in cases {
+        match sms.move_credit(&request).await {
+            Err(ProviderError::Rejected { code, message, .. }) => {
+                assert_eq!(code.as_deref(), Some(want_code));
+                assert!(message.contains(want_text), "{message}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    let wrong = adapter(&sim, "wrong-key");
+    assert!(matches!(
+        wrong.balance().await,
+        Err(ProviderError::Auth { .. })
+    ));
+    assert_eq!(
+        sim.with_state(|s| s.smspartner.accounts[smspartner::DEMO_KEY].main_milli),
+        smspartner::DEMO_MAIN_MILLI
+    );
+}
+
+#[tokio::test]
+async fn every_control_code_maps_to_a_clear_message_and_outcome() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    let expected = [
+        (1, "auth", "API key is missing"),
+        (2, "rejected", "amount of credit is missing"),
+        (3, "rejected", "sub-account is missing"),
+        (4, "rejected", "not allowed"),
+        (5, "rejected", "more than 0"),
+        (6, "rejected", "balance must be more than 0"),
+        (7, "rejected", "does not exist"),
+        (8, "rejected", "insufficient credit"),
+        (9, "auth", "API key is wrong"),
+        (10, "auth", "API key is wrong"),
+    ];
+    for (code, kind, text) in expected {
+        let body = format!(r#"{{"success": false, "code": {code}, "message": "message {code}"}}"#);
+        sim.inject(FaultRule::once(
+            "/subaccount/credit/add",
+            Fault::Body { body },
+        ));
+        let err = sms
+            .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "1"))
+            .await
+            .unwrap_err();
+        let (got, message) = match &err {
+            ProviderError::Auth { message } => ("auth", message.clone()),
+            ProviderError::Rejected { message, .. } => ("rejected", message.clone()),
+            other => panic!("code {code}: {other:?}"),
+        };
+        assert_eq!(got, kind, "code {code}");
+        assert!(message.contains(text), "code {code}: {message}");
+        assert!(
+            message.contains(&format!("message {code}")),
+            "the provider's words are kept"
+        );
+    }
+    assert_eq!(sub_balance(&sim, "1001"), 61_800, "nothing moved");
+}
+
+#[tokio::test]
+async fn the_documents_example_bodies_decode_to_the_right_outcome() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    let examples = [
+        (smspartner::examples::CREDIT_OK, "2869.2", "61.8"),
+        (smspartner::examples::CREDIT_OK_XML, "2859.2", "71.8"),
+    ];
+    for (body, main, sub) in examples {
+        sim.inject(FaultRule::once(
+            "/subaccount/credit/add",
+            Fault::Body { body: body.into() },
+        ));
+        let receipt = sms
+            .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "10"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (receipt.main_balance, receipt.sub_balance),
+            (eur(main), eur(sub))
+        );
+    }
+    sim.inject(FaultRule::once(
+        "/subaccount/credit/add",
+        Fault::Body {
+            body: smspartner::examples::ERROR_BAD_KEY.into(),
+        },
+    ));
+    let err = sms
+        .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "10"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Auth { message } if message.contains("Clé API incorrecte")),
+        "{err:?}"
+    );
+    let xml_error = "<?xml version=\"1.0\" encoding=\"UTF-8\"?> <result> <entry>false</entry> <entry>10</entry> <entry> <![CDATA[Clé API incorrecte]]> </entry> </result>";
+    sim.inject(FaultRule::once(
+        "/me",
+        Fault::Body {
+            body: xml_error.into(),
+        },
+    ));
+    assert!(matches!(
+        sms.balance().await,
+        Err(ProviderError::Auth { .. })
+    ));
+    assert_eq!(
+        sub_balance(&sim, "1001"),
+        61_800,
+        "example bodies execute nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_429_is_reported_as_rate_limiting_and_create_adds_a_sub_account() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    sim.inject(FaultRule::once(
+        "/subaccount/list",
+        Fault::Status { code: 429 },
+    ));
+    assert!(matches!(
+        sms.sub_accounts().await,
+        Err(ProviderError::RateLimited { .. })
+    ));
+
+    let new = NewSubAccount {
+        kind: "advanced".into(),
+        email: "shop-46@example.fr".into(),
+        first_name: "Ana".into(),
+        last_name: "Diaz".into(),
+    };
+    sms.create_sub_account(&new).await.unwrap();
+    let created = sim.requests_to("/subaccount/create");
+    let body: serde_json::Value = serde_json::from_str(&created[0].body).unwrap();
+    assert_eq!(body["type"], "advanced");
+    assert_eq!(body["parameters"]["email"], "shop-46@example.fr");
+    assert!(
+        body["parameters"].get("creditToAttribute").is_none(),
+        "credit moves go through the journal"
+    );
+    let subs = sms.sub_accounts().await.unwrap();
+    assert!(
+        subs.iter()
+            .any(|s| s.email == "shop-46@example.fr" && s.balance == eur("0"))
+    );
+}
+
+/// An engine over a real ledger file with an SMS Partner profile on the simulator.
+fn engine_for(sim: &Simulator, dir: &std::path::Path, timeout_secs: u64) -> Engine {
+    let ledger = Ledger::open_in(dir).unwrap();
+    let mut settings = ProviderKind::Smspartner.default_settings();
+    settings.request_timeout_secs = timeout_secs;
+    ledger
+        .add_profile(
+            "fr",
+            ProviderKind::Smspartner,
+            &sim.smspartner_base_url(),
+            &settings,
+        )
+        .unwrap();
+    let secrets = SecretStore::in_memory();
+    secrets
+        .set("fr", SecretKind::ApiKey, smspartner::DEMO_KEY)
+        .unwrap();
+    Engine::new(
+        Arc::new(ledger),
+        Arc::new(secrets),
+        EngineOptions::default(),
+    )
+}
+
+fn order(sub: &str, amount: &str, direction: CreditDirection) -> CreditOrder {
+    CreditOrder {
+        profile: "fr".into(),
+        sub_account: sub.into(),
+        amount: amount.into(),
+        direction,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engine_records_credit_moves_with_the_balance_before_as_evidence() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_for(&sim, dir.path(), 5);
+    let outcome = engine
+        .move_credit(&order("shop-01@example.fr", "10", CreditDirection::Add))
+        .await
+        .unwrap();
+    assert_eq!(outcome.record.state, TxState::Succeeded);
+    assert_eq!(outcome.record.kind, TxKind::CreditAdd);
+    assert_eq!(outcome.record.destination, "1001");
+    assert_eq!(outcome.balances_after, Some((eur("2859.2"), eur("71.8"))));
+    assert_eq!(
+        outcome.record.provider_message.as_deref(),
+        Some("main account 2859.200 EUR, sub-account 71.800 EUR")
+    );
+    let events = engine.ledger().events(&outcome.record.reference).unwrap();
+    assert_eq!(
+        events[1].detail.as_deref(),
+        Some("sub-account 1001 balance before: 61.800 EUR")
+    );
+    // The sub-account's handle never reaches the ledger file.
+    let file = std::fs::read(engine.ledger().path()).unwrap();
+    let wal =
+        std::fs::read(engine.ledger().path().with_extension("sqlite3-wal")).unwrap_or_default();
+    for bytes in [file, wal] {
+        assert!(!bytes.windows(16).any(|w| w == b"subtok-0001-demo"));
+        assert!(
+            !bytes
+                .windows(19)
+                .any(|w| w == smspartner::DEMO_KEY.as_bytes())
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_move_that_times_out_after_the_provider_committed_is_unknown_and_not_resent() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_for(&sim, dir.path(), 1);
+    sim.inject(FaultRule::once(
+        "/subaccount/credit/add",
+        Fault::TimeoutAfterCommit,
+    ));
+    let outcome = engine
+        .move_credit(&order("1001", "10", CreditDirection::Add))
+        .await
+        .unwrap();
+    assert_eq!(outcome.record.state, TxState::Unknown);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sim.requests_to("/subaccount/credit/add").len(),
+        1,
+        "never resent"
+    );
+    assert_eq!(
+        sub_balance(&sim, "1001"),
+        71_800,
+        "the provider moved it exactly once"
+    );
+}
