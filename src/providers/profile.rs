@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::registry::{PROVIDERS, ProviderInfo};
 use crate::domain::{Country, Money, MoneyError, Unit};
 use crate::secrets::SecretKind;
 
@@ -17,15 +18,17 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    /// Every provider, for pickers and help texts.
+    /// Every provider, in the order of [`registry::PROVIDERS`](super::registry::PROVIDERS).
     pub const ALL: [ProviderKind; 2] = [ProviderKind::Qvatel, ProviderKind::Smspartner];
+
+    /// Everything saldo knows about this provider, from its registry entry.
+    pub fn info(self) -> &'static ProviderInfo {
+        &PROVIDERS[self as usize]
+    }
 
     /// The word used on the command line and in the ledger.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProviderKind::Qvatel => "qvatel",
-            ProviderKind::Smspartner => "smspartner",
-        }
+        self.info().word
     }
 
     /// Reads the word used on the command line and in the ledger.
@@ -37,52 +40,27 @@ impl ProviderKind {
 
     /// The provider's name as shops know it.
     pub fn display_name(self) -> &'static str {
-        match self {
-            ProviderKind::Qvatel => "QvaTel (Cuba)",
-            ProviderKind::Smspartner => "SMS Partner (France)",
-        }
+        self.info().display_name
     }
 
     /// The secrets a profile of this provider needs in the keychain.
     pub fn secret_kinds(self) -> &'static [SecretKind] {
-        match self {
-            ProviderKind::Qvatel => &[SecretKind::ApiToken],
-            ProviderKind::Smspartner => &[SecretKind::ApiKey],
-        }
+        self.info().secret_kinds
     }
 
     /// The country whose numbers this provider tops up, if it tops up phones at all.
     pub fn topup_country(self) -> Option<Country> {
-        match self {
-            ProviderKind::Qvatel => Some(Country::Cuba),
-            ProviderKind::Smspartner => None,
-        }
+        self.info().topup_country
     }
 
     /// Settings a new profile starts with.
     pub fn default_settings(self) -> ProfileSettings {
-        match self {
-            // The QvaTel document lists "20.00 or 15.00"; the currency is not stated (USD is
-            // what Cuban top-ups are sold in abroad): both are per-profile settings.
-            ProviderKind::Qvatel => ProfileSettings {
-                unit: Unit::Usd,
-                denominations: vec![1500, 2000],
-                request_timeout_secs: 20,
-            },
-            ProviderKind::Smspartner => ProfileSettings {
-                unit: Unit::Eur,
-                denominations: Vec::new(),
-                request_timeout_secs: 20,
-            },
-        }
+        (self.info().default_settings)()
     }
 
     /// The provider's documented production address.
     pub fn default_base_url(self) -> &'static str {
-        match self {
-            ProviderKind::Qvatel => "https://qvatel.com/api",
-            ProviderKind::Smspartner => "https://api.smspartner.fr/v1",
-        }
+        self.info().default_base_url
     }
 }
 

@@ -15,8 +15,56 @@ use super::{
     BalanceRead, BoxFuture, Progress, ProviderError, StatusProgress, StatusReport, TopUp,
     TopUpReceipt, TopUpRequest, TopUpStatus,
 };
-use crate::domain::{Money, Unit};
-use crate::secrets::Secret;
+use std::sync::Arc;
+
+use super::profile::{ProfileSettings, ProviderKind};
+use super::registry::{Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo};
+use crate::domain::{Country, Money, Unit};
+use crate::secrets::{Secret, SecretKind};
+
+/// QvaTel's registry entry.
+pub const INFO: ProviderInfo = ProviderInfo {
+    kind: ProviderKind::Qvatel,
+    word: "qvatel",
+    display_name: "QvaTel (Cuba)",
+    secret_kinds: &[SecretKind::ApiToken],
+    topup_country: Some(Country::Cuba),
+    default_base_url: "https://qvatel.com/api",
+    default_settings,
+    capabilities: Capabilities {
+        top_up: true,
+        top_up_status: true,
+        balance: true,
+        sub_accounts: false,
+        sub_account_credit: false,
+        sub_account_create: false,
+    },
+    connect,
+};
+
+/// The QvaTel document lists "20.00 or 15.00" and no currency (USD is what Cuban top-ups are
+/// sold in abroad): both are per-profile settings.
+fn default_settings() -> ProfileSettings {
+    ProfileSettings {
+        unit: Unit::Usd,
+        denominations: vec![1500, 2000],
+        request_timeout_secs: 20,
+    }
+}
+
+fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
+    let token = parts
+        .secrets
+        .get(&parts.profile.name, SecretKind::ApiToken)?;
+    let unit = parts.profile.settings.unit;
+    let adapter = Arc::new(QvaTel::new(parts.http, parts.base, token, unit));
+    Ok(Connector {
+        top_up: Some(adapter.clone()),
+        top_up_status: Some(adapter.clone()),
+        balance: Some(adapter),
+        ..Connector::default()
+    })
+}
 
 /// The only `estado` QvaTel documents; anything else means "not final yet".
 pub const DELIVERED_STATE: &str = "Recargado";
@@ -142,19 +190,31 @@ impl QvaTel {
             .header(reqwest::header::ACCEPT, "application/json")
             .form(&form);
         let (status, raw) = send_and_read(call).await?;
+        self.read_send_reply(status, &raw)
+    }
+
+    /// Interprets a reply to `recharge/send`.
+    pub fn read_send_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+    ) -> Result<TopUpReceipt, ProviderError> {
         if !status.is_success() {
-            return Err(self.refused(status, &raw));
+            return Err(self.refused(status, raw));
         }
-        let reply: SendReply = lenient::decode(&raw).map_err(|e| self.malformed(e, &raw))?;
+        let reply: SendReply = lenient::decode(raw).map_err(|e| self.malformed(e, raw))?;
         match reply.result {
             1 => Ok(TopUpReceipt {
-                provider_ref: reply.id_recarga.filter(|id| !id.trim().is_empty()),
+                provider_ref: reply
+                    .id_recarga
+                    .filter(|id| !id.trim().is_empty())
+                    .map(|id| self.clean(&id)),
                 progress: Progress::Accepted,
                 message: None,
-                raw: self.clean(&raw),
+                raw: self.clean(raw),
             }),
-            0 => Err(self.provider_error(reply.error, &raw)),
-            other => Err(self.malformed(format!("unknown result {other}"), &raw)),
+            0 => Err(self.provider_error(reply.error, raw)),
+            other => Err(self.malformed(format!("unknown result {other}"), raw)),
         }
     }
 
@@ -165,10 +225,19 @@ impl QvaTel {
             .header(reqwest::header::ACCEPT, "application/json")
             .query(&[("api_token", self.token.expose()), ("id_recarga", id)]);
         let (status, raw) = send_and_read(call).await?;
+        self.read_status_reply(status, &raw)
+    }
+
+    /// Interprets a reply to `recharge/status`.
+    pub fn read_status_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+    ) -> Result<StatusReport, ProviderError> {
         if !status.is_success() {
-            return Err(self.refused(status, &raw));
+            return Err(self.refused(status, raw));
         }
-        let reply: StatusReply = lenient::decode(&raw).map_err(|e| self.malformed(e, &raw))?;
+        let reply: StatusReply = lenient::decode(raw).map_err(|e| self.malformed(e, raw))?;
         match reply.result {
             1 => {
                 let estado = reply.estado.unwrap_or_default();
@@ -179,12 +248,12 @@ impl QvaTel {
                 };
                 Ok(StatusReport {
                     progress,
-                    message: Some(estado).filter(|s| !s.is_empty()),
-                    raw: self.clean(&raw),
+                    message: Some(self.clean(&estado)).filter(|s| !s.is_empty()),
+                    raw: self.clean(raw),
                 })
             }
-            0 => Err(self.provider_error(reply.error, &raw)),
-            other => Err(self.malformed(format!("unknown result {other}"), &raw)),
+            0 => Err(self.provider_error(reply.error, raw)),
+            other => Err(self.malformed(format!("unknown result {other}"), raw)),
         }
     }
 
@@ -195,16 +264,25 @@ impl QvaTel {
             .header(reqwest::header::ACCEPT, "application/json")
             .query(&[("api_token", self.token.expose())]);
         let (status, raw) = send_and_read(call).await?;
+        self.read_balance_reply(status, &raw)
+    }
+
+    /// Interprets a reply to `account/recharge-balance`.
+    pub fn read_balance_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+    ) -> Result<Money, ProviderError> {
         if !status.is_success() {
-            return Err(self.refused(status, &raw));
+            return Err(self.refused(status, raw));
         }
-        let reply: BalanceReply = lenient::decode(&raw).map_err(|e| self.malformed(e, &raw))?;
+        let reply: BalanceReply = lenient::decode(raw).map_err(|e| self.malformed(e, raw))?;
         match (reply.result, reply.balance) {
             (1, Some(balance)) => Money::parse_signed(&balance.0, self.unit)
-                .map_err(|e| self.malformed(format!("balance “{}”: {e}", balance.0), &raw)),
-            (1, None) => Err(self.malformed("no balance in the reply".into(), &raw)),
-            (0, _) => Err(self.provider_error(reply.error, &raw)),
-            (other, _) => Err(self.malformed(format!("unknown result {other}"), &raw)),
+                .map_err(|e| self.malformed(format!("balance “{}”: {e}", balance.0), raw)),
+            (1, None) => Err(self.malformed("no balance in the reply".into(), raw)),
+            (0, _) => Err(self.provider_error(reply.error, raw)),
+            (other, _) => Err(self.malformed(format!("unknown result {other}"), raw)),
         }
     }
 }

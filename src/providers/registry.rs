@@ -2,12 +2,15 @@
 
 use std::sync::Arc;
 
+use reqwest::Url;
+
 use super::http::{Timeouts, check_base_url, client};
-use super::profile::{Profile, ProviderKind};
+use super::profile::{Profile, ProfileSettings, ProviderKind};
 use super::{
     BalanceRead, ProviderError, SubAccountCreate, SubAccountCredit, SubAccountList, TopUp,
     TopUpStatus, qvatel, smspartner,
 };
+use crate::domain::Country;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
 
 /// What a profile's provider can do; the UI and CLI offer only these.
@@ -57,29 +60,48 @@ pub enum ConnectError {
     Provider(#[from] ProviderError),
 }
 
+/// What an adapter needs to build itself for a profile.
+pub struct ConnectParts<'a> {
+    pub profile: &'a Profile,
+    pub http: reqwest::Client,
+    pub base: Url,
+    pub secrets: &'a SecretStore,
+}
+
+/// Everything saldo knows about one provider API. Each adapter file defines its entry; adding a
+/// provider adds one entry to [`PROVIDERS`] (and its [`ProviderKind`] variant).
+pub struct ProviderInfo {
+    pub kind: ProviderKind,
+    /// The word used on the command line and in the ledger.
+    pub word: &'static str,
+    /// The provider's name as shops know it.
+    pub display_name: &'static str,
+    /// The secrets a profile needs in the keychain.
+    pub secret_kinds: &'static [SecretKind],
+    /// The country whose numbers it tops up, if it tops up phones.
+    pub topup_country: Option<Country>,
+    /// The documented production address.
+    pub default_base_url: &'static str,
+    /// Settings a new profile starts with.
+    pub default_settings: fn() -> ProfileSettings,
+    /// What it can do.
+    pub capabilities: Capabilities,
+    /// Builds the adapter for a profile.
+    pub connect: fn(ConnectParts<'_>) -> Result<Connector, ConnectError>,
+}
+
+/// Every provider saldo speaks, in [`ProviderKind`] order.
+pub static PROVIDERS: [ProviderInfo; 2] = [qvatel::INFO, smspartner::INFO];
+
 /// The capabilities of a provider, known without connecting.
 pub fn capabilities_of(kind: ProviderKind) -> Capabilities {
-    match kind {
-        ProviderKind::Qvatel => Capabilities {
-            top_up: true,
-            top_up_status: true,
-            balance: true,
-            ..Capabilities::default()
-        },
-        ProviderKind::Smspartner => Capabilities {
-            balance: true,
-            sub_accounts: true,
-            sub_account_credit: true,
-            sub_account_create: true,
-            ..Capabilities::default()
-        },
-    }
+    kind.info().capabilities
 }
 
 /// Builds the adapter for a profile, reading its secrets from `secrets`.
 /// This may block on the keychain: call it off the UI thread.
 pub fn connect(profile: &Profile, secrets: &SecretStore) -> Result<Connector, ConnectError> {
-    let base_url = check_base_url(&profile.base_url).map_err(|message| ConnectError::Settings {
+    let base = check_base_url(&profile.base_url).map_err(|message| ConnectError::Settings {
         profile: profile.name.clone(),
         message,
     })?;
@@ -87,46 +109,27 @@ pub fn connect(profile: &Profile, secrets: &SecretStore) -> Result<Connector, Co
         request: std::time::Duration::from_secs(profile.settings.request_timeout_secs.max(1)),
         ..Timeouts::default()
     };
-    let http = client(timeouts, &base_url)?;
-    match profile.provider {
-        ProviderKind::Qvatel => {
-            let token = secrets.get(&profile.name, SecretKind::ApiToken)?;
-            let adapter = Arc::new(qvatel::QvaTel::new(
-                http,
-                base_url,
-                token,
-                profile.settings.unit,
-            ));
-            Ok(Connector {
-                top_up: Some(adapter.clone()),
-                top_up_status: Some(adapter.clone()),
-                balance: Some(adapter),
-                ..Connector::default()
-            })
-        }
-        ProviderKind::Smspartner => {
-            let key = secrets.get(&profile.name, SecretKind::ApiKey)?;
-            let adapter = Arc::new(smspartner::SmsPartner::new(
-                http,
-                base_url,
-                key,
-                profile.settings.unit,
-            ));
-            Ok(Connector {
-                balance: Some(adapter.clone()),
-                sub_accounts: Some(adapter.clone()),
-                sub_account_credit: Some(adapter.clone()),
-                sub_account_create: Some(adapter),
-                ..Connector::default()
-            })
-        }
-    }
+    let http = client(timeouts, &base)?;
+    (profile.provider.info().connect)(ConnectParts {
+        profile,
+        http,
+        base,
+        secrets,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::secrets::SecretStore;
+
+    #[test]
+    fn registry_entries_are_in_provider_kind_order() {
+        for kind in ProviderKind::ALL {
+            assert_eq!(PROVIDERS[kind as usize].kind, kind);
+        }
+        assert_eq!(PROVIDERS.len(), ProviderKind::ALL.len());
+    }
 
     /// What `capabilities_of` promises must be what `connect` delivers.
     #[test]

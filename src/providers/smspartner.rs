@@ -16,8 +16,53 @@ use super::{
     BalanceRead, BoxFuture, CreditDirection, CreditMove, CreditMoveReceipt, NewSubAccount,
     ProviderError, SubAccount, SubAccountCreate, SubAccountCredit, SubAccountList,
 };
+use std::sync::Arc;
+
+use super::profile::{ProfileSettings, ProviderKind};
+use super::registry::{Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo};
 use crate::domain::{Money, Unit};
-use crate::secrets::Secret;
+use crate::secrets::{Secret, SecretKind};
+
+/// SMS Partner's registry entry.
+pub const INFO: ProviderInfo = ProviderInfo {
+    kind: ProviderKind::Smspartner,
+    word: "smspartner",
+    display_name: "SMS Partner (France)",
+    secret_kinds: &[SecretKind::ApiKey],
+    topup_country: None,
+    default_base_url: "https://api.smspartner.fr/v1",
+    default_settings,
+    capabilities: Capabilities {
+        top_up: false,
+        top_up_status: false,
+        balance: true,
+        sub_accounts: true,
+        sub_account_credit: true,
+        sub_account_create: true,
+    },
+    connect,
+};
+
+fn default_settings() -> ProfileSettings {
+    ProfileSettings {
+        unit: Unit::Eur,
+        denominations: Vec::new(),
+        request_timeout_secs: 20,
+    }
+}
+
+fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
+    let key = parts.secrets.get(&parts.profile.name, SecretKind::ApiKey)?;
+    let unit = parts.profile.settings.unit;
+    let adapter = Arc::new(SmsPartner::new(parts.http, parts.base, key, unit));
+    Ok(Connector {
+        balance: Some(adapter.clone()),
+        sub_accounts: Some(adapter.clone()),
+        sub_account_credit: Some(adapter.clone()),
+        sub_account_create: Some(adapter),
+        ..Connector::default()
+    })
+}
 
 /// Sub-accounts per page of `subaccount/list`, as documented.
 pub const PAGE_SIZE: usize = 20;
@@ -161,13 +206,19 @@ impl SmsPartner {
         }
     }
 
-    /// Sends a request and returns the decoded reply if the provider said it went well.
+    /// Sends a request; returns the decoded reply and its body if the provider said it went well.
     async fn call(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(Value, String), ProviderError> {
         let (status, raw) = send_and_read(request).await?;
-        let value = lenient::parse_value(&raw).or_else(|e| xml_reply(&raw).ok_or(e));
+        let value = self.read_envelope(status, &raw)?;
+        Ok((value, raw))
+    }
+
+    /// Decodes any reply (JSON, or the positional XML form) and turns a refusal into an error.
+    pub fn read_envelope(&self, status: StatusCode, raw: &str) -> Result<Value, ProviderError> {
+        let value = lenient::parse_value(raw).or_else(|e| xml_reply(raw).ok_or(e));
         let envelope = value
             .as_ref()
             .ok()
@@ -182,7 +233,7 @@ impl SmsPartner {
             ..
         }) = envelope
         {
-            return Err(self.refusal(code.unwrap_or(0), message, &raw));
+            return Err(self.refusal(code.unwrap_or(0), message, raw));
         }
         if !status.is_success() {
             return Err(match status {
@@ -195,15 +246,12 @@ impl SmsPartner {
                         "the provider has no such service (HTTP {status}): check the profile's \
                          base URL"
                     ),
-                    raw: self.clean(&raw, &[]),
+                    raw: self.clean(raw, &[]),
                 },
-                _ => self.malformed(format!("unexpected HTTP status {status}"), &raw),
+                _ => self.malformed(format!("unexpected HTTP status {status}"), raw),
             });
         }
-        match value {
-            Ok(value) => Ok((value, raw)),
-            Err(reason) => Err(self.malformed(reason, &raw)),
-        }
+        value.map_err(|reason| self.malformed(reason, raw))
     }
 
     fn money(
@@ -242,41 +290,60 @@ impl SmsPartner {
     }
 
     async fn me(&self) -> Result<Money, ProviderError> {
-        let (value, raw) = self.call(self.get("me")).await?;
+        let (status, raw) = send_and_read(self.get("me")).await?;
+        self.read_me_reply(status, &raw)
+    }
+
+    /// Interprets a reply to `me`: the main account's balance.
+    pub fn read_me_reply(&self, status: StatusCode, raw: &str) -> Result<Money, ProviderError> {
+        let value = self.read_envelope(status, raw)?;
         let me: MeReply = serde_json::from_value(value)
-            .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
-        self.money(&me.credits.balance, me.credits.currency.as_deref(), &raw)
+            .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), raw))?;
+        self.money(&me.credits.balance, me.credits.currency.as_deref(), raw)
     }
 
     async fn list(&self) -> Result<Vec<SubAccount>, ProviderError> {
         let mut all = Vec::new();
         for page in 1..=MAX_PAGES {
             let request = self.get("subaccount/list").query(&[("page", page)]);
-            let (value, raw) = self.call(request).await?;
-            let reply: ListReply = serde_json::from_value(value)
-                .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
-            let got = reply.data.len();
-            for item in reply.data {
-                let token = item.token.unwrap_or_default();
-                let balance = self.money(
-                    &item.credits.balance,
-                    item.credits.currency.as_deref(),
-                    &self.clean(&raw, &[&token]),
-                )?;
-                all.push(SubAccount {
-                    id: item.id.unwrap_or_default(),
-                    email: item.email.unwrap_or_default(),
-                    kind: item.kind.unwrap_or_default(),
-                    handle: Secret::new(token),
-                    balance,
-                });
-            }
-            let total = reply.total.unwrap_or(0).max(0) as usize;
+            let (status, raw) = send_and_read(request).await?;
+            let (subs, total) = self.read_list_page(status, &raw)?;
+            let got = subs.len();
+            all.extend(subs);
             if got == 0 || all.len() >= total {
-                return Ok(all);
+                break;
             }
         }
         Ok(all)
+    }
+
+    /// Interprets one page of `subaccount/list`: its sub-accounts and how many there are in all.
+    /// The page holds every sub-account's handle, so the body is never kept.
+    pub fn read_list_page(
+        &self,
+        status: StatusCode,
+        raw: &str,
+    ) -> Result<(Vec<SubAccount>, usize), ProviderError> {
+        const KEPT: &str = "[sub-account list not kept: it holds handles]";
+        let value = self.read_envelope(status, raw)?;
+        let reply: ListReply = serde_json::from_value(value)
+            .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), KEPT))?;
+        let mut subs = Vec::with_capacity(reply.data.len());
+        for item in reply.data {
+            let balance = self.money(
+                &item.credits.balance,
+                item.credits.currency.as_deref(),
+                KEPT,
+            )?;
+            subs.push(SubAccount {
+                id: item.id.unwrap_or_default(),
+                email: item.email.unwrap_or_default(),
+                kind: item.kind.unwrap_or_default(),
+                handle: Secret::new(item.token.unwrap_or_default()),
+                balance,
+            });
+        }
+        Ok((subs, reply.total.unwrap_or(0).max(0) as usize))
     }
 
     async fn credit(&self, credit: &CreditMove) -> Result<CreditMoveReceipt, ProviderError> {
@@ -290,11 +357,21 @@ impl SmsPartner {
             "tokenSubaccount": credit.handle.expose(),
             "_format": "json",
         });
-        let (value, raw) = self
-            .call(self.post(path, &body))
-            .await
-            .map_err(|e| hide(e, &[credit.handle.expose()]))?;
-        let raw = self.clean(&raw, &[credit.handle.expose()]);
+        let (status, raw) = send_and_read(self.post(path, &body)).await?;
+        self.read_credit_reply(status, &raw, credit.handle.expose())
+    }
+
+    /// Interprets a reply to `subaccount/credit/add` or `/remove` for the sub-account `handle`.
+    pub fn read_credit_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+        handle: &str,
+    ) -> Result<CreditMoveReceipt, ProviderError> {
+        let value = self
+            .read_envelope(status, raw)
+            .map_err(|e| hide(e, &[handle]))?;
+        let raw = self.clean(raw, &[handle]);
         let reply: CreditReply = serde_json::from_value(value)
             .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
         match (reply.credit, reply.subaccount_credit) {
