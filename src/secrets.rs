@@ -17,14 +17,28 @@ pub enum SecretKind {
     ApiToken,
     /// A static API key (SMS Partner's `apiKey`).
     ApiKey,
+    /// An expiring access token (Marketext), renewed with the refresh token.
+    AccessToken,
+    /// The token that renews an access token; rotated at each renewal.
+    RefreshToken,
 }
 
 impl SecretKind {
+    /// Every kind of secret.
+    pub const ALL: [SecretKind; 4] = [
+        SecretKind::ApiToken,
+        SecretKind::ApiKey,
+        SecretKind::AccessToken,
+        SecretKind::RefreshToken,
+    ];
+
     /// The word used in keychain entry names and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             SecretKind::ApiToken => "api_token",
             SecretKind::ApiKey => "api_key",
+            SecretKind::AccessToken => "access_token",
+            SecretKind::RefreshToken => "refresh_token",
         }
     }
 
@@ -33,12 +47,14 @@ impl SecretKind {
         match self {
             SecretKind::ApiToken => "API token",
             SecretKind::ApiKey => "API key",
+            SecretKind::AccessToken => "access token",
+            SecretKind::RefreshToken => "refresh token",
         }
     }
 
     /// Reads the command-line word.
     pub fn parse(word: &str) -> Option<SecretKind> {
-        [SecretKind::ApiToken, SecretKind::ApiKey]
+        SecretKind::ALL
             .into_iter()
             .find(|k| k.as_str() == word.trim())
     }

@@ -192,5 +192,11 @@ proptest! {
         let _ = SMSPARTNER.read_me_reply(ok, &body);
         let _ = SMSPARTNER.read_list_page(ok, &body);
         let _ = SMSPARTNER.read_credit_reply(ok, &body, "sub-handle-xyz");
+        let _ = saldo::providers::marketext::read_said(&body);
+    }
+
+    #[test]
+    fn marketext_replies_never_panic(body in replyish()) {
+        let _ = saldo::providers::marketext::read_said(&body);
     }
 }

@@ -1,4 +1,4 @@
-//! `saldo credentials set`: reads a secret from stdin (no echo on a terminal) into the keychain.
+//! `saldo credentials set`: reads secrets from stdin (no echo on a terminal) into the keychain.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -10,15 +10,16 @@ use crate::secrets::{SecretError, SecretKind};
 
 #[derive(Debug, Subcommand)]
 pub enum CredentialsCommand {
-    /// Save a profile's secret in the OS keychain, read from standard input.
+    /// Save a profile's secrets in the OS keychain, read from standard input.
     ///
-    /// On a terminal it asks without showing what you type; otherwise it reads the first line,
-    /// e.g.: printf '%s' "$TOKEN" | saldo credentials set cuba
+    /// Without --kind it asks for every secret the provider needs, in order (QvaTel:
+    /// api_token; SMS Partner: api_key; Marketext: access_token then refresh_token). On a
+    /// terminal it does not show what you type; otherwise it reads one line per secret, e.g.:
+    /// printf '%s\n' "$TOKEN" "$REFRESH" | saldo credentials set mx
     Set {
-        /// The profile the secret belongs to.
+        /// The profile the secrets belong to.
         profile: String,
-        /// Which secret: api_token (QvaTel) or api_key (SMS Partner). Default: the profile's
-        /// first kind of secret.
+        /// Only this secret: api_token, api_key, access_token or refresh_token.
         #[arg(long)]
         kind: Option<String>,
     },
@@ -32,46 +33,63 @@ fn keychain_error(error: SecretError) -> CliError {
     CliError::new(exit, error.to_string())
 }
 
+fn read_secret(kind: SecretKind, profile: &str) -> Result<String, CliError> {
+    let failed = |e: std::io::Error| {
+        CliError::new(Exit::BadInput, format!("could not read the secret: {e}"))
+    };
+    if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("{} for {profile}: ", kind.description()))
+            .map_err(failed)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(failed)?;
+        Ok(line)
+    }
+}
+
 pub fn run(command: CredentialsCommand, engine: &Engine) -> Result<Output, CliError> {
     let CredentialsCommand::Set { profile, kind } = command;
     let profile = engine.ledger().profile(&profile)?;
-    let kinds = profile.provider.secret_kinds();
-    let kind = kind
-        .map_or(kinds.first().copied(), |word| SecretKind::parse(&word))
-        .filter(|k| kinds.contains(k))
-        .ok_or_else(|| {
-            let kinds: Vec<_> = profile
-                .provider
-                .secret_kinds()
-                .iter()
-                .map(|k| k.as_str())
-                .collect();
-            CliError::new(
-                Exit::BadInput,
-                format!(
-                    "profile {} takes these secrets: {}",
-                    profile.name,
-                    kinds.join(", ")
-                ),
-            )
-        })?;
-    let secret = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("{} for {}: ", kind.description(), profile.name))
-            .map_err(|e| CliError::new(Exit::BadInput, format!("could not read the secret: {e}")))?
-    } else {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-            CliError::new(Exit::BadInput, format!("could not read the secret: {e}"))
-        })?;
-        line
+    let needed = profile.provider.secret_kinds();
+    let kinds: Vec<SecretKind> = match kind {
+        None => needed.to_vec(),
+        Some(word) => {
+            let kind = SecretKind::parse(&word).filter(|k| needed.contains(k));
+            let names: Vec<_> = needed.iter().map(|k| k.as_str()).collect();
+            vec![kind.ok_or_else(|| {
+                CliError::new(
+                    Exit::BadInput,
+                    format!(
+                        "profile {} takes these secrets: {}",
+                        profile.name,
+                        names.join(", ")
+                    ),
+                )
+            })?]
+        }
     };
-    engine
-        .secrets()
-        .set(&profile.name, kind, &secret)
-        .map_err(keychain_error)?;
+    // Read everything first, so a short input saves nothing rather than half a token pair.
+    let mut secrets = Vec::with_capacity(kinds.len());
+    for kind in &kinds {
+        let secret = read_secret(*kind, &profile.name)?;
+        if secret.trim().is_empty() {
+            return Err(keychain_error(SecretError::Empty));
+        }
+        secrets.push((*kind, secret));
+    }
+    for (kind, secret) in &secrets {
+        engine
+            .secrets()
+            .set(&profile.name, *kind, secret)
+            .map_err(keychain_error)?;
+    }
+    let saved: Vec<_> = kinds.iter().map(|k| k.description()).collect();
     Ok(Output::ok(format!(
         "saved the {} of profile {} in the keychain",
-        kind.description(),
+        saved.join(" and "),
         profile.name
     )))
 }

@@ -11,6 +11,7 @@ mod profile;
 mod simulate;
 mod subaccounts;
 mod topup;
+mod transfer;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -126,6 +127,10 @@ pub enum Command {
     ///
     /// Example: saldo subaccounts fr add-credit shop-01@example.fr 10
     Subaccounts(subaccounts::SubaccountsArgs),
+    /// Transfer points from the main account to a child account (Marketext).
+    ///
+    /// Example: saldo transfer mx --to mx-child-01 --amount 5000
+    Transfer(transfer::TransferArgs),
     /// Read a profile's balance from its provider.
     ///
     /// Example: saldo balance cuba
@@ -158,6 +163,9 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         }
         Command::Subaccounts(args) => {
             with_engine(data_dir, |engine, rt| subaccounts::run(args, &engine, rt))
+        }
+        Command::Transfer(args) => {
+            with_engine(data_dir, |engine, rt| transfer::run(args, &engine, rt))
         }
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))

@@ -33,6 +33,10 @@ pub enum ProfileCommand {
         /// Seconds one request may take before its outcome counts as unknown.
         #[arg(long)]
         timeout: Option<u64>,
+        /// A provider-specific setting, name=value (repeatable). Marketext: source=MAIN_ACCOUNT_ID,
+        /// user=USER_ID, auth=Token|Bearer.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        options: Vec<String>,
     },
     /// List the profiles.
     List,
@@ -47,6 +51,7 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             denominations,
             unit,
             timeout,
+            options,
         } => {
             let bad = |m: String| CliError::new(Exit::BadInput, m);
             let name = check_profile_name(&name).map_err(bad)?;
@@ -71,6 +76,7 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             if let Some(secs) = timeout {
                 settings.request_timeout_secs = secs.clamp(1, 300);
             }
+            kind.apply_options(&mut settings, &options).map_err(bad)?;
             let profile = ledger.add_profile(name, kind, base_url.as_str(), &settings)?;
             let secrets: Vec<_> = kind.secret_kinds().iter().map(|k| k.as_str()).collect();
             Ok(Output::ok(format!(

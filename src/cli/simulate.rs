@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{CliError, Exit, Output, say};
 use crate::domain::{Money, Unit};
-use crate::simulator::{SimConfig, Simulator, qvatel, smspartner};
+use crate::simulator::{SimConfig, Simulator, marketext, qvatel, smspartner};
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -41,6 +41,17 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
                 smspartner::DEMO_KEY,
                 Money::from_minor(smspartner::DEMO_MAIN_MILLI, Unit::Eur),
                 smspartner::DEMO_SUBACCOUNTS
+            ),
+            format!(
+                "Marketext: base URL {}, --set source={} --set user={}, access_token {}, \
+                 refresh_token {}, {} points, children {}",
+                sim.marketext_base_url(),
+                marketext::DEMO_SOURCE,
+                marketext::DEMO_USER,
+                marketext::DEMO_ACCESS,
+                marketext::DEMO_REFRESH,
+                marketext::DEMO_POINTS,
+                marketext::DEMO_CHILDREN.join(", ")
             ),
             "Try it from another terminal:".to_string(),
             format!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}"),

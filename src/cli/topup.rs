@@ -31,6 +31,7 @@ pub fn describe(record: &TxRecord) -> Output {
         TxKind::TopUp => format!("to {}", record.destination),
         TxKind::CreditAdd => format!("to sub-account {}", record.destination),
         TxKind::CreditRemove => format!("from sub-account {}", record.destination),
+        TxKind::Transfer => format!("to child account {}", record.destination),
     };
     let what = format!(
         "{} {} {target} via {}",

@@ -7,6 +7,7 @@
 mod credit;
 mod journal;
 mod topup;
+mod transfer;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,7 @@ use crate::secrets::SecretStore;
 
 pub use credit::{CreditOrder, CreditOutcome};
 pub use topup::TopUpOrder;
+pub use transfer::TransferOrder;
 
 /// The longest the engine waits when a provider asks it to slow down, before giving up.
 pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5);

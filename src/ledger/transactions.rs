@@ -17,10 +17,17 @@ pub enum TxKind {
     CreditAdd,
     /// Credit from a sub-account back to the main account; the destination is its id.
     CreditRemove,
+    /// Points from the main account to a child account; the destination is the child's id.
+    Transfer,
 }
 
 impl TxKind {
-    const ALL: [TxKind; 3] = [TxKind::TopUp, TxKind::CreditAdd, TxKind::CreditRemove];
+    const ALL: [TxKind; 4] = [
+        TxKind::TopUp,
+        TxKind::CreditAdd,
+        TxKind::CreditRemove,
+        TxKind::Transfer,
+    ];
 
     /// The word stored in the ledger.
     pub fn as_str(self) -> &'static str {
@@ -28,6 +35,7 @@ impl TxKind {
             TxKind::TopUp => "topup",
             TxKind::CreditAdd => "credit_add",
             TxKind::CreditRemove => "credit_remove",
+            TxKind::Transfer => "transfer",
         }
     }
 
@@ -37,6 +45,7 @@ impl TxKind {
             TxKind::TopUp => "top-up",
             TxKind::CreditAdd => "credit to sub-account",
             TxKind::CreditRemove => "credit back from sub-account",
+            TxKind::Transfer => "transfer to child account",
         }
     }
 

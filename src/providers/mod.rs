@@ -4,6 +4,7 @@
 pub mod error;
 pub mod http;
 pub mod lenient;
+pub mod marketext;
 pub mod profile;
 pub mod qvatel;
 pub mod registry;
@@ -160,4 +161,27 @@ pub trait SubAccountCreate: Send + Sync {
         &'a self,
         new: &'a NewSubAccount,
     ) -> BoxFuture<'a, Result<(), ProviderError>>;
+}
+
+/// Points to move from the main account to a child account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub reference: Reference,
+    /// The child account's id at the provider.
+    pub child: String,
+    pub amount: Money,
+}
+
+/// The provider's acceptance of a transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransferReceipt {
+    pub raw: String,
+}
+
+/// Moves credit from the main account to a child account.
+pub trait ChildTransfer: Send + Sync {
+    fn transfer<'a>(
+        &'a self,
+        request: &'a TransferRequest,
+    ) -> BoxFuture<'a, Result<TransferReceipt, ProviderError>>;
 }

@@ -1,6 +1,8 @@
 //! Provider profiles: which provider, where it lives and how this shop uses it. No secrets here:
 //! those live in the keychain (see `crate::secrets`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::registry::{PROVIDERS, ProviderInfo};
@@ -15,11 +17,17 @@ pub enum ProviderKind {
     Qvatel,
     /// SMS Partner v1 sub-account credit (France).
     Smspartner,
+    /// Marketext child-account top-up (Mexico).
+    Marketext,
 }
 
 impl ProviderKind {
     /// Every provider, in the order of [`registry::PROVIDERS`](super::registry::PROVIDERS).
-    pub const ALL: [ProviderKind; 2] = [ProviderKind::Qvatel, ProviderKind::Smspartner];
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::Qvatel,
+        ProviderKind::Smspartner,
+        ProviderKind::Marketext,
+    ];
 
     /// Everything saldo knows about this provider, from its registry entry.
     pub fn info(self) -> &'static ProviderInfo {
@@ -74,10 +82,83 @@ pub struct ProfileSettings {
     /// How long one request may take before the outcome is treated as unknown.
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
+    /// Provider-specific settings, by the names in the provider's [`OptionSpec`]s.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
 }
 
 fn default_timeout() -> u64 {
     20
+}
+
+/// A provider-specific, non-secret setting a profile may or must have.
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    /// What it is, for help texts and error messages.
+    pub help: &'static str,
+    /// The value used when the profile does not set it; `None` makes it required.
+    pub default: Option<&'static str>,
+    /// The values it may take, if only a few are allowed.
+    pub allowed: &'static [&'static str],
+}
+
+impl ProfileSettings {
+    /// A provider-specific setting, or its default.
+    pub fn option(&self, spec: &OptionSpec) -> Option<String> {
+        self.options
+            .get(spec.name)
+            .cloned()
+            .or_else(|| spec.default.map(str::to_string))
+    }
+}
+
+impl ProviderKind {
+    /// Checks and stores `name=value` settings for this provider, and that every required
+    /// one is there.
+    pub fn apply_options(
+        self,
+        settings: &mut ProfileSettings,
+        assignments: &[String],
+    ) -> Result<(), String> {
+        let specs = self.info().options;
+        let known = || {
+            let names: Vec<_> = specs.iter().map(|s| s.name).collect();
+            if names.is_empty() {
+                format!("{} takes no --set options", self.display_name())
+            } else {
+                format!("{} takes: {}", self.display_name(), names.join(", "))
+            }
+        };
+        for assignment in assignments {
+            let (name, value) = assignment
+                .split_once('=')
+                .ok_or_else(|| format!("“{assignment}” must look like name=value"))?;
+            let (name, value) = (name.trim(), value.trim());
+            let spec = specs
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(|| format!("unknown setting “{name}”: {}", known()))?;
+            if value.is_empty() {
+                return Err(format!("{name} needs a value: {}", spec.help));
+            }
+            if !spec.allowed.is_empty() && !spec.allowed.contains(&value) {
+                return Err(format!("{name} must be one of {}", spec.allowed.join(", ")));
+            }
+            settings.options.insert(name.to_string(), value.to_string());
+        }
+        for spec in specs {
+            if settings.option(spec).is_none() {
+                return Err(format!(
+                    "{} needs --set {}=… ({})",
+                    self.display_name(),
+                    spec.name,
+                    spec.help
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl ProfileSettings {

@@ -31,6 +31,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     topup_country: Some(Country::Cuba),
     default_base_url: "https://qvatel.com/api",
     default_settings,
+    options: &[],
     capabilities: Capabilities {
         top_up: true,
         top_up_status: true,
@@ -38,6 +39,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_accounts: false,
         sub_account_credit: false,
         sub_account_create: false,
+        child_transfer: false,
     },
     connect,
 };
@@ -49,6 +51,7 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Usd,
         denominations: vec![1500, 2000],
         request_timeout_secs: 20,
+        options: Default::default(),
     }
 }
 

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use reqwest::Url;
 
 use super::http::{Timeouts, check_base_url, client};
-use super::profile::{Profile, ProfileSettings, ProviderKind};
+use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
-    BalanceRead, ProviderError, SubAccountCreate, SubAccountCredit, SubAccountList, TopUp,
-    TopUpStatus, qvatel, smspartner,
+    BalanceRead, ChildTransfer, ProviderError, SubAccountCreate, SubAccountCredit, SubAccountList,
+    TopUp, TopUpStatus, marketext, qvatel, smspartner,
 };
 use crate::domain::Country;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
@@ -22,6 +22,7 @@ pub struct Capabilities {
     pub sub_accounts: bool,
     pub sub_account_credit: bool,
     pub sub_account_create: bool,
+    pub child_transfer: bool,
 }
 
 /// A profile's provider, ready to use, split by capability.
@@ -33,6 +34,7 @@ pub struct Connector {
     pub sub_accounts: Option<Arc<dyn SubAccountList>>,
     pub sub_account_credit: Option<Arc<dyn SubAccountCredit>>,
     pub sub_account_create: Option<Arc<dyn SubAccountCreate>>,
+    pub child_transfer: Option<Arc<dyn ChildTransfer>>,
 }
 
 impl Connector {
@@ -45,6 +47,7 @@ impl Connector {
             sub_accounts: self.sub_accounts.is_some(),
             sub_account_credit: self.sub_account_credit.is_some(),
             sub_account_create: self.sub_account_create.is_some(),
+            child_transfer: self.child_transfer.is_some(),
         }
     }
 }
@@ -65,7 +68,8 @@ pub struct ConnectParts<'a> {
     pub profile: &'a Profile,
     pub http: reqwest::Client,
     pub base: Url,
-    pub secrets: &'a SecretStore,
+    /// Shared, so an adapter can store renewed tokens.
+    pub secrets: &'a Arc<SecretStore>,
 }
 
 /// Everything saldo knows about one provider API. Each adapter file defines its entry; adding a
@@ -84,6 +88,8 @@ pub struct ProviderInfo {
     pub default_base_url: &'static str,
     /// Settings a new profile starts with.
     pub default_settings: fn() -> ProfileSettings,
+    /// Its provider-specific settings (`saldo profile add … --set name=value`).
+    pub options: &'static [OptionSpec],
     /// What it can do.
     pub capabilities: Capabilities,
     /// Builds the adapter for a profile.
@@ -91,7 +97,7 @@ pub struct ProviderInfo {
 }
 
 /// Every provider saldo speaks, in [`ProviderKind`] order.
-pub static PROVIDERS: [ProviderInfo; 2] = [qvatel::INFO, smspartner::INFO];
+pub static PROVIDERS: [ProviderInfo; 3] = [qvatel::INFO, smspartner::INFO, marketext::INFO];
 
 /// The capabilities of a provider, known without connecting.
 pub fn capabilities_of(kind: ProviderKind) -> Capabilities {
@@ -100,7 +106,7 @@ pub fn capabilities_of(kind: ProviderKind) -> Capabilities {
 
 /// Builds the adapter for a profile, reading its secrets from `secrets`.
 /// This may block on the keychain: call it off the UI thread.
-pub fn connect(profile: &Profile, secrets: &SecretStore) -> Result<Connector, ConnectError> {
+pub fn connect(profile: &Profile, secrets: &Arc<SecretStore>) -> Result<Connector, ConnectError> {
     let base = check_base_url(&profile.base_url).map_err(|message| ConnectError::Settings {
         profile: profile.name.clone(),
         message,
@@ -134,17 +140,24 @@ mod tests {
     /// What `capabilities_of` promises must be what `connect` delivers.
     #[test]
     fn declared_capabilities_match_the_built_adapters() {
-        let secrets = SecretStore::in_memory();
+        let secrets = Arc::new(SecretStore::in_memory());
         for kind in ProviderKind::ALL {
             for secret in kind.secret_kinds() {
                 secrets.set("p", *secret, "secret-value").unwrap();
+            }
+            let mut settings = kind.default_settings();
+            for spec in kind.info().options {
+                let value = spec.allowed.first().copied().unwrap_or("x");
+                settings
+                    .options
+                    .insert(spec.name.to_string(), value.to_string());
             }
             let profile = Profile {
                 id: 1,
                 name: "p".into(),
                 provider: kind,
                 base_url: kind.default_base_url().into(),
-                settings: kind.default_settings(),
+                settings,
             };
             let connector = connect(&profile, &secrets).unwrap();
             assert_eq!(connector.capabilities(), capabilities_of(kind), "{kind:?}");

@@ -32,6 +32,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     topup_country: None,
     default_base_url: "https://api.smspartner.fr/v1",
     default_settings,
+    options: &[],
     capabilities: Capabilities {
         top_up: false,
         top_up_status: false,
@@ -39,6 +40,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_accounts: true,
         sub_account_credit: true,
         sub_account_create: true,
+        child_transfer: false,
     },
     connect,
 };
@@ -48,6 +50,7 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Eur,
         denominations: Vec::new(),
         request_timeout_secs: 20,
+        options: Default::default(),
     }
 }
 

@@ -22,6 +22,8 @@ pub enum Fault {
     Malformed,
     /// Answer with this exact body (and HTTP 200) without doing anything.
     Body { body: String },
+    /// Answer with this HTTP status and exact body without doing anything.
+    Reply { status: u16, body: String },
 }
 
 impl Fault {

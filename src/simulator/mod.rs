@@ -6,6 +6,7 @@
 //! faults are armed with `POST /__sim/faults`.
 
 pub mod faults;
+pub mod marketext;
 pub mod qvatel;
 pub mod smspartner;
 
@@ -23,6 +24,7 @@ use axum::routing::get;
 use serde::Serialize;
 
 pub use faults::{Fault, FaultRule};
+pub use marketext::MarketextState;
 pub use qvatel::QvaTelState;
 pub use smspartner::SmsPartnerState;
 
@@ -35,6 +37,10 @@ pub struct RecordedRequest {
     pub query: String,
     pub body: String,
     pub content_type: Option<String>,
+    /// The Authorization header as received.
+    pub authorization: Option<String>,
+    /// The Accept header as received.
+    pub accept: Option<String>,
     /// The fault injected into this request's reply, if any.
     pub fault: Option<Fault>,
 }
@@ -58,6 +64,7 @@ pub struct SimState {
     pub faults: Vec<FaultRule>,
     pub qvatel: QvaTelState,
     pub smspartner: SmsPartnerState,
+    pub marketext: MarketextState,
 }
 
 /// The state shared by the simulator's handlers.
@@ -90,6 +97,7 @@ pub struct SimConfig {
     pub qvatel: QvaTelState,
     /// The simulated SMS Partner's opening state.
     pub smspartner: SmsPartnerState,
+    pub marketext: MarketextState,
 }
 
 impl Default for SimConfig {
@@ -98,6 +106,7 @@ impl Default for SimConfig {
             hang: Duration::from_secs(120),
             qvatel: QvaTelState::demo(),
             smspartner: SmsPartnerState::demo(),
+            marketext: MarketextState::demo(),
         }
     }
 }
@@ -127,6 +136,7 @@ impl Simulator {
                 faults: Vec::new(),
                 qvatel: config.qvatel,
                 smspartner: config.smspartner,
+                marketext: config.marketext,
             }),
             started: Instant::now(),
             hang: config.hang,
@@ -134,6 +144,7 @@ impl Simulator {
         let app = Router::new()
             .merge(qvatel::routes())
             .merge(smspartner::routes())
+            .merge(marketext::routes())
             .route("/__sim/requests", get(admin_requests))
             .route("/__sim/state", get(admin_state))
             .route("/__sim/faults", axum::routing::post(admin_add_fault))
@@ -168,6 +179,11 @@ impl Simulator {
     /// The base URL an SMS Partner profile uses against this simulator.
     pub fn smspartner_base_url(&self) -> String {
         format!("{}{}", self.base_url(), smspartner::BASE_PATH)
+    }
+
+    /// The base URL a Marketext profile uses against this simulator.
+    pub fn marketext_base_url(&self) -> String {
+        format!("{}{}", self.base_url(), marketext::BASE_PATH)
     }
 
     /// Every request received so far, oldest first.
@@ -219,6 +235,8 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
                 .get(axum::http::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+            authorization: header_text(&parts.headers, axum::http::header::AUTHORIZATION),
+            accept: header_text(&parts.headers, axum::http::header::ACCEPT),
             fault: fault.clone(),
         });
         fault
@@ -256,7 +274,19 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
             json_body("{'result': 1, 'id_recarga': ")
         }
         Fault::Body { body } => json_body(&body),
+        Fault::Reply { status, body } => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            body,
+        )
+            .into_response(),
     }
+}
+
+fn header_text(headers: &axum::http::HeaderMap, name: axum::http::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn json_body(body: &str) -> Response {
@@ -287,6 +317,7 @@ async fn admin_state(State(shared): State<Shared>) -> Response {
     Json(serde_json::json!({
         "qvatel": &state.qvatel,
         "smspartner": &state.smspartner,
+        "marketext": &state.marketext,
         "faults": &state.faults,
         "requests_received": state.requests.len(),
     }))

@@ -1,0 +1,434 @@
+//! Marketext: move points from the main account to a child account (Mexico).
+//!
+//! `POST {base}/topup/{source}/{child}` with `user` and `amount` (whole points), and
+//! `Authorization: Token <access token>` (or `Bearer`, a profile setting). Replies come as
+//! JSON, XML, CSV or urlencoded (`format` wins over `Accept`; we ask for JSON and read all
+//! four). Errors are HTTP statuses with an explanation; a 401 means bad credentials OR
+//! insufficient balance, told apart only by the text. Access tokens expire and are renewed with
+//! `POST {base}/token/{source}` and the refresh token; both are rotated in the keychain. There is
+//! no way to read balances or list children, so a transfer that times out stays "unknown".
+
+use std::sync::{Arc, Mutex};
+
+use reqwest::{StatusCode, Url};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::http::{endpoint, redact, send_and_read};
+use super::lenient::{self, opt_text};
+use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
+use super::registry::{Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo};
+use super::{BoxFuture, ChildTransfer, ProviderError, TransferReceipt, TransferRequest};
+use crate::domain::Unit;
+use crate::secrets::{Secret, SecretKind, SecretStore};
+
+const SOURCE: OptionSpec = OptionSpec {
+    name: "source",
+    help: "the main account's id (api_id_source)",
+    default: None,
+    allowed: &[],
+};
+const USER: OptionSpec = OptionSpec {
+    name: "user",
+    help: "the main account's user id, sent as `user`",
+    default: None,
+    allowed: &[],
+};
+const AUTH: OptionSpec = OptionSpec {
+    name: "auth",
+    help: "the Authorization scheme the account uses",
+    default: Some("Token"),
+    allowed: &["Token", "Bearer"],
+};
+const TOKEN_LIFETIME: OptionSpec = OptionSpec {
+    name: "token_lifetime",
+    help: "seconds a renewed access token should live",
+    default: Some("86400"),
+    allowed: &[],
+};
+
+/// Marketext's registry entry.
+pub const INFO: ProviderInfo = ProviderInfo {
+    kind: ProviderKind::Marketext,
+    word: "marketext",
+    display_name: "Marketext (Mexico)",
+    secret_kinds: &[SecretKind::AccessToken, SecretKind::RefreshToken],
+    topup_country: None,
+    default_base_url: "https://restapi.marketext.com",
+    default_settings,
+    options: &[SOURCE, USER, AUTH, TOKEN_LIFETIME],
+    capabilities: Capabilities {
+        top_up: false,
+        top_up_status: false,
+        balance: false,
+        sub_accounts: false,
+        sub_account_credit: false,
+        sub_account_create: false,
+        child_transfer: true,
+    },
+    connect,
+};
+
+fn default_settings() -> ProfileSettings {
+    ProfileSettings {
+        unit: Unit::Points,
+        denominations: Vec::new(),
+        request_timeout_secs: 20,
+        options: Default::default(),
+    }
+}
+
+fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
+    let profile = parts.profile;
+    let setting = |spec: &OptionSpec| {
+        profile
+            .settings
+            .option(spec)
+            .ok_or_else(|| ConnectError::Settings {
+                profile: profile.name.clone(),
+                message: format!(
+                    "set {} ({}) with --set {}=…",
+                    spec.name, spec.help, spec.name
+                ),
+            })
+    };
+    let access = parts.secrets.get(&profile.name, SecretKind::AccessToken)?;
+    let refresh = match parts.secrets.get(&profile.name, SecretKind::RefreshToken) {
+        Ok(secret) => Some(secret),
+        Err(crate::secrets::SecretError::Missing { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let adapter = Arc::new(Marketext {
+        http: parts.http,
+        base: parts.base,
+        source: setting(&SOURCE)?,
+        user: setting(&USER)?,
+        scheme: setting(&AUTH)?,
+        token_lifetime: setting(&TOKEN_LIFETIME)?,
+        profile: profile.name.clone(),
+        secrets: parts.secrets.clone(),
+        tokens: Mutex::new(Tokens { access, refresh }),
+    });
+    Ok(Connector {
+        child_transfer: Some(adapter),
+        ..Connector::default()
+    })
+}
+
+struct Tokens {
+    access: Secret,
+    refresh: Option<Secret>,
+}
+
+/// A Marketext main account reached through its token pair.
+pub struct Marketext {
+    http: reqwest::Client,
+    base: Url,
+    source: String,
+    user: String,
+    scheme: String,
+    token_lifetime: String,
+    profile: String,
+    secrets: Arc<SecretStore>,
+    tokens: Mutex<Tokens>,
+}
+
+/// What a reply said, in whichever of the four formats it came.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Said {
+    pub status: Option<String>,
+    pub error: Option<String>,
+}
+
+fn xml_element(raw: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = raw.find(&open)? + open.len();
+    let end = raw[start..].find(&close)? + start;
+    Some(raw[start..end].trim().to_string())
+}
+
+/// Reads a reply body in JSON (PHP arrows included), XML, urlencoded or CSV/plain text.
+pub fn read_said(raw: &str) -> Said {
+    let text = raw.trim();
+    if let Ok(Value::Object(map)) = lenient::parse_value(text) {
+        let field = |name: &str| {
+            map.get(name).and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            })
+        };
+        return Said {
+            status: field("status"),
+            error: field("error"),
+        };
+    }
+    if text.starts_with('<') {
+        return Said {
+            status: xml_element(text, "status"),
+            error: xml_element(text, "error"),
+        };
+    }
+    let looks_urlencoded = text.split('&').all(|pair| {
+        pair.split_once('=')
+            .is_some_and(|(k, _)| !k.is_empty() && !k.contains(' '))
+    });
+    if looks_urlencoded && !text.is_empty() {
+        let mut said = Said::default();
+        for (key, value) in url::form_urlencoded::parse(text.as_bytes()) {
+            match key.as_ref() {
+                "status" => said.status = Some(value.into_owned()),
+                "error" => said.error = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        return said;
+    }
+    if text.eq_ignore_ascii_case("ok") {
+        return Said {
+            status: Some("OK".into()),
+            error: None,
+        };
+    }
+    Said {
+        status: None,
+        error: Some(text.to_string()).filter(|t| !t.is_empty()),
+    }
+}
+
+/// Whether a 401's text says the balance is short rather than the credentials wrong.
+fn says_insufficient(error: &str) -> bool {
+    let lower = error.to_lowercase();
+    lower.contains("insuficiente") || lower.contains("insufficient")
+}
+
+#[derive(Deserialize)]
+struct TokenReply {
+    #[serde(deserialize_with = "opt_text", default)]
+    access_token: Option<String>,
+    #[serde(deserialize_with = "opt_text", default)]
+    refresh_token: Option<String>,
+}
+
+impl Marketext {
+    fn secrets_now(&self) -> Vec<String> {
+        let tokens = lock(&self.tokens);
+        let mut list = vec![tokens.access.expose().to_string()];
+        if let Some(refresh) = &tokens.refresh {
+            list.push(refresh.expose().to_string());
+        }
+        list
+    }
+
+    fn clean(&self, text: &str) -> String {
+        let secrets = self.secrets_now();
+        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        redact(text, &refs)
+    }
+
+    /// Interprets a reply to `topup/{source}/{child}`.
+    pub fn read_transfer_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+    ) -> Result<TransferReceipt, ProviderError> {
+        let said = read_said(raw);
+        let error = said.error.as_deref().map(|e| self.clean(e.trim()));
+        let explained = |what: &str| match &error {
+            Some(error) => format!("{what} ({error})"),
+            None => what.to_string(),
+        };
+        let refused = |what: &str| ProviderError::Rejected {
+            code: Some(status.as_u16().to_string()),
+            message: explained(what),
+            raw: self.clean(raw),
+        };
+        match status {
+            s if s.is_success() => {
+                if said
+                    .status
+                    .as_deref()
+                    .is_some_and(|st| st.trim().eq_ignore_ascii_case("ok"))
+                {
+                    Ok(TransferReceipt {
+                        raw: self.clean(raw),
+                    })
+                } else {
+                    Err(ProviderError::Malformed {
+                        reason: "the reply does not say OK".into(),
+                        raw: self.clean(raw),
+                    })
+                }
+            }
+            StatusCode::BAD_REQUEST => Err(refused("the provider says user or amount is missing")),
+            StatusCode::UNAUTHORIZED if error.as_deref().is_some_and(says_insufficient) => {
+                Err(refused("insufficient balance"))
+            }
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ProviderError::Auth {
+                message: explained("the provider refused the token"),
+            }),
+            StatusCode::NOT_FOUND => Err(refused("the account does not exist")),
+            StatusCode::METHOD_NOT_ALLOWED => Err(refused("the provider does not allow this call")),
+            _ => Err(ProviderError::Malformed {
+                reason: format!("unexpected HTTP status {status}"),
+                raw: self.clean(raw),
+            }),
+        }
+    }
+
+    async fn post_transfer(
+        &self,
+        request: &TransferRequest,
+    ) -> Result<(StatusCode, String), ProviderError> {
+        let path = format!("topup/{}/{}", self.source, request.child);
+        let access = lock(&self.tokens).access.clone();
+        let call = self
+            .http
+            .post(endpoint(&self.base, &path))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("{} {}", self.scheme, access.expose()),
+            )
+            .query(&[("format", "json")])
+            .form(&[
+                ("user", self.user.clone()),
+                ("amount", request.amount.to_plain_decimal()),
+            ]);
+        send_and_read(call).await
+    }
+
+    /// Renews the access token with the refresh token and stores both new tokens.
+    async fn renew(&self) -> Result<(), ProviderError> {
+        let Some(refresh) = lock(&self.tokens).refresh.clone() else {
+            return Err(ProviderError::Auth {
+                message: "the access token was refused and there is no refresh token: save new \
+                          tokens with `saldo credentials set`"
+                    .into(),
+            });
+        };
+        let call = self
+            .http
+            .post(endpoint(&self.base, &format!("token/{}", self.source)))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .query(&[("format", "json")])
+            .form(&[
+                ("user", self.user.as_str()),
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh.expose()),
+                ("token_lifetime", self.token_lifetime.as_str()),
+            ]);
+        let (status, raw) = send_and_read(call).await?;
+        let reply: Option<TokenReply> = lenient::decode(&raw).ok();
+        let (Some(access), Some(next_refresh)) = (
+            reply.as_ref().and_then(|r| r.access_token.clone()),
+            reply.and_then(|r| r.refresh_token),
+        ) else {
+            let said = read_said(&raw);
+            return Err(ProviderError::Auth {
+                message: format!(
+                    "the access token expired and could not be renewed (HTTP {status}{}): save \
+                     new tokens with `saldo credentials set {}`",
+                    said.error
+                        .map(|e| format!(", {}", self.clean(&e)))
+                        .unwrap_or_default(),
+                    self.profile
+                ),
+            });
+        };
+        {
+            let mut tokens = lock(&self.tokens);
+            tokens.access = Secret::new(access.clone());
+            tokens.refresh = Some(Secret::new(next_refresh.clone()));
+        }
+        let secrets = self.secrets.clone();
+        let profile = self.profile.clone();
+        let stored = tokio::task::spawn_blocking(move || {
+            secrets.set(&profile, SecretKind::AccessToken, &access)?;
+            secrets.set(&profile, SecretKind::RefreshToken, &next_refresh)
+        })
+        .await;
+        match stored {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ProviderError::Auth {
+                message: format!("the renewed tokens could not be saved: {e}"),
+            }),
+            Err(e) => Err(ProviderError::Auth {
+                message: format!("the renewed tokens could not be saved: {e}"),
+            }),
+        }
+    }
+
+    async fn send_transfer(
+        &self,
+        request: &TransferRequest,
+    ) -> Result<TransferReceipt, ProviderError> {
+        let (status, raw) = self.post_transfer(request).await?;
+        match self.read_transfer_reply(status, &raw) {
+            // A refused token executed nothing: renew once and try once more.
+            Err(ProviderError::Auth { .. }) => {
+                self.renew().await?;
+                let (status, raw) = self.post_transfer(request).await?;
+                self.read_transfer_reply(status, &raw)
+            }
+            other => other,
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ChildTransfer for Marketext {
+    fn transfer<'a>(
+        &'a self,
+        request: &'a TransferRequest,
+    ) -> BoxFuture<'a, Result<TransferReceipt, ProviderError>> {
+        Box::pin(self.send_transfer(request))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_reply_format_is_read() {
+        let ok = |status: &str| Said {
+            status: Some(status.into()),
+            error: None,
+        };
+        assert_eq!(read_said(r#"{ "status" => "OK" }"#), ok("OK"));
+        assert_eq!(read_said(r#"{"status":"OK"}"#), ok("OK"));
+        assert_eq!(
+            read_said(r#"<?xml version="1.0"?> <respuesta><status>OK</status></respuesta>"#),
+            ok("OK")
+        );
+        assert_eq!(read_said("OK"), ok("OK"));
+        assert_eq!(read_said("status=OK"), ok("OK"));
+        let error = "No autorizado. Error de autenticación";
+        let err = Said {
+            status: None,
+            error: Some(error.into()),
+        };
+        assert_eq!(read_said(&format!(r#"{{ "error": "{error}" }}"#)), err);
+        assert_eq!(
+            read_said(&format!(
+                r#"<?xml version="1.0"?> <respuesta> <error>{error}</error> </respuesta>"#
+            )),
+            err
+        );
+        assert_eq!(read_said(error), err);
+        assert_eq!(
+            read_said("error=No encontrado. El recurso no existe"),
+            Said {
+                status: None,
+                error: Some("No encontrado. El recurso no existe".into())
+            }
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! Marketext child transfers over real HTTP on 127.0.0.1 against the simulator: the request
+//! saldo sends, every reply format, every documented status, token renewal, and the
+//! journal-first engine path.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use saldo::domain::TxState;
+use saldo::engine::{Engine, EngineError, EngineOptions, TransferOrder};
+use saldo::ledger::{Ledger, TxKind, TxRecord};
+use saldo::providers::ProviderKind;
+use saldo::secrets::{SecretKind, SecretStore};
+use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, marketext};
+
+struct Rig {
+    sim: Simulator,
+    engine: Engine,
+    secrets: Arc<SecretStore>,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig(options: &[&str], timeout_secs: u64) -> Rig {
+    let sim = Simulator::start(
+        0,
+        SimConfig {
+            hang: Duration::from_secs(5),
+            ..SimConfig::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open_in(dir.path()).unwrap();
+    let kind = ProviderKind::Marketext;
+    let mut settings = kind.default_settings();
+    settings.request_timeout_secs = timeout_secs;
+    let mut assignments = vec![
+        format!("source={}", marketext::DEMO_SOURCE),
+        format!("user={}", marketext::DEMO_USER),
+    ];
+    assignments.extend(options.iter().map(|o| o.to_string()));
+    kind.apply_options(&mut settings, &assignments).unwrap();
+    ledger
+        .add_profile("mx", kind, &sim.marketext_base_url(), &settings)
+        .unwrap();
+    let secrets = Arc::new(SecretStore::in_memory());
+    secrets
+        .set("mx", SecretKind::AccessToken, marketext::DEMO_ACCESS)
+        .unwrap();
+    secrets
+        .set("mx", SecretKind::RefreshToken, marketext::DEMO_REFRESH)
+        .unwrap();
+    let engine = Engine::new(Arc::new(ledger), secrets.clone(), EngineOptions::default());
+    Rig {
+        sim,
+        engine,
+        secrets,
+        _dir: dir,
+    }
+}
+
+impl Rig {
+    async fn transfer(&self, child: &str, amount: &str) -> Result<TxRecord, EngineError> {
+        let order = TransferOrder {
+            profile: "mx".into(),
+            child: child.into(),
+            amount: amount.into(),
+        };
+        self.engine.transfer(&order).await
+    }
+
+    fn child_points(&self, child: &str) -> i64 {
+        self.sim.with_state(|s| s.marketext.children[child])
+    }
+
+    fn executed(&self) -> usize {
+        self.sim.with_state(|s| s.marketext.transfers.len())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_sends_the_documented_request_and_is_recorded() {
+    let rig = rig(&[], 5).await;
+    let row = rig.transfer("mx-child-01", "5000").await.unwrap();
+    assert_eq!(row.state, TxState::Succeeded);
+    assert_eq!(row.kind, TxKind::Transfer);
+    assert_eq!(row.destination, "mx-child-01");
+    assert_eq!(row.amount.to_string(), "5000 PTS");
+    assert_eq!(rig.child_points("mx-child-01"), 5000);
+    assert_eq!(
+        rig.sim
+            .with_state(|s| s.marketext.main_accounts[marketext::DEMO_SOURCE].points),
+        marketext::DEMO_POINTS - 5000
+    );
+    let sent = rig.sim.requests_to("/topup/mx-main-001/mx-child-01");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method, "POST");
+    assert_eq!(
+        sent[0].authorization.as_deref(),
+        Some("Token demo-marketext-access")
+    );
+    assert_eq!(sent[0].accept.as_deref(), Some("application/json"));
+    assert_eq!(sent[0].param("format").as_deref(), Some("json"));
+    assert_eq!(sent[0].param("user").as_deref(), Some(marketext::DEMO_USER));
+    assert_eq!(sent[0].param("amount").as_deref(), Some("5000"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_auth_scheme_is_a_profile_setting() {
+    let rig = rig(&["auth=Bearer"], 5).await;
+    rig.transfer("mx-child-02", "10").await.unwrap();
+    let sent = rig.sim.requests_to("/topup/mx-main-001/mx-child-02");
+    assert_eq!(
+        sent[0].authorization.as_deref(),
+        Some("Bearer demo-marketext-access")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_is_renewed_exactly_once_and_the_new_pair_is_stored() {
+    let rig = rig(&[], 5).await;
+    rig.sim.with_state(|s| s.marketext.expire_access_tokens());
+    let row = rig.transfer("mx-child-01", "700").await.unwrap();
+    assert_eq!(row.state, TxState::Succeeded);
+    assert_eq!(rig.sim.requests_to("/token/mx-main-001").len(), 1);
+    assert_eq!(
+        rig.sim.requests_to("/topup/mx-main-001/mx-child-01").len(),
+        2
+    );
+    assert_eq!(rig.executed(), 1, "executed exactly once");
+
+    let renewal = &rig.sim.requests_to("/token/mx-main-001")[0];
+    assert_eq!(
+        renewal.param("grant_type").as_deref(),
+        Some("refresh_token")
+    );
+    assert_eq!(
+        renewal.param("refresh_token").as_deref(),
+        Some(marketext::DEMO_REFRESH)
+    );
+    assert_eq!(renewal.param("user").as_deref(), Some(marketext::DEMO_USER));
+    assert_eq!(renewal.param("token_lifetime").as_deref(), Some("86400"));
+
+    // Both tokens were rotated in the store; the next transfer uses them without renewing.
+    let access = rig.secrets.get("mx", SecretKind::AccessToken).unwrap();
+    let refresh = rig.secrets.get("mx", SecretKind::RefreshToken).unwrap();
+    assert!(access.expose().starts_with("mx-access-"));
+    assert!(refresh.expose().starts_with("mx-refresh-"));
+    rig.transfer("mx-child-01", "1").await.unwrap();
+    assert_eq!(rig.sim.requests_to("/token/mx-main-001").len(), 1);
+    // The stored token is in no ledger row or event.
+    let rows = rig.engine.ledger().history_page(None, 10).unwrap();
+    for row in rows {
+        for event in rig.engine.ledger().events(&row.reference).unwrap() {
+            assert!(!event.detail.unwrap_or_default().contains(access.expose()));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_renewal_fails_the_transfer_without_executing_it() {
+    let rig = rig(&[], 5).await;
+    rig.sim.with_state(|s| {
+        s.marketext.expire_access_tokens();
+        s.marketext.refresh_tokens.clear();
+    });
+    let row = rig.transfer("mx-child-01", "700").await.unwrap();
+    assert_eq!(row.state, TxState::Failed);
+    let message = row.provider_message.unwrap();
+    assert!(message.contains("could not be renewed"), "{message}");
+    assert!(message.contains("saldo credentials set mx"), "{message}");
+    assert_eq!(rig.sim.requests_to("/token/mx-main-001").len(), 1);
+    assert_eq!(rig.executed(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn insufficient_balance_is_told_apart_from_a_bad_token() {
+    let rig = rig(&[], 5).await;
+    let row = rig.transfer("mx-child-01", "100001").await.unwrap();
+    assert_eq!(row.state, TxState::Failed);
+    let message = row.provider_message.unwrap();
+    assert!(message.starts_with("insufficient balance"), "{message}");
+    assert!(message.contains("saldo insuficiente"), "{message}");
+    assert!(
+        rig.sim.requests_to("/token/").is_empty(),
+        "no renewal for a short balance"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
+    let rig = rig(&[], 5).await;
+    let unauthorized =
+        "No autorizado. Error de autenticación o no se proporcionó la información de autenticación";
+    let cases: Vec<(u16, String, TxState, &str)> = vec![
+        (200, r#"{ "status" => "OK" }"#.into(), TxState::Succeeded, "OK"),
+        (200, r#"<?xml version="1.0"?> <respuesta><status>OK</status></respuesta>"#.into(), TxState::Succeeded, "OK"),
+        (200, "OK".into(), TxState::Succeeded, "OK"),
+        (200, "status=OK".into(), TxState::Succeeded, "OK"),
+        (200, "<html>hello</html>".into(), TxState::Unknown, "could not be read"),
+        (400, r#"{"error": "user no definido."}"#.into(), TxState::Failed, "user or amount is missing"),
+        (401, format!(r#"<?xml version="1.0"?> <respuesta> <error>saldo insuficiente</error> </respuesta>"#), TxState::Failed, "insufficient balance"),
+        (404, "error=No encontrado. El recurso no existe -> No encontrado. El código buscado no existe".into(), TxState::Failed, "does not exist"),
+        (405, "Método no permitido".into(), TxState::Failed, "does not allow"),
+        (302, String::new(), TxState::Unknown, "could not be read"),
+    ];
+    for (status, body, state, text) in cases {
+        rig.sim.inject(FaultRule::once(
+            "/topup/mx-main-001/mx-child-03",
+            Fault::Reply {
+                status,
+                body: body.clone(),
+            },
+        ));
+        let row = rig.transfer("mx-child-03", "5").await.unwrap();
+        assert_eq!(row.state, state, "{status} {body}");
+        let message = row.provider_message.unwrap_or_default();
+        assert!(message.contains(text), "{status} {body}: {message}");
+    }
+    // A 401 that is not about the balance renews the token, then the transfer goes through.
+    rig.sim.inject(FaultRule::once(
+        "/topup/mx-main-001/mx-child-03",
+        Fault::Reply {
+            status: 401,
+            body: format!(r#"{{ "error": "{unauthorized}" }}"#),
+        },
+    ));
+    let row = rig.transfer("mx-child-03", "5").await.unwrap();
+    assert_eq!(row.state, TxState::Succeeded);
+    assert_eq!(rig.sim.requests_to("/token/mx-main-001").len(), 1);
+    assert_eq!(rig.executed(), 1, "only the last transfer executed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_that_times_out_after_the_provider_committed_is_unknown_and_not_resent() {
+    let rig = rig(&[], 1).await;
+    rig.sim.inject(FaultRule::once(
+        "/topup/mx-main-001/mx-child-01",
+        Fault::TimeoutAfterCommit,
+    ));
+    let row = rig.transfer("mx-child-01", "250").await.unwrap();
+    assert_eq!(row.state, TxState::Unknown);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        rig.sim.requests_to("/topup/mx-main-001/mx-child-01").len(),
+        1
+    );
+    assert_eq!(rig.executed(), 1);
+    assert_eq!(rig.child_points("mx-child-01"), 250);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_orders_are_refused_before_anything_is_recorded() {
+    let rig = rig(&[], 5).await;
+    for (child, amount) in [
+        ("mx-child-01", "-5"),
+        ("mx-child-01", "1.5"),
+        ("mx child", "5"),
+        ("mx-child-01", "0"),
+    ] {
+        let err = rig.transfer(child, amount).await.unwrap_err();
+        assert!(
+            matches!(err, EngineError::BadInput(_)),
+            "{child} {amount}: {err}"
+        );
+    }
+    assert!(
+        rig.engine
+            .ledger()
+            .history_page(None, 5)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(rig.sim.requests().is_empty());
+    let mut settings = ProviderKind::Marketext.default_settings();
+    let err = ProviderKind::Marketext
+        .apply_options(&mut settings, &["user=u".into()])
+        .unwrap_err();
+    assert!(err.contains("source"), "{err}");
+    let err = ProviderKind::Marketext
+        .apply_options(
+            &mut settings,
+            &["source=s".into(), "user=u".into(), "auth=Basic".into()],
+        )
+        .unwrap_err();
+    assert!(err.contains("Token, Bearer"), "{err}");
+}
