@@ -104,13 +104,29 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
                         .iter()
                         .map(|m| m.to_decimal_string())
                         .collect();
+                    let options: Vec<String> = p
+                        .provider
+                        .info()
+                        .options
+                        .iter()
+                        .filter_map(|spec| {
+                            p.settings
+                                .option(spec)
+                                .map(|v| format!("{}={v}", spec.name))
+                        })
+                        .collect();
+                    let detail = if amounts.is_empty() {
+                        options.join(" ")
+                    } else {
+                        format!("amounts {}", amounts.join(","))
+                    };
                     format!(
-                        "{}\t{}\t{}\t{} {}",
+                        "{}\t{}\t{}\t{}\t{}",
                         p.name,
                         p.provider.as_str(),
                         p.base_url,
-                        amounts.join(","),
-                        p.settings.unit
+                        p.settings.unit,
+                        detail
                     )
                 })
                 .collect();

@@ -185,7 +185,7 @@ impl Engine {
         let connector = self.connector(&profile).await?;
         let reader = connector.balance.ok_or_else(|| {
             EngineError::Config(format!(
-                "{} cannot report a balance",
+                "{}'s API offers no way to read a balance: check it on the provider's website",
                 profile.provider.display_name()
             ))
         })?;
