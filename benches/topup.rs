@@ -53,11 +53,7 @@ fn main() {
             Arc::new(secrets),
             EngineOptions::default(),
         );
-        let order = TopUpOrder {
-            profile: "bench".into(),
-            number: "52942387".into(),
-            amount: "20".into(),
-        };
+        let order = TopUpOrder::new("bench", "52942387", "20");
         let mut times = Vec::with_capacity(count);
         for _ in 0..count {
             let start = Instant::now();

@@ -21,15 +21,21 @@ pub enum SecretKind {
     AccessToken,
     /// The token that renews an access token; rotated at each renewal.
     RefreshToken,
+    /// A login name (RechargeKit), kept beside its password.
+    Username,
+    /// A login password (RechargeKit).
+    Password,
 }
 
 impl SecretKind {
     /// Every kind of secret.
-    pub const ALL: [SecretKind; 4] = [
+    pub const ALL: [SecretKind; 6] = [
         SecretKind::ApiToken,
         SecretKind::ApiKey,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
+        SecretKind::Username,
+        SecretKind::Password,
     ];
 
     /// The word used in keychain entry names and on the command line.
@@ -39,6 +45,8 @@ impl SecretKind {
             SecretKind::ApiKey => "api_key",
             SecretKind::AccessToken => "access_token",
             SecretKind::RefreshToken => "refresh_token",
+            SecretKind::Username => "username",
+            SecretKind::Password => "password",
         }
     }
 
@@ -49,6 +57,8 @@ impl SecretKind {
             SecretKind::ApiKey => "API key",
             SecretKind::AccessToken => "access token",
             SecretKind::RefreshToken => "refresh token",
+            SecretKind::Username => "user name",
+            SecretKind::Password => "password",
         }
     }
 

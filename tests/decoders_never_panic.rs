@@ -9,6 +9,7 @@ use saldo::domain::Unit;
 use saldo::providers::http::{Timeouts, check_base_url, client};
 use saldo::providers::lenient;
 use saldo::providers::qvatel::QvaTel;
+use saldo::providers::rechargekit::RechargeKit;
 use saldo::providers::smspartner::SmsPartner;
 use saldo::secrets::Secret;
 
@@ -18,6 +19,18 @@ static QVATEL: LazyLock<QvaTel> = LazyLock::new(|| {
     let base = check_base_url("https://qvatel.example/api").unwrap();
     let http = client(Timeouts::default(), &base).unwrap();
     QvaTel::new(http, base, Secret::new(TOKEN), Unit::Usd)
+});
+
+static RECHARGEKIT: LazyLock<RechargeKit> = LazyLock::new(|| {
+    let base = check_base_url("https://rechargekit.example/api").unwrap();
+    let http = client(Timeouts::default(), &base).unwrap();
+    RechargeKit::new(
+        http,
+        base,
+        Secret::new("partner"),
+        Secret::new(TOKEN),
+        Unit::Inr,
+    )
 });
 
 static SMSPARTNER: LazyLock<SmsPartner> = LazyLock::new(|| {
@@ -70,6 +83,11 @@ fn replyish() -> impl Strategy<Value = String> {
         "credit",
         "subaccountCredit",
         "\"EUR\"",
+        "msg",
+        "orderid",
+        "optransid",
+        "wallet_amount",
+        "Duplicate order",
         "<entry>",
         "</entry>",
         "<![CDATA[",
@@ -95,6 +113,11 @@ fn structured() -> impl Strategy<Value = String> {
         "credit",
         "subaccountCredit",
         "currency",
+        "msg",
+        "status",
+        "orderid",
+        "optransid",
+        "wallet_amount",
         "total",
         "data",
         "credits",
@@ -126,6 +149,9 @@ fn structured() -> impl Strategy<Value = String> {
         "'success': false, 'code': 10",
         "'success': false, 'code': 8",
         "'success': true, 'code': 200",
+        "'error': 0, 'status': 1",
+        "'error': 0, 'status': 2",
+        "'error': 1",
     ]);
     (head, prop::collection::vec(entry, 0..6), any::<bool>()).prop_map(
         |(head, entries, trailing)| {
@@ -180,6 +206,8 @@ proptest! {
         no_secret(&SMSPARTNER.read_me_reply(status, &body));
         no_secret(&SMSPARTNER.read_list_page(status, &body).map(|(subs, total)| (subs.len(), total)));
         no_secret(&SMSPARTNER.read_credit_reply(status, &body, "sub-handle-xyz"));
+        no_secret(&RECHARGEKIT.read_order_reply(status, &body));
+        no_secret(&RECHARGEKIT.read_balance_reply(status, &body));
     }
 
     #[test]
@@ -193,6 +221,8 @@ proptest! {
         let _ = SMSPARTNER.read_list_page(ok, &body);
         let _ = SMSPARTNER.read_credit_reply(ok, &body, "sub-handle-xyz");
         let _ = saldo::providers::marketext::read_said(&body);
+        let _ = RECHARGEKIT.read_order_reply(ok, &body);
+        let _ = RECHARGEKIT.read_balance_reply(ok, &body);
     }
 
     #[test]

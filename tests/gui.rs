@@ -187,3 +187,66 @@ fn an_unclear_outcome_says_do_not_resend() {
     let rows = ledger_rows(&harness);
     assert_eq!(rows[0].state, TxState::Unknown);
 }
+
+/// Opens a labelled drop-down, scrolls to an option and picks it; returns the drop-down's value.
+fn choose(harness: &mut Harness<'_, SaldoApp>, dropdown: &str, option: &str) -> Option<String> {
+    harness.get_by_label(dropdown).click();
+    harness.run_steps(2);
+    harness.get_by_label(option).scroll_to_me();
+    harness.run_steps(4);
+    harness.get_by_label(option).click();
+    harness.run_steps(2);
+    harness.get_by_label(dropdown).value()
+}
+
+#[test]
+fn a_rechargekit_top_up_takes_a_typed_amount_an_operator_and_a_circle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path(), None);
+    run_until(&mut harness, "the profiles", Duration::from_secs(10), |h| {
+        shows(h, "Customer number")
+    });
+    let picked = choose(&mut harness, "Profile", "demo-india");
+    assert_eq!(picked.as_deref(), Some("demo-india"));
+    run_until(&mut harness, "the wallet", Duration::from_secs(10), |h| {
+        shows(h, "Balance (demo-india): 25000.00 INR")
+    });
+    let field = harness.get_by_label("Customer number");
+    field.focus();
+    field.type_text("96798 33706");
+    harness.step();
+    let amount = harness.get_by_label("Amount");
+    amount.focus();
+    amount.type_text("49");
+    harness.step();
+    assert!(shows(&harness, "Choose the operator and circle."));
+    assert_eq!(
+        choose(&mut harness, "Operator", "Jio").as_deref(),
+        Some("Jio")
+    );
+    assert_eq!(
+        choose(&mut harness, "Circle", "Mumbai").as_deref(),
+        Some("Mumbai")
+    );
+    harness.get_by_label("Review").click();
+    harness.step();
+    harness.step();
+    assert!(shows(&harness, "Number: +919679833706"));
+    assert!(shows(&harness, "Amount: 49.00 INR"));
+    assert!(shows(&harness, "Operator: Jio"));
+    assert!(shows(&harness, "Circle: Mumbai"));
+    harness.get_by_label("Send top-up").click();
+    run_until(&mut harness, "the result", Duration::from_secs(15), |h| {
+        shows(h, "Top-up succeeded")
+    });
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    let sent = sim.requests_to("/recharge/prepaid");
+    assert_eq!(sent.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["operator_code"], 3);
+    assert_eq!(body["circle"], 15);
+    assert_eq!(body["amount"], 49);
+    let rows = ledger_rows(&harness);
+    assert_eq!(rows[0].profile_name, "demo-india");
+    assert_eq!(rows[0].state, TxState::Succeeded);
+}

@@ -9,7 +9,8 @@ use saldo::domain::{Country, Money, PhoneNumber, Reference, Unit};
 use saldo::providers::http::{Timeouts, check_base_url, client};
 use saldo::providers::qvatel::QvaTel;
 use saldo::providers::{
-    BalanceRead, Progress, ProviderError, StatusProgress, TopUp, TopUpRequest, TopUpStatus,
+    BalanceRead, Progress, ProviderError, StatusProgress, StatusQuery, TopUp, TopUpRequest,
+    TopUpStatus,
 };
 use saldo::secrets::Secret;
 use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, qvatel};
@@ -33,6 +34,7 @@ fn request(amount_cents: i64) -> TopUpRequest {
         reference: Reference::generate(),
         destination: PhoneNumber::parse_mobile("52942387", Country::Cuba).unwrap(),
         amount: Money::from_minor(amount_cents, Unit::Usd),
+        extras: Default::default(),
     }
 }
 
@@ -75,6 +77,16 @@ async fn a_send_posts_the_documented_form_and_returns_the_recharge_id() {
     );
 }
 
+/// A status question by QvaTel's id.
+fn by_id(id: &str) -> StatusQuery<'_> {
+    static REFERENCE: std::sync::LazyLock<Reference> =
+        std::sync::LazyLock::new(Reference::generate);
+    StatusQuery {
+        reference: &REFERENCE,
+        provider_ref: Some(id),
+    }
+}
+
 /// Sends a 15.00 top-up and returns QvaTel's id for it.
 async fn sent_id(qvatel: &QvaTel) -> String {
     let receipt = qvatel.top_up(&request(1500)).await.unwrap();
@@ -86,7 +98,7 @@ async fn status_and_balance_read_the_simulated_account() {
     let sim = sim().await;
     let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
     let id = sent_id(&qvatel).await;
-    let status = qvatel.top_up_status(&id).await.unwrap();
+    let status = qvatel.top_up_status(by_id(&id)).await.unwrap();
     assert_eq!(status.progress, StatusProgress::Delivered);
     assert_eq!(status.message.as_deref(), Some("Recargado"));
     let balance = qvatel.balance().await.unwrap();
@@ -103,7 +115,7 @@ async fn an_undocumented_estado_means_not_final_yet() {
     let sim = Simulator::start(0, config).await.unwrap();
     let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
     let id = sent_id(&qvatel).await;
-    let status = qvatel.top_up_status(&id).await.unwrap();
+    let status = qvatel.top_up_status(by_id(&id)).await.unwrap();
     assert_eq!(status.progress, StatusProgress::InProgress);
 }
 
@@ -171,14 +183,14 @@ async fn the_documents_example_bodies_decode_to_the_right_outcome() {
     ));
     assert_eq!(
         qvatel
-            .top_up_status("qvatel-23479287356")
+            .top_up_status(by_id("qvatel-23479287356"))
             .await
             .unwrap()
             .progress,
         StatusProgress::Delivered
     );
     assert!(matches!(
-        qvatel.top_up_status("qvatel-1").await,
+        qvatel.top_up_status(by_id("qvatel-1")).await,
         Err(ProviderError::Rejected { .. })
     ));
     assert_eq!(

@@ -13,13 +13,14 @@ pub enum CredentialsCommand {
     /// Save a profile's secrets in the OS keychain, read from standard input.
     ///
     /// Without --kind it asks for every secret the provider needs, in order (QvaTel:
-    /// api_token; SMS Partner: api_key; Marketext: access_token then refresh_token). On a
+    /// api_token; SMS Partner: api_key; Marketext: access_token then refresh_token;
+    /// RechargeKit: username then password). On a
     /// terminal it does not show what you type; otherwise it reads one line per secret, e.g.:
     /// printf '%s\n' "$TOKEN" "$REFRESH" | saldo credentials set mx
     Set {
         /// The profile the secrets belong to.
         profile: String,
-        /// Only this secret: api_token, api_key, access_token or refresh_token.
+        /// Only this secret: api_token, api_key, access_token, refresh_token, username or password.
         #[arg(long)]
         kind: Option<String>,
     },

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{CliError, Exit, Output, say};
 use crate::domain::{Money, Unit};
-use crate::simulator::{SimConfig, Simulator, marketext, qvatel, smspartner};
+use crate::simulator::{SimConfig, Simulator, marketext, qvatel, rechargekit, smspartner};
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -52,6 +52,13 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
                 marketext::DEMO_REFRESH,
                 marketext::DEMO_POINTS,
                 marketext::DEMO_CHILDREN.join(", ")
+            ),
+            format!(
+                "RechargeKit: base URL {}, username {}, password {}, wallet {}",
+                sim.rechargekit_base_url(),
+                rechargekit::DEMO_USERNAME,
+                rechargekit::DEMO_PASSWORD,
+                Money::from_minor(rechargekit::DEMO_WALLET_PAISE, Unit::Inr)
             ),
             "Try it from another terminal:".to_string(),
             format!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}"),

@@ -17,6 +17,12 @@ pub struct TopupArgs {
     /// The amount, one of the profile's denominations (e.g. 20 or 20.00).
     #[arg(long)]
     pub amount: String,
+    /// The mobile operator, by name or code (RechargeKit), e.g. Airtel.
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// The telecom circle, by name or code (RechargeKit), e.g. "West Bengal".
+    #[arg(long)]
+    pub circle: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +103,8 @@ pub fn run_topup(
         profile: args.profile,
         number: args.to,
         amount: args.amount,
+        operator: args.operator,
+        circle: args.circle,
     };
     let record = runtime.block_on(engine.top_up(&order))?;
     Ok(describe(&record))

@@ -8,6 +8,7 @@ use std::fmt;
 #[serde(rename_all = "lowercase")]
 pub enum Country {
     Cuba,
+    India,
 }
 
 impl Country {
@@ -15,6 +16,7 @@ impl Country {
     pub fn calling_code(self) -> &'static str {
         match self {
             Country::Cuba => "53",
+            Country::India => "91",
         }
     }
 
@@ -22,6 +24,7 @@ impl Country {
     pub fn national_length(self) -> usize {
         match self {
             Country::Cuba => 8,
+            Country::India => 10,
         }
     }
 
@@ -29,12 +32,14 @@ impl Country {
     pub fn name(self) -> &'static str {
         match self {
             Country::Cuba => "Cuba",
+            Country::India => "India",
         }
     }
 
     fn metadata_id(self) -> phonenumber::country::Id {
         match self {
             Country::Cuba => phonenumber::country::Id::CU,
+            Country::India => phonenumber::country::Id::IN,
         }
     }
 }
@@ -95,6 +100,9 @@ impl PhoneNumber {
                 .ok_or(PhoneError::WrongCountry(country))?
         } else if digits.len() == expected + code.len() && digits.starts_with(code) {
             &digits[code.len()..]
+        } else if digits.len() == expected + 1 && digits.starts_with('0') {
+            // The national trunk prefix ("0 96798 33706").
+            &digits[1..]
         } else {
             digits
         };
@@ -227,6 +235,38 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    #[test]
+    fn indian_mobile_inputs_normalise_to_e164() {
+        for input in [
+            "9679833706",
+            "+91 96798 33706",
+            "919679833706",
+            "09679833706",
+            "0091-9679833706",
+        ] {
+            let number = PhoneNumber::parse_mobile(input, Country::India)
+                .unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(number.e164(), "+919679833706", "{input:?}");
+            assert_eq!(number.national(), "9679833706");
+        }
+        assert!(matches!(
+            PhoneNumber::parse_mobile("967983370", Country::India),
+            Err(PhoneError::WrongLength {
+                expected: 10,
+                found: 9,
+                ..
+            })
+        ));
+        assert!(matches!(
+            PhoneNumber::parse_mobile("1123456789", Country::India),
+            Err(PhoneError::NotMobile { .. })
+        ));
+        assert!(matches!(
+            PhoneNumber::parse_mobile("+53 52942387", Country::India),
+            Err(PhoneError::WrongCountry(Country::India))
+        ));
     }
 
     #[test]

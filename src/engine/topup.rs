@@ -3,7 +3,7 @@
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
 use crate::ledger::{StateChange, TxKind, TxRecord};
 use crate::providers::{
-    Progress, StatusProgress, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
+    Progress, StatusProgress, StatusQuery, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
 
 use super::journal::{Settlement, settle_error};
@@ -15,6 +15,23 @@ pub struct TopUpOrder {
     pub profile: String,
     pub number: String,
     pub amount: String,
+    /// The mobile operator, by name or code, for providers that need it (RechargeKit).
+    pub operator: Option<String>,
+    /// The telecom circle, by name or code, for providers that need it (RechargeKit).
+    pub circle: Option<String>,
+}
+
+impl TopUpOrder {
+    /// An order with no operator or circle.
+    pub fn new(profile: &str, number: &str, amount: &str) -> TopUpOrder {
+        TopUpOrder {
+            profile: profile.to_string(),
+            number: number.to_string(),
+            amount: amount.to_string(),
+            operator: None,
+            circle: None,
+        }
+    }
 }
 
 fn settle_status(report: &StatusReport) -> TxState {
@@ -43,7 +60,13 @@ impl Engine {
             .map_err(|e| EngineError::BadInput(e.to_string()))?;
         let amount = Money::parse(&order.amount, profile.settings.unit)
             .map_err(|e| EngineError::BadInput(e.to_string()))?;
-        if !profile.settings.denominations.contains(&amount.minor()) {
+        if amount.minor() == 0 {
+            return Err(EngineError::BadInput(
+                "the amount must be more than 0".into(),
+            ));
+        }
+        let denominations = &profile.settings.denominations;
+        if !denominations.is_empty() && !denominations.contains(&amount.minor()) {
             let allowed: Vec<String> = profile
                 .settings
                 .denomination_amounts()
@@ -56,6 +79,11 @@ impl Engine {
                 allowed.join(", ")
             )));
         }
+        let extras = (profile.provider.info().topup_extras)(
+            order.operator.as_deref(),
+            order.circle.as_deref(),
+        )
+        .map_err(EngineError::BadInput)?;
         let connector = self.connector(&profile).await?;
         let sender = connector.top_up.clone().ok_or_else(|| {
             EngineError::Config(format!(
@@ -69,6 +97,7 @@ impl Engine {
             reference: reference.clone(),
             destination: number,
             amount,
+            extras,
         };
         let destination = request.destination.e164();
         self.record_and_start(
@@ -83,7 +112,7 @@ impl Engine {
         let sent = self.send_money(|| sender.top_up(&request)).await;
         let (state, change) = match sent {
             Ok(receipt) => {
-                self.settle_receipt(receipt, connector.top_up_status.as_deref())
+                self.settle_receipt(&reference, receipt, connector.top_up_status.as_deref())
                     .await
             }
             Err(error) => settle_error(&error),
@@ -95,6 +124,7 @@ impl Engine {
     /// acceptance is not yet a confirmation.
     async fn settle_receipt(
         &self,
+        receipt_reference: &Reference,
         receipt: TopUpReceipt,
         status: Option<&dyn TopUpStatus>,
     ) -> Settlement {
@@ -103,22 +133,29 @@ impl Engine {
             provider_message: receipt.message.clone(),
             detail: Some(receipt.raw.clone()),
         };
-        let state = match (receipt.progress, status, receipt.provider_ref.as_deref()) {
-            (Progress::Delivered, _, _) => TxState::Succeeded,
-            (Progress::InProgress, _, _) => TxState::Pending,
-            (Progress::Accepted, Some(status), Some(id)) => {
-                match self.read_with_retry(|| status.top_up_status(id)).await {
+        let reference = &receipt_reference;
+        let state = match (receipt.progress, status) {
+            (Progress::Delivered, _) => TxState::Succeeded,
+            (Progress::InProgress, _) => TxState::Pending,
+            (Progress::Accepted, Some(status))
+                if receipt.provider_ref.is_some() || !status.needs_provider_ref() =>
+            {
+                let query = StatusQuery {
+                    reference,
+                    provider_ref: receipt.provider_ref.as_deref(),
+                };
+                match self.read_with_retry(|| status.top_up_status(query)).await {
                     Ok(report) => {
                         change.provider_message =
                             report.message.clone().or(change.provider_message);
                         change.detail = Some(format!("{}\n{}", receipt.raw, report.raw));
                         settle_status(&report)
                     }
-                    // Accepted, with an id to check later: not final yet.
+                    // Accepted, and it can be asked about later: not final yet.
                     Err(_) => TxState::Pending,
                 }
             }
-            (Progress::Accepted, _, _) => TxState::Succeeded,
+            (Progress::Accepted, _) => TxState::Succeeded,
         };
         (state, change)
     }
@@ -129,9 +166,6 @@ impl Engine {
         let ledger = self.ledger.clone();
         let r = reference.clone();
         let record = blocking(move || ledger.transaction(&r)).await??;
-        let Some(provider_ref) = record.provider_ref.clone() else {
-            return Ok(record);
-        };
         if !matches!(record.state, TxState::Pending | TxState::Unknown) {
             return Ok(record);
         }
@@ -140,8 +174,15 @@ impl Engine {
         let Some(status) = connector.top_up_status else {
             return Ok(record);
         };
+        if status.needs_provider_ref() && record.provider_ref.is_none() {
+            return Ok(record);
+        }
+        let query = StatusQuery {
+            reference,
+            provider_ref: record.provider_ref.as_deref(),
+        };
         let report = self
-            .read_with_retry(|| status.top_up_status(&provider_ref))
+            .read_with_retry(|| status.top_up_status(query))
             .await
             .map_err(EngineError::Provider)?;
         let state = settle_status(&report);

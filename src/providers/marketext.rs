@@ -17,7 +17,10 @@ use serde_json::Value;
 use super::http::{endpoint, redact, send_and_read};
 use super::lenient::{self, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
-use super::registry::{Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo};
+use super::registry::{
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
+    no_topup_pickers,
+};
 use super::{BoxFuture, ChildTransfer, ProviderError, TransferReceipt, TransferRequest};
 use crate::domain::Unit;
 use crate::secrets::{Secret, SecretKind, SecretStore};
@@ -67,6 +70,8 @@ pub const INFO: ProviderInfo = ProviderInfo {
         child_transfer: true,
     },
     connect,
+    topup_extras: no_topup_extras,
+    topup_pickers: no_topup_pickers,
 };
 
 fn default_settings() -> ProfileSettings {

@@ -7,6 +7,7 @@ pub mod lenient;
 pub mod marketext;
 pub mod profile;
 pub mod qvatel;
+pub mod rechargekit;
 pub mod registry;
 pub mod smspartner;
 
@@ -28,6 +29,16 @@ pub struct TopUpRequest {
     pub reference: Reference,
     pub destination: PhoneNumber,
     pub amount: Money,
+    pub extras: TopUpExtras,
+}
+
+/// Provider-specific details of a top-up, resolved from what the person chose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopUpExtras {
+    /// RechargeKit's `operator_code`.
+    pub operator_code: Option<u32>,
+    /// RechargeKit's `circle`.
+    pub circle_code: Option<u32>,
 }
 
 /// How far a provider says an accepted top-up has got.
@@ -78,11 +89,22 @@ pub trait TopUp: Send + Sync {
     ) -> BoxFuture<'a, Result<TopUpReceipt, ProviderError>>;
 }
 
-/// Asks how an earlier top-up ended, by the provider's id.
+/// What a status check may ask by: our reference, and the provider's id when we have it.
+#[derive(Clone, Copy, Debug)]
+pub struct StatusQuery<'a> {
+    pub reference: &'a Reference,
+    pub provider_ref: Option<&'a str>,
+}
+
+/// Asks how an earlier top-up ended.
 pub trait TopUpStatus: Send + Sync {
+    /// Whether the provider can only be asked by its own id, so a top-up whose reply was lost
+    /// cannot be looked up (QvaTel), rather than by our reference (RechargeKit).
+    fn needs_provider_ref(&self) -> bool;
+
     fn top_up_status<'a>(
         &'a self,
-        provider_ref: &'a str,
+        query: StatusQuery<'a>,
     ) -> BoxFuture<'a, Result<StatusReport, ProviderError>>;
 }
 

@@ -19,14 +19,17 @@ pub enum ProviderKind {
     Smspartner,
     /// Marketext child-account top-up (Mexico).
     Marketext,
+    /// RechargeKit prepaid mobile recharge (India).
+    Rechargekit,
 }
 
 impl ProviderKind {
     /// Every provider, in the order of [`registry::PROVIDERS`](super::registry::PROVIDERS).
-    pub const ALL: [ProviderKind; 3] = [
+    pub const ALL: [ProviderKind; 4] = [
         ProviderKind::Qvatel,
         ProviderKind::Smspartner,
         ProviderKind::Marketext,
+        ProviderKind::Rechargekit,
     ];
 
     /// Everything saldo knows about this provider, from its registry entry.

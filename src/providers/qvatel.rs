@@ -12,13 +12,16 @@ use serde::Deserialize;
 use super::http::{endpoint, redact, send_and_read};
 use super::lenient::{self, WireDecimal, int_or_text, opt_text};
 use super::{
-    BalanceRead, BoxFuture, Progress, ProviderError, StatusProgress, StatusReport, TopUp,
-    TopUpReceipt, TopUpRequest, TopUpStatus,
+    BalanceRead, BoxFuture, Progress, ProviderError, StatusProgress, StatusQuery, StatusReport,
+    TopUp, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
 use std::sync::Arc;
 
 use super::profile::{ProfileSettings, ProviderKind};
-use super::registry::{Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo};
+use super::registry::{
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
+    no_topup_pickers,
+};
 use crate::domain::{Country, Money, Unit};
 use crate::secrets::{Secret, SecretKind};
 
@@ -42,6 +45,8 @@ pub const INFO: ProviderInfo = ProviderInfo {
         child_transfer: false,
     },
     connect,
+    topup_extras: no_topup_extras,
+    topup_pickers: no_topup_pickers,
 };
 
 /// The QvaTel document lists "20.00 or 15.00" and no currency (USD is what Cuban top-ups are
@@ -300,11 +305,24 @@ impl TopUp for QvaTel {
 }
 
 impl TopUpStatus for QvaTel {
+    fn needs_provider_ref(&self) -> bool {
+        true
+    }
+
     fn top_up_status<'a>(
         &'a self,
-        provider_ref: &'a str,
+        query: StatusQuery<'a>,
     ) -> BoxFuture<'a, Result<StatusReport, ProviderError>> {
-        Box::pin(self.status(provider_ref))
+        Box::pin(async move {
+            match query.provider_ref {
+                Some(id) => self.status(id).await,
+                None => Err(ProviderError::NotSent {
+                    reason: "QvaTel can only be asked about a top-up by its id_recarga, and this \
+                             one has none"
+                        .into(),
+                }),
+            }
+        })
     }
 }
 

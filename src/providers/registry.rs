@@ -8,7 +8,7 @@ use super::http::{Timeouts, check_base_url, client};
 use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
     BalanceRead, ChildTransfer, ProviderError, SubAccountCreate, SubAccountCredit, SubAccountList,
-    TopUp, TopUpStatus, marketext, qvatel, smspartner,
+    TopUp, TopUpExtras, TopUpStatus, marketext, qvatel, rechargekit, smspartner,
 };
 use crate::domain::Country;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
@@ -94,10 +94,52 @@ pub struct ProviderInfo {
     pub capabilities: Capabilities,
     /// Builds the adapter for a profile.
     pub connect: fn(ConnectParts<'_>) -> Result<Connector, ConnectError>,
+    /// Resolves the operator and circle a person chose (by name or code) for a top-up.
+    pub topup_extras: fn(Option<&str>, Option<&str>) -> Result<TopUpExtras, String>,
+    /// The choices a top-up needs besides number and amount, with their options by name.
+    pub topup_pickers: fn() -> Vec<(TopUpField, Vec<&'static str>)>,
+}
+
+/// A choice some providers need for a top-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TopUpField {
+    Operator,
+    Circle,
+}
+
+impl TopUpField {
+    /// Its label on the counter.
+    pub fn label(self) -> &'static str {
+        match self {
+            TopUpField::Operator => "Operator",
+            TopUpField::Circle => "Circle",
+        }
+    }
+}
+
+/// For providers whose top-ups need no choice besides number and amount.
+pub fn no_topup_pickers() -> Vec<(TopUpField, Vec<&'static str>)> {
+    Vec::new()
+}
+
+/// For providers whose top-ups take no operator or circle.
+pub fn no_topup_extras(
+    operator: Option<&str>,
+    circle: Option<&str>,
+) -> Result<TopUpExtras, String> {
+    match (operator, circle) {
+        (None, None) => Ok(TopUpExtras::default()),
+        _ => Err("this provider takes no operator or circle".to_string()),
+    }
 }
 
 /// Every provider saldo speaks, in [`ProviderKind`] order.
-pub static PROVIDERS: [ProviderInfo; 3] = [qvatel::INFO, smspartner::INFO, marketext::INFO];
+pub static PROVIDERS: [ProviderInfo; 4] = [
+    qvatel::INFO,
+    smspartner::INFO,
+    marketext::INFO,
+    rechargekit::INFO,
+];
 
 /// The capabilities of a provider, known without connecting.
 pub fn capabilities_of(kind: ProviderKind) -> Capabilities {

@@ -19,7 +19,10 @@ use super::{
 use std::sync::Arc;
 
 use super::profile::{ProfileSettings, ProviderKind};
-use super::registry::{Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo};
+use super::registry::{
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
+    no_topup_pickers,
+};
 use crate::domain::{Money, Unit};
 use crate::secrets::{Secret, SecretKind};
 
@@ -43,6 +46,8 @@ pub const INFO: ProviderInfo = ProviderInfo {
         child_transfer: false,
     },
     connect,
+    topup_extras: no_topup_extras,
+    topup_pickers: no_topup_pickers,
 };
 
 fn default_settings() -> ProfileSettings {

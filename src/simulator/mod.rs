@@ -8,6 +8,7 @@
 pub mod faults;
 pub mod marketext;
 pub mod qvatel;
+pub mod rechargekit;
 pub mod smspartner;
 
 use std::net::SocketAddr;
@@ -26,6 +27,7 @@ use serde::Serialize;
 pub use faults::{Fault, FaultRule};
 pub use marketext::MarketextState;
 pub use qvatel::QvaTelState;
+pub use rechargekit::RechargeKitState;
 pub use smspartner::SmsPartnerState;
 
 /// A request as the simulator received it.
@@ -65,6 +67,7 @@ pub struct SimState {
     pub qvatel: QvaTelState,
     pub smspartner: SmsPartnerState,
     pub marketext: MarketextState,
+    pub rechargekit: RechargeKitState,
 }
 
 /// The state shared by the simulator's handlers.
@@ -97,7 +100,10 @@ pub struct SimConfig {
     pub qvatel: QvaTelState,
     /// The simulated SMS Partner's opening state.
     pub smspartner: SmsPartnerState,
+    /// The simulated Marketext's opening state.
     pub marketext: MarketextState,
+    /// The simulated RechargeKit's opening state.
+    pub rechargekit: RechargeKitState,
 }
 
 impl Default for SimConfig {
@@ -107,6 +113,7 @@ impl Default for SimConfig {
             qvatel: QvaTelState::demo(),
             smspartner: SmsPartnerState::demo(),
             marketext: MarketextState::demo(),
+            rechargekit: RechargeKitState::demo(),
         }
     }
 }
@@ -137,6 +144,7 @@ impl Simulator {
                 qvatel: config.qvatel,
                 smspartner: config.smspartner,
                 marketext: config.marketext,
+                rechargekit: config.rechargekit,
             }),
             started: Instant::now(),
             hang: config.hang,
@@ -145,6 +153,7 @@ impl Simulator {
             .merge(qvatel::routes())
             .merge(smspartner::routes())
             .merge(marketext::routes())
+            .merge(rechargekit::routes())
             .route("/__sim/requests", get(admin_requests))
             .route("/__sim/state", get(admin_state))
             .route("/__sim/faults", axum::routing::post(admin_add_fault))
@@ -184,6 +193,11 @@ impl Simulator {
     /// The base URL a Marketext profile uses against this simulator.
     pub fn marketext_base_url(&self) -> String {
         format!("{}{}", self.base_url(), marketext::BASE_PATH)
+    }
+
+    /// The base URL a RechargeKit profile uses against this simulator.
+    pub fn rechargekit_base_url(&self) -> String {
+        format!("{}{}", self.base_url(), rechargekit::BASE_PATH)
     }
 
     /// Every request received so far, oldest first.
@@ -318,6 +332,7 @@ async fn admin_state(State(shared): State<Shared>) -> Response {
         "qvatel": &state.qvatel,
         "smspartner": &state.smspartner,
         "marketext": &state.marketext,
+        "rechargekit": &state.rechargekit,
         "faults": &state.faults,
         "requests_received": state.requests.len(),
     }))

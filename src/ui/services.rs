@@ -8,9 +8,9 @@ use crate::engine::{Engine, EngineOptions};
 use crate::ledger::{Ledger, LedgerError};
 use crate::providers::ProviderKind;
 use crate::secrets::{SecretKind, SecretStore};
-use crate::simulator::{SimConfig, Simulator, qvatel};
+use crate::simulator::{SimConfig, Simulator, marketext, qvatel, rechargekit, smspartner};
 
-/// The name of the demo's QvaTel profile.
+/// The name of the demo's QvaTel profile (the first one shown).
 pub const DEMO_PROFILE: &str = "demo-cuba";
 
 /// The runtime, engine and (in demo mode) simulator behind the window.
@@ -54,11 +54,15 @@ impl Services {
             .block_on(Simulator::start(0, SimConfig::default()))
             .map_err(|e| format!("cannot start the demo simulator: {e}"))?;
         let ledger = Ledger::open_in(demo_dir).map_err(|e| e.to_string())?;
-        ensure_demo_profile(&ledger, &simulator.qvatel_base_url()).map_err(|e| e.to_string())?;
         let secrets = SecretStore::in_memory();
-        secrets
-            .set(DEMO_PROFILE, SecretKind::ApiToken, qvatel::DEMO_TOKEN)
-            .map_err(|e| e.to_string())?;
+        for demo in demo_profiles(&simulator) {
+            ensure_demo_profile(&ledger, &demo).map_err(|e| e.to_string())?;
+            for (kind, secret) in demo.secrets {
+                secrets
+                    .set(demo.name, kind, secret)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
         Ok(Services {
             simulator: Some(simulator),
             engine: Engine::new(
@@ -76,14 +80,71 @@ impl Services {
     }
 }
 
-/// Creates the demo profile, or points it at this run's simulator port.
-fn ensure_demo_profile(ledger: &Ledger, base_url: &str) -> Result<(), LedgerError> {
-    let kind = ProviderKind::Qvatel;
-    match ledger.profile(DEMO_PROFILE) {
-        Ok(profile) => ledger.update_profile(DEMO_PROFILE, base_url, &profile.settings),
-        Err(LedgerError::ProfileNotFound(_)) => ledger
-            .add_profile(DEMO_PROFILE, kind, base_url, &kind.default_settings())
-            .map(drop),
+/// One demo profile: a provider on the embedded simulator with its demo credentials.
+struct DemoProfile {
+    name: &'static str,
+    kind: ProviderKind,
+    base_url: String,
+    options: Vec<(&'static str, &'static str)>,
+    secrets: Vec<(SecretKind, &'static str)>,
+}
+
+/// A profile for every provider the simulator serves.
+fn demo_profiles(sim: &Simulator) -> Vec<DemoProfile> {
+    vec![
+        DemoProfile {
+            name: DEMO_PROFILE,
+            kind: ProviderKind::Qvatel,
+            base_url: sim.qvatel_base_url(),
+            options: vec![],
+            secrets: vec![(SecretKind::ApiToken, qvatel::DEMO_TOKEN)],
+        },
+        DemoProfile {
+            name: "demo-france",
+            kind: ProviderKind::Smspartner,
+            base_url: sim.smspartner_base_url(),
+            options: vec![],
+            secrets: vec![(SecretKind::ApiKey, smspartner::DEMO_KEY)],
+        },
+        DemoProfile {
+            name: "demo-india",
+            kind: ProviderKind::Rechargekit,
+            base_url: sim.rechargekit_base_url(),
+            options: vec![],
+            secrets: vec![
+                (SecretKind::Username, rechargekit::DEMO_USERNAME),
+                (SecretKind::Password, rechargekit::DEMO_PASSWORD),
+            ],
+        },
+        DemoProfile {
+            name: "demo-mexico",
+            kind: ProviderKind::Marketext,
+            base_url: sim.marketext_base_url(),
+            options: vec![
+                ("source", marketext::DEMO_SOURCE),
+                ("user", marketext::DEMO_USER),
+            ],
+            secrets: vec![
+                (SecretKind::AccessToken, marketext::DEMO_ACCESS),
+                (SecretKind::RefreshToken, marketext::DEMO_REFRESH),
+            ],
+        },
+    ]
+}
+
+/// Creates a demo profile, or points it at this run's simulator port.
+fn ensure_demo_profile(ledger: &Ledger, demo: &DemoProfile) -> Result<(), LedgerError> {
+    match ledger.profile(demo.name) {
+        Ok(profile) => ledger.update_profile(demo.name, &demo.base_url, &profile.settings),
+        Err(LedgerError::ProfileNotFound(_)) => {
+            let mut settings = demo.kind.default_settings();
+            for (name, value) in &demo.options {
+                settings.options.insert(name.to_string(), value.to_string());
+            }
+            ledger
+                .add_profile(demo.name, demo.kind, &demo.base_url, &settings)
+                .map(drop)
+        }
         Err(e) => Err(e),
     }
 }

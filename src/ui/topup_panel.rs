@@ -1,5 +1,7 @@
 //! The counter: number, amount, review, send, and a result nobody can misread.
 
+use std::collections::HashMap;
+
 use egui::{Color32, Key, Modifiers, RichText};
 
 use super::backend::{Command, TopUpFailure};
@@ -7,6 +9,7 @@ use crate::domain::{Country, Money, PhoneNumber, TxState};
 use crate::engine::TopUpOrder;
 use crate::ledger::TxRecord;
 use crate::providers::Profile;
+use crate::providers::registry::TopUpField;
 
 /// Where the counter is in serving one customer.
 #[derive(Debug)]
@@ -21,6 +24,10 @@ enum Stage {
 pub struct TopUpPanel {
     number: String,
     amount: Option<Money>,
+    /// What the clerk typed, for providers that take any amount.
+    amount_text: String,
+    /// The operator, circle… the provider needs, by field.
+    choices: HashMap<TopUpField, String>,
     stage: Stage,
     focus_number: bool,
 }
@@ -30,6 +37,8 @@ impl Default for TopUpPanel {
         TopUpPanel {
             number: String::new(),
             amount: None,
+            amount_text: String::new(),
+            choices: HashMap::new(),
             stage: Stage::Entering,
             focus_number: true,
         }
@@ -124,25 +133,14 @@ fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, cou
         }
     }
     ui.add_space(8.0);
-    ui.label("Amount");
-    ui.horizontal_wrapped(|ui| {
-        for amount in profile.settings.denomination_amounts() {
-            let selected = panel.amount == Some(amount);
-            let button =
-                egui::Button::selectable(selected, RichText::new(amount.to_string()).size(18.0));
-            if ui.add(button).clicked() {
-                panel.amount = Some(amount);
-            }
-        }
-    });
-    if panel
-        .amount
-        .is_some_and(|a| !profile.settings.denomination_amounts().contains(&a))
-    {
-        panel.amount = None;
+    amount_ui(ui, panel, profile);
+    let pickers = (profile.provider.info().topup_pickers)();
+    for (field, options) in &pickers {
+        picker_ui(ui, panel, *field, options);
     }
     ui.add_space(12.0);
-    let ready = parsed.is_ok() && panel.amount.is_some();
+    let chosen = pickers.iter().all(|(f, _)| panel.choices.contains_key(f));
+    let ready = parsed.is_ok() && panel.amount.is_some() && chosen;
     // Enter reviews from anywhere on the counter: the number field, an amount button, or none.
     let enter = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
     if enter && !ready {
@@ -155,6 +153,70 @@ fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, cou
         panel.review(country);
     } else if !ready && panel.amount.is_none() && parsed.is_ok() {
         ui.label(RichText::new("Choose an amount.").weak());
+    } else if !ready && !chosen && parsed.is_ok() {
+        ui.label(RichText::new("Choose the operator and circle.").weak());
+    }
+}
+
+/// The amount: the profile's denominations as buttons, or a field when any amount goes.
+fn amount_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
+    let denominations = profile.settings.denomination_amounts();
+    let label = ui.label("Amount");
+    if denominations.is_empty() {
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut panel.amount_text)
+                .hint_text(format!("e.g. 49 ({})", profile.settings.unit))
+                .desired_width(140.0)
+                .font(egui::TextStyle::Heading),
+        );
+        field.labelled_by(label.id);
+        let text = panel.amount_text.trim();
+        panel.amount = Money::parse(text, profile.settings.unit)
+            .ok()
+            .filter(|a| a.minor() > 0);
+        if !text.is_empty() && panel.amount.is_none() {
+            let reason = match Money::parse(text, profile.settings.unit) {
+                Err(e) => capitalise(&e.to_string()),
+                Ok(_) => "The amount must be more than 0".to_string(),
+            };
+            ui.label(RichText::new(reason).color(FAILURE));
+        }
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        for amount in &denominations {
+            let selected = panel.amount == Some(*amount);
+            let button =
+                egui::Button::selectable(selected, RichText::new(amount.to_string()).size(18.0));
+            if ui.add(button).clicked() {
+                panel.amount = Some(*amount);
+            }
+        }
+    });
+    if panel.amount.is_some_and(|a| !denominations.contains(&a)) {
+        panel.amount = None;
+    }
+}
+
+/// A choice the provider needs (operator, circle), as a labelled drop-down.
+fn picker_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, field: TopUpField, options: &[&str]) {
+    let label = ui.label(field.label());
+    let current = panel.choices.get(&field).cloned();
+    let mut picked = current.clone();
+    egui::ComboBox::from_id_salt(("topup-picker", field))
+        .selected_text(
+            current.unwrap_or_else(|| format!("Choose the {}", field.label().to_lowercase())),
+        )
+        .width(260.0)
+        .show_ui(ui, |ui| {
+            for option in options {
+                ui.selectable_value(&mut picked, Some(option.to_string()), *option);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if let Some(choice) = picked {
+        panel.choices.insert(field, choice);
     }
 }
 
@@ -177,6 +239,11 @@ fn reviewing_ui(
             .size(26.0)
             .strong(),
     );
+    let mut fields: Vec<_> = panel.choices.iter().collect();
+    fields.sort_by_key(|(field, _)| field.label());
+    for (field, choice) in fields {
+        ui.label(RichText::new(format!("{}: {choice}", field.label())).size(20.0));
+    }
     ui.label(format!("Through profile {}", profile.name));
     ui.add_space(12.0);
     let mut send = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
@@ -190,9 +257,9 @@ fn reviewing_ui(
     });
     if send {
         run(Command::TopUp(TopUpOrder {
-            profile: profile.name.clone(),
-            number: number.e164(),
-            amount: amount.to_decimal_string(),
+            operator: panel.choices.get(&TopUpField::Operator).cloned(),
+            circle: panel.choices.get(&TopUpField::Circle).cloned(),
+            ..TopUpOrder::new(&profile.name, &number.e164(), &amount.to_decimal_string())
         }));
         panel.stage = Stage::Sending { number, amount };
     } else if back {

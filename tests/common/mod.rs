@@ -74,9 +74,5 @@ impl Rig {
 
 /// A top-up order for the test profile.
 pub fn order(number: &str, amount: &str) -> TopUpOrder {
-    TopUpOrder {
-        profile: PROFILE.to_string(),
-        number: number.to_string(),
-        amount: amount.to_string(),
-    }
+    TopUpOrder::new(PROFILE, number, amount)
 }

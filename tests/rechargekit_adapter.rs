@@ -1,0 +1,311 @@
+//! RechargeKit over real HTTP on 127.0.0.1 against the simulator: login, recharge fields,
+//! statuses, duplicates, token expiry, timeouts, and the journal-first engine path.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use saldo::domain::{Country, Money, PhoneNumber, Reference, TxState, Unit};
+use saldo::engine::{Engine, EngineError, EngineOptions, TopUpOrder};
+use saldo::ledger::{Ledger, TxRecord};
+use saldo::providers::registry::connect;
+use saldo::providers::{Progress, ProviderError, ProviderKind, TopUpExtras, TopUpRequest};
+use saldo::secrets::{SecretKind, SecretStore};
+use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, rechargekit};
+
+struct Rig {
+    sim: Simulator,
+    engine: Engine,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig(pending_ms: u64, timeout_secs: u64) -> Rig {
+    let mut config = SimConfig {
+        hang: Duration::from_secs(5),
+        ..SimConfig::default()
+    };
+    config.rechargekit.pending_ms = pending_ms;
+    let sim = Simulator::start(0, config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open_in(dir.path()).unwrap();
+    let kind = ProviderKind::Rechargekit;
+    let mut settings = kind.default_settings();
+    settings.request_timeout_secs = timeout_secs;
+    ledger
+        .add_profile("in", kind, &sim.rechargekit_base_url(), &settings)
+        .unwrap();
+    let secrets = Arc::new(SecretStore::in_memory());
+    secrets
+        .set("in", SecretKind::Username, rechargekit::DEMO_USERNAME)
+        .unwrap();
+    secrets
+        .set("in", SecretKind::Password, rechargekit::DEMO_PASSWORD)
+        .unwrap();
+    let engine = Engine::new(Arc::new(ledger), secrets, EngineOptions::default());
+    Rig {
+        sim,
+        engine,
+        _dir: dir,
+    }
+}
+
+fn order(number: &str, amount: &str) -> TopUpOrder {
+    TopUpOrder {
+        operator: Some("Airtel".into()),
+        circle: Some("West Bengal".into()),
+        ..TopUpOrder::new("in", number, amount)
+    }
+}
+
+impl Rig {
+    async fn top_up(&self, number: &str, amount: &str) -> Result<TxRecord, EngineError> {
+        self.engine.top_up(&order(number, amount)).await
+    }
+
+    fn wallet(&self) -> i64 {
+        self.sim.with_state(|s| s.rechargekit.wallet_paise)
+    }
+
+    fn orders(&self) -> usize {
+        self.sim.with_state(|s| s.rechargekit.orders.len())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recharge_logs_in_sends_every_field_and_succeeds() {
+    let rig = rig(0, 5).await;
+    let row = rig.top_up("+91 96798 33706", "10").await.unwrap();
+    assert_eq!(row.state, TxState::Succeeded, "{:?}", row.provider_message);
+    assert_eq!(row.destination, "+919679833706");
+    assert!(
+        row.provider_ref
+            .as_deref()
+            .unwrap()
+            .ends_with("-f561-4728-827b-ac4dd2934d68")
+    );
+    assert!(
+        row.provider_message
+            .as_deref()
+            .unwrap()
+            .contains("operator reference OP")
+    );
+    assert_eq!(rig.wallet(), rechargekit::DEMO_WALLET_PAISE - 10_00);
+
+    let login = &rig.sim.requests_to("/auth/login")[0];
+    let login: serde_json::Value = serde_json::from_str(&login.body).unwrap();
+    assert_eq!(login["username"], rechargekit::DEMO_USERNAME);
+    assert_eq!(login["password"], rechargekit::DEMO_PASSWORD);
+
+    let sent = &rig.sim.requests_to("/recharge/prepaid")[0];
+    assert!(
+        sent.authorization
+            .as_deref()
+            .unwrap()
+            .starts_with("Bearer rk-token-")
+    );
+    let body: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(body["mobile_no"], serde_json::json!(9679833706u64));
+    assert_eq!(body["operator_code"], 1);
+    assert_eq!(body["circle"], 23);
+    assert_eq!(body["amount"], 10);
+    assert_eq!(body["partner_request_id"], row.reference.as_str());
+    assert_eq!(body["recharge_type"], "1");
+    for var in ["user_var1", "user_var2", "user_var3"] {
+        assert_eq!(body[var], "");
+    }
+    assert!(body.get("dest").is_none(), "dest is optional and not set");
+    // The password is in no ledger text.
+    for event in rig.engine.ledger().events(&row.reference).unwrap() {
+        assert!(
+            !event
+                .detail
+                .unwrap_or_default()
+                .contains(rechargekit::DEMO_PASSWORD)
+        );
+    }
+    assert_eq!(
+        rig.engine.balance("in").await.unwrap(),
+        Money::from_minor(rechargekit::DEMO_WALLET_PAISE - 10_00, Unit::Inr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_recharge_moves_to_success_by_our_reference() {
+    let rig = rig(600, 5).await;
+    let row = rig.top_up("9679833706", "49").await.unwrap();
+    assert_eq!(row.state, TxState::Pending);
+    assert_eq!(row.provider_message.as_deref(), Some("order in queue"));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let settled = rig.engine.refresh_status(&row.reference).await.unwrap();
+    assert_eq!(settled.state, TxState::Succeeded);
+    let asked = &rig.sim.requests_to("/recharge/statusCheck")[0];
+    let body: serde_json::Value = serde_json::from_str(&asked.body).unwrap();
+    assert_eq!(body["partner_request_id"], row.reference.as_str());
+    assert_eq!(rig.orders(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_recharge_is_failed_and_the_wallet_is_refunded() {
+    let rig = rig(0, 5).await;
+    let row = rig.top_up("9876540000", "20").await.unwrap();
+    assert_eq!(row.state, TxState::Failed);
+    assert!(row.provider_message.unwrap().contains("failed at operator"));
+    assert_eq!(rig.wallet(), rechargekit::DEMO_WALLET_PAISE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_reference_means_ask_the_status_never_failed() {
+    let rig = rig(0, 5).await;
+    let profile = rig.engine.ledger().profile("in").unwrap();
+    let connector = connect(&profile, rig.engine.secrets()).unwrap();
+    let sender = connector.top_up.unwrap();
+    let request = TopUpRequest {
+        reference: Reference::generate(),
+        destination: PhoneNumber::parse_mobile("9679833706", Country::India).unwrap(),
+        amount: Money::from_minor(10_00, Unit::Inr),
+        extras: TopUpExtras {
+            operator_code: Some(3),
+            circle_code: Some(5),
+        },
+    };
+    let first = sender.top_up(&request).await.unwrap();
+    let again = sender.top_up(&request).await.unwrap();
+    assert_eq!(first.progress, Progress::Delivered);
+    assert_eq!(
+        again.progress,
+        Progress::Delivered,
+        "the duplicate was looked up"
+    );
+    assert_eq!(again.provider_ref, first.provider_ref);
+    assert_eq!(rig.sim.requests_to("/recharge/statusCheck").len(), 1);
+    assert_eq!(rig.orders(), 1);
+    assert_eq!(
+        rig.wallet(),
+        rechargekit::DEMO_WALLET_PAISE - 10_00,
+        "charged once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documents_example_bodies_decode_to_the_right_outcome() {
+    let rig = rig(0, 5).await;
+    rig.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::Body {
+            body: rechargekit::examples::ORDER_QUEUED.into(),
+        },
+    ));
+    let row = rig.top_up("9679833706", "10").await.unwrap();
+    assert_eq!(row.state, TxState::Pending);
+    assert_eq!(
+        row.provider_ref.as_deref(),
+        Some("da9842e1-f561-4728-827b-ac4dd2934d68")
+    );
+    // A duplicate for an order the provider cannot show: the outcome is unknown, not failed.
+    rig.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::Body {
+            body: rechargekit::examples::DUPLICATE.into(),
+        },
+    ));
+    let row = rig.top_up("9679833706", "10").await.unwrap();
+    assert_eq!(row.state, TxState::Unknown);
+    assert!(
+        row.provider_message
+            .unwrap()
+            .contains("already has an order")
+    );
+    rig.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::Body {
+            body: r#"{"error": 2, "msg": "Invalid operator code"}"#.into(),
+        },
+    ));
+    let row = rig.top_up("9679833706", "10").await.unwrap();
+    assert_eq!(row.state, TxState::Failed);
+    assert_eq!(
+        row.provider_message.as_deref(),
+        Some("not processed: Invalid operator code")
+    );
+    assert_eq!(rig.orders(), 0, "example bodies execute nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_login_is_renewed_exactly_once() {
+    let rig = rig(0, 5).await;
+    rig.top_up("9679833706", "10").await.unwrap();
+    // One adapter, logged in; then its token expires.
+    let profile = rig.engine.ledger().profile("in").unwrap();
+    let connector = connect(&profile, rig.engine.secrets()).unwrap();
+    let reader = connector.balance.unwrap();
+    reader.balance().await.unwrap();
+    let logins_before = rig.sim.requests_to("/auth/login").len();
+    rig.sim.with_state(|s| s.rechargekit.expire_tokens());
+    let wallet = reader.balance().await.unwrap();
+    assert_eq!(
+        wallet,
+        Money::from_minor(rechargekit::DEMO_WALLET_PAISE - 10_00, Unit::Inr)
+    );
+    assert_eq!(rig.sim.requests_to("/auth/login").len(), logins_before + 1);
+    // Wrong password: a clear credentials error, no loop.
+    rig.engine
+        .secrets()
+        .set("in", SecretKind::Password, "wrong")
+        .unwrap();
+    let err = rig.engine.balance("in").await.unwrap_err();
+    assert!(
+        matches!(err, EngineError::Provider(ProviderError::Auth { .. })),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("wrong"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_after_commit_is_unknown_and_our_reference_resolves_it_without_resending() {
+    let rig = rig(0, 1).await;
+    rig.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::TimeoutAfterCommit,
+    ));
+    let row = rig.top_up("9679833706", "15").await.unwrap();
+    assert_eq!(row.state, TxState::Unknown);
+    assert_eq!(rig.sim.requests_to("/recharge/prepaid").len(), 1);
+    let settled = rig.engine.refresh_status(&row.reference).await.unwrap();
+    assert_eq!(
+        settled.state,
+        TxState::Succeeded,
+        "{:?}",
+        settled.provider_message
+    );
+    assert_eq!(
+        rig.sim.requests_to("/recharge/prepaid").len(),
+        1,
+        "never resent"
+    );
+    assert_eq!(rig.orders(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_numbers_and_missing_choices_record_nothing() {
+    let rig = rig(0, 5).await;
+    let cases = [
+        order("52942387", "10"),
+        order("9679833706", "0"),
+        TopUpOrder::new("in", "9679833706", "10"),
+        TopUpOrder {
+            operator: Some("Orange".into()),
+            ..order("9679833706", "10")
+        },
+    ];
+    for case in cases {
+        let err = rig.engine.top_up(&case).await.unwrap_err();
+        assert!(matches!(err, EngineError::BadInput(_)), "{case:?}: {err}");
+    }
+    assert!(
+        rig.engine
+            .ledger()
+            .history_page(None, 5)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(rig.sim.requests_to("/recharge/prepaid").is_empty());
+}
