@@ -23,19 +23,22 @@ pub enum SecretKind {
     RefreshToken,
     /// A login name (RechargeKit), kept beside its password.
     Username,
-    /// A login password (RechargeKit).
+    /// A login password (RechargeKit, Saba Payamak).
     Password,
+    /// A session token with its expiry, kept as "EXPIRY_UNIX_SECONDS TOKEN" (Saba Payamak).
+    SessionToken,
 }
 
 impl SecretKind {
     /// Every kind of secret.
-    pub const ALL: [SecretKind; 6] = [
+    pub const ALL: [SecretKind; 7] = [
         SecretKind::ApiToken,
         SecretKind::ApiKey,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::Username,
         SecretKind::Password,
+        SecretKind::SessionToken,
     ];
 
     /// The word used in keychain entry names and on the command line.
@@ -47,6 +50,7 @@ impl SecretKind {
             SecretKind::RefreshToken => "refresh_token",
             SecretKind::Username => "username",
             SecretKind::Password => "password",
+            SecretKind::SessionToken => "session_token",
         }
     }
 
@@ -59,6 +63,7 @@ impl SecretKind {
             SecretKind::RefreshToken => "refresh token",
             SecretKind::Username => "user name",
             SecretKind::Password => "password",
+            SecretKind::SessionToken => "session token",
         }
     }
 

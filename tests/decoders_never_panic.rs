@@ -10,6 +10,7 @@ use saldo::providers::http::{Timeouts, check_base_url, client};
 use saldo::providers::lenient;
 use saldo::providers::qvatel::QvaTel;
 use saldo::providers::rechargekit::RechargeKit;
+use saldo::providers::sabapayamak::SabaPayamak;
 use saldo::providers::smspartner::SmsPartner;
 use saldo::secrets::Secret;
 
@@ -30,6 +31,19 @@ static RECHARGEKIT: LazyLock<RechargeKit> = LazyLock::new(|| {
         Secret::new("partner"),
         Secret::new(TOKEN),
         Unit::Inr,
+    )
+});
+
+static SABAPAYAMAK: LazyLock<SabaPayamak> = LazyLock::new(|| {
+    let base = check_base_url("https://saba.example/api/v1").unwrap();
+    let http = client(Timeouts::default(), &base).unwrap();
+    SabaPayamak::new(
+        http,
+        base,
+        Secret::new("user"),
+        Secret::new(TOKEN),
+        "3000",
+        Unit::Irr,
     )
 });
 
@@ -208,6 +222,9 @@ proptest! {
         no_secret(&SMSPARTNER.read_credit_reply(status, &body, "sub-handle-xyz"));
         no_secret(&RECHARGEKIT.read_order_reply(status, &body));
         no_secret(&RECHARGEKIT.read_balance_reply(status, &body));
+        no_secret(&SABAPAYAMAK.read_balance_reply(status, &body));
+        no_secret(&SABAPAYAMAK.read_statement_reply(status, &body));
+        no_secret(&SABAPAYAMAK.read_auth_reply(status, &body).map(|_| ()));
     }
 
     #[test]
@@ -223,6 +240,9 @@ proptest! {
         let _ = saldo::providers::marketext::read_said(&body);
         let _ = RECHARGEKIT.read_order_reply(ok, &body);
         let _ = RECHARGEKIT.read_balance_reply(ok, &body);
+        let _ = SABAPAYAMAK.read_balance_reply(ok, &body);
+        let _ = SABAPAYAMAK.read_statement_reply(ok, &body);
+        let _ = saldo::providers::sabapayamak::read_insert_date(&body);
     }
 
     #[test]

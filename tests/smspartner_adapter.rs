@@ -379,3 +379,34 @@ async fn a_credit_move_that_times_out_after_the_provider_committed_is_unknown_an
         "the provider moved it exactly once"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_read_backs_off_and_succeeds() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_for(&sim, dir.path(), 5);
+    sim.inject(FaultRule::once(
+        "/subaccount/list",
+        Fault::Reply {
+            status: 429,
+            body: "{}".into(),
+        },
+    ));
+    let started = std::time::Instant::now();
+    let subs = engine.sub_accounts("fr").await.unwrap();
+    assert_eq!(subs.len(), smspartner::DEMO_SUBACCOUNTS);
+    let pages: Vec<_> = sim
+        .requests_to("/subaccount/list")
+        .iter()
+        .map(|r| r.param("page").unwrap())
+        .collect();
+    assert_eq!(
+        pages,
+        ["1", "1", "2", "3"],
+        "page 1 asked again after the 429"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "it waited before asking again"
+    );
+}

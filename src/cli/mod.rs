@@ -9,6 +9,7 @@ mod credentials;
 mod history;
 mod profile;
 mod simulate;
+mod statement;
 mod subaccounts;
 mod topup;
 mod transfer;
@@ -131,6 +132,10 @@ pub enum Command {
     ///
     /// Example: saldo transfer mx --to mx-child-01 --amount 5000
     Transfer(transfer::TransferArgs),
+    /// Credit movements by Jalali date range or the last N, with totals (Saba Payamak).
+    ///
+    /// Example: saldo statement ir --from 1403/01/01 --to 1403/06/31 --kind send
+    Statement(statement::StatementArgs),
     /// Read a profile's balance from its provider.
     ///
     /// Example: saldo balance cuba
@@ -166,6 +171,9 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         }
         Command::Transfer(args) => {
             with_engine(data_dir, |engine, rt| transfer::run(args, &engine, rt))
+        }
+        Command::Statement(args) => {
+            with_engine(data_dir, |engine, rt| statement::run(args, &engine, rt))
         }
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))

@@ -4,7 +4,9 @@ use clap::Args;
 
 use super::{CliError, Exit, Output, say};
 use crate::domain::{Money, Unit};
-use crate::simulator::{SimConfig, Simulator, marketext, qvatel, rechargekit, smspartner};
+use crate::simulator::{
+    SimConfig, Simulator, marketext, qvatel, rechargekit, sabapayamak, smspartner,
+};
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
@@ -59,6 +61,13 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
                 rechargekit::DEMO_USERNAME,
                 rechargekit::DEMO_PASSWORD,
                 Money::from_minor(rechargekit::DEMO_WALLET_PAISE, Unit::Inr)
+            ),
+            format!(
+                "Saba Payamak: base URL {}, username {}, password {}, --set virtual_number={}",
+                sim.sabapayamak_base_url(),
+                sabapayamak::DEMO_USERNAME,
+                sabapayamak::DEMO_PASSWORD,
+                sabapayamak::DEMO_VIRTUAL_NUMBER
             ),
             "Try it from another terminal:".to_string(),
             format!("  saldo profile add sim-cuba --provider qvatel --base-url {qvatel_url}"),

@@ -1,6 +1,7 @@
 //! Plain values of the trade: money, phone numbers, transaction states and our references.
 //! Nothing here does I/O.
 
+pub mod jalali;
 pub mod money;
 pub mod phone;
 pub mod reference;

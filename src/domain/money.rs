@@ -20,7 +20,7 @@ pub enum Unit {
     Mxn,
     /// Indian rupee, 2 decimals.
     Inr,
-    /// Iranian rial, no decimals.
+    /// Iranian rial; Saba Payamak reports credit as a decimal, so two decimals are kept.
     Irr,
     /// A provider's own whole credit points.
     #[serde(rename = "PTS")]
@@ -55,7 +55,7 @@ impl Unit {
     /// How many decimal places the unit has.
     pub fn scale(self) -> u32 {
         match self {
-            Unit::Irr | Unit::Points => 0,
+            Unit::Points => 0,
             Unit::Eur => 3,
             _ => 2,
         }

@@ -6,6 +6,7 @@
 
 mod credit;
 mod journal;
+mod statement;
 mod topup;
 mod transfer;
 

@@ -68,6 +68,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_credit: false,
         sub_account_create: false,
         child_transfer: true,
+        statement: false,
     },
     connect,
     topup_extras: no_topup_extras,

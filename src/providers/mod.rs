@@ -9,6 +9,7 @@ pub mod profile;
 pub mod qvatel;
 pub mod rechargekit;
 pub mod registry;
+pub mod sabapayamak;
 pub mod smspartner;
 
 use std::future::Future;
@@ -206,4 +207,86 @@ pub trait ChildTransfer: Send + Sync {
         &'a self,
         request: &'a TransferRequest,
     ) -> BoxFuture<'a, Result<TransferReceipt, ProviderError>>;
+}
+
+/// What kind of movement a credit statement line is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MovementKind {
+    /// Credit spent sending messages (ارسال).
+    Send,
+    /// Credit spent receiving messages (دریافت).
+    Receive,
+    /// Credit bought (شارژ).
+    Purchase,
+    /// Credit given back (برگشت اعتبار).
+    Refund,
+}
+
+impl MovementKind {
+    /// Every kind, in statement order.
+    pub const ALL: [MovementKind; 4] = [
+        MovementKind::Send,
+        MovementKind::Receive,
+        MovementKind::Purchase,
+        MovementKind::Refund,
+    ];
+
+    /// The word used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MovementKind::Send => "send",
+            MovementKind::Receive => "receive",
+            MovementKind::Purchase => "purchase",
+            MovementKind::Refund => "refund",
+        }
+    }
+
+    /// Reads the command-line word.
+    pub fn parse(word: &str) -> Option<MovementKind> {
+        MovementKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(word.trim()))
+    }
+}
+
+/// One line of a credit statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movement {
+    /// The kind, when the provider's word for it is known.
+    pub kind: Option<MovementKind>,
+    /// The provider's own word for the kind.
+    pub kind_text: String,
+    pub amount: Money,
+    /// The credit left after the movement.
+    pub remaining: Money,
+    pub description: String,
+    /// When it happened, as the provider wrote it.
+    pub when_text: String,
+    /// The Jalali day, when the date could be read.
+    pub day: Option<crate::domain::jalali::JalaliDate>,
+    /// The time of day, `hh:mm:ss`, when given.
+    pub time: Option<String>,
+}
+
+/// Which movements a statement asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatementQuery {
+    /// Every movement between two Jalali days, both included.
+    Range {
+        from: crate::domain::jalali::JalaliDate,
+        to: crate::domain::jalali::JalaliDate,
+    },
+    /// The last `count` movements, of one kind or all.
+    Last {
+        count: u32,
+        kind: Option<MovementKind>,
+    },
+}
+
+/// Reads the account's credit statement.
+pub trait Statement: Send + Sync {
+    fn statement<'a>(
+        &'a self,
+        query: &'a StatementQuery,
+    ) -> BoxFuture<'a, Result<Vec<Movement>, ProviderError>>;
 }

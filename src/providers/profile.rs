@@ -21,15 +21,18 @@ pub enum ProviderKind {
     Marketext,
     /// RechargeKit prepaid mobile recharge (India).
     Rechargekit,
+    /// Saba Payamak credit balance and statement (Iran).
+    Sabapayamak,
 }
 
 impl ProviderKind {
     /// Every provider, in the order of [`registry::PROVIDERS`](super::registry::PROVIDERS).
-    pub const ALL: [ProviderKind; 4] = [
+    pub const ALL: [ProviderKind; 5] = [
         ProviderKind::Qvatel,
         ProviderKind::Smspartner,
         ProviderKind::Marketext,
         ProviderKind::Rechargekit,
+        ProviderKind::Sabapayamak,
     ];
 
     /// Everything saldo knows about this provider, from its registry entry.

@@ -75,6 +75,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_credit: false,
         sub_account_create: false,
         child_transfer: false,
+        statement: false,
     },
     connect,
     topup_extras,

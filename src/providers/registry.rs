@@ -7,8 +7,9 @@ use reqwest::Url;
 use super::http::{Timeouts, check_base_url, client};
 use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
-    BalanceRead, ChildTransfer, ProviderError, SubAccountCreate, SubAccountCredit, SubAccountList,
-    TopUp, TopUpExtras, TopUpStatus, marketext, qvatel, rechargekit, smspartner,
+    BalanceRead, ChildTransfer, ProviderError, Statement, SubAccountCreate, SubAccountCredit,
+    SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel, rechargekit, sabapayamak,
+    smspartner,
 };
 use crate::domain::Country;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
@@ -23,6 +24,7 @@ pub struct Capabilities {
     pub sub_account_credit: bool,
     pub sub_account_create: bool,
     pub child_transfer: bool,
+    pub statement: bool,
 }
 
 /// A profile's provider, ready to use, split by capability.
@@ -35,6 +37,7 @@ pub struct Connector {
     pub sub_account_credit: Option<Arc<dyn SubAccountCredit>>,
     pub sub_account_create: Option<Arc<dyn SubAccountCreate>>,
     pub child_transfer: Option<Arc<dyn ChildTransfer>>,
+    pub statement: Option<Arc<dyn Statement>>,
 }
 
 impl Connector {
@@ -48,6 +51,7 @@ impl Connector {
             sub_account_credit: self.sub_account_credit.is_some(),
             sub_account_create: self.sub_account_create.is_some(),
             child_transfer: self.child_transfer.is_some(),
+            statement: self.statement.is_some(),
         }
     }
 }
@@ -134,11 +138,12 @@ pub fn no_topup_extras(
 }
 
 /// Every provider saldo speaks, in [`ProviderKind`] order.
-pub static PROVIDERS: [ProviderInfo; 4] = [
+pub static PROVIDERS: [ProviderInfo; 5] = [
     qvatel::INFO,
     smspartner::INFO,
     marketext::INFO,
     rechargekit::INFO,
+    sabapayamak::INFO,
 ];
 
 /// The capabilities of a provider, known without connecting.

@@ -44,6 +44,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_credit: true,
         sub_account_create: true,
         child_transfer: false,
+        statement: false,
     },
     connect,
     topup_extras: no_topup_extras,

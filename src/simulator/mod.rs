@@ -9,6 +9,7 @@ pub mod faults;
 pub mod marketext;
 pub mod qvatel;
 pub mod rechargekit;
+pub mod sabapayamak;
 pub mod smspartner;
 
 use std::net::SocketAddr;
@@ -28,6 +29,7 @@ pub use faults::{Fault, FaultRule};
 pub use marketext::MarketextState;
 pub use qvatel::QvaTelState;
 pub use rechargekit::RechargeKitState;
+pub use sabapayamak::SabaPayamakState;
 pub use smspartner::SmsPartnerState;
 
 /// A request as the simulator received it.
@@ -68,6 +70,7 @@ pub struct SimState {
     pub smspartner: SmsPartnerState,
     pub marketext: MarketextState,
     pub rechargekit: RechargeKitState,
+    pub sabapayamak: SabaPayamakState,
 }
 
 /// The state shared by the simulator's handlers.
@@ -104,6 +107,8 @@ pub struct SimConfig {
     pub marketext: MarketextState,
     /// The simulated RechargeKit's opening state.
     pub rechargekit: RechargeKitState,
+    /// The simulated Saba Payamak's opening state.
+    pub sabapayamak: SabaPayamakState,
 }
 
 impl Default for SimConfig {
@@ -114,6 +119,7 @@ impl Default for SimConfig {
             smspartner: SmsPartnerState::demo(),
             marketext: MarketextState::demo(),
             rechargekit: RechargeKitState::demo(),
+            sabapayamak: SabaPayamakState::demo(),
         }
     }
 }
@@ -145,6 +151,7 @@ impl Simulator {
                 smspartner: config.smspartner,
                 marketext: config.marketext,
                 rechargekit: config.rechargekit,
+                sabapayamak: config.sabapayamak,
             }),
             started: Instant::now(),
             hang: config.hang,
@@ -154,6 +161,7 @@ impl Simulator {
             .merge(smspartner::routes())
             .merge(marketext::routes())
             .merge(rechargekit::routes())
+            .merge(sabapayamak::routes())
             .route("/__sim/requests", get(admin_requests))
             .route("/__sim/state", get(admin_state))
             .route("/__sim/faults", axum::routing::post(admin_add_fault))
@@ -198,6 +206,11 @@ impl Simulator {
     /// The base URL a RechargeKit profile uses against this simulator.
     pub fn rechargekit_base_url(&self) -> String {
         format!("{}{}", self.base_url(), rechargekit::BASE_PATH)
+    }
+
+    /// The base URL a Saba Payamak profile uses against this simulator.
+    pub fn sabapayamak_base_url(&self) -> String {
+        format!("{}{}", self.base_url(), sabapayamak::BASE_PATH)
     }
 
     /// Every request received so far, oldest first.
@@ -333,6 +346,7 @@ async fn admin_state(State(shared): State<Shared>) -> Response {
         "smspartner": &state.smspartner,
         "marketext": &state.marketext,
         "rechargekit": &state.rechargekit,
+        "sabapayamak": &state.sabapayamak,
         "faults": &state.faults,
         "requests_received": state.requests.len(),
     }))

@@ -8,7 +8,9 @@ use crate::engine::{Engine, EngineOptions};
 use crate::ledger::{Ledger, LedgerError};
 use crate::providers::ProviderKind;
 use crate::secrets::{SecretKind, SecretStore};
-use crate::simulator::{SimConfig, Simulator, marketext, qvatel, rechargekit, smspartner};
+use crate::simulator::{
+    SimConfig, Simulator, marketext, qvatel, rechargekit, sabapayamak, smspartner,
+};
 
 /// The name of the demo's QvaTel profile (the first one shown).
 pub const DEMO_PROFILE: &str = "demo-cuba";
@@ -127,6 +129,16 @@ fn demo_profiles(sim: &Simulator) -> Vec<DemoProfile> {
             secrets: vec![
                 (SecretKind::AccessToken, marketext::DEMO_ACCESS),
                 (SecretKind::RefreshToken, marketext::DEMO_REFRESH),
+            ],
+        },
+        DemoProfile {
+            name: "demo-iran",
+            kind: ProviderKind::Sabapayamak,
+            base_url: sim.sabapayamak_base_url(),
+            options: vec![("virtual_number", sabapayamak::DEMO_VIRTUAL_NUMBER)],
+            secrets: vec![
+                (SecretKind::Username, sabapayamak::DEMO_USERNAME),
+                (SecretKind::Password, sabapayamak::DEMO_PASSWORD),
             ],
         },
     ]

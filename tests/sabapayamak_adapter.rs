@@ -1,0 +1,276 @@
+//! Saba Payamak over real HTTP on 127.0.0.1 against the simulator: authentication and the
+//! token kept with its expiry, balance, statements by Jalali range and last N (by kind), the
+//! plural/singular path fallback, and the document's example bodies.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use saldo::domain::jalali::JalaliDate;
+use saldo::domain::{Money, Unit};
+use saldo::engine::{Engine, EngineOptions};
+use saldo::ledger::Ledger;
+use saldo::providers::{MovementKind, ProviderError, ProviderKind, StatementQuery};
+use saldo::secrets::{SecretKind, SecretStore};
+use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, sabapayamak};
+
+struct Rig {
+    sim: Simulator,
+    engine: Engine,
+    secrets: Arc<SecretStore>,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig(singular_only: bool) -> Rig {
+    let mut config = SimConfig {
+        hang: Duration::from_secs(5),
+        ..SimConfig::default()
+    };
+    config.sabapayamak.singular_only = singular_only;
+    let sim = Simulator::start(0, config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open_in(dir.path()).unwrap();
+    let kind = ProviderKind::Sabapayamak;
+    let mut settings = kind.default_settings();
+    let virtual_number = format!("virtual_number={}", sabapayamak::DEMO_VIRTUAL_NUMBER);
+    kind.apply_options(&mut settings, &[virtual_number])
+        .unwrap();
+    ledger
+        .add_profile("ir", kind, &sim.sabapayamak_base_url(), &settings)
+        .unwrap();
+    let secrets = Arc::new(SecretStore::in_memory());
+    secrets
+        .set("ir", SecretKind::Username, sabapayamak::DEMO_USERNAME)
+        .unwrap();
+    secrets
+        .set("ir", SecretKind::Password, sabapayamak::DEMO_PASSWORD)
+        .unwrap();
+    let engine = Engine::new(Arc::new(ledger), secrets.clone(), EngineOptions::default());
+    Rig {
+        sim,
+        engine,
+        secrets,
+        _dir: dir,
+    }
+}
+
+fn day(text: &str) -> JalaliDate {
+    JalaliDate::parse(text).unwrap()
+}
+
+impl Rig {
+    fn expected_in_range(&self, from: JalaliDate, to: JalaliDate) -> usize {
+        self.sim.with_state(|s| {
+            s.sabapayamak
+                .movements
+                .iter()
+                .filter(|m| {
+                    let d = JalaliDate::from_gregorian(m.date.0, m.date.1, m.date.2).unwrap();
+                    d >= from && d <= to
+                })
+                .count()
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authentication_keeps_the_token_with_its_expiry_and_reuses_it() {
+    let rig = rig(false).await;
+    let credit = rig.engine.balance("ir").await.unwrap();
+    let expected = rig.sim.with_state(|s| s.sabapayamak.credit);
+    assert_eq!(credit, Money::from_minor(expected * 100, Unit::Irr));
+
+    let auth = &rig.sim.requests_to("/user/authenticate")[0];
+    let body: serde_json::Value = serde_json::from_str(&auth.body).unwrap();
+    assert_eq!(body["Username"], sabapayamak::DEMO_USERNAME);
+    assert_eq!(body["Password"], sabapayamak::DEMO_PASSWORD);
+    assert_eq!(body["VirtualNumber"], sabapayamak::DEMO_VIRTUAL_NUMBER);
+    assert_eq!(body["TokenValidDay"], 30);
+    let read = &rig.sim.requests_to("/credit")[0];
+    assert!(
+        read.authorization
+            .as_deref()
+            .unwrap()
+            .starts_with("Bearer saba-token-")
+    );
+
+    let saved = rig.secrets.get("ir", SecretKind::SessionToken).unwrap();
+    let (expiry, token) = saved.expose().split_once(' ').unwrap();
+    let days_left = (expiry.parse::<i64>().unwrap() - jiff::Timestamp::now().as_second()) / 86_400;
+    assert!((29..=30).contains(&days_left), "{days_left}");
+    assert!(token.starts_with("saba-token-"));
+
+    // A second run reuses the saved token: no new authentication.
+    rig.engine.balance("ir").await.unwrap();
+    assert_eq!(rig.sim.requests_to("/user/authenticate").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_is_renewed_before_it_expires_and_when_refused() {
+    let rig = rig(false).await;
+    rig.engine.balance("ir").await.unwrap();
+    // Saved as expiring within the day: renewed before use.
+    let saved = rig.secrets.get("ir", SecretKind::SessionToken).unwrap();
+    let token = saved.expose().split_once(' ').unwrap().1.to_string();
+    let soon = jiff::Timestamp::now().as_second() + 3_600;
+    rig.secrets
+        .set("ir", SecretKind::SessionToken, &format!("{soon} {token}"))
+        .unwrap();
+    rig.engine.balance("ir").await.unwrap();
+    assert_eq!(rig.sim.requests_to("/user/authenticate").len(), 2);
+    // Refused by the provider although not expired here: renewed once, then read.
+    rig.sim.with_state(|s| s.sabapayamak.expire_tokens());
+    rig.engine.balance("ir").await.unwrap();
+    assert_eq!(rig.sim.requests_to("/user/authenticate").len(), 3);
+    // A wrong password is a clear credentials error.
+    rig.secrets
+        .set("ir", SecretKind::Password, "wrong")
+        .unwrap();
+    rig.secrets.delete("ir", SecretKind::SessionToken).unwrap();
+    let err = rig.engine.balance("ir").await.unwrap_err();
+    assert!(err.to_string().contains("refused the login"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jalali_range_lists_exactly_its_movements() {
+    let rig = rig(false).await;
+    let (from, to) = (day("1403/01/01"), day("1403/06/31"));
+    let movements = rig
+        .engine
+        .statement("ir", &StatementQuery::Range { from, to })
+        .await
+        .unwrap();
+    assert_eq!(movements.len(), rig.expected_in_range(from, to));
+    assert!(movements.len() > 200);
+    assert!(
+        movements
+            .iter()
+            .all(|m| m.day.is_some_and(|d| d >= from && d <= to))
+    );
+    assert_eq!(movements[0].day, Some(from));
+    assert_eq!(movements[0].kind, Some(MovementKind::Purchase));
+    assert_eq!(
+        movements[0].amount,
+        Money::from_minor(500_000_00, Unit::Irr)
+    );
+    assert!(
+        movements
+            .iter()
+            .any(|m| m.kind == Some(MovementKind::Refund))
+    );
+    assert!(
+        movements
+            .iter()
+            .any(|m| m.kind == Some(MovementKind::Receive))
+    );
+    let asked = &rig.sim.requests_to("/credits")[0];
+    assert_eq!(asked.param("StartDate").as_deref(), Some("1403/01/01"));
+    assert_eq!(asked.param("EndDate").as_deref(), Some("1403/06/31"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_movements_can_be_asked_for_all_kinds_or_one() {
+    let rig = rig(false).await;
+    let last = rig
+        .engine
+        .statement(
+            "ir",
+            &StatementQuery::Last {
+                count: 5,
+                kind: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(last.len(), 5);
+    let paths = [
+        (MovementKind::Send, "/credits/send-sms/4"),
+        (MovementKind::Receive, "/credits/recived/4"),
+        (MovementKind::Purchase, "/credits/charge/4"),
+        (MovementKind::Refund, "/credits/money-back/4"),
+    ];
+    for (kind, path) in paths {
+        let query = StatementQuery::Last {
+            count: 4,
+            kind: Some(kind),
+        };
+        let movements = rig.engine.statement("ir", &query).await.unwrap();
+        assert_eq!(movements.len(), 4, "{kind:?}");
+        assert!(movements.iter().all(|m| m.kind == Some(kind)), "{kind:?}");
+        assert_eq!(rig.sim.requests_to(path).len(), 1, "{path}");
+    }
+    assert_eq!(rig.sim.requests_to("/credits/5").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_singular_paths_of_the_sdks_are_tried_when_the_plural_is_missing() {
+    let rig = rig(true).await;
+    let (from, to) = (day("1403/07/01"), day("1403/07/30"));
+    let movements = rig
+        .engine
+        .statement("ir", &StatementQuery::Range { from, to })
+        .await
+        .unwrap();
+    assert_eq!(movements.len(), rig.expected_in_range(from, to));
+    assert_eq!(
+        rig.sim.requests_to("/credits").len(),
+        1,
+        "plural tried first"
+    );
+    let singular = rig.sim.requests_to("/credit");
+    assert!(
+        singular
+            .iter()
+            .any(|r| r.param("StartDate").as_deref() == Some("1403/07/01"))
+    );
+    let query = StatementQuery::Last {
+        count: 2,
+        kind: Some(MovementKind::Send),
+    };
+    assert_eq!(rig.engine.statement("ir", &query).await.unwrap().len(), 2);
+    assert_eq!(rig.sim.requests_to("/credit/send-sms/2").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documents_example_bodies_decode() {
+    let rig = rig(false).await;
+    rig.sim.inject(FaultRule::once(
+        "/credit",
+        Fault::Body {
+            body: sabapayamak::examples::CREDIT.into(),
+        },
+    ));
+    assert_eq!(
+        rig.engine.balance("ir").await.unwrap(),
+        Money::from_minor(12_345_00, Unit::Irr)
+    );
+    let list = format!(
+        "{{\"status\":\"200\",\"message\":\"ok\",\"id\":1,\"data\":[{}],\"errors\":[]}}",
+        sabapayamak::examples::MOVEMENT
+    );
+    rig.sim
+        .inject(FaultRule::once("/credits/1", Fault::Body { body: list }));
+    let query = StatementQuery::Last {
+        count: 1,
+        kind: None,
+    };
+    let movements = rig.engine.statement("ir", &query).await.unwrap();
+    assert_eq!(movements.len(), 1);
+    let m = &movements[0];
+    assert_eq!(m.kind, Some(MovementKind::Send));
+    assert_eq!(m.amount, Money::from_minor(1_234_00, Unit::Irr));
+    assert_eq!(m.remaining, Money::from_minor(4_567_00, Unit::Irr));
+    assert_eq!(m.day.unwrap().to_gregorian(), (2020, 2, 2));
+    assert_eq!(m.time.as_deref(), Some("14:14:15"));
+    rig.sim.inject(FaultRule::once(
+        "/credit",
+        Fault::Body {
+            body: r#"{"status":"500","message":"خطای سرور","id":0,"data":null,"errors":["x"]}"#
+                .into(),
+        },
+    ));
+    let err = rig.engine.balance("ir").await.unwrap_err();
+    assert!(
+        matches!(&err, saldo::engine::EngineError::Provider(ProviderError::Rejected { message, .. }) if message.contains("خطای سرور")),
+        "{err}"
+    );
+}
