@@ -190,13 +190,13 @@ async fn insufficient_balance_is_told_apart_from_a_bad_token() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
     let rig = rig(&[], 5).await;
-    let unauthorized =
-        "No autorizado. Error de autenticación o no se proporcionó la información de autenticación";
     let cases: Vec<(u16, String, TxState, &str)> = vec![
-        (200, r#"{ "status" => "OK" }"#.into(), TxState::Succeeded, "OK"),
-        (200, r#"<?xml version="1.0"?> <respuesta><status>OK</status></respuesta>"#.into(), TxState::Succeeded, "OK"),
-        (200, "OK".into(), TxState::Succeeded, "OK"),
-        (200, "status=OK".into(), TxState::Succeeded, "OK"),
+        (200, marketext::examples::OK_JSON.into(), TxState::Succeeded, "OK"),
+        (200, marketext::examples::OK_XML.into(), TxState::Succeeded, "OK"),
+        (200, marketext::examples::OK_CSV.into(), TxState::Succeeded, "OK"),
+        (200, marketext::examples::OK_URLENCODED.into(), TxState::Succeeded, "OK"),
+        (404, marketext::examples::ERROR_URLENCODED.into(), TxState::Failed, "does not exist"),
+        (405, marketext::examples::ERROR_CSV.into(), TxState::Failed, "does not allow"),
         (200, "<html>hello</html>".into(), TxState::Unknown, "could not be read"),
         (400, r#"{"error": "user no definido."}"#.into(), TxState::Failed, "user or amount is missing"),
         (401, format!(r#"<?xml version="1.0"?> <respuesta> <error>saldo insuficiente</error> </respuesta>"#), TxState::Failed, "insufficient balance"),
@@ -222,7 +222,7 @@ async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
         "/topup/mx-main-001/mx-child-03",
         Fault::Reply {
             status: 401,
-            body: format!(r#"{{ "error": "{unauthorized}" }}"#),
+            body: marketext::examples::ERROR_JSON.into(),
         },
     ));
     let row = rig.transfer("mx-child-03", "5").await.unwrap();

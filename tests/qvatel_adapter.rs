@@ -147,29 +147,14 @@ async fn the_documents_example_bodies_decode_to_the_right_outcome() {
     let sim = sim().await;
     let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
     let examples = [
-        (
-            "/recharge/send",
-            "{\n'result': 1,\n'destino': '+5352942387',\n'id_recarga': 'qvatel-23479287356',\n}",
-        ),
-        (
-            "/recharge/send",
-            "{\n'result': 0,\n'destino': '+5352942387',\n'error': 'Descripción del error'\n}",
-        ),
-        (
-            "/recharge/status",
-            "{\n'result': 1,\n'estado': 'Recargado'\n}",
-        ),
-        (
-            "/recharge/status",
-            "{\n'result': 0,\n'error': 'Descripción del error'\n}",
-        ),
+        ("/recharge/send", qvatel::examples::SEND_OK),
+        ("/recharge/send", qvatel::examples::SEND_FAILED),
+        ("/recharge/status", qvatel::examples::STATUS_OK),
+        ("/recharge/status", qvatel::examples::STATUS_FAILED),
+        ("/account/recharge-balance", qvatel::examples::BALANCE_OK),
         (
             "/account/recharge-balance",
-            "{\n'result': 1,\n'balance': 20\n}",
-        ),
-        (
-            "/account/recharge-balance",
-            "{\n'result': 0,\n'error': 'Descripción del error'\n}",
+            qvatel::examples::BALANCE_FAILED,
         ),
     ];
     for (path, body) in examples {

@@ -33,6 +33,19 @@ const UNAUTHORIZED: &str =
     "No autorizado. Error de autenticación o no se proporcionó la información de autenticación";
 const NOT_FOUND: &str = "No encontrado. El recurso no existe.";
 
+/// The document's own example bodies, byte for byte, one per response format.
+pub mod examples {
+    pub const OK_JSON: &str = "{ \"status\" => \"OK\" }";
+    pub const OK_XML: &str = "<?xml version=\"1.0\"?> <respuesta><status>OK</status></respuesta>";
+    pub const OK_CSV: &str = "OK";
+    pub const OK_URLENCODED: &str = "status=OK";
+    pub const ERROR_JSON: &str = "{ \"error\": \"No autorizado. Error de autenticación o no se proporcionó la información de autenticación\" }";
+    pub const ERROR_XML: &str = "<?xml version=\"1.0\"?> <respuesta> <error>No autorizado. Error de autenticación o no se proporcionó la información de autenticación</error> </respuesta>";
+    pub const ERROR_CSV: &str =
+        "No autorizado. Error de autenticación o no se proporcionó la información de autenticación";
+    pub const ERROR_URLENCODED: &str = "error=No encontrado. El URI no coincide con ninguno de los recursos disponibles, o, si solicita un recurso con un identificador, el recurso no existe -> No encontrado. El código buscado no existe";
+}
+
 /// A simulated main account.
 #[derive(Clone, Debug, Serialize)]
 pub struct MainAccount {

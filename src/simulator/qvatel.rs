@@ -20,6 +20,18 @@ pub const DEMO_TOKEN: &str = "demo-qvatel-token";
 /// The demo account's opening balance, in cents.
 pub const DEMO_BALANCE_CENTS: i64 = 500_00;
 
+/// The document's own example bodies, byte for byte (single quotes, trailing commas).
+pub mod examples {
+    pub const SEND_OK: &str =
+        "{\n'result': 1,\n'destino': '+5352942387',\n'id_recarga': 'qvatel-23479287356',\n}";
+    pub const SEND_FAILED: &str =
+        "{\n'result': 0,\n'destino': '+5352942387',\n'error': 'Descripción del error'\n}";
+    pub const STATUS_OK: &str = "{\n'result': 1,\n'estado': 'Recargado'\n}";
+    pub const STATUS_FAILED: &str = "{\n'result': 0,\n'error': 'Descripción del error'\n}";
+    pub const BALANCE_OK: &str = "{\n'result': 1,\n'balance': 20\n}";
+    pub const BALANCE_FAILED: &str = "{\n'result': 0,\n'error': 'Descripción del error'\n}";
+}
+
 /// A simulated QvaTel account.
 #[derive(Clone, Debug, Serialize)]
 pub struct Account {
