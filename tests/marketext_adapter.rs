@@ -2,15 +2,19 @@
 //! saldo sends, every reply format, every documented status, token renewal, and the
 //! journal-first engine path.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::TestProfile;
+
 use saldo::domain::TxState;
-use saldo::engine::{Engine, EngineError, EngineOptions, TransferOrder};
-use saldo::ledger::{Ledger, TxKind, TxRecord};
+use saldo::engine::{Engine, EngineError, TransferOrder};
+use saldo::ledger::{TxKind, TxRecord};
 use saldo::providers::ProviderKind;
 use saldo::secrets::{SecretKind, SecretStore};
-use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, marketext};
+use saldo::simulator::{Fault, FaultRule, Simulator, marketext};
 
 struct Rig {
     sim: Simulator,
@@ -20,37 +24,27 @@ struct Rig {
 }
 
 async fn rig(options: &[&str], timeout_secs: u64) -> Rig {
-    let sim = Simulator::start(
-        0,
-        SimConfig {
-            hang: Duration::from_secs(5),
-            ..SimConfig::default()
-        },
-    )
-    .await
-    .unwrap();
+    let sim = common::simulator(|_| {}).await;
     let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open_in(dir.path()).unwrap();
-    let kind = ProviderKind::Marketext;
-    let mut settings = kind.default_settings();
-    settings.request_timeout_secs = timeout_secs;
     let mut assignments = vec![
         format!("source={}", marketext::DEMO_SOURCE),
         format!("user={}", marketext::DEMO_USER),
     ];
     assignments.extend(options.iter().map(|o| o.to_string()));
-    kind.apply_options(&mut settings, &assignments).unwrap();
-    ledger
-        .add_profile("mx", kind, &sim.marketext_base_url(), &settings)
-        .unwrap();
-    let secrets = Arc::new(SecretStore::in_memory());
-    secrets
-        .set("mx", SecretKind::AccessToken, marketext::DEMO_ACCESS)
-        .unwrap();
-    secrets
-        .set("mx", SecretKind::RefreshToken, marketext::DEMO_REFRESH)
-        .unwrap();
-    let engine = Engine::new(Arc::new(ledger), secrets.clone(), EngineOptions::default());
+    let (engine, secrets) = common::engine_with(
+        dir.path(),
+        &TestProfile {
+            name: "mx",
+            kind: ProviderKind::Marketext,
+            base_url: sim.marketext_base_url(),
+            timeout_secs,
+            options: &assignments,
+            secrets: &[
+                (SecretKind::AccessToken, marketext::DEMO_ACCESS),
+                (SecretKind::RefreshToken, marketext::DEMO_REFRESH),
+            ],
+        },
+    );
     Rig {
         sim,
         engine,

@@ -1,16 +1,19 @@
 //! RechargeKit over real HTTP on 127.0.0.1 against the simulator: login, recharge fields,
 //! statuses, duplicates, token expiry, timeouts, and the journal-first engine path.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
+use common::TestProfile;
+
 use saldo::domain::{Country, Money, PhoneNumber, Reference, TxState, Unit};
-use saldo::engine::{Engine, EngineError, EngineOptions, TopUpOrder};
-use saldo::ledger::{Ledger, TxRecord};
+use saldo::engine::{Engine, EngineError, TopUpOrder};
+use saldo::ledger::TxRecord;
 use saldo::providers::registry::connect;
 use saldo::providers::{Progress, ProviderError, ProviderKind, TopUpExtras, TopUpRequest};
-use saldo::secrets::{SecretKind, SecretStore};
-use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, rechargekit};
+use saldo::secrets::SecretKind;
+use saldo::simulator::{Fault, FaultRule, Simulator, rechargekit};
 
 struct Rig {
     sim: Simulator,
@@ -19,28 +22,22 @@ struct Rig {
 }
 
 async fn rig(pending_ms: u64, timeout_secs: u64) -> Rig {
-    let mut config = SimConfig {
-        hang: Duration::from_secs(5),
-        ..SimConfig::default()
-    };
-    config.rechargekit.pending_ms = pending_ms;
-    let sim = Simulator::start(0, config).await.unwrap();
+    let sim = common::simulator(|c| c.rechargekit.pending_ms = pending_ms).await;
     let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open_in(dir.path()).unwrap();
-    let kind = ProviderKind::Rechargekit;
-    let mut settings = kind.default_settings();
-    settings.request_timeout_secs = timeout_secs;
-    ledger
-        .add_profile("in", kind, &sim.rechargekit_base_url(), &settings)
-        .unwrap();
-    let secrets = Arc::new(SecretStore::in_memory());
-    secrets
-        .set("in", SecretKind::Username, rechargekit::DEMO_USERNAME)
-        .unwrap();
-    secrets
-        .set("in", SecretKind::Password, rechargekit::DEMO_PASSWORD)
-        .unwrap();
-    let engine = Engine::new(Arc::new(ledger), secrets, EngineOptions::default());
+    let (engine, _) = common::engine_with(
+        dir.path(),
+        &TestProfile {
+            name: "in",
+            kind: ProviderKind::Rechargekit,
+            base_url: sim.rechargekit_base_url(),
+            timeout_secs,
+            options: &[],
+            secrets: &[
+                (SecretKind::Username, rechargekit::DEMO_USERNAME),
+                (SecretKind::Password, rechargekit::DEMO_PASSWORD),
+            ],
+        },
+    );
     Rig {
         sim,
         engine,

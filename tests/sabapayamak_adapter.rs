@@ -2,16 +2,18 @@
 //! token kept with its expiry, balance, statements by Jalali range and last N (by kind), the
 //! plural/singular path fallback, and the document's example bodies.
 
+mod common;
+
 use std::sync::Arc;
-use std::time::Duration;
+
+use common::TestProfile;
 
 use saldo::domain::jalali::JalaliDate;
 use saldo::domain::{Money, Unit};
-use saldo::engine::{Engine, EngineOptions};
-use saldo::ledger::Ledger;
+use saldo::engine::Engine;
 use saldo::providers::{MovementKind, ProviderError, ProviderKind, StatementQuery};
 use saldo::secrets::{SecretKind, SecretStore};
-use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, sabapayamak};
+use saldo::simulator::{Fault, FaultRule, Simulator, sabapayamak};
 
 struct Rig {
     sim: Simulator,
@@ -21,30 +23,25 @@ struct Rig {
 }
 
 async fn rig(singular_only: bool) -> Rig {
-    let mut config = SimConfig {
-        hang: Duration::from_secs(5),
-        ..SimConfig::default()
-    };
-    config.sabapayamak.singular_only = singular_only;
-    let sim = Simulator::start(0, config).await.unwrap();
+    let sim = common::simulator(|c| c.sabapayamak.singular_only = singular_only).await;
     let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open_in(dir.path()).unwrap();
-    let kind = ProviderKind::Sabapayamak;
-    let mut settings = kind.default_settings();
-    let virtual_number = format!("virtual_number={}", sabapayamak::DEMO_VIRTUAL_NUMBER);
-    kind.apply_options(&mut settings, &[virtual_number])
-        .unwrap();
-    ledger
-        .add_profile("ir", kind, &sim.sabapayamak_base_url(), &settings)
-        .unwrap();
-    let secrets = Arc::new(SecretStore::in_memory());
-    secrets
-        .set("ir", SecretKind::Username, sabapayamak::DEMO_USERNAME)
-        .unwrap();
-    secrets
-        .set("ir", SecretKind::Password, sabapayamak::DEMO_PASSWORD)
-        .unwrap();
-    let engine = Engine::new(Arc::new(ledger), secrets.clone(), EngineOptions::default());
+    let (engine, secrets) = common::engine_with(
+        dir.path(),
+        &TestProfile {
+            name: "ir",
+            kind: ProviderKind::Sabapayamak,
+            base_url: sim.sabapayamak_base_url(),
+            timeout_secs: 20,
+            options: &[format!(
+                "virtual_number={}",
+                sabapayamak::DEMO_VIRTUAL_NUMBER
+            )],
+            secrets: &[
+                (SecretKind::Username, sabapayamak::DEMO_USERNAME),
+                (SecretKind::Password, sabapayamak::DEMO_PASSWORD),
+            ],
+        },
+    );
     Rig {
         sim,
         engine,

@@ -1,31 +1,26 @@
 //! The SMS Partner adapter and the journal-first credit move, over real HTTP on 127.0.0.1
 //! against the simulator, and against the document's own example bodies.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
+use common::TestProfile;
+
 use saldo::domain::{Money, Reference, TxState, Unit};
-use saldo::engine::{CreditOrder, Engine, EngineOptions};
-use saldo::ledger::{Ledger, TxKind};
+use saldo::engine::{CreditOrder, Engine};
+use saldo::ledger::TxKind;
 use saldo::providers::http::{Timeouts, check_base_url, client};
 use saldo::providers::smspartner::SmsPartner;
 use saldo::providers::{
     BalanceRead, CreditDirection, CreditMove, NewSubAccount, ProviderError, ProviderKind,
     SubAccountCreate, SubAccountCredit, SubAccountList,
 };
-use saldo::secrets::{Secret, SecretKind, SecretStore};
-use saldo::simulator::{Fault, FaultRule, SimConfig, Simulator, smspartner};
+use saldo::secrets::{Secret, SecretKind};
+use saldo::simulator::{Fault, FaultRule, Simulator, smspartner};
 
 async fn sim() -> Simulator {
-    Simulator::start(
-        0,
-        SimConfig {
-            hang: Duration::from_secs(5),
-            ..SimConfig::default()
-        },
-    )
-    .await
-    .unwrap()
+    common::simulator(|_| {}).await
 }
 
 fn adapter(sim: &Simulator, key: &str) -> SmsPartner {
@@ -286,26 +281,15 @@ async fn a_429_is_reported_as_rate_limiting_and_create_adds_a_sub_account() {
 
 /// An engine over a real ledger file with an SMS Partner profile on the simulator.
 fn engine_for(sim: &Simulator, dir: &std::path::Path, timeout_secs: u64) -> Engine {
-    let ledger = Ledger::open_in(dir).unwrap();
-    let mut settings = ProviderKind::Smspartner.default_settings();
-    settings.request_timeout_secs = timeout_secs;
-    ledger
-        .add_profile(
-            "fr",
-            ProviderKind::Smspartner,
-            &sim.smspartner_base_url(),
-            &settings,
-        )
-        .unwrap();
-    let secrets = SecretStore::in_memory();
-    secrets
-        .set("fr", SecretKind::ApiKey, smspartner::DEMO_KEY)
-        .unwrap();
-    Engine::new(
-        Arc::new(ledger),
-        Arc::new(secrets),
-        EngineOptions::default(),
-    )
+    let profile = TestProfile {
+        name: "fr",
+        kind: ProviderKind::Smspartner,
+        base_url: sim.smspartner_base_url(),
+        timeout_secs,
+        options: &[],
+        secrets: &[(SecretKind::ApiKey, smspartner::DEMO_KEY)],
+    };
+    common::engine_with(dir, &profile).0
 }
 
 fn order(sub: &str, amount: &str, direction: CreditDirection) -> CreditOrder {

@@ -154,9 +154,9 @@ pub async fn send_and_read(
 
 /// Removes every given secret from a text kept for the audit trail or shown to a person: as
 /// written, JSON-escaped (`/` as `\/`) and percent-encoded.
-pub fn redact(text: &str, secrets: &[&str]) -> String {
+pub fn redact<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
     let mut clean = text.to_string();
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+    for secret in secrets.iter().map(AsRef::as_ref).filter(|s| s.len() >= 4) {
         let escaped = secret.replace('/', "\\/");
         let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         for form in [secret.to_string(), escaped, encoded] {

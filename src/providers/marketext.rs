@@ -228,9 +228,7 @@ impl Marketext {
     }
 
     fn clean(&self, text: &str) -> String {
-        let secrets = self.secrets_now();
-        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        redact(text, &refs)
+        redact(text, &self.secrets_now())
     }
 
     /// Interprets a reply to `topup/{source}/{child}`.

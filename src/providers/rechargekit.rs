@@ -279,8 +279,7 @@ impl RechargeKit {
         let token = self.token.lock().ok().and_then(|t| t.clone());
         let mut secrets = vec![self.password.expose().to_string()];
         secrets.extend(token.map(|t| t.expose().to_string()));
-        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        redact(text, &refs)
+        redact(text, &secrets)
     }
 
     fn malformed(&self, reason: impl Into<String>, raw: &str) -> ProviderError {

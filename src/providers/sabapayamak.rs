@@ -260,8 +260,7 @@ impl SabaPayamak {
             .and_then(|s| s.as_ref().map(|(_, t)| t.expose().to_string()));
         let mut secrets = vec![self.password.expose().to_string()];
         secrets.extend(token);
-        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        redact(text, &refs)
+        redact(text, &secrets)
     }
 
     fn malformed(&self, reason: impl Into<String>, raw: &str) -> ProviderError {

@@ -2,12 +2,13 @@
 //! engine wired to both.
 #![allow(dead_code)]
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use saldo::engine::{Engine, EngineOptions, TopUpOrder};
 use saldo::ledger::Ledger;
-use saldo::providers::ProviderKind;
+use saldo::providers::{ProfileSettings, ProviderKind};
 use saldo::secrets::{SecretKind, SecretStore};
 use saldo::simulator::{SimConfig, Simulator, qvatel};
 
@@ -75,4 +76,47 @@ impl Rig {
 /// A top-up order for the test profile.
 pub fn order(number: &str, amount: &str) -> TopUpOrder {
     TopUpOrder::new(PROFILE, number, amount)
+}
+
+/// A simulator whose timeout faults hold a reply for 5 s (longer than any test waits), with
+/// its opening state adjusted by `adjust`.
+pub async fn simulator(adjust: impl FnOnce(&mut SimConfig)) -> Simulator {
+    let mut config = SimConfig {
+        hang: Duration::from_secs(5),
+        ..SimConfig::default()
+    };
+    adjust(&mut config);
+    Simulator::start(0, config).await.expect("simulator starts")
+}
+
+/// A profile to set up for a test: its provider, where it lives, its settings and secrets.
+pub struct TestProfile<'a> {
+    pub name: &'a str,
+    pub kind: ProviderKind,
+    pub base_url: String,
+    pub timeout_secs: u64,
+    pub options: &'a [String],
+    pub secrets: &'a [(SecretKind, &'a str)],
+}
+
+/// An engine over a real ledger file in `dir` holding `profile`, with its secrets in memory.
+pub fn engine_with(dir: &Path, profile: &TestProfile<'_>) -> (Engine, Arc<SecretStore>) {
+    let ledger = Ledger::open_in(dir).expect("ledger opens");
+    let mut settings: ProfileSettings = profile.kind.default_settings();
+    settings.request_timeout_secs = profile.timeout_secs;
+    profile
+        .kind
+        .apply_options(&mut settings, profile.options)
+        .expect("valid options");
+    ledger
+        .add_profile(profile.name, profile.kind, &profile.base_url, &settings)
+        .expect("profile added");
+    let secrets = Arc::new(SecretStore::in_memory());
+    for (kind, secret) in profile.secrets {
+        secrets
+            .set(profile.name, *kind, secret)
+            .expect("secret saved");
+    }
+    let engine = Engine::new(Arc::new(ledger), secrets.clone(), EngineOptions::default());
+    (engine, secrets)
 }
