@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{PROFILE, Rig, order};
+use common::{PROFILE, Rig, confirmed, order};
 use saldo::domain::{Reference, TxState};
 use std::sync::Arc;
 
@@ -112,7 +112,11 @@ async fn unclear_replies_are_unknown_and_refusals_before_commit_are_not_charged(
     for (fault, state, commits) in cases {
         rig.sim
             .inject(FaultRule::once("/recharge/send", fault.clone()));
-        let row = rig.engine.top_up(&order("52942387", "15")).await.unwrap();
+        let row = rig
+            .engine
+            .top_up(&confirmed(order("52942387", "15")))
+            .await
+            .unwrap();
         assert_eq!(row.state, state, "{fault:?}");
         executed += commits;
         assert_eq!(rig.recharges().len(), executed, "{fault:?}");
@@ -288,4 +292,91 @@ async fn a_sent_topup_whose_outcome_cannot_be_recorded_says_do_not_resend() {
         TxState::Sending,
         "left for reconciliation, not lost"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeat_of_a_recent_top_up_is_refused_until_confirmed() {
+    let rig = Rig::new(5).await;
+    let first = rig.engine.top_up(&order("52942387", "20")).await.unwrap();
+    assert_eq!(first.state, TxState::Succeeded);
+
+    let err = rig
+        .engine
+        .top_up(&order("+53 5294 2387", "20.00"))
+        .await
+        .unwrap_err();
+    match &err {
+        EngineError::PossibleRepeat(earlier) => {
+            assert_eq!(earlier.reference, first.reference);
+            assert_eq!(earlier.state, TxState::Succeeded);
+        }
+        other => panic!("expected the duplicate guard, got {other}"),
+    }
+    assert!(err.to_string().contains("--confirm-duplicate"), "{err}");
+    assert_eq!(
+        rig.engine.ledger().history_page(None, 10).unwrap().len(),
+        1,
+        "nothing recorded"
+    );
+    assert_eq!(
+        rig.sim.requests_to("/recharge/send").len(),
+        1,
+        "nothing sent"
+    );
+
+    // Another amount or another number is not a repeat; a confirmed repeat goes through.
+    rig.engine.top_up(&order("52942387", "15")).await.unwrap();
+    rig.engine.top_up(&order("52942388", "20")).await.unwrap();
+    let again = rig
+        .engine
+        .top_up(&confirmed(order("52942387", "20")))
+        .await
+        .unwrap();
+    assert_eq!(again.state, TxState::Succeeded);
+    assert_eq!(rig.recharges().len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guard_ignores_failed_top_ups_and_its_window_is_a_setting() {
+    let rig = Rig::new(5).await;
+    rig.sim.with_state(|s| {
+        s.qvatel
+            .accounts
+            .values_mut()
+            .for_each(|a| a.balance_cents = 10_00)
+    });
+    let failed = rig.engine.top_up(&order("52942387", "15")).await.unwrap();
+    assert_eq!(failed.state, TxState::Failed);
+    rig.sim.with_state(|s| {
+        s.qvatel
+            .accounts
+            .values_mut()
+            .for_each(|a| a.balance_cents = 100_00)
+    });
+    let retried = rig.engine.top_up(&order("52942387", "15")).await.unwrap();
+    assert_eq!(
+        retried.state,
+        TxState::Succeeded,
+        "a failed one does not block a new try"
+    );
+
+    // A one-second window: refused at once, allowed after it.
+    let ledger = rig.engine.ledger();
+    let mut profile = ledger.profile(PROFILE).unwrap();
+    profile.settings.duplicate_window_secs = 1;
+    ledger
+        .update_profile(PROFILE, &profile.base_url, &profile.settings)
+        .unwrap();
+    assert!(matches!(
+        rig.engine.top_up(&order("52942387", "15")).await,
+        Err(EngineError::PossibleRepeat(_))
+    ));
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert!(rig.engine.top_up(&order("52942387", "15")).await.is_ok());
+    // Zero turns the guard off.
+    profile.settings.duplicate_window_secs = 0;
+    ledger
+        .update_profile(PROFILE, &profile.base_url, &profile.settings)
+        .unwrap();
+    assert!(rig.engine.top_up(&order("52942387", "15")).await.is_ok());
 }

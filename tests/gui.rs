@@ -250,3 +250,52 @@ fn a_rechargekit_top_up_takes_a_typed_amount_an_operator_and_a_circle() {
     assert_eq!(rows[0].profile_name, "demo-india");
     assert_eq!(rows[0].state, TxState::Succeeded);
 }
+
+#[test]
+fn a_repeat_at_the_counter_asks_for_a_second_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path(), None);
+    for round in 0..3 {
+        enter_topup(&mut harness, "52942387", "15.00 USD");
+        harness.get_by_label("Send top-up").click();
+        if round == 0 {
+            run_until(
+                &mut harness,
+                "the first result",
+                Duration::from_secs(15),
+                |h| shows(h, "Top-up succeeded"),
+            );
+            harness.get_by_label("Next customer").click();
+            harness.run_steps(2);
+            continue;
+        }
+        run_until(
+            &mut harness,
+            "the repeat warning",
+            Duration::from_secs(15),
+            |h| shows(h, "Same top-up moments ago - send again?"),
+        );
+        assert!(shows(&harness, "looks like a repeat of SAL-"));
+        if round == 1 {
+            // Cancel: nothing is sent, the counter is ready for the next customer.
+            harness.get_by_label("Cancel").click();
+            harness.run_steps(2);
+            assert_eq!(ledger_rows(&harness).len(), 1);
+        } else {
+            harness.get_by_label("Send again anyway").click();
+            run_until(
+                &mut harness,
+                "the confirmed repeat",
+                Duration::from_secs(15),
+                |h| shows(h, "Top-up succeeded"),
+            );
+        }
+    }
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(
+        sim.requests_to("/recharge/send").len(),
+        2,
+        "the cancelled one never left"
+    );
+    assert_eq!(ledger_rows(&harness).len(), 2);
+}

@@ -331,11 +331,49 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
     );
     let out = saldo(
         &data,
-        &["topup", &wrong, "--to", "52942387", "--amount", "15"],
+        &["topup", &wrong, "--to", "52942388", "--amount", "15"],
         None,
     );
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("failed: "), "{}", stdout(&out));
+
+    // The same number and amount again is refused until confirmed (exit 1, nothing sent).
+    let sends_before = sim.get("/__sim/requests").as_array().unwrap().len();
+    let out = saldo(
+        &data,
+        &["topup", &profile, "--to", "52942387", "--amount", "15"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("--confirm-duplicate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        sim.get("/__sim/requests").as_array().unwrap().len(),
+        sends_before
+    );
+    let out = saldo(
+        &data,
+        &[
+            "topup",
+            &profile,
+            "--to",
+            "52942387",
+            "--amount",
+            "15",
+            "--confirm-duplicate",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 
     // The token is in no file saldo wrote.
     assert_eq!(

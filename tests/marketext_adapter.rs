@@ -168,6 +168,20 @@ async fn a_refused_renewal_fails_the_transfer_without_executing_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_that_breaks_leaves_a_refused_transfer_failed_not_unknown() {
+    let rig = rig(&[], 5).await;
+    rig.sim.with_state(|s| s.marketext.expire_access_tokens());
+    rig.sim.inject(FaultRule::once(
+        "/token/mx-main-001",
+        Fault::Status { code: 502 },
+    ));
+    let row = rig.transfer("mx-child-01", "700").await.unwrap();
+    assert_eq!(row.state, TxState::Failed, "{:?}", row.provider_message);
+    assert!(row.provider_message.unwrap().contains("renewing it failed"));
+    assert_eq!(rig.executed(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn insufficient_balance_is_told_apart_from_a_bad_token() {
     let rig = rig(&[], 5).await;
     let row = rig.transfer("mx-child-01", "100001").await.unwrap();

@@ -10,6 +10,7 @@ use common::TestProfile;
 use saldo::domain::{Country, Money, PhoneNumber, Reference, TxState, Unit};
 use saldo::engine::{Engine, EngineError, TopUpOrder};
 use saldo::ledger::TxRecord;
+use saldo::providers::rechargekit::partner_request_id;
 use saldo::providers::registry::connect;
 use saldo::providers::{Progress, ProviderError, ProviderKind, TopUpExtras, TopUpRequest};
 use saldo::secrets::SecretKind;
@@ -104,7 +105,10 @@ async fn a_recharge_logs_in_sends_every_field_and_succeeds() {
     assert_eq!(body["operator_code"], 1);
     assert_eq!(body["circle"], 23);
     assert_eq!(body["amount"], 10);
-    assert_eq!(body["partner_request_id"], row.reference.as_str());
+    assert_eq!(
+        body["partner_request_id"],
+        partner_request_id(&row.reference)
+    );
     assert_eq!(body["recharge_type"], "1");
     for var in ["user_var1", "user_var2", "user_var3"] {
         assert_eq!(body[var], "");
@@ -136,7 +140,10 @@ async fn a_pending_recharge_moves_to_success_by_our_reference() {
     assert_eq!(settled.state, TxState::Succeeded);
     let asked = &rig.sim.requests_to("/recharge/statusCheck")[0];
     let body: serde_json::Value = serde_json::from_str(&asked.body).unwrap();
-    assert_eq!(body["partner_request_id"], row.reference.as_str());
+    assert_eq!(
+        body["partner_request_id"],
+        partner_request_id(&row.reference)
+    );
     assert_eq!(rig.orders(), 1);
 }
 
@@ -204,7 +211,7 @@ async fn the_documents_example_bodies_decode_to_the_right_outcome() {
             body: rechargekit::examples::DUPLICATE.into(),
         },
     ));
-    let row = rig.top_up("9679833706", "10").await.unwrap();
+    let row = rig.top_up("9679833706", "11").await.unwrap();
     assert_eq!(row.state, TxState::Unknown);
     assert!(
         row.provider_message
@@ -217,7 +224,7 @@ async fn the_documents_example_bodies_decode_to_the_right_outcome() {
             body: r#"{"error": 2, "msg": "Invalid operator code"}"#.into(),
         },
     ));
-    let row = rig.top_up("9679833706", "10").await.unwrap();
+    let row = rig.top_up("9679833706", "12").await.unwrap();
     assert_eq!(row.state, TxState::Failed);
     assert_eq!(
         row.provider_message.as_deref(),
@@ -305,4 +312,19 @@ async fn bad_numbers_and_missing_choices_record_nothing() {
             .is_empty()
     );
     assert!(rig.sim.requests_to("/recharge/prepaid").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_that_fails_before_sending_is_not_an_unknown_recharge() {
+    let rig = rig(0, 5).await;
+    rig.sim
+        .inject(FaultRule::once("/auth/login", Fault::Status { code: 502 }));
+    let row = rig.top_up("9679833706", "10").await.unwrap();
+    assert_eq!(row.state, TxState::Succeeded, "{:?}", row.provider_message);
+    assert_eq!(
+        rig.sim.requests_to("/auth/login").len(),
+        2,
+        "logged in again"
+    );
+    assert_eq!(rig.orders(), 1);
 }

@@ -188,6 +188,17 @@ async fn every_control_code_maps_to_a_clear_message_and_outcome() {
         );
     }
     assert_eq!(sub_balance(&sim, "1001"), 61_800, "nothing moved");
+    // An undocumented code is no clear refusal: the outcome is unknown.
+    let body = r#"{"success": false, "code": 500, "message": "erreur interne"}"#.to_string();
+    sim.inject(FaultRule::once(
+        "/subaccount/credit/add",
+        Fault::Body { body },
+    ));
+    let err = sms
+        .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "1"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ProviderError::Malformed { .. }), "{err:?}");
 }
 
 #[tokio::test]

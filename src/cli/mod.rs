@@ -62,7 +62,7 @@ impl CliError {
 impl From<EngineError> for CliError {
     fn from(error: EngineError) -> Self {
         let exit = match &error {
-            EngineError::BadInput(_) => Exit::BadInput,
+            EngineError::BadInput(_) | EngineError::PossibleRepeat(_) => Exit::BadInput,
             EngineError::Config(_) => Exit::Config,
             EngineError::NotRecorded(_)
             | EngineError::OutcomeNotRecorded { .. }

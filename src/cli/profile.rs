@@ -33,6 +33,10 @@ pub enum ProfileCommand {
         /// Seconds one request may take before its outcome counts as unknown.
         #[arg(long)]
         timeout: Option<u64>,
+        /// Minutes during which a top-up repeating a recent one (same number and amount) needs
+        /// confirming (default 10; 0 turns the guard off).
+        #[arg(long)]
+        duplicate_window: Option<u64>,
         /// A provider-specific setting, name=value (repeatable). Marketext: source=MAIN_ACCOUNT_ID,
         /// user=USER_ID, auth=Token|Bearer.
         #[arg(long = "set", value_name = "NAME=VALUE")]
@@ -51,6 +55,7 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             denominations,
             unit,
             timeout,
+            duplicate_window,
             options,
         } => {
             let bad = |m: String| CliError::new(Exit::BadInput, m);
@@ -75,6 +80,9 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             }
             if let Some(secs) = timeout {
                 settings.request_timeout_secs = secs.clamp(1, 300);
+            }
+            if let Some(minutes) = duplicate_window {
+                settings.duplicate_window_secs = minutes.saturating_mul(60);
             }
             kind.apply_options(&mut settings, &options).map_err(bad)?;
             let profile = ledger.add_profile(name, kind, base_url.as_str(), &settings)?;

@@ -23,6 +23,10 @@ pub struct TopupArgs {
     /// The telecom circle, by name or code (RechargeKit), e.g. "West Bengal".
     #[arg(long)]
     pub circle: Option<String>,
+    /// Send it even though the same number got the same amount moments ago (the repeat is
+    /// refused otherwise, for the profile's duplicate window, 10 minutes by default).
+    #[arg(long)]
+    pub confirm_duplicate: bool,
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +109,7 @@ pub fn run_topup(
         amount: args.amount,
         operator: args.operator,
         circle: args.circle,
+        confirm_repeat: args.confirm_duplicate,
     };
     let record = runtime.block_on(engine.top_up(&order))?;
     Ok(describe(&record))

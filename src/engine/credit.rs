@@ -106,6 +106,7 @@ impl Engine {
             &sub.id,
             amount,
             Some(evidence),
+            None,
         )
         .await?;
         let request = CreditMove {

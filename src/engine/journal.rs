@@ -51,6 +51,7 @@ impl Engine {
         destination: &str,
         amount: Money,
         evidence: Option<String>,
+        refuse_repeat_within_ms: Option<i64>,
     ) -> Result<(), EngineError> {
         let ledger = self.ledger.clone();
         let (r, destination) = (reference.clone(), destination.to_string());
@@ -61,6 +62,7 @@ impl Engine {
                 profile_id,
                 destination: &destination,
                 amount,
+                refuse_repeat_within_ms,
             })?;
             let change = StateChange {
                 detail: evidence,
@@ -70,7 +72,10 @@ impl Engine {
         })
         .await?
         .map(drop)
-        .map_err(EngineError::NotRecorded)
+        .map_err(|error| match error {
+            LedgerError::PossibleRepeat(earlier) => EngineError::PossibleRepeat(earlier),
+            other => EngineError::NotRecorded(other),
+        })
     }
 
     /// Sends a money-moving request within the deadline, trying again only when it provably

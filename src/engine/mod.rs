@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::domain::Money;
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::{EarlierOperation, Ledger, LedgerError};
 use crate::providers::registry::{ConnectError, connect};
 use crate::providers::{Connector, Profile, ProviderError};
 use crate::secrets::SecretStore;
@@ -76,6 +76,15 @@ pub enum EngineError {
     /// A read from the provider (balance, status) failed.
     #[error(transparent)]
     Provider(ProviderError),
+    /// The same top-up (number and amount) was recorded a moment ago and did not fail; nothing
+    /// was recorded or sent. It goes through only when the person confirms it.
+    #[error(
+        "this looks like a repeat of {} recorded at {} ({}): nothing was sent. If the customer \
+         really wants another top-up of the same amount, confirm it (command line: \
+         --confirm-duplicate)",
+        .0.reference, crate::domain::time::local_text(.0.created_at), .0.state
+    )]
+    PossibleRepeat(EarlierOperation),
 }
 
 impl EngineError {

@@ -19,6 +19,8 @@ pub struct TopUpOrder {
     pub operator: Option<String>,
     /// The telecom circle, by name or code, for providers that need it (RechargeKit).
     pub circle: Option<String>,
+    /// The person confirmed that this repeats a recent top-up on purpose.
+    pub confirm_repeat: bool,
 }
 
 impl TopUpOrder {
@@ -30,6 +32,7 @@ impl TopUpOrder {
             amount: amount.to_string(),
             operator: None,
             circle: None,
+            confirm_repeat: false,
         }
     }
 }
@@ -100,6 +103,10 @@ impl Engine {
             extras,
         };
         let destination = request.destination.e164();
+        let window_ms = i64::try_from(profile.settings.duplicate_window_secs)
+            .unwrap_or(i64::MAX / 1000)
+            .saturating_mul(1000);
+        let guard = (!order.confirm_repeat && window_ms > 0).then_some(window_ms);
         self.record_and_start(
             &reference,
             TxKind::TopUp,
@@ -107,6 +114,7 @@ impl Engine {
             &destination,
             amount,
             None,
+            guard,
         )
         .await?;
         let sent = self.send_money(|| sender.top_up(&request)).await;

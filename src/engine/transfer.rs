@@ -53,6 +53,7 @@ impl Engine {
             child,
             amount,
             None,
+            None,
         )
         .await?;
         let request = TransferRequest {

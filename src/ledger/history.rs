@@ -76,6 +76,7 @@ mod tests {
                     profile_id: profile.id,
                     destination: "+5352942387",
                     amount: Money::from_minor(100 + i, Unit::Usd),
+                    refuse_repeat_within_ms: None,
                 })
                 .unwrap();
             made.push(reference);

@@ -33,6 +33,9 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX transactions_by_time ON transactions (created_at DESC, id DESC);
     CREATE INDEX transactions_by_state ON transactions (state, created_at DESC, id DESC);
+    CREATE INDEX transactions_by_destination
+        ON transactions (destination, created_at DESC, id DESC);
+    CREATE INDEX transactions_by_profile ON transactions (profile_id, created_at DESC, id DESC);
 
     CREATE TABLE transaction_events (
         id             INTEGER PRIMARY KEY,

@@ -17,7 +17,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use crate::domain::IllegalTransition;
 
 pub use history::HistoryCursor;
-pub use transactions::{EventRecord, NewOperation, StateChange, TxKind, TxRecord};
+pub use transactions::{
+    EarlierOperation, EventRecord, NewOperation, StateChange, TxKind, TxRecord,
+};
 
 /// The ledger file's name inside the data directory.
 pub const FILE_NAME: &str = "saldo.sqlite3";
@@ -52,6 +54,9 @@ pub enum LedgerError {
     Illegal(#[from] IllegalTransition),
     #[error("the ledger holds a value this saldo does not understand: {0}")]
     Corrupt(String),
+    /// The same kind, destination and amount went out a moment ago (the duplicate-send guard).
+    #[error("this repeats {} recorded at {} ({})", .0.reference, crate::domain::time::local_text(.0.created_at), .0.state)]
+    PossibleRepeat(EarlierOperation),
 }
 
 /// Words for a SQLite failure that tell a person what is going on.

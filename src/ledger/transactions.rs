@@ -62,6 +62,18 @@ pub struct NewOperation<'a> {
     pub profile_id: i64,
     pub destination: &'a str,
     pub amount: Money,
+    /// Refuse it if an operation of the same kind, destination and amount that did not fail
+    /// was recorded within this many milliseconds (the duplicate-send guard).
+    pub refuse_repeat_within_ms: Option<i64>,
+}
+
+/// An earlier operation that a new one looks like a repeat of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EarlierOperation {
+    pub reference: Reference,
+    pub state: TxState,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub created_at: i64,
 }
 
 /// What changes with a state change besides the state.
@@ -155,6 +167,34 @@ impl Ledger {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(write_error)?;
+            if let Some(window) = new.refuse_repeat_within_ms {
+                let earlier: Option<(String, String, i64)> = tx
+                    .query_row(
+                        "SELECT reference, state, created_at FROM transactions
+                         WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
+                           AND created_at >= ?5 AND state <> 'failed'
+                         ORDER BY created_at DESC, id DESC LIMIT 1",
+                        params![
+                            new.destination,
+                            new.kind.as_str(),
+                            new.amount.minor(),
+                            new.amount.unit().code(),
+                            now - window
+                        ],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    )
+                    .optional()
+                    .map_err(read_error)?;
+                if let Some((reference, state, created_at)) = earlier {
+                    let state = TxState::parse(&state)
+                        .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
+                    return Err(LedgerError::PossibleRepeat(EarlierOperation {
+                        reference: Reference::from_text(&reference),
+                        state,
+                        created_at,
+                    }));
+                }
+            }
             tx.execute(
                 "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
                      unit, state, created_at, updated_at)
@@ -320,6 +360,7 @@ mod tests {
                 profile_id,
                 destination: "+5352942387",
                 amount,
+                refuse_repeat_within_ms: None,
             })
             .unwrap();
         assert_eq!(row.state, TxState::Recorded);
@@ -365,6 +406,7 @@ mod tests {
                 profile_id,
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
+                refuse_repeat_within_ms: None,
             })
             .unwrap();
         let err = ledger
@@ -389,6 +431,7 @@ mod tests {
                 profile_id,
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
+                refuse_repeat_within_ms: None,
             })
             .unwrap();
         let conn = ledger.conn();

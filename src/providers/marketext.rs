@@ -80,6 +80,7 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Points,
         denominations: Vec::new(),
         request_timeout_secs: 20,
+        duplicate_window_secs: super::profile::default_duplicate_window(),
         options: Default::default(),
     }
 }
@@ -329,14 +330,11 @@ impl Marketext {
             reply.as_ref().and_then(|r| r.access_token.clone()),
             reply.and_then(|r| r.refresh_token),
         ) else {
-            let said = read_said(&raw);
+            // The body is not quoted: a half-readable renewal reply may hold the new tokens.
             return Err(ProviderError::Auth {
                 message: format!(
-                    "the access token expired and could not be renewed (HTTP {status}{}): save \
-                     new tokens with `saldo credentials set {}`",
-                    said.error
-                        .map(|e| format!(", {}", self.clean(&e)))
-                        .unwrap_or_default(),
+                    "the access token expired and could not be renewed (HTTP {status}): save new \
+                     tokens with `saldo credentials set {}`",
                     self.profile
                 ),
             });
@@ -372,7 +370,17 @@ impl Marketext {
         match self.read_transfer_reply(status, &raw) {
             // A refused token executed nothing: renew once and try once more.
             Err(ProviderError::Auth { .. }) => {
-                self.renew().await?;
+                // The transfer was refused: however the renewal fails, nothing was executed.
+                self.renew().await.map_err(|e| match e {
+                    auth @ ProviderError::Auth { .. } => auth,
+                    other => ProviderError::Auth {
+                        message: format!(
+                            "the access token was refused and renewing it failed ({other}): save \
+                             new tokens with `saldo credentials set {}`",
+                            self.profile
+                        ),
+                    },
+                })?;
                 let (status, raw) = self.post_transfer(request).await?;
                 self.read_transfer_reply(status, &raw)
             }

@@ -88,6 +88,10 @@ pub struct ProfileSettings {
     /// How long one request may take before the outcome is treated as unknown.
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
+    /// A top-up to the same number for the same amount within this many seconds of one that did
+    /// not fail is refused unless confirmed (0 turns the guard off).
+    #[serde(default = "default_duplicate_window")]
+    pub duplicate_window_secs: u64,
     /// Provider-specific settings, by the names in the provider's [`OptionSpec`]s.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
@@ -95,6 +99,11 @@ pub struct ProfileSettings {
 
 fn default_timeout() -> u64 {
     20
+}
+
+/// Ten minutes.
+pub fn default_duplicate_window() -> u64 {
+    600
 }
 
 /// A provider-specific, non-secret setting a profile may or must have.

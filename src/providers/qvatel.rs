@@ -57,6 +57,7 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Usd,
         denominations: vec![1500, 2000],
         request_timeout_secs: 20,
+        duplicate_window_secs: super::profile::default_duplicate_window(),
         options: Default::default(),
     }
 }

@@ -88,8 +88,19 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Inr,
         denominations: Vec::new(),
         request_timeout_secs: 30,
+        duplicate_window_secs: super::profile::default_duplicate_window(),
         options: Default::default(),
     }
+}
+
+/// Our reference as RechargeKit's alphanumeric `partner_request_id` (the dashes dropped:
+/// `SAL-20261122-7K3M9QX2` → `SAL202611227K3M9QX2`, still one-to-one).
+pub fn partner_request_id(reference: &crate::domain::Reference) -> String {
+    reference
+        .as_str()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 fn parse_table(text: &'static str) -> Vec<(u32, &'static str)> {
@@ -434,12 +445,24 @@ impl RechargeKit {
         &self,
         build: impl Fn(&Secret) -> reqwest::RequestBuilder,
     ) -> Result<(StatusCode, String), ProviderError> {
-        let token = self.token().await?;
+        let token = self.token().await.map_err(|e| match e {
+            auth @ ProviderError::Auth { .. } => auth,
+            other => ProviderError::NotSent {
+                reason: format!("could not log in first: {other}"),
+            },
+        })?;
         let (status, raw) = send_and_read(build(&token)).await?;
         if status != StatusCode::UNAUTHORIZED {
             return Ok((status, raw));
         }
-        let token = self.login().await?;
+        let token = self.login().await.map_err(|e| match e {
+            auth @ ProviderError::Auth { .. } => auth,
+            other => ProviderError::Auth {
+                message: format!(
+                    "the login token was refused and logging in again failed: {other}"
+                ),
+            },
+        })?;
         send_and_read(build(&token)).await
     }
 
@@ -464,7 +487,7 @@ impl RechargeKit {
             "mobile_no": number(request.destination.national().to_string()),
             "operator_code": request.extras.operator_code,
             "amount": number(request.amount.to_plain_decimal()),
-            "partner_request_id": request.reference.as_str(),
+            "partner_request_id": partner_request_id(&request.reference),
             "circle": request.extras.circle_code,
             "recharge_type": "1",
             "user_var1": "",
@@ -486,7 +509,7 @@ impl RechargeKit {
         let answer = match self.read_order_reply(status, &raw)? {
             // Our id is already known to the provider: the order exists. Ask, never refuse.
             OrderAnswer::Duplicate => self
-                .order_status(request.reference.as_str())
+                .order_status(&partner_request_id(&request.reference))
                 .await
                 .map_err(|e| ProviderError::MaybeSent {
                     reason: format!(
@@ -529,7 +552,10 @@ impl RechargeKit {
     }
 
     async fn status(&self, query: StatusQuery<'_>) -> Result<StatusReport, ProviderError> {
-        match self.order_status(query.reference.as_str()).await? {
+        match self
+            .order_status(&partner_request_id(query.reference))
+            .await?
+        {
             OrderAnswer::Order {
                 progress,
                 message,
@@ -590,6 +616,12 @@ impl BalanceRead for RechargeKit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_reference_becomes_an_alphanumeric_partner_request_id() {
+        let reference = crate::domain::Reference::from_text("SAL-20261122-7K3M9QX2");
+        assert_eq!(partner_request_id(&reference), "SAL202611227K3M9QX2");
+    }
 
     #[test]
     fn shipped_tables_resolve_names_and_codes() {

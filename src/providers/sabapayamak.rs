@@ -72,6 +72,7 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Irr,
         denominations: Vec::new(),
         request_timeout_secs: 20,
+        duplicate_window_secs: super::profile::default_duplicate_window(),
         options: Default::default(),
     }
 }
@@ -182,6 +183,10 @@ pub fn read_insert_date(text: &str) -> Option<(JalaliDate, Option<String>)> {
                 .map(|p| p.trim().parse().ok())
                 .collect::<Option<_>>()?;
             let [y, m, d] = parts[..] else { return None };
+            if y < 1700 {
+                // A Jalali year with an impossible day: not a Gregorian date either.
+                return None;
+            }
             JalaliDate::from_gregorian(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?).ok()?
         }
     };
@@ -406,10 +411,15 @@ impl SabaPayamak {
         Ok(token)
     }
 
+    /// How long before expiry a token is renewed: a day, or half its life if that is shorter.
+    fn renew_margin(&self) -> i64 {
+        RENEW_BEFORE_SECS.min(i64::from(self.valid_days) * 86_400 / 2)
+    }
+
     async fn token(&self) -> Result<Secret, ProviderError> {
         let saved = self.session.lock().ok().and_then(|s| s.clone());
         match saved {
-            Some((expiry, token)) if expiry - now_secs() > RENEW_BEFORE_SECS => Ok(token),
+            Some((expiry, token)) if expiry - now_secs() > self.renew_margin() => Ok(token),
             _ => self.authenticate().await,
         }
     }
@@ -523,6 +533,8 @@ mod tests {
         assert_eq!(day, JalaliDate::new(1403, 1, 1).unwrap());
         assert_eq!(time.as_deref(), Some("08:00:00"));
         assert_eq!(read_insert_date("yesterday"), None);
+        // Mehr has 30 days: an impossible Jalali date is not taken for a Gregorian one.
+        assert_eq!(read_insert_date("1403/07/31 10:00:00"), None);
         assert_eq!(read_insert_date(""), None);
     }
 }

@@ -56,6 +56,7 @@ fn default_settings() -> ProfileSettings {
         unit: Unit::Eur,
         denominations: Vec::new(),
         request_timeout_secs: 20,
+        duplicate_window_secs: super::profile::default_duplicate_window(),
         options: Default::default(),
     }
 }
@@ -199,6 +200,13 @@ impl SmsPartner {
 
     /// A refusal with a control code.
     fn refusal(&self, code: i64, message: Option<String>, raw: &str) -> ProviderError {
+        if !(1..=10).contains(&code) {
+            // Not a documented refusal: the request may have been executed.
+            let said = message
+                .map(|m| self.clean(m.trim(), &[]))
+                .unwrap_or_default();
+            return self.malformed(format!("undocumented control code {code}: {said}"), raw);
+        }
         let (meaning, about_key) = control_code_meaning(code);
         let said = message
             .map(|m| format!(" ({})", self.clean(m.trim(), &[])))

@@ -4,7 +4,7 @@
 use std::sync::mpsc::Sender;
 
 use crate::domain::Money;
-use crate::engine::{Engine, TopUpOrder};
+use crate::engine::{Engine, EngineError, TopUpOrder};
 use crate::ledger::TxRecord;
 use crate::providers::Profile;
 
@@ -23,6 +23,21 @@ pub struct TopUpFailure {
     pub message: String,
     /// It may have reached the provider: the clerk must not send it again.
     pub may_have_been_sent: bool,
+    /// It repeats this recent top-up: it goes through only if the clerk confirms.
+    pub repeat_of: Option<crate::ledger::EarlierOperation>,
+}
+
+impl From<EngineError> for TopUpFailure {
+    fn from(error: EngineError) -> Self {
+        TopUpFailure {
+            message: error.to_string(),
+            may_have_been_sent: error.may_have_been_sent(),
+            repeat_of: match error {
+                EngineError::PossibleRepeat(earlier) => Some(earlier),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// Results coming back to the window.
@@ -85,10 +100,7 @@ impl Backend {
                     )
                 }
                 Command::TopUp(order) => {
-                    Event::TopUpFinished(engine.top_up(&order).await.map_err(|e| TopUpFailure {
-                        message: e.to_string(),
-                        may_have_been_sent: e.may_have_been_sent(),
-                    }))
+                    Event::TopUpFinished(engine.top_up(&order).await.map_err(TopUpFailure::from))
                 }
                 Command::LoadHistory { limit } => {
                     let ledger = engine.ledger().clone();

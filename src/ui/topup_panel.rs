@@ -30,6 +30,8 @@ pub struct TopUpPanel {
     choices: HashMap<TopUpField, String>,
     stage: Stage,
     focus_number: bool,
+    /// The last top-up sent, to send again when the clerk confirms a repeat.
+    last_sent: Option<(PhoneNumber, Money, TopUpOrder)>,
 }
 
 impl Default for TopUpPanel {
@@ -41,6 +43,7 @@ impl Default for TopUpPanel {
             choices: HashMap::new(),
             stage: Stage::Entering,
             focus_number: true,
+            last_sent: None,
         }
     }
 }
@@ -49,6 +52,7 @@ const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
 const FAILURE: Color32 = Color32::from_rgb(0xb3, 0x26, 0x1e);
 const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
 const UNKNOWN_HEADLINE: &str = "Outcome unknown - do not resend";
+const REPEAT_HEADLINE: &str = "Same top-up moments ago - send again?";
 
 impl TopUpPanel {
     /// Whether a top-up is on its way (the window should not offer another yet).
@@ -104,7 +108,7 @@ pub fn topup_ui(
                 );
             });
         }
-        Stage::Done(_) => done_ui(ui, panel),
+        Stage::Done(_) => done_ui(ui, panel, run),
     }
 }
 
@@ -256,11 +260,13 @@ fn reviewing_ui(
         back |= ui.button("Back").on_hover_text("Escape").clicked();
     });
     if send {
-        run(Command::TopUp(TopUpOrder {
+        let order = TopUpOrder {
             operator: panel.choices.get(&TopUpField::Operator).cloned(),
             circle: panel.choices.get(&TopUpField::Circle).cloned(),
             ..TopUpOrder::new(&profile.name, &number.e164(), &amount.to_decimal_string())
-        }));
+        };
+        run(Command::TopUp(order.clone()));
+        panel.last_sent = Some((number.clone(), amount, order));
         panel.stage = Stage::Sending { number, amount };
     } else if back {
         panel.stage = Stage::Entering;
@@ -268,16 +274,21 @@ fn reviewing_ui(
     }
 }
 
-fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel) {
+fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Command)) {
     let Stage::Done(result) = &panel.stage else {
         return;
     };
+    let is_repeat = matches!(result, Err(failure) if failure.repeat_of.is_some());
     let (headline, colour, lines) = result_text(result);
     ui.label(RichText::new(headline).size(30.0).strong().color(colour));
     for line in lines {
         ui.label(RichText::new(line).size(16.0));
     }
     ui.add_space(12.0);
+    if is_repeat {
+        repeat_ui(ui, panel, run);
+        return;
+    }
     let next = ui
         .button(RichText::new("Next customer").size(18.0))
         .on_hover_text("Enter");
@@ -286,10 +297,39 @@ fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel) {
     }
 }
 
+/// The second confirmation the duplicate-send guard asks for.
+fn repeat_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Command)) {
+    let mut again = false;
+    let mut cancel = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
+    ui.horizontal(|ui| {
+        again = ui
+            .button(RichText::new("Send again anyway").size(18.0))
+            .on_hover_text("Only if the customer asked for a second top-up")
+            .clicked();
+        cancel |= ui
+            .button(RichText::new("Cancel").size(18.0).strong())
+            .on_hover_text("Escape")
+            .clicked();
+    });
+    if again && let Some((number, amount, order)) = panel.last_sent.clone() {
+        run(Command::TopUp(TopUpOrder {
+            confirm_repeat: true,
+            ..order
+        }));
+        panel.stage = Stage::Sending { number, amount };
+    } else if cancel {
+        panel.next_customer();
+    }
+}
+
 /// The headline, its colour and the detail lines for a finished top-up.
 pub fn result_text(result: &Result<TxRecord, TopUpFailure>) -> (String, Color32, Vec<String>) {
     let record = match result {
         Ok(record) => record,
+        Err(failure) if failure.repeat_of.is_some() => {
+            let lines = vec![capitalise(&failure.message)];
+            return (REPEAT_HEADLINE.to_string(), WARNING, lines);
+        }
         Err(failure) if failure.may_have_been_sent => {
             let lines = vec![capitalise(&failure.message)];
             return (UNKNOWN_HEADLINE.to_string(), WARNING, lines);
@@ -366,11 +406,13 @@ mod tests {
         let sent = TopUpFailure {
             message: "top-up SAL-1 was sent but saldo could not record that".into(),
             may_have_been_sent: true,
+            repeat_of: None,
         };
         assert_eq!(result_text(&Err(sent)).0, UNKNOWN_HEADLINE);
         let refused = TopUpFailure {
             message: "nothing was sent: the disk is full".into(),
             may_have_been_sent: false,
+            repeat_of: None,
         };
         assert_eq!(result_text(&Err(refused)).0, "Not sent");
     }

@@ -73,6 +73,14 @@ impl Rig {
     }
 }
 
+/// The same order, confirmed as a deliberate repeat (past the duplicate-send guard).
+pub fn confirmed(order: TopUpOrder) -> TopUpOrder {
+    TopUpOrder {
+        confirm_repeat: true,
+        ..order
+    }
+}
+
 /// A top-up order for the test profile.
 pub fn order(number: &str, amount: &str) -> TopUpOrder {
     TopUpOrder::new(PROFILE, number, amount)
