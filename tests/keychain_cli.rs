@@ -467,3 +467,81 @@ fn the_simulator_keeps_running_when_its_output_is_closed() {
     let out = child.wait_with_output().unwrap();
     assert!(still_running, "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn history_filters_from_the_command_line() {
+    use saldo::domain::{Money, Reference, Unit};
+    use saldo::ledger::{Ledger, NewOperation, TxKind};
+    use saldo::providers::ProviderKind;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let ledger = Ledger::open_in(&data).unwrap();
+        let kind = ProviderKind::Qvatel;
+        let cuba = ledger
+            .add_profile(
+                "cuba",
+                kind,
+                "https://qvatel.com/api",
+                &kind.default_settings(),
+            )
+            .unwrap();
+        for (number, cents) in [
+            ("+5352942387", 1500),
+            ("+5352000000", 2000),
+            ("+5352942387", 2000),
+        ] {
+            ledger
+                .record_new(&NewOperation {
+                    reference: &Reference::generate(),
+                    kind: TxKind::TopUp,
+                    profile_id: cuba.id,
+                    destination: number,
+                    amount: Money::from_minor(cents, Unit::Usd),
+                    refuse_repeat_within_ms: None,
+                })
+                .unwrap();
+        }
+    }
+    let today = jiff::Zoned::now().date().to_string();
+    let out = saldo(
+        &data,
+        &[
+            "history",
+            "--to-number",
+            "5294 2387",
+            "--from",
+            &today,
+            "--to",
+            &today,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().all(|l| l.contains("+5352942387")), "{text}");
+    let out = saldo(
+        &data,
+        &[
+            "history",
+            "--state",
+            "recorded",
+            "--profile",
+            "cuba",
+            "--limit",
+            "1",
+        ],
+        None,
+    );
+    assert_eq!(stdout(&out).lines().count(), 1);
+    let out = saldo(
+        &data,
+        &["history", "--from", "2000-01-01", "--to", "2000-01-02"],
+        None,
+    );
+    assert_eq!(stdout(&out), "no operations");
+    let out = saldo(&data, &["history", "--state", "done"], None);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -1,22 +1,80 @@
-//! `saldo history`.
+//! `saldo history`: recent operations, newest first, filtered.
 
 use clap::Args;
 
-use super::{CliError, Output};
+use super::{CliError, Exit, Output};
 use crate::domain::time::local_text;
-use crate::ledger::Ledger;
+use crate::domain::{Country, PhoneNumber, TxState};
+use crate::ledger::{HistoryFilter, Ledger};
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// How many operations to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// From this local day on, YYYY-MM-DD.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to and including this local day, YYYY-MM-DD.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only this profile.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Only this state: recorded, sending, succeeded, failed, pending or unknown.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only this number (any usual form), sub-account or child account.
+    #[arg(long)]
+    pub to_number: Option<String>,
+}
+
+fn bad(message: String) -> CliError {
+    CliError::new(Exit::BadInput, message)
+}
+
+/// The start of a local day, in Unix milliseconds; `next` gives the start of the day after.
+fn day_start(text: &str, next: bool) -> Result<i64, CliError> {
+    let date: jiff::civil::Date = text
+        .trim()
+        .parse()
+        .map_err(|_| bad(format!("“{text}” is not a date: write it as YYYY-MM-DD")))?;
+    let date = if next {
+        date.tomorrow().map_err(|e| bad(e.to_string()))?
+    } else {
+        date
+    };
+    date.to_zoned(jiff::tz::TimeZone::system())
+        .map(|z| z.timestamp().as_millisecond())
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// A number in any usual form as the ledger stores it; anything else as typed.
+fn destination(text: &str) -> String {
+    [Country::Cuba, Country::India]
+        .into_iter()
+        .find_map(|country| PhoneNumber::parse_mobile(text, country).ok())
+        .map_or_else(|| text.trim().to_string(), |n| n.e164())
 }
 
 pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
-    let rows = ledger.history_page(None, args.limit.max(1))?;
+    let filter = HistoryFilter {
+        from_ms: args.from.as_deref().map(|d| day_start(d, false)).transpose()?,
+        to_ms: args.to.as_deref().map(|d| day_start(d, true)).transpose()?,
+        profile: args.profile,
+        state: args
+            .state
+            .as_deref()
+            .map(|s| {
+                TxState::parse(s.trim())
+                    .ok_or_else(|| bad(format!("“{s}” is not a state: use recorded, sending, succeeded, failed, pending or unknown")))
+            })
+            .transpose()?,
+        destination: args.to_number.as_deref().map(destination),
+    };
+    let rows = ledger.history_page_filtered(&filter, None, args.limit.max(1))?;
     if rows.is_empty() {
-        return Ok(Output::ok("no operations yet"));
+        return Ok(Output::ok("no operations"));
     }
     let lines: Vec<String> = rows
         .iter()

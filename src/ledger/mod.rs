@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::domain::IllegalTransition;
 
-pub use history::HistoryCursor;
+pub use history::{HistoryCursor, HistoryFilter};
 pub use transactions::{
     EarlierOperation, EventRecord, NewOperation, StateChange, TxKind, TxRecord,
 };
