@@ -8,7 +8,7 @@ use common::{PROFILE, Rig, confirmed, order};
 use saldo::domain::{Reference, TxState};
 use std::sync::Arc;
 
-use saldo::engine::{Engine, EngineError, EngineOptions};
+use saldo::engine::{Engine, EngineError, EngineOptions, Settlement};
 use saldo::ledger::Ledger;
 use saldo::simulator::{Fault, FaultRule, SimConfig};
 
@@ -379,4 +379,64 @@ async fn the_guard_ignores_failed_top_ups_and_its_window_is_a_setting() {
         .update_profile(PROFILE, &profile.base_url, &profile.settings)
         .unwrap();
     assert!(rig.engine.top_up(&order("52942387", "15")).await.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_outcome_is_listed_for_review_and_settled_by_hand_with_a_note() {
+    let rig = Rig::new(1).await;
+    rig.sim
+        .inject(FaultRule::once("/recharge/send", Fault::TimeoutAfterCommit));
+    let unknown = rig.engine.top_up(&order("52942387", "20")).await.unwrap();
+    assert_eq!(unknown.state, TxState::Unknown);
+    let fine = rig.engine.top_up(&order("52942388", "20")).await.unwrap();
+    assert_eq!(fine.state, TxState::Succeeded);
+
+    let items = rig.engine.needs_review().await.unwrap();
+    assert_eq!(items.len(), 1, "only the unknown one");
+    assert_eq!(items[0].record.reference, unknown.reference);
+    assert!(
+        items[0].events.len() >= 3,
+        "its event log comes as evidence"
+    );
+
+    let err = rig
+        .engine
+        .settle(&unknown.reference, Settlement::Succeeded, "  ")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, EngineError::BadInput(_)), "{err}");
+    let settled = rig
+        .engine
+        .settle(
+            &unknown.reference,
+            Settlement::Succeeded,
+            "customer confirmed the credit",
+        )
+        .await
+        .unwrap();
+    assert_eq!(settled.state, TxState::Succeeded);
+    let events = rig.engine.ledger().events(&unknown.reference).unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(
+        (last.from_state, last.to_state),
+        (Some(TxState::Unknown), TxState::Succeeded)
+    );
+    assert!(
+        last.detail
+            .as_deref()
+            .unwrap()
+            .contains("customer confirmed the credit")
+    );
+    assert!(rig.engine.needs_review().await.unwrap().is_empty());
+    let again = rig
+        .engine
+        .settle(&unknown.reference, Settlement::Failed, "changed my mind")
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("already succeeded"), "{again}");
+    assert_eq!(
+        rig.sim.requests_to("/recharge/send").len(),
+        2,
+        "settling sends nothing"
+    );
 }

@@ -545,3 +545,102 @@ fn history_filters_from_the_command_line() {
     let out = saldo(&data, &["history", "--state", "done"], None);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn review_lists_open_operations_and_settles_them_from_the_command_line() {
+    use saldo::domain::{Money, Reference, TxState, Unit};
+    use saldo::ledger::{Ledger, NewOperation, StateChange, TxKind};
+    use saldo::providers::ProviderKind;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (unknown, interrupted) = (Reference::generate(), Reference::generate());
+    {
+        let ledger = Ledger::open_in(&data).unwrap();
+        let kind = ProviderKind::Qvatel;
+        let cuba = ledger
+            .add_profile(
+                "cuba",
+                kind,
+                "https://qvatel.com/api",
+                &kind.default_settings(),
+            )
+            .unwrap();
+        for reference in [&unknown, &interrupted] {
+            ledger
+                .record_new(&NewOperation {
+                    reference,
+                    kind: TxKind::TopUp,
+                    profile_id: cuba.id,
+                    destination: "+5352942387",
+                    amount: Money::from_minor(2000, Unit::Usd),
+                    refuse_repeat_within_ms: None,
+                })
+                .unwrap();
+            ledger
+                .transition(reference, TxState::Sending, &StateChange::default())
+                .unwrap();
+        }
+        let timeout = StateChange {
+            detail: Some("no clear answer from the provider".into()),
+            ..StateChange::default()
+        };
+        ledger
+            .transition(&unknown, TxState::Unknown, &timeout)
+            .unwrap();
+    }
+    let out = saldo(&data, &["review", "list"], None);
+    let text = stdout(&out);
+    assert!(
+        text.contains(unknown.as_str()) && text.contains(interrupted.as_str()),
+        "{text}"
+    );
+    assert!(text.contains("no clear answer from the provider"), "{text}");
+
+    let out = saldo(
+        &data,
+        &[
+            "review",
+            "settle",
+            unknown.as_str(),
+            "--failed",
+            "--note",
+            "provider says no",
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a failed top-up exits 2: {}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).starts_with("failed: "), "{}", stdout(&out));
+    let out = saldo(
+        &data,
+        &["review", "settle", interrupted.as_str(), "--note", "x"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "--succeeded or --failed is required"
+    );
+    let out = saldo(
+        &data,
+        &[
+            "review",
+            "settle",
+            interrupted.as_str(),
+            "--succeeded",
+            "--note",
+            "customer got it",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&saldo(&data, &["review", "list"], None)),
+        "nothing needs review"
+    );
+}

@@ -8,6 +8,7 @@ mod balance;
 mod credentials;
 mod history;
 mod profile;
+mod review;
 mod simulate;
 mod statement;
 mod subaccounts;
@@ -136,6 +137,11 @@ pub enum Command {
     ///
     /// Example: saldo statement ir --from 1403/01/01 --to 1403/06/31 --kind send
     Statement(statement::StatementArgs),
+    /// Operations whose outcome nobody knows yet, and settling them by hand.
+    ///
+    /// Example: saldo review settle SAL-20261122-7K3M9QX2 --failed --note "provider says no"
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
     /// Read a profile's balance from its provider.
     ///
     /// Example: saldo balance cuba
@@ -175,6 +181,7 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         Command::Statement(args) => {
             with_engine(data_dir, |engine, rt| statement::run(args, &engine, rt))
         }
+        Command::Review(cmd) => with_engine(data_dir, |engine, rt| review::run(cmd, &engine, rt)),
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
         }

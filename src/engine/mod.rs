@@ -6,6 +6,7 @@
 
 mod credit;
 mod journal;
+mod review;
 mod statement;
 mod topup;
 mod transfer;
@@ -20,6 +21,7 @@ use crate::providers::{Connector, Profile, ProviderError};
 use crate::secrets::SecretStore;
 
 pub use credit::{CreditOrder, CreditOutcome};
+pub use review::{ReviewItem, Settlement};
 pub use topup::TopUpOrder;
 pub use transfer::TransferOrder;
 
