@@ -61,8 +61,13 @@ struct SimProcess {
 
 impl SimProcess {
     fn start() -> SimProcess {
+        SimProcess::start_with(&[])
+    }
+
+    fn start_with(extra: &[&str]) -> SimProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_saldo"))
             .args(["simulate", "--port", "0"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -643,4 +648,28 @@ fn review_lists_open_operations_and_settles_them_from_the_command_line() {
         stdout(&saldo(&data, &["review", "list"], None)),
         "nothing needs review"
     );
+}
+
+#[test]
+fn the_standalone_simulator_takes_seeded_fault_settings() {
+    let sim =
+        SimProcess::start_with(&["--faults", "http503=1", "--seed", "7", "--latency-ms", "50"]);
+    let url = format!(
+        "{}/qvatel/api/account/recharge-balance?api_token=demo-qvatel-token",
+        sim.base_url
+    );
+    let started = std::time::Instant::now();
+    let status = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(async { reqwest::get(&url).await.unwrap().status() });
+    assert_eq!(status.as_u16(), 503);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+    let requests = sim.get("/__sim/requests");
+    assert_eq!(requests[0]["fault"]["kind"], "status");
+    let out = Command::new(env!("CARGO_BIN_EXE_saldo"))
+        .args(["simulate", "--port", "0", "--faults", "explode=0.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault"));
 }

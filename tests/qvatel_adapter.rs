@@ -283,3 +283,38 @@ async fn the_token_never_comes_back_in_an_error_text() {
         assert!(!everything.contains(qvatel::DEMO_TOKEN), "{everything}");
     }
 }
+
+#[tokio::test]
+async fn seeded_random_faults_replay_the_same_way() {
+    let run = |seed: u64| async move {
+        let sim = Simulator::start(
+            0,
+            SimConfig {
+                hang: Duration::from_secs(5),
+                random: saldo::simulator::RandomFaults {
+                    latency_ms: 0,
+                    rates: saldo::simulator::RandomFaults::parse_rates("http500=0.4,malformed=0.2")
+                        .unwrap(),
+                    seed,
+                },
+                ..SimConfig::default()
+            },
+        )
+        .await
+        .unwrap();
+        let qvatel = adapter(&sim, qvatel::DEMO_TOKEN).await;
+        let mut outcomes = Vec::new();
+        for _ in 0..30 {
+            outcomes.push(match qvatel.balance().await {
+                Ok(_) => "ok",
+                Err(ProviderError::MaybeSent { .. }) => "5xx",
+                Err(ProviderError::Malformed { .. }) => "malformed",
+                Err(other) => panic!("{other:?}"),
+            });
+        }
+        outcomes
+    };
+    let first = run(42).await;
+    assert_eq!(first, run(42).await, "a seed replays");
+    assert!(first.contains(&"ok") && first.contains(&"5xx") && first.contains(&"malformed"));
+}

@@ -5,7 +5,7 @@ use clap::Args;
 use super::{CliError, Exit, Output, say};
 use crate::domain::{Money, Unit};
 use crate::simulator::{
-    SimConfig, Simulator, marketext, qvatel, rechargekit, sabapayamak, smspartner,
+    RandomFaults, SimConfig, Simulator, marketext, qvatel, rechargekit, sabapayamak, smspartner,
 };
 
 #[derive(Debug, Args)]
@@ -13,6 +13,17 @@ pub struct SimulateArgs {
     /// The port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8750)]
     pub port: u16,
+    /// Extra latency for every provider request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Faults drawn at random, name=rate: timeout-before-commit, timeout-after-commit,
+    /// reset-before-commit, reset, malformed, httpNNN. Example:
+    /// timeout-after-commit=0.05,reset=0.02,http500=0.02,malformed=0.01
+    #[arg(long, default_value = "")]
+    pub faults: String,
+    /// The seed of the random faults, to replay a run.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
@@ -22,14 +33,22 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
         .build()
         .map_err(|e| CliError::new(Exit::Config, format!("cannot start: {e}")))?;
     runtime.block_on(async {
-        let sim = Simulator::start(args.port, SimConfig::default())
-            .await
-            .map_err(|e| {
-                CliError::new(
-                    Exit::Config,
-                    format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
-                )
-            })?;
+        let random = RandomFaults {
+            latency_ms: args.latency_ms,
+            rates: RandomFaults::parse_rates(&args.faults)
+                .map_err(|e| CliError::new(Exit::BadInput, format!("--faults: {e}")))?,
+            seed: args.seed,
+        };
+        let config = SimConfig {
+            random,
+            ..SimConfig::default()
+        };
+        let sim = Simulator::start(args.port, config).await.map_err(|e| {
+            CliError::new(
+                Exit::Config,
+                format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
+            )
+        })?;
         let qvatel_url = sim.qvatel_base_url();
         let base = sim.base_url();
         let token = qvatel::DEMO_TOKEN;
@@ -77,6 +96,14 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
             "Stop it with Ctrl-C.".to_string(),
         ] {
             say(&line);
+        }
+        if args.latency_ms > 0 || !args.faults.trim().is_empty() {
+            say(&format!(
+                "Faults: +{} ms on every request, random faults “{}”, seed {} (same seed, same faults)",
+                args.latency_ms,
+                args.faults.trim(),
+                args.seed
+            ));
         }
         wait_for_stop().await;
         Ok(Output::ok("simulator stopped"))

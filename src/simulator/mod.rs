@@ -25,7 +25,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use serde::Serialize;
 
-pub use faults::{Fault, FaultRule};
+pub use faults::{Fault, FaultRule, RandomFaults};
 pub use marketext::MarketextState;
 pub use qvatel::QvaTelState;
 pub use rechargekit::RechargeKitState;
@@ -78,6 +78,8 @@ pub struct SimShared {
     pub state: Mutex<SimState>,
     started: Instant,
     hang: Duration,
+    random: RandomFaults,
+    rng: Mutex<fastrand::Rng>,
 }
 
 impl SimShared {
@@ -99,6 +101,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct SimConfig {
     /// How long "timeout" faults hold a reply: longer than any client waits.
     pub hang: Duration,
+    /// Faults drawn at random for every provider request (none by default).
+    pub random: RandomFaults,
     /// The simulated QvaTel's opening state.
     pub qvatel: QvaTelState,
     /// The simulated SMS Partner's opening state.
@@ -115,6 +119,7 @@ impl Default for SimConfig {
     fn default() -> Self {
         SimConfig {
             hang: Duration::from_secs(120),
+            random: RandomFaults::default(),
             qvatel: QvaTelState::demo(),
             smspartner: SmsPartnerState::demo(),
             marketext: MarketextState::demo(),
@@ -155,6 +160,8 @@ impl Simulator {
             }),
             started: Instant::now(),
             hang: config.hang,
+            rng: Mutex::new(fastrand::Rng::with_seed(config.random.seed)),
+            random: config.random,
         });
         let app = Router::new()
             .merge(qvatel::routes())
@@ -249,7 +256,8 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
         .unwrap_or_default();
     let fault = {
         let mut state = lock(&shared.state);
-        let fault = faults::take_fault(&mut state.faults, &path);
+        let fault = faults::take_fault(&mut state.faults, &path)
+            .or_else(|| shared.random.draw(&mut lock(&shared.rng)));
         let seq = state.requests.len() as u64 + 1;
         state.requests.push(RecordedRequest {
             seq,
@@ -269,6 +277,9 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
         fault
     };
     let request = Request::from_parts(parts, Body::from(bytes));
+    if shared.random.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(shared.random.latency_ms)).await;
+    }
     let Some(fault) = fault else {
         return next.run(request).await;
     };
