@@ -5,6 +5,7 @@
 //! secrets. Data flows one way: request → ledger (intent) → provider → ledger (outcome) → UI/CLI.
 
 pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod ledger;

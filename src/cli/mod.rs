@@ -6,6 +6,7 @@
 
 mod balance;
 mod credentials;
+mod demo_data;
 mod history;
 mod profile;
 mod review;
@@ -150,6 +151,10 @@ pub enum Command {
     ///
     /// Example: saldo history --limit 20
     History(history::HistoryArgs),
+    /// Fill the demo ledger (never your own) with a realistic made-up history.
+    ///
+    /// Example: saldo demo-data --rows 100000
+    DemoData(demo_data::DemoDataArgs),
     /// Run the provider simulator on 127.0.0.1 for trying saldo out.
     ///
     /// Example: saldo simulate --port 8750
@@ -160,6 +165,9 @@ pub enum Command {
 pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
     let outcome = match command {
         Command::Simulate(args) => simulate::run(args),
+        Command::DemoData(args) => crate::paths::data_dir(data_dir)
+            .map_err(|e| CliError::new(Exit::Config, e))
+            .and_then(|dir| demo_data::run(args, &dir)),
         Command::Profile(cmd) => {
             with_engine(data_dir, |engine, _| profile::run(cmd, engine.ledger()))
         }

@@ -20,6 +20,15 @@ impl Reference {
         Reference(format!("SAL-{day}-{tail}"))
     }
 
+    /// Makes a reference for an operation made at `unix_ms` (demo history), from `rng`.
+    pub fn generate_at(unix_ms: i64, rng: &mut fastrand::Rng) -> Reference {
+        let day = jiff::Timestamp::from_millisecond(unix_ms)
+            .map(|t| t.strftime("%Y%m%d").to_string())
+            .unwrap_or_else(|_| "00000000".to_string());
+        let tail: String = (0..8).map(|_| ALPHABET[rng.usize(0..32)] as char).collect();
+        Reference(format!("SAL-{day}-{tail}"))
+    }
+
     /// Wraps a reference read from the ledger or typed by a person (upper-cased, trimmed).
     pub fn from_text(text: &str) -> Reference {
         Reference(text.trim().to_ascii_uppercase())

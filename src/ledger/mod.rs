@@ -3,6 +3,7 @@
 //! WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
 //! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
 
+pub mod demo_data;
 pub mod history;
 pub mod migrations;
 pub mod profiles;
