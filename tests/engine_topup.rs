@@ -39,12 +39,7 @@ async fn a_topup_succeeds_and_every_state_change_is_in_the_event_log() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_is_recorded_as_failed_with_the_reason() {
     let rig = Rig::new(5).await;
-    rig.sim.with_state(|s| {
-        s.qvatel
-            .accounts
-            .values_mut()
-            .for_each(|a| a.balance_cents = 10_00)
-    });
+    rig.set_sim_balance_cents(10_00);
     let row = rig
         .engine
         .top_up(&order("52942387", "15.00"))
@@ -339,20 +334,10 @@ async fn a_repeat_of_a_recent_top_up_is_refused_until_confirmed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_guard_ignores_failed_top_ups_and_its_window_is_a_setting() {
     let rig = Rig::new(5).await;
-    rig.sim.with_state(|s| {
-        s.qvatel
-            .accounts
-            .values_mut()
-            .for_each(|a| a.balance_cents = 10_00)
-    });
+    rig.set_sim_balance_cents(10_00);
     let failed = rig.engine.top_up(&order("52942387", "15")).await.unwrap();
     assert_eq!(failed.state, TxState::Failed);
-    rig.sim.with_state(|s| {
-        s.qvatel
-            .accounts
-            .values_mut()
-            .for_each(|a| a.balance_cents = 100_00)
-    });
+    rig.set_sim_balance_cents(100_00);
     let retried = rig.engine.top_up(&order("52942387", "15")).await.unwrap();
     assert_eq!(
         retried.state,

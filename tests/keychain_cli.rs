@@ -43,6 +43,40 @@ fn saldo(data_dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// A ledger in `data` with a QvaTel profile "cuba" and these top-ups recorded (not sent).
+fn ledger_with_topups(
+    data: &Path,
+    topups: &[(&saldo::domain::Reference, &str, i64)],
+) -> saldo::ledger::Ledger {
+    use saldo::domain::{Money, Unit};
+    use saldo::ledger::{Ledger, NewOperation, TxKind};
+    use saldo::providers::ProviderKind;
+
+    let ledger = Ledger::open_in(data).unwrap();
+    let kind = ProviderKind::Qvatel;
+    let cuba = ledger
+        .add_profile(
+            "cuba",
+            kind,
+            "https://qvatel.com/api",
+            &kind.default_settings(),
+        )
+        .unwrap();
+    for (reference, number, cents) in topups {
+        ledger
+            .record_new(&NewOperation {
+                reference,
+                kind: TxKind::TopUp,
+                profile_id: cuba.id,
+                destination: number,
+                amount: Money::from_minor(*cents, Unit::Usd),
+                refuse_repeat_within_ms: None,
+            })
+            .unwrap();
+    }
+    ledger
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
@@ -475,40 +509,23 @@ fn the_simulator_keeps_running_when_its_output_is_closed() {
 
 #[test]
 fn history_filters_from_the_command_line() {
-    use saldo::domain::{Money, Reference, Unit};
-    use saldo::ledger::{Ledger, NewOperation, TxKind};
-    use saldo::providers::ProviderKind;
+    use saldo::domain::Reference;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    {
-        let ledger = Ledger::open_in(&data).unwrap();
-        let kind = ProviderKind::Qvatel;
-        let cuba = ledger
-            .add_profile(
-                "cuba",
-                kind,
-                "https://qvatel.com/api",
-                &kind.default_settings(),
-            )
-            .unwrap();
-        for (number, cents) in [
-            ("+5352942387", 1500),
-            ("+5352000000", 2000),
-            ("+5352942387", 2000),
-        ] {
-            ledger
-                .record_new(&NewOperation {
-                    reference: &Reference::generate(),
-                    kind: TxKind::TopUp,
-                    profile_id: cuba.id,
-                    destination: number,
-                    amount: Money::from_minor(cents, Unit::Usd),
-                    refuse_repeat_within_ms: None,
-                })
-                .unwrap();
-        }
-    }
+    let refs = [
+        Reference::generate(),
+        Reference::generate(),
+        Reference::generate(),
+    ];
+    drop(ledger_with_topups(
+        &data,
+        &[
+            (&refs[0], "+5352942387", 1500),
+            (&refs[1], "+5352000000", 2000),
+            (&refs[2], "+5352942387", 2000),
+        ],
+    ));
     let today = jiff::Zoned::now().date().to_string();
     let out = saldo(
         &data,
@@ -553,35 +570,21 @@ fn history_filters_from_the_command_line() {
 
 #[test]
 fn review_lists_open_operations_and_settles_them_from_the_command_line() {
-    use saldo::domain::{Money, Reference, TxState, Unit};
-    use saldo::ledger::{Ledger, NewOperation, StateChange, TxKind};
-    use saldo::providers::ProviderKind;
+    use saldo::domain::{Reference, TxState};
+    use saldo::ledger::StateChange;
 
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let (unknown, interrupted) = (Reference::generate(), Reference::generate());
     {
-        let ledger = Ledger::open_in(&data).unwrap();
-        let kind = ProviderKind::Qvatel;
-        let cuba = ledger
-            .add_profile(
-                "cuba",
-                kind,
-                "https://qvatel.com/api",
-                &kind.default_settings(),
-            )
-            .unwrap();
+        let ledger = ledger_with_topups(
+            &data,
+            &[
+                (&unknown, "+5352942387", 2000),
+                (&interrupted, "+5352942387", 2000),
+            ],
+        );
         for reference in [&unknown, &interrupted] {
-            ledger
-                .record_new(&NewOperation {
-                    reference,
-                    kind: TxKind::TopUp,
-                    profile_id: cuba.id,
-                    destination: "+5352942387",
-                    amount: Money::from_minor(2000, Unit::Usd),
-                    refuse_repeat_within_ms: None,
-                })
-                .unwrap();
             ledger
                 .transition(reference, TxState::Sending, &StateChange::default())
                 .unwrap();

@@ -66,6 +66,16 @@ impl Rig {
         self.sim.with_state(|s| s.qvatel.recharges.clone())
     }
 
+    /// Sets every simulated QvaTel account's balance, in cents.
+    pub fn set_sim_balance_cents(&self, cents: i64) {
+        self.sim.with_state(|s| {
+            s.qvatel
+                .accounts
+                .values_mut()
+                .for_each(|a| a.balance_cents = cents)
+        });
+    }
+
     /// The simulated demo account's balance in cents.
     pub fn sim_balance_cents(&self) -> i64 {
         self.sim
