@@ -247,16 +247,34 @@ async fn an_unknown_reference_is_a_clear_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rate_limited_send_fails_and_is_not_resent_automatically() {
+async fn a_rate_limited_send_backs_off_and_goes_through_once() {
     let rig = Rig::new(5).await;
     rig.sim.inject(FaultRule::once(
         "/recharge/send",
         Fault::Status { code: 429 },
     ));
     let row = rig.engine.top_up(&order("52942387", "20")).await.unwrap();
+    assert_eq!(row.state, TxState::Succeeded);
+    assert_eq!(rig.sim.requests_to("/recharge/send").len(), 2);
+    assert_eq!(rig.recharges().len(), 1, "the 429 executed nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_refused_by_rate_limiting_every_time_fails_with_the_reason() {
+    let rig = Rig::new(5).await;
+    rig.sim.inject(FaultRule {
+        path: "/recharge/send".into(),
+        fault: Fault::Status { code: 429 },
+        times: 10,
+    });
+    let row = rig.engine.top_up(&order("52942387", "20")).await.unwrap();
     assert_eq!(row.state, TxState::Failed);
     assert!(row.provider_message.unwrap().contains("rate limiting"));
-    assert_eq!(rig.sim.requests_to("/recharge/send").len(), 1);
+    assert_eq!(
+        rig.sim.requests_to("/recharge/send").len(),
+        5,
+        "1 + 4 retries"
+    );
     assert!(rig.recharges().is_empty());
 }
 

@@ -71,6 +71,8 @@ fn ledger_with_topups(
                 destination: number,
                 amount: Money::from_minor(*cents, Unit::Usd),
                 refuse_repeat_within_ms: None,
+                send_deadline_at: i64::MAX,
+                batch_row: None,
             })
             .unwrap();
     }

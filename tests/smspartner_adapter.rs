@@ -330,9 +330,10 @@ async fn the_engine_records_credit_moves_with_the_balance_before_as_evidence() {
         Some("main account 2859.200 EUR, sub-account 71.800 EUR")
     );
     let events = engine.ledger().events(&outcome.record.reference).unwrap();
-    assert_eq!(
-        events[1].detail.as_deref(),
-        Some("sub-account 1001 balance before: 61.800 EUR")
+    let evidence = events[1].detail.as_deref().unwrap();
+    assert!(
+        evidence.starts_with("sub-account 1001 balance before: 61.800 EUR (read at 20"),
+        "{evidence}"
     );
     // The sub-account's handle never reaches the ledger file.
     let file = std::fs::read(engine.ledger().path()).unwrap();

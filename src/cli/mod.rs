@@ -9,6 +9,7 @@ mod credentials;
 mod demo_data;
 mod history;
 mod profile;
+mod reconcile;
 mod review;
 mod simulate;
 mod statement;
@@ -138,6 +139,11 @@ pub enum Command {
     ///
     /// Example: saldo statement ir --from 1403/01/01 --to 1403/06/31 --kind send
     Statement(statement::StatementArgs),
+    /// Follow every open operation: ask providers about pending and unknown ones, settle rows an
+    /// interruption left half-way, flag what a person must decide.
+    ///
+    /// Example: saldo reconcile --wait 60
+    Reconcile(reconcile::ReconcileArgs),
     /// Operations whose outcome nobody knows yet, and settling them by hand.
     ///
     /// Example: saldo review settle SAL-20261122-7K3M9QX2 --failed --note "provider says no"
@@ -188,6 +194,9 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         }
         Command::Statement(args) => {
             with_engine(data_dir, |engine, rt| statement::run(args, &engine, rt))
+        }
+        Command::Reconcile(args) => {
+            with_engine(data_dir, |engine, rt| reconcile::run(args, &engine, rt))
         }
         Command::Review(cmd) => with_engine(data_dir, |engine, rt| review::run(cmd, &engine, rt)),
         Command::Balance(args) => {

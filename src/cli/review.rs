@@ -56,6 +56,9 @@ pub fn run(
                     r.amount,
                     r.state
                 ));
+                if let Some(reason) = &r.review_reason {
+                    lines.push(format!("    needs review: {reason}"));
+                }
                 for event in item.events {
                     let from = event.from_state.map_or("-".to_string(), |s| s.to_string());
                     let detail = event.detail.unwrap_or_default().replace('\n', " ");

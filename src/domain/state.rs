@@ -5,7 +5,8 @@ use std::fmt;
 /// Where an operation stands.
 ///
 /// `Recorded → Sending → {Succeeded | Failed | Pending | Unknown}`,
-/// `Pending → {Succeeded | Failed | Unknown}`, `Unknown → {Succeeded | Failed}`.
+/// `Pending → {Succeeded | Failed | Unknown}`, `Unknown → {Succeeded | Failed | Pending}` (the
+/// provider, asked later, says it is still working on it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TxState {
@@ -50,7 +51,7 @@ impl TxState {
             (Recorded, Sending)
                 | (Sending, Succeeded | Failed | Pending | Unknown)
                 | (Pending, Succeeded | Failed | Unknown)
-                | (Unknown, Succeeded | Failed)
+                | (Unknown, Succeeded | Failed | Pending)
         )
     }
 
@@ -112,6 +113,7 @@ mod tests {
             (Pending, Unknown),
             (Unknown, Succeeded),
             (Unknown, Failed),
+            (Unknown, Pending),
         ];
         for from in TxState::ALL {
             for to in TxState::ALL {

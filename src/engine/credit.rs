@@ -2,10 +2,11 @@
 //! sub-account's balance before the move kept as evidence.
 
 use crate::domain::{Money, Reference, TxState};
-use crate::ledger::{StateChange, TxKind, TxRecord};
+use crate::ledger::{StateChange, TxKind, TxRecord, now_ms};
 use crate::providers::{CreditDirection, CreditMove, NewSubAccount, SubAccount};
 
-use super::journal::settle_error;
+use super::balance_check::BalanceBefore;
+use super::journal::{Deadline, Start, settle_error};
 use super::{Engine, EngineError};
 
 /// A credit move as a person or a script asks for it.
@@ -57,7 +58,8 @@ impl Engine {
                 profile.provider.display_name()
             ))
         })?;
-        self.send_money(|| creator.create_sub_account(new))
+        let deadline = Deadline::after(self.operation_deadline(&profile));
+        self.send_money(deadline, || creator.create_sub_account(new))
             .await
             .map_err(EngineError::Provider)
     }
@@ -80,6 +82,7 @@ impl Engine {
                 profile.provider.display_name()
             ))
         })?;
+        self.recover_leftovers(&profile).await?;
         let wanted = order.sub_account.trim();
         let sub = self
             .sub_accounts(&order.profile)
@@ -98,16 +101,23 @@ impl Engine {
             CreditDirection::Add => TxKind::CreditAdd,
             CreditDirection::Remove => TxKind::CreditRemove,
         };
-        let evidence = format!("sub-account {} balance before: {}", sub.id, sub.balance);
-        self.record_and_start(
-            &reference,
+        let evidence = BalanceBefore {
+            sub_account: sub.id.clone(),
+            balance: sub.balance,
+            read_at: now_ms(),
+        };
+        let deadline = Deadline::after(self.operation_deadline(&profile));
+        self.record_and_start(Start {
+            reference: reference.clone(),
             kind,
-            profile.id,
-            &sub.id,
+            profile_id: profile.id,
+            destination: sub.id.clone(),
             amount,
-            Some(evidence),
-            None,
-        )
+            evidence: Some(evidence.to_string()),
+            refuse_repeat_within_ms: None,
+            batch_row: None,
+            deadline,
+        })
         .await?;
         let request = CreditMove {
             reference: reference.clone(),
@@ -115,7 +125,9 @@ impl Engine {
             handle: sub.handle.clone(),
             amount,
         };
-        let sent = self.send_money(|| mover.move_credit(&request)).await;
+        let sent = self
+            .send_money(deadline, || mover.move_credit(&request))
+            .await;
         let (state, change, balances_after) = match sent {
             Ok(receipt) => (
                 TxState::Succeeded,

@@ -3,12 +3,47 @@
 //! provider, and record the outcome.
 
 use std::future::Future;
+use std::time::Duration;
 
 use crate::domain::{Money, Reference, TxState};
-use crate::ledger::{LedgerError, NewOperation, StateChange, TxKind, TxRecord};
+use crate::ledger::{BatchLine, LedgerError, NewOperation, StateChange, TxKind, TxRecord, now_ms};
 use crate::providers::ProviderError;
 
-use super::{Engine, EngineError, blocking};
+use super::{Engine, EngineError, MAX_RATE_LIMIT_WAIT, blocking};
+
+/// When an operation must be over: the sending process gives up by then, and the ledger row
+/// carries the same time so the reconciler can tell a row in flight from one a crash left.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Deadline {
+    pub at: tokio::time::Instant,
+    /// The same moment in Unix milliseconds.
+    pub unix_ms: i64,
+}
+
+impl Deadline {
+    /// The deadline `length` from now.
+    pub fn after(length: Duration) -> Deadline {
+        Deadline {
+            at: tokio::time::Instant::now() + length,
+            unix_ms: now_ms().saturating_add(i64::try_from(length.as_millis()).unwrap_or(i64::MAX)),
+        }
+    }
+}
+
+/// An operation about to be recorded and sent.
+pub(super) struct Start {
+    pub reference: Reference,
+    pub kind: TxKind,
+    pub profile_id: i64,
+    pub destination: String,
+    pub amount: Money,
+    /// What the `sending` event keeps as evidence (e.g. the balance before).
+    pub evidence: Option<String>,
+    /// The duplicate-send guard's window, if it applies.
+    pub refuse_repeat_within_ms: Option<i64>,
+    pub batch_row: Option<BatchLine>,
+    pub deadline: Deadline,
+}
 
 /// The state to record and what to record with it.
 pub(super) type Settlement = (TxState, StateChange);
@@ -41,34 +76,26 @@ pub(super) fn settle_error(error: &ProviderError) -> Settlement {
 }
 
 impl Engine {
-    /// Commits the operation as `recorded`, then as `sending` (with `evidence`, such as the
-    /// balances before, in that event). Nothing may be sent unless this returns `Ok`.
-    pub(super) async fn record_and_start(
-        &self,
-        reference: &Reference,
-        kind: TxKind,
-        profile_id: i64,
-        destination: &str,
-        amount: Money,
-        evidence: Option<String>,
-        refuse_repeat_within_ms: Option<i64>,
-    ) -> Result<(), EngineError> {
+    /// Commits the operation as `recorded`, then as `sending` (with its evidence, such as the
+    /// balance before, in that event). Nothing may be sent unless this returns `Ok`.
+    pub(super) async fn record_and_start(&self, start: Start) -> Result<(), EngineError> {
         let ledger = self.ledger.clone();
-        let (r, destination) = (reference.clone(), destination.to_string());
         blocking(move || {
             ledger.record_new(&NewOperation {
-                reference: &r,
-                kind,
-                profile_id,
-                destination: &destination,
-                amount,
-                refuse_repeat_within_ms,
+                reference: &start.reference,
+                kind: start.kind,
+                profile_id: start.profile_id,
+                destination: &start.destination,
+                amount: start.amount,
+                refuse_repeat_within_ms: start.refuse_repeat_within_ms,
+                send_deadline_at: start.deadline.unix_ms,
+                batch_row: start.batch_row,
             })?;
             let change = StateChange {
-                detail: evidence,
+                detail: start.evidence,
                 ..StateChange::default()
             };
-            ledger.transition(&r, TxState::Sending, &change)
+            ledger.transition(&start.reference, TxState::Sending, &change)
         })
         .await?
         .map(drop)
@@ -78,9 +105,14 @@ impl Engine {
         })
     }
 
-    /// Sends a money-moving request within the deadline, trying again only when it provably
-    /// never reached the provider. A deadline overrun leaves the outcome unknown.
-    pub(super) async fn send_money<T, F, Fut>(&self, mut send: F) -> Result<T, ProviderError>
+    /// Sends a money-moving request before the deadline, trying again only when it provably
+    /// never reached the provider or the provider refused it to slow us down (HTTP 429, which
+    /// executes nothing). A deadline overrun leaves the outcome unknown.
+    pub(super) async fn send_money<T, F, Fut>(
+        &self,
+        deadline: Deadline,
+        mut send: F,
+    ) -> Result<T, ProviderError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, ProviderError>>,
@@ -89,19 +121,27 @@ impl Engine {
             let mut pause = self.options.retry_backoff;
             let mut attempt = 0;
             loop {
-                match send().await {
+                let wait = match send().await {
                     Err(ProviderError::NotSent { .. })
                         if attempt < self.options.not_sent_retries =>
                     {
-                        attempt += 1;
-                        tokio::time::sleep(pause).await;
-                        pause *= 2;
+                        pause
+                    }
+                    Err(ProviderError::RateLimited { retry_after })
+                        if attempt < self.options.rate_limit_retries =>
+                    {
+                        retry_after
+                            .unwrap_or(pause)
+                            .clamp(pause, MAX_RATE_LIMIT_WAIT)
                     }
                     other => return other,
-                }
+                };
+                attempt += 1;
+                tokio::time::sleep(wait).await;
+                pause *= 2;
             }
         };
-        tokio::time::timeout(self.options.deadline, attempts)
+        tokio::time::timeout_at(deadline.at, attempts)
             .await
             .unwrap_or_else(|_| {
                 Err(ProviderError::MaybeSent {

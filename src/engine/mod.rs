@@ -4,8 +4,10 @@
 //! Provider errors decide the outcome: `NotSent` may be retried, `MaybeSent`/`Malformed` become
 //! `Unknown` (never resent automatically), refusals become `Failed` with the provider's reason.
 
+mod balance_check;
 mod credit;
 mod journal;
+mod reconcile;
 mod review;
 mod statement;
 mod topup;
@@ -20,9 +22,11 @@ use crate::providers::registry::{ConnectError, connect};
 use crate::providers::{Connector, Profile, ProviderError};
 use crate::secrets::SecretStore;
 
+pub use balance_check::{BalanceBefore, BalanceVerdict};
 pub use credit::{CreditOrder, CreditOutcome};
+pub use reconcile::ReconcileReport;
 pub use review::{ReviewItem, Settlement};
-pub use topup::TopUpOrder;
+pub use topup::{CheckedTopUp, TopUpOrder, check_top_up};
 pub use transfer::TransferOrder;
 
 /// The longest the engine waits when a provider asks it to slow down, before giving up.
@@ -35,7 +39,10 @@ pub struct EngineOptions {
     pub not_sent_retries: u32,
     /// The first pause before such a retry; it doubles each time.
     pub retry_backoff: Duration,
-    /// The longest a whole operation (send and confirmation) may take.
+    /// How many times a send the provider refused with "too many requests" is tried again.
+    pub rate_limit_retries: u32,
+    /// The longest a whole operation (send and confirmation) may take; a profile with a short
+    /// request timeout gets a shorter one (see [`Engine::operation_deadline`]).
     pub deadline: Duration,
 }
 
@@ -44,6 +51,7 @@ impl Default for EngineOptions {
         EngineOptions {
             not_sent_retries: 2,
             retry_backoff: Duration::from_millis(300),
+            rate_limit_retries: 4,
             deadline: Duration::from_secs(45),
         }
     }
@@ -189,6 +197,13 @@ impl Engine {
             tokio::time::sleep(wait).await;
             pause *= 2;
         }
+    }
+
+    /// How long one operation of this profile may take: four request timeouts (sign-in, send,
+    /// retries, status check), never more than the engine's deadline.
+    pub fn operation_deadline(&self, profile: &Profile) -> Duration {
+        let per_request = Duration::from_secs(profile.settings.request_timeout_secs.max(1));
+        self.options.deadline.min(per_request * 4)
     }
 
     /// Reads a profile's balance from its provider.

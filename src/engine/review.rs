@@ -21,15 +21,15 @@ pub struct ReviewItem {
 }
 
 impl Engine {
-    /// Every operation whose outcome nobody knows yet: unknown, or left recorded or sending by
-    /// an interruption. Oldest first.
+    /// Every operation whose outcome nobody knows yet — unknown, left recorded or sending by
+    /// an interruption, or flagged by the reconciler — oldest first.
     pub async fn needs_review(&self) -> Result<Vec<ReviewItem>, EngineError> {
         let ledger = self.ledger.clone();
         Ok(blocking(move || {
-            let records =
-                ledger.in_states(&[TxState::Unknown, TxState::Sending, TxState::Recorded])?;
+            let records = ledger.open_operations(None)?;
             records
                 .into_iter()
+                .filter(|r| r.review_reason.is_some() || r.state != TxState::Pending)
                 .map(|record| {
                     let events = ledger.events(&record.reference)?;
                     Ok(ReviewItem { record, events })

@@ -1,13 +1,14 @@
 //! The journal-first top-up and the status refresh of an earlier one.
 
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
-use crate::ledger::{StateChange, TxKind, TxRecord};
+use crate::ledger::{BatchLine, StateChange, TxKind, TxRecord};
 use crate::providers::{
-    Progress, StatusProgress, StatusQuery, StatusReport, TopUpReceipt, TopUpRequest, TopUpStatus,
+    Profile, Progress, StatusProgress, StatusQuery, StatusReport, TopUpExtras, TopUpReceipt,
+    TopUpRequest, TopUpStatus,
 };
 
-use super::journal::{Settlement, settle_error};
-use super::{Engine, EngineError, blocking};
+use super::journal::{Deadline, Settlement, Start, settle_error};
+use super::{Engine, EngineError};
 
 /// A top-up as a person or a script asks for it: text straight from the counter.
 #[derive(Clone, Debug)]
@@ -37,12 +38,65 @@ impl TopUpOrder {
     }
 }
 
-fn settle_status(report: &StatusReport) -> TxState {
+/// The state a status report settles an operation in; `None` when the provider has no record
+/// of it, which only the reconciler may turn into a failure (once no send can still arrive).
+pub(super) fn settle_status(report: &StatusReport) -> Option<TxState> {
     match report.progress {
-        StatusProgress::Delivered => TxState::Succeeded,
-        StatusProgress::InProgress => TxState::Pending,
-        StatusProgress::Failed => TxState::Failed,
+        StatusProgress::Delivered => Some(TxState::Succeeded),
+        StatusProgress::InProgress => Some(TxState::Pending),
+        StatusProgress::Failed => Some(TxState::Failed),
+        StatusProgress::NotFound => None,
     }
+}
+
+/// A top-up order checked against its profile: exactly what would be sent.
+#[derive(Clone, Debug)]
+pub struct CheckedTopUp {
+    pub number: PhoneNumber,
+    pub amount: Money,
+    pub extras: TopUpExtras,
+}
+
+/// Checks an order against its profile without sending or recording anything: the number for
+/// the provider's country, the amount and the profile's denominations, operator and circle.
+pub fn check_top_up(order: &TopUpOrder, profile: &Profile) -> Result<CheckedTopUp, EngineError> {
+    let country = profile.provider.topup_country().ok_or_else(|| {
+        EngineError::Config(format!(
+            "{} does not top up phones: choose a top-up profile",
+            profile.provider.display_name()
+        ))
+    })?;
+    let number = PhoneNumber::parse_mobile(&order.number, country)
+        .map_err(|e| EngineError::BadInput(e.to_string()))?;
+    let amount = Money::parse(&order.amount, profile.settings.unit)
+        .map_err(|e| EngineError::BadInput(e.to_string()))?;
+    if amount.minor() == 0 {
+        return Err(EngineError::BadInput(
+            "the amount must be more than 0".into(),
+        ));
+    }
+    let denominations = &profile.settings.denominations;
+    if !denominations.is_empty() && !denominations.contains(&amount.minor()) {
+        let allowed: Vec<String> = profile
+            .settings
+            .denomination_amounts()
+            .iter()
+            .map(Money::to_string)
+            .collect();
+        return Err(EngineError::BadInput(format!(
+            "{amount} is not an amount profile “{}” sells: choose one of {}",
+            profile.name,
+            allowed.join(", ")
+        )));
+    }
+    let extras =
+        (profile.provider.info().topup_extras)(order.operator.as_deref(), order.circle.as_deref())
+            .map_err(EngineError::BadInput)?;
+    Ok(CheckedTopUp {
+        number,
+        amount,
+        extras,
+    })
 }
 
 impl Engine {
@@ -52,41 +106,26 @@ impl Engine {
     /// `Pending`, `Unknown`). An `Err` means either nothing was sent (bad input, settings,
     /// the ledger could not be written) or the outcome could not be recorded.
     pub async fn top_up(&self, order: &TopUpOrder) -> Result<TxRecord, EngineError> {
+        self.send_top_up(order, None).await
+    }
+
+    /// Tops up one row of a stored batch. The row is linked to its operation in the same
+    /// transaction that records it, so the row is never sent twice, even after a crash.
+    pub async fn top_up_batch_row(
+        &self,
+        order: &TopUpOrder,
+        row: BatchLine,
+    ) -> Result<TxRecord, EngineError> {
+        self.send_top_up(order, Some(row)).await
+    }
+
+    async fn send_top_up(
+        &self,
+        order: &TopUpOrder,
+        batch_row: Option<BatchLine>,
+    ) -> Result<TxRecord, EngineError> {
         let profile = self.profile(&order.profile).await?;
-        let country = profile.provider.topup_country().ok_or_else(|| {
-            EngineError::Config(format!(
-                "{} does not top up phones: choose a top-up profile",
-                profile.provider.display_name()
-            ))
-        })?;
-        let number = PhoneNumber::parse_mobile(&order.number, country)
-            .map_err(|e| EngineError::BadInput(e.to_string()))?;
-        let amount = Money::parse(&order.amount, profile.settings.unit)
-            .map_err(|e| EngineError::BadInput(e.to_string()))?;
-        if amount.minor() == 0 {
-            return Err(EngineError::BadInput(
-                "the amount must be more than 0".into(),
-            ));
-        }
-        let denominations = &profile.settings.denominations;
-        if !denominations.is_empty() && !denominations.contains(&amount.minor()) {
-            let allowed: Vec<String> = profile
-                .settings
-                .denomination_amounts()
-                .iter()
-                .map(Money::to_string)
-                .collect();
-            return Err(EngineError::BadInput(format!(
-                "{amount} is not an amount profile “{}” sells: choose one of {}",
-                profile.name,
-                allowed.join(", ")
-            )));
-        }
-        let extras = (profile.provider.info().topup_extras)(
-            order.operator.as_deref(),
-            order.circle.as_deref(),
-        )
-        .map_err(EngineError::BadInput)?;
+        let checked = check_top_up(order, &profile)?;
         let connector = self.connector(&profile).await?;
         let sender = connector.top_up.clone().ok_or_else(|| {
             EngineError::Config(format!(
@@ -94,33 +133,36 @@ impl Engine {
                 profile.provider.display_name()
             ))
         })?;
+        self.recover_leftovers(&profile).await?;
 
         let reference = Reference::generate();
         let request = TopUpRequest {
             reference: reference.clone(),
-            destination: number,
-            amount,
-            extras,
+            destination: checked.number,
+            amount: checked.amount,
+            extras: checked.extras,
         };
-        let destination = request.destination.e164();
         let window_ms = i64::try_from(profile.settings.duplicate_window_secs)
             .unwrap_or(i64::MAX / 1000)
             .saturating_mul(1000);
-        let guard = (!order.confirm_repeat && window_ms > 0).then_some(window_ms);
-        self.record_and_start(
-            &reference,
-            TxKind::TopUp,
-            profile.id,
-            &destination,
-            amount,
-            None,
-            guard,
-        )
+        let deadline = Deadline::after(self.operation_deadline(&profile));
+        self.record_and_start(Start {
+            reference: reference.clone(),
+            kind: TxKind::TopUp,
+            profile_id: profile.id,
+            destination: request.destination.e164(),
+            amount: request.amount,
+            evidence: None,
+            refuse_repeat_within_ms: (!order.confirm_repeat && window_ms > 0).then_some(window_ms),
+            batch_row,
+            deadline,
+        })
         .await?;
-        let sent = self.send_money(|| sender.top_up(&request)).await;
+        let sent = self.send_money(deadline, || sender.top_up(&request)).await;
         let (state, change) = match sent {
             Ok(receipt) => {
-                self.settle_receipt(&reference, receipt, connector.top_up_status.as_deref())
+                let status = connector.top_up_status.as_deref();
+                self.settle_receipt(&reference, receipt, status, deadline)
                     .await
             }
             Err(error) => settle_error(&error),
@@ -135,6 +177,7 @@ impl Engine {
         receipt_reference: &Reference,
         receipt: TopUpReceipt,
         status: Option<&dyn TopUpStatus>,
+        deadline: Deadline,
     ) -> Settlement {
         let mut change = StateChange {
             provider_ref: receipt.provider_ref.clone(),
@@ -152,56 +195,24 @@ impl Engine {
                     reference,
                     provider_ref: receipt.provider_ref.as_deref(),
                 };
-                match self.read_with_retry(|| status.top_up_status(query)).await {
-                    Ok(report) => {
+                let asked = tokio::time::timeout_at(
+                    deadline.at,
+                    self.read_with_retry(|| status.top_up_status(query)),
+                )
+                .await;
+                match asked {
+                    Ok(Ok(report)) if report.progress != StatusProgress::NotFound => {
                         change.provider_message =
                             report.message.clone().or(change.provider_message);
                         change.detail = Some(format!("{}\n{}", receipt.raw, report.raw));
-                        settle_status(&report)
+                        settle_status(&report).unwrap_or(TxState::Pending)
                     }
                     // Accepted, and it can be asked about later: not final yet.
-                    Err(_) => TxState::Pending,
+                    _ => TxState::Pending,
                 }
             }
             (Progress::Accepted, _) => TxState::Succeeded,
         };
         (state, change)
-    }
-
-    /// Reads an operation from the ledger and, if it is still pending or unknown and its
-    /// provider can say more, asks the provider and records the answer.
-    pub async fn refresh_status(&self, reference: &Reference) -> Result<TxRecord, EngineError> {
-        let ledger = self.ledger.clone();
-        let r = reference.clone();
-        let record = blocking(move || ledger.transaction(&r)).await??;
-        if !matches!(record.state, TxState::Pending | TxState::Unknown) {
-            return Ok(record);
-        }
-        let profile = self.profile(&record.profile_name).await?;
-        let connector = self.connector(&profile).await?;
-        let Some(status) = connector.top_up_status else {
-            return Ok(record);
-        };
-        if status.needs_provider_ref() && record.provider_ref.is_none() {
-            return Ok(record);
-        }
-        let query = StatusQuery {
-            reference,
-            provider_ref: record.provider_ref.as_deref(),
-        };
-        let report = self
-            .read_with_retry(|| status.top_up_status(query))
-            .await
-            .map_err(EngineError::Provider)?;
-        let state = settle_status(&report);
-        if state == record.state || !record.state.can_become(state) {
-            return Ok(record);
-        }
-        let change = StateChange {
-            provider_ref: None,
-            provider_message: report.message.clone(),
-            detail: Some(report.raw.clone()),
-        };
-        self.record_outcome(reference, state, change).await
     }
 }

@@ -4,7 +4,7 @@ use crate::domain::{Money, Reference, TxState};
 use crate::ledger::{StateChange, TxKind, TxRecord};
 use crate::providers::TransferRequest;
 
-use super::journal::settle_error;
+use super::journal::{Deadline, Start, settle_error};
 use super::{Engine, EngineError};
 
 /// A transfer as a person or a script asks for it.
@@ -45,23 +45,30 @@ impl Engine {
                 profile.provider.display_name()
             ))
         })?;
+        self.recover_leftovers(&profile).await?;
         let reference = Reference::generate();
-        self.record_and_start(
-            &reference,
-            TxKind::Transfer,
-            profile.id,
-            child,
+        let deadline = Deadline::after(self.operation_deadline(&profile));
+        self.record_and_start(Start {
+            reference: reference.clone(),
+            kind: TxKind::Transfer,
+            profile_id: profile.id,
+            destination: child.to_string(),
             amount,
-            None,
-            None,
-        )
+            evidence: None,
+            refuse_repeat_within_ms: None,
+            batch_row: None,
+            deadline,
+        })
         .await?;
         let request = TransferRequest {
             reference: reference.clone(),
             child: child.to_string(),
             amount,
         };
-        let (state, change) = match self.send_money(|| sender.transfer(&request)).await {
+        let (state, change) = match self
+            .send_money(deadline, || sender.transfer(&request))
+            .await
+        {
             Ok(receipt) => (
                 TxState::Succeeded,
                 StateChange {

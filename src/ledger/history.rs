@@ -167,6 +167,8 @@ mod tests {
                 destination,
                 amount: Money::from_minor(cents, Unit::Usd),
                 refuse_repeat_within_ms: None,
+                send_deadline_at: i64::MAX,
+                batch_row: None,
             })
             .unwrap();
         reference

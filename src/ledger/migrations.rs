@@ -51,6 +51,33 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER transaction_events_no_delete BEFORE DELETE ON transaction_events
         BEGIN SELECT RAISE(ABORT, 'transaction events are append-only'); END;
     "#,
+    // 2: follow-up of open operations (reconciler) and batches of top-ups.
+    r#"
+    ALTER TABLE transactions ADD COLUMN send_deadline_at INTEGER;
+    ALTER TABLE transactions ADD COLUMN next_check_at INTEGER;
+    ALTER TABLE transactions ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE transactions ADD COLUMN review_reason TEXT;
+
+    CREATE TABLE batches (
+        id          INTEGER PRIMARY KEY,
+        profile_id  INTEGER NOT NULL REFERENCES profiles(id) ON DELETE RESTRICT,
+        source      TEXT NOT NULL,
+        confirm_repeats INTEGER NOT NULL CHECK (confirm_repeats IN (0, 1)),
+        created_at  INTEGER NOT NULL,
+        finished_at INTEGER
+    ) STRICT;
+    CREATE TABLE batch_rows (
+        batch_id       INTEGER NOT NULL REFERENCES batches(id) ON DELETE RESTRICT,
+        line           INTEGER NOT NULL,
+        number         TEXT NOT NULL,
+        amount         TEXT NOT NULL,
+        operator       TEXT,
+        circle         TEXT,
+        transaction_id INTEGER UNIQUE REFERENCES transactions(id) ON DELETE RESTRICT,
+        refusal        TEXT,
+        PRIMARY KEY (batch_id, line)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build of saldo writes.

@@ -3,7 +3,9 @@
 //! WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
 //! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
 
+pub mod batches;
 pub mod demo_data;
+pub mod follow_up;
 pub mod history;
 pub mod migrations;
 pub mod profiles;
@@ -17,9 +19,11 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::domain::IllegalTransition;
 
+pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
+pub use follow_up::{DestinationOperation, NextCheck};
 pub use history::{HistoryCursor, HistoryFilter};
 pub use transactions::{
-    EarlierOperation, EventRecord, NewOperation, StateChange, TxKind, TxRecord,
+    BatchLine, EarlierOperation, EventRecord, NewOperation, StateChange, TxKind, TxRecord,
 };
 
 /// The ledger file's name inside the data directory.
@@ -58,6 +62,10 @@ pub enum LedgerError {
     /// The same kind, destination and amount went out a moment ago (the duplicate-send guard).
     #[error("this repeats {} recorded at {} ({})", .0.reference, crate::domain::time::local_text(.0.created_at), .0.state)]
     PossibleRepeat(EarlierOperation),
+    #[error("row {line} of batch {batch_id} already has an operation: it is not sent again")]
+    BatchRowTaken { batch_id: i64, line: i64 },
+    #[error("there is no batch {0}: the number is the one `saldo batch` printed when it started")]
+    BatchNotFound(i64),
 }
 
 /// Words for a SQLite failure that tell a person what is going on.

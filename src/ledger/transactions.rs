@@ -65,6 +65,19 @@ pub struct NewOperation<'a> {
     /// Refuse it if an operation of the same kind, destination and amount that did not fail
     /// was recorded within this many milliseconds (the duplicate-send guard).
     pub refuse_repeat_within_ms: Option<i64>,
+    /// When the process sending it will have given up (Unix ms): after that, a row still
+    /// `recorded` or `sending` is a leftover of an interruption, not an operation in flight.
+    pub send_deadline_at: i64,
+    /// The batch row this operation sends, linked in the same transaction so a resumed batch
+    /// never sends that row again.
+    pub batch_row: Option<BatchLine>,
+}
+
+/// A row of a batch: the batch's id and the row's line in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchLine {
+    pub batch_id: i64,
+    pub line: i64,
 }
 
 /// An earlier operation that a new one looks like a repeat of.
@@ -103,6 +116,14 @@ pub struct TxRecord {
     /// Milliseconds since the Unix epoch, UTC.
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the sending process gives up on it (Unix ms), if recorded with one.
+    pub send_deadline_at: Option<i64>,
+    /// When the reconciler should next ask about it (Unix ms).
+    pub next_check_at: Option<i64>,
+    /// How many times the reconciler has asked about it without an answer.
+    pub checks: i64,
+    /// Why a person must look at it, when the reconciler could not settle it.
+    pub review_reason: Option<String>,
 }
 
 /// One state change in the event log.
@@ -117,7 +138,8 @@ pub struct EventRecord {
 pub(super) const TX_COLUMNS: &str =
     "t.id, t.reference, t.kind, t.profile_id, p.name AS profile_name,
     t.destination, t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message,
-    t.created_at, t.updated_at";
+    t.created_at, t.updated_at, t.send_deadline_at, t.next_check_at, t.checks,
+    t.review_reason";
 
 pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, LedgerError>> {
     let kind: String = row.get("kind")?;
@@ -133,6 +155,10 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
     let provider_message = row.get("provider_message")?;
     let created_at = row.get("created_at")?;
     let updated_at = row.get("updated_at")?;
+    let send_deadline_at = row.get("send_deadline_at")?;
+    let next_check_at = row.get("next_check_at")?;
+    let checks = row.get("checks")?;
+    let review_reason = row.get("review_reason")?;
     Ok((|| {
         Ok(TxRecord {
             id,
@@ -153,8 +179,21 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
             provider_message,
             created_at,
             updated_at,
+            send_deadline_at,
+            next_check_at,
+            checks,
+            review_reason,
         })
     })())
+}
+
+/// When the reconciler first asks about an operation that has just entered `state`.
+fn first_check_at(state: TxState, now: i64) -> Option<i64> {
+    match state {
+        TxState::Pending => Some(now + super::follow_up::FIRST_PENDING_CHECK_MS),
+        TxState::Unknown => Some(now),
+        _ => None,
+    }
 }
 
 impl Ledger {
@@ -197,8 +236,8 @@ impl Ledger {
             }
             tx.execute(
                 "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
-                     unit, state, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                     unit, state, created_at, updated_at, send_deadline_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                 params![
                     new.reference.as_str(),
                     new.kind.as_str(),
@@ -207,11 +246,15 @@ impl Ledger {
                     new.amount.minor(),
                     new.amount.unit().code(),
                     TxState::Recorded.as_str(),
-                    now
+                    now,
+                    new.send_deadline_at
                 ],
             )
             .map_err(write_error)?;
             let id = tx.last_insert_rowid();
+            if let Some(line) = new.batch_row {
+                super::batches::link_row(&tx, line, id)?;
+            }
             tx.execute(
                 "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
                  VALUES (?1, ?2, NULL, ?3)",
@@ -252,14 +295,19 @@ impl Ledger {
             tx.execute(
                 "UPDATE transactions SET state = ?2, updated_at = ?3,
                      provider_ref = COALESCE(?4, provider_ref),
-                     provider_message = COALESCE(?5, provider_message)
+                     provider_message = COALESCE(?5, provider_message),
+                     next_check_at = ?6,
+                     checks = 0,
+                     review_reason = CASE WHEN ?7 THEN NULL ELSE review_reason END
                  WHERE id = ?1",
                 params![
                     id,
                     to.as_str(),
                     now,
                     change.provider_ref,
-                    change.provider_message
+                    change.provider_message,
+                    first_check_at(to, now),
+                    to.is_final()
                 ],
             )
             .map_err(write_error)?;
@@ -361,6 +409,8 @@ mod tests {
                 destination: "+5352942387",
                 amount,
                 refuse_repeat_within_ms: None,
+                send_deadline_at: i64::MAX,
+                batch_row: None,
             })
             .unwrap();
         assert_eq!(row.state, TxState::Recorded);
@@ -407,6 +457,8 @@ mod tests {
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
                 refuse_repeat_within_ms: None,
+                send_deadline_at: i64::MAX,
+                batch_row: None,
             })
             .unwrap();
         let err = ledger
@@ -432,6 +484,8 @@ mod tests {
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
                 refuse_repeat_within_ms: None,
+                send_deadline_at: i64::MAX,
+                batch_row: None,
             })
             .unwrap();
         let conn = ledger.conn();

@@ -79,6 +79,8 @@ pub enum StatusProgress {
     Delivered,
     InProgress,
     Failed,
+    /// The provider has no record of it under our reference: it never arrived (so far).
+    NotFound,
 }
 
 /// Sends a top-up to a mobile number.

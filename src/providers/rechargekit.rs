@@ -552,10 +552,22 @@ impl RechargeKit {
     }
 
     async fn status(&self, query: StatusQuery<'_>) -> Result<StatusReport, ProviderError> {
-        match self
+        let answer = match self
             .order_status(&partner_request_id(query.reference))
-            .await?
+            .await
         {
+            Err(ProviderError::Rejected { message, raw, .. })
+                if message.to_lowercase().contains("not found") =>
+            {
+                return Ok(StatusReport {
+                    progress: StatusProgress::NotFound,
+                    message: Some(message),
+                    raw,
+                });
+            }
+            other => other?,
+        };
+        match answer {
             OrderAnswer::Order {
                 progress,
                 message,

@@ -39,6 +39,8 @@ pub struct SaldoApp {
     topup: TopUpPanel,
     history: HistoryPanel,
     balance: BalanceState,
+    /// How many operations the reconciler says a person must look at.
+    needs_review: usize,
 }
 
 impl SaldoApp {
@@ -62,8 +64,10 @@ impl SaldoApp {
             topup: TopUpPanel::default(),
             history: HistoryPanel::default(),
             balance: BalanceState::default(),
+            needs_review: 0,
         };
         app.backend.run(Command::LoadProfiles);
+        app.backend.start_reconciler();
         let backend = &app.backend;
         app.history.reload(&mut |c| backend.run(c));
         app
@@ -126,6 +130,20 @@ impl SaldoApp {
                     };
                 }
             }
+            Event::Reconciled {
+                settled,
+                needs_review,
+            } => {
+                for record in &settled {
+                    self.topup.settled_later(record);
+                }
+                self.needs_review = needs_review;
+                if !settled.is_empty() {
+                    let backend = &self.backend;
+                    self.history.reload(&mut |c| backend.run(c));
+                    self.refresh_balance();
+                }
+            }
             Event::CloseRequested => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
@@ -157,6 +175,17 @@ impl SaldoApp {
             ui.separator();
             self.profile_picker_ui(ui);
             self.balance_ui(ui);
+            if self.needs_review > 0 {
+                ui.separator();
+                ui.label(
+                    RichText::new(format!(
+                        "{} operation(s) need review: saldo review list",
+                        self.needs_review
+                    ))
+                    .color(Color32::from_rgb(0xa3, 0x5a, 0x00))
+                    .strong(),
+                );
+            }
         });
     }
 

@@ -50,9 +50,17 @@ pub enum Event {
         profile: String,
         result: Result<Money, String>,
     },
+    /// The background reconciler settled operations, or found some that need a person.
+    Reconciled {
+        settled: Vec<TxRecord>,
+        needs_review: usize,
+    },
     /// The OS asked saldo to quit (SIGTERM).
     CloseRequested,
 }
+
+/// How often the window's background reconciler looks at open operations.
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Runs commands on the runtime and reports back.
 pub struct Backend {
@@ -117,6 +125,34 @@ impl Backend {
                 }
             };
             Self::report(&events, &ctx, event);
+        });
+    }
+
+    /// Follows open operations in the background for as long as the window is open: a pass at
+    /// start (rows a crash left half-way), then one every [`RECONCILE_EVERY`].
+    pub fn start_reconciler(&self) {
+        let engine = self.engine.clone();
+        let events = self.events.clone();
+        let ctx = self.ctx.clone();
+        self.runtime.spawn(async move {
+            let mut last_review_count = 0;
+            loop {
+                if let Ok(report) = engine.reconcile(None).await {
+                    let needs_review = report.needs_review.len();
+                    if !report.settled.is_empty() || needs_review != last_review_count {
+                        last_review_count = needs_review;
+                        let event = Event::Reconciled {
+                            settled: report.settled,
+                            needs_review,
+                        };
+                        if events.send(event).is_err() {
+                            return;
+                        }
+                        ctx.request_repaint();
+                    }
+                }
+                tokio::time::sleep(RECONCILE_EVERY).await;
+            }
         });
     }
 

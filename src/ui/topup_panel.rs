@@ -65,6 +65,15 @@ impl TopUpPanel {
         self.stage = Stage::Done(result);
     }
 
+    /// Shows a later outcome of the top-up on show (the reconciler settled it).
+    pub fn settled_later(&mut self, record: &TxRecord) {
+        if let Stage::Done(Ok(shown)) = &mut self.stage
+            && shown.reference == record.reference
+        {
+            *shown = record.clone();
+        }
+    }
+
     fn next_customer(&mut self) {
         *self = TopUpPanel::default();
     }

@@ -10,7 +10,7 @@ use saldo::engine::{Engine, EngineOptions, TopUpOrder};
 use saldo::ledger::Ledger;
 use saldo::providers::{ProfileSettings, ProviderKind};
 use saldo::secrets::{SecretKind, SecretStore};
-use saldo::simulator::{SimConfig, Simulator, qvatel};
+use saldo::simulator::{SimConfig, Simulator, marketext, qvatel, rechargekit, smspartner};
 
 /// The QvaTel profile name the tests use.
 pub const PROFILE: &str = "cuba";
@@ -137,4 +137,52 @@ pub fn engine_with(dir: &Path, profile: &TestProfile<'_>) -> (Engine, Arc<Secret
     }
     let engine = Engine::new(Arc::new(ledger), secrets.clone(), EngineOptions::default());
     (engine, secrets)
+}
+
+/// The four money-moving profiles on one simulator: "cuba" (QvaTel), "fr" (SMS Partner),
+/// "mx" (Marketext) and "in" (RechargeKit).
+pub const MONEY_PROFILES: [&str; 4] = ["cuba", "fr", "mx", "in"];
+
+/// An engine over a real ledger file in `dir` with every money-moving profile on `sim`, each
+/// giving up on a request after `timeout_secs`, and the engine tuned by `options`.
+pub fn engine_with_all(
+    dir: &Path,
+    sim: &Simulator,
+    timeout_secs: u64,
+    options: EngineOptions,
+) -> Engine {
+    let ledger = Ledger::open_in(dir).expect("ledger opens");
+    let secrets = Arc::new(SecretStore::in_memory());
+    let profiles = [
+        ("cuba", ProviderKind::Qvatel, sim.qvatel_base_url()),
+        ("fr", ProviderKind::Smspartner, sim.smspartner_base_url()),
+        ("mx", ProviderKind::Marketext, sim.marketext_base_url()),
+        ("in", ProviderKind::Rechargekit, sim.rechargekit_base_url()),
+    ];
+    for (name, kind, base) in profiles {
+        let mut settings = kind.default_settings();
+        settings.request_timeout_secs = timeout_secs;
+        settings.denominations.clear();
+        if kind == ProviderKind::Marketext {
+            let options = [
+                format!("source={}", marketext::DEMO_SOURCE),
+                format!("user={}", marketext::DEMO_USER),
+            ];
+            kind.apply_options(&mut settings, &options)
+                .expect("valid options");
+        }
+        ledger
+            .add_profile(name, kind, &base, &settings)
+            .expect("profile added");
+    }
+    let set = |name: &str, kind: SecretKind, value: &str| {
+        secrets.set(name, kind, value).expect("secret saved");
+    };
+    set("cuba", SecretKind::ApiToken, qvatel::DEMO_TOKEN);
+    set("fr", SecretKind::ApiKey, smspartner::DEMO_KEY);
+    set("mx", SecretKind::AccessToken, marketext::DEMO_ACCESS);
+    set("mx", SecretKind::RefreshToken, marketext::DEMO_REFRESH);
+    set("in", SecretKind::Username, rechargekit::DEMO_USERNAME);
+    set("in", SecretKind::Password, rechargekit::DEMO_PASSWORD);
+    Engine::new(Arc::new(ledger), secrets, options)
 }

@@ -1,0 +1,169 @@
+//! What the reconciler reads and writes: the open operations, when to ask about each again,
+//! why one needs a person, and notes of what it found — appended to the event log like any
+//! state change, with the state unchanged.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::transactions::{TX_COLUMNS, TxKind, TxRecord, tx_from_row};
+use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use crate::domain::{Reference, TxState};
+
+/// How long after an operation turns pending the reconciler first asks about it.
+pub const FIRST_PENDING_CHECK_MS: i64 = 5_000;
+
+/// How long after its send deadline a row still `recorded` or `sending` counts as left by an
+/// interruption: the sending process has given up on it by then, or is gone.
+pub const LEFTOVER_GRACE_MS: i64 = 2_000;
+
+/// An operation on a destination, with the time its send ended (when it left `sending`).
+#[derive(Clone, Debug)]
+pub struct DestinationOperation {
+    pub record: TxRecord,
+    /// When the operation left `sending` (Unix ms); `None` while it has not.
+    pub send_ended_at: Option<i64>,
+    /// The evidence written when it started sending (e.g. the balance before).
+    pub sending_detail: Option<String>,
+}
+
+/// The state change of the next check.
+#[derive(Clone, Debug)]
+pub struct NextCheck<'a> {
+    /// The state the operation must still be in; otherwise nothing is written.
+    pub expected: TxState,
+    /// When to ask again (Unix ms).
+    pub at: i64,
+    /// Why a person must look at it, if the reconciler cannot settle it.
+    pub review_reason: Option<&'a str>,
+    /// What the reconciler found, as a note in the event log.
+    pub note: Option<&'a str>,
+}
+
+impl TxRecord {
+    /// Whether this row is still `recorded` or `sending` although its sender's deadline has
+    /// passed: saldo stopped while sending it.
+    pub fn is_leftover(&self, now: i64) -> bool {
+        matches!(self.state, TxState::Recorded | TxState::Sending) && !self.may_still_arrive(now)
+    }
+
+    /// Whether a request for this operation may still be on its way to the provider: its
+    /// sender's deadline (plus a grace for the last bytes in flight) has not passed.
+    pub fn may_still_arrive(&self, now: i64) -> bool {
+        // Rows written before deadlines were recorded: the longest deadline saldo ever used.
+        let deadline = self.send_deadline_at.unwrap_or(self.created_at + 45_000);
+        now <= deadline.saturating_add(LEFTOVER_GRACE_MS)
+    }
+}
+
+impl Ledger {
+    /// Every operation not final yet (of one profile, or all), oldest first.
+    pub fn open_operations(&self, profile_id: Option<i64>) -> Result<Vec<TxRecord>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.state IN ('recorded', 'sending', 'pending', 'unknown')
+                   AND (?1 IS NULL OR t.profile_id = ?1)
+                 ORDER BY t.created_at, t.id"
+            ))
+            .map_err(read_error)?;
+        let rows = stmt
+            .query_map([profile_id], tx_from_row)
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        rows.into_iter().collect()
+    }
+
+    /// The operations of `kinds` on one destination of a profile created from `since` on,
+    /// oldest first, with when each send ended and its sending evidence.
+    pub fn operations_on(
+        &self,
+        profile_id: i64,
+        destination: &str,
+        kinds: &[TxKind],
+        since: i64,
+    ) -> Result<Vec<DestinationOperation>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {TX_COLUMNS},
+                    (SELECT MIN(e.at) FROM transaction_events e
+                      WHERE e.transaction_id = t.id AND e.from_state = 'sending') AS send_ended_at,
+                    (SELECT e.detail FROM transaction_events e
+                      WHERE e.transaction_id = t.id AND e.to_state = 'sending'
+                        AND e.from_state = 'recorded' ORDER BY e.id LIMIT 1) AS sending_detail
+                 FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.destination = ?1 AND t.profile_id = ?2 AND t.created_at >= ?3
+                 ORDER BY t.created_at, t.id"
+            ))
+            .map_err(read_error)?;
+        let wanted: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let rows = stmt
+            .query_map(params![destination, profile_id, since], |row| {
+                Ok((
+                    tx_from_row(row)?,
+                    row.get::<_, Option<i64>>("send_ended_at")?,
+                    row.get::<_, Option<String>>("sending_detail")?,
+                ))
+            })
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        let mut found = Vec::new();
+        for (record, send_ended_at, sending_detail) in rows {
+            let record = record?;
+            if wanted.contains(&record.kind.as_str()) {
+                found.push(DestinationOperation {
+                    record,
+                    send_ended_at,
+                    sending_detail,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Schedules the next check of an open operation, counts this one, and notes what was
+    /// found (only when the note says something new: the reason changed). Does nothing when
+    /// the operation has moved on meanwhile.
+    pub fn schedule_check(
+        &self,
+        reference: &Reference,
+        next: &NextCheck<'_>,
+    ) -> Result<(), LedgerError> {
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(write_error)?;
+        let current: Option<(i64, Option<String>)> = tx
+            .query_row(
+                "SELECT id, review_reason FROM transactions WHERE reference = ?1 AND state = ?2",
+                params![reference.as_str(), next.expected.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(read_error)?;
+        let Some((id, old_reason)) = current else {
+            return Ok(());
+        };
+        tx.execute(
+            "UPDATE transactions SET next_check_at = ?2, checks = checks + 1,
+                 review_reason = COALESCE(?3, review_reason)
+             WHERE id = ?1",
+            params![id, next.at, next.review_reason],
+        )
+        .map_err(write_error)?;
+        let reason_changed =
+            next.review_reason.is_some() && next.review_reason != old_reason.as_deref();
+        if let Some(note) = next.note.filter(|_| reason_changed) {
+            tx.execute(
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
+                params![id, now, next.expected.as_str(), note],
+            )
+            .map_err(write_error)?;
+        }
+        tx.commit().map_err(write_error)
+    }
+}
