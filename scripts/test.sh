@@ -15,6 +15,7 @@ packages=(
   libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-vulkan-drivers libvulkan1
   libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libfontconfig1 libdbus-1-3
   util-linux                            # setpriv: one test drops root to prove a read-only ledger
+  libreoffice-calc-nogui                # an exported CSV is opened by LibreOffice Calc
 )
 
 missing=()
@@ -73,7 +74,7 @@ dbus-run-session -- bash -euo pipefail -c '
   for _ in $(seq 100); do secret_service_up && break; sleep 0.1; done
   secret_service_up || {
     echo "test.sh: gnome-keyring did not start:" >&2; cat "$SALDO_TEST_WORK/keyring.log" >&2; exit 1; }
-  export SALDO_TEST_KEYCHAIN=1 SALDO_TEST_DISPLAY=1
+  export SALDO_TEST_KEYCHAIN=1 SALDO_TEST_DISPLAY=1 SALDO_TEST_LIBREOFFICE=1
   unset WAYLAND_DISPLAY
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --locked
 ' 2> >(grep -v "Failed to set fd limit" >&2)

@@ -12,6 +12,13 @@ pub struct HistoryArgs {
     /// How many operations to show.
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Which operations to take: the filters `saldo history` and `saldo export` share.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
     /// From this local day on, YYYY-MM-DD.
     #[arg(long)]
     pub from: Option<String>,
@@ -57,8 +64,11 @@ fn destination(text: &str) -> String {
         .map_or_else(|| text.trim().to_string(), |n| n.e164())
 }
 
-pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
-    let filter = HistoryFilter {
+impl FilterArgs {
+    /// The ledger filter these arguments describe.
+    pub fn to_filter(self) -> Result<HistoryFilter, CliError> {
+        let args = self;
+        Ok(HistoryFilter {
         from_ms: args.from.as_deref().map(|d| day_start(d, false)).transpose()?,
         to_ms: args.to.as_deref().map(|d| day_start(d, true)).transpose()?,
         profile: args.profile,
@@ -71,7 +81,12 @@ pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
             })
             .transpose()?,
         destination: args.to_number.as_deref().map(destination),
-    };
+        })
+    }
+}
+
+pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
+    let filter = args.filter.to_filter()?;
     let rows = ledger.history_page_filtered(&filter, None, args.limit.max(1))?;
     if rows.is_empty() {
         return Ok(Output::ok("no operations"));

@@ -7,6 +7,7 @@
 mod balance;
 mod credentials;
 mod demo_data;
+mod export;
 mod history;
 mod profile;
 mod reconcile;
@@ -157,6 +158,10 @@ pub enum Command {
     ///
     /// Example: saldo history --limit 20
     History(history::HistoryArgs),
+    /// Write operations to a CSV file for a spreadsheet or another program.
+    ///
+    /// Example: saldo export --out november.csv --from 2026-11-01 --to 2026-11-30 --delimiter semicolon --bom
+    Export(export::ExportArgs),
     /// Fill the demo ledger (never your own) with a realistic made-up history.
     ///
     /// Example: saldo demo-data --rows 100000
@@ -201,6 +206,9 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         Command::Review(cmd) => with_engine(data_dir, |engine, rt| review::run(cmd, &engine, rt)),
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
+        }
+        Command::Export(args) => {
+            with_engine(data_dir, |engine, _| export::run(args, engine.ledger()))
         }
         Command::History(args) => {
             with_engine(data_dir, |engine, _| history::run(args, engine.ledger()))

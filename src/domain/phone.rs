@@ -161,6 +161,22 @@ impl fmt::Display for PhoneNumber {
     }
 }
 
+/// An E.164 number (`+5352942387`) written with a space after its country calling code
+/// (`+53 52942387`): still the whole number, but no spreadsheet reads it as a number or a
+/// formula. `None` for anything that is not an E.164 number.
+pub fn spaced_international(e164: &str) -> Option<String> {
+    let digits = e164.strip_prefix('+')?;
+    if !(6..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let code_len = (1..=3).find(|&len| {
+        digits[..len]
+            .parse::<u16>()
+            .is_ok_and(|code| phonenumber::metadata::DATABASE.by_code(&code).is_some())
+    })?;
+    Some(format!("+{} {}", &digits[..code_len], &digits[code_len..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +297,23 @@ mod tests {
             err.to_string(),
             "78345678 is not a Cuba mobile number (it may be a landline)"
         );
+    }
+
+    #[test]
+    fn numbers_get_a_space_after_their_calling_code() {
+        assert_eq!(
+            super::spaced_international("+5352942387").as_deref(),
+            Some("+53 52942387")
+        );
+        assert_eq!(
+            super::spaced_international("+919876543210").as_deref(),
+            Some("+91 9876543210")
+        );
+        assert_eq!(
+            super::spaced_international("+12025550123").as_deref(),
+            Some("+1 2025550123")
+        );
+        assert_eq!(super::spaced_international("+53=HYPERLINK()"), None);
+        assert_eq!(super::spaced_international("1001"), None);
     }
 }

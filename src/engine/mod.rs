@@ -5,6 +5,8 @@
 //! `Unknown` (never resent automatically), refusals become `Failed` with the provider's reason.
 
 mod balance_check;
+mod batch;
+pub mod batch_file;
 mod credit;
 mod journal;
 mod reconcile;
@@ -23,6 +25,7 @@ use crate::providers::{Connector, Profile, ProviderError};
 use crate::secrets::SecretStore;
 
 pub use balance_check::{BalanceBefore, BalanceVerdict};
+pub use batch::{BatchProgress, BatchRun};
 pub use credit::{CreditOrder, CreditOutcome};
 pub use reconcile::ReconcileReport;
 pub use review::{ReviewItem, Settlement};

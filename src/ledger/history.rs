@@ -40,7 +40,7 @@ pub struct HistoryFilter {
 
 impl HistoryFilter {
     /// The SQL conditions and their parameters, after the keyset condition.
-    fn conditions(&self) -> (String, Vec<Box<dyn ToSql>>) {
+    pub(super) fn conditions(&self) -> (String, Vec<Box<dyn ToSql>>) {
         let mut sql = String::new();
         let mut params: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(from) = self.from_ms {

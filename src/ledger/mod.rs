@@ -5,6 +5,7 @@
 
 pub mod batches;
 pub mod demo_data;
+pub mod export;
 pub mod follow_up;
 pub mod history;
 pub mod migrations;

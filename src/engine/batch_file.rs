@@ -1,0 +1,151 @@
+//! Reading a batch file: a CSV with a header naming the columns `number` and `amount`, plus
+//! `operator` and `circle` for providers that need them. Every row is checked before anything
+//! is stored or sent, and every bad row is reported, not just the first.
+
+use std::io::Read;
+
+use crate::ledger::BatchRowInput;
+use crate::providers::Profile;
+
+use super::topup::{TopUpOrder, check_top_up};
+
+/// The columns a batch file may have.
+const COLUMNS: [&str; 4] = ["number", "amount", "operator", "circle"];
+
+/// The most rows one batch may hold (a mistake guard, not a resource limit).
+pub const MAX_BATCH_ROWS: usize = 100_000;
+
+/// Reads and checks every row of a batch file for `profile`. On success, the rows to store;
+/// otherwise one message per problem, each naming its line.
+pub fn read_batch(input: impl Read, profile: &Profile) -> Result<Vec<BatchRowInput>, Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![format!("the file cannot be read as CSV: {e}")])?
+        .clone();
+    let names: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let mut problems = Vec::new();
+    for name in &names {
+        if !COLUMNS.contains(&name.as_str()) {
+            problems.push(format!(
+                "line 1: unknown column “{name}”: the columns are {}",
+                COLUMNS.join(", ")
+            ));
+        }
+    }
+    let column = |wanted: &str| names.iter().position(|n| n == wanted);
+    let (Some(number_at), Some(amount_at)) = (column("number"), column("amount")) else {
+        problems.push("line 1: the header must name the columns number and amount".to_string());
+        return Err(problems);
+    };
+    let (operator_at, circle_at) = (column("operator"), column("circle"));
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = error.position().map_or(0, |p| p.line());
+                problems.push(format!("line {line}: {error}"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line()) as i64;
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |at: Option<usize>| {
+            at.and_then(|i| record.get(i))
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let input = BatchRowInput {
+            line,
+            number: cell(Some(number_at)).unwrap_or_default(),
+            amount: cell(Some(amount_at)).unwrap_or_default(),
+            operator: cell(operator_at),
+            circle: cell(circle_at),
+        };
+        match check_top_up(&order_for(&profile.name, &input, false), profile) {
+            Ok(_) => rows.push(input),
+            Err(error) => problems.push(format!("line {line}: {error}")),
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push("the file has no rows to send".to_string());
+    }
+    if rows.len() > MAX_BATCH_ROWS {
+        problems.push(format!(
+            "the file has {} rows; split it into batches of at most {MAX_BATCH_ROWS}",
+            rows.len()
+        ));
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The top-up order a batch row stands for.
+pub fn order_for(profile: &str, row: &BatchRowInput, confirm_repeat: bool) -> TopUpOrder {
+    TopUpOrder {
+        operator: row.operator.clone(),
+        circle: row.circle.clone(),
+        confirm_repeat,
+        ..TopUpOrder::new(profile, &row.number, &row.amount)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::ProviderKind;
+
+    fn profile(kind: ProviderKind) -> Profile {
+        let mut settings = kind.default_settings();
+        settings.denominations.clear();
+        Profile {
+            id: 1,
+            name: "p".into(),
+            provider: kind,
+            base_url: "http://127.0.0.1:1".into(),
+            settings,
+        }
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let file = "\u{feff}Number,Amount\n52942387,20\n123,20\n\n# a comment\n52942388,abc\n";
+        let problems = read_batch(file.as_bytes(), &profile(ProviderKind::Qvatel)).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("line 3:"), "{problems:?}");
+        assert!(problems[1].starts_with("line 6:"), "{problems:?}");
+    }
+
+    #[test]
+    fn good_rows_keep_their_lines_and_extra_fields() {
+        let file = "number;amount;operator;circle\n";
+        // Semicolons are not the delimiter: the header names one unknown column.
+        assert!(read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit)).is_err());
+        let file = "number,amount,operator,circle\n9876543210,100,Airtel,Delhi NCR\n\
+                    9876543211 , 50 , Jio , Mumbai\n";
+        let rows = read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit)).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].line, 3);
+        assert_eq!(rows[1].number, "9876543211");
+        assert_eq!(rows[1].operator.as_deref(), Some("Jio"));
+        let problems = read_batch(
+            "number,amount\n9876543210,100\n".as_bytes(),
+            &profile(ProviderKind::Rechargekit),
+        )
+        .unwrap_err();
+        assert!(problems[0].contains("line 2"), "{problems:?}");
+    }
+}

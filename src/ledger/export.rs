@@ -1,0 +1,313 @@
+//! Exporting the ledger to CSV: streamed row by row from a separate read-only connection
+//! through the `csv` crate, so any size takes constant memory and the app keeps writing.
+//!
+//! Two audiences: a spreadsheet (cells a spreadsheet would run as a formula are neutralised
+//! the OWASP way, with a leading `'`) or another program (plain RFC 4180). A `;` delimiter and
+//! a UTF-8 byte-order mark serve Excel in Spanish and French locales.
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, ToSql};
+
+use super::history::HistoryFilter;
+use super::{LedgerError, read_error};
+use crate::domain::{Money, Unit};
+
+/// Who will read the file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CsvAudience {
+    /// A person, in Excel or LibreOffice: formula-like cells are neutralised.
+    #[default]
+    Spreadsheet,
+    /// Another program: plain RFC 4180, every value exactly as stored.
+    Import,
+}
+
+/// How the CSV is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsvStyle {
+    pub audience: CsvAudience,
+    /// `b','` or `b';'`.
+    pub delimiter: u8,
+    /// Start with a UTF-8 byte-order mark (Excel needs it to read UTF-8).
+    pub bom: bool,
+}
+
+impl Default for CsvStyle {
+    fn default() -> Self {
+        CsvStyle {
+            audience: CsvAudience::Spreadsheet,
+            delimiter: b',',
+            bom: false,
+        }
+    }
+}
+
+/// The export's columns, in order.
+pub const EXPORT_HEADER: [&str; 13] = [
+    "reference",
+    "created_utc",
+    "created_local",
+    "kind",
+    "profile",
+    "provider",
+    "destination",
+    "amount",
+    "unit",
+    "state",
+    "provider_reference",
+    "provider_message",
+    "updated_utc",
+];
+
+/// A destination as a spreadsheet should show it: a phone number keeps every digit and its `+`
+/// but gets a space after the calling code, so it stays text (and cannot be a formula); any
+/// other destination (a sub-account id) is neutralised like any cell.
+pub fn spreadsheet_destination(text: &str) -> Cow<'_, str> {
+    match crate::domain::phone::spaced_international(text) {
+        Some(spaced) => Cow::Owned(spaced),
+        None => spreadsheet_cell(text),
+    }
+}
+
+/// A cell made safe for a spreadsheet: one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`, so it shows as text instead of running as a formula.
+pub fn spreadsheet_cell(text: &str) -> Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("could not write the file: {0}")]
+    Write(String),
+    #[error("the export was cancelled; the file is incomplete")]
+    Cancelled,
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(error: csv::Error) -> Self {
+        ExportError::Write(error.to_string())
+    }
+}
+
+/// Formats ledger times quickly: rows come in time order, so the date part (and the local
+/// offset) is worked out once per day or hour and reused.
+struct TimeText {
+    zone: jiff::tz::TimeZone,
+    utc_day: (i64, String),
+    local_hour: (i64, i64),
+    local_day: (i64, String),
+}
+
+const DAY_MS: i64 = 86_400_000;
+const HOUR_MS: i64 = 3_600_000;
+
+impl TimeText {
+    fn new() -> TimeText {
+        TimeText {
+            zone: jiff::tz::TimeZone::system(),
+            utc_day: (i64::MIN, String::new()),
+            local_hour: (i64::MIN, 0),
+            local_day: (i64::MIN, String::new()),
+        }
+    }
+
+    fn date_of(day: i64) -> String {
+        jiff::Timestamp::from_millisecond(day * DAY_MS)
+            .map(|t| t.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_else(|_| "invalid".into())
+    }
+
+    fn clock(out: &mut String, ms_of_day: i64, millis: bool) {
+        use std::fmt::Write as _;
+        let (h, m, s, ms) = (
+            ms_of_day / HOUR_MS,
+            ms_of_day / 60_000 % 60,
+            ms_of_day / 1000 % 60,
+            ms_of_day % 1000,
+        );
+        let _ = write!(out, "{h:02}:{m:02}:{s:02}");
+        if millis {
+            let _ = write!(out, ".{ms:03}");
+        }
+    }
+
+    /// ISO 8601 UTC with milliseconds, e.g. `2026-11-22T18:30:12.345Z`.
+    fn utc(&mut self, unix_ms: i64, out: &mut String) {
+        out.clear();
+        let day = unix_ms.div_euclid(DAY_MS);
+        if self.utc_day.0 != day {
+            self.utc_day = (day, Self::date_of(day));
+        }
+        out.push_str(&self.utc_day.1);
+        out.push('T');
+        Self::clock(out, unix_ms.rem_euclid(DAY_MS), true);
+        out.push('Z');
+    }
+
+    /// Local wall time, e.g. `2026-11-22 19:30:12`.
+    fn local(&mut self, unix_ms: i64, out: &mut String) {
+        out.clear();
+        let hour = unix_ms.div_euclid(HOUR_MS);
+        if self.local_hour.0 != hour {
+            let offset = jiff::Timestamp::from_millisecond(unix_ms)
+                .map(|t| i64::from(self.zone.to_offset(t).seconds()) * 1000)
+                .unwrap_or(0);
+            self.local_hour = (hour, offset);
+        }
+        let local = unix_ms + self.local_hour.1;
+        let day = local.div_euclid(DAY_MS);
+        if self.local_day.0 != day {
+            self.local_day = (day, Self::date_of(day));
+        }
+        out.push_str(&self.local_day.1);
+        out.push(' ');
+        Self::clock(out, local.rem_euclid(DAY_MS), false);
+    }
+}
+
+/// Writes every operation matching `filter`, oldest first, as CSV to `out`, reading the ledger
+/// file at `ledger_path` through its own read-only connection. `progress` hears the row count
+/// every 10,000 rows and may return `false` to cancel. Returns how many rows were written.
+pub fn export_csv(
+    ledger_path: &Path,
+    filter: &HistoryFilter,
+    out: impl Write,
+    style: CsvStyle,
+    mut progress: impl FnMut(u64) -> bool,
+) -> Result<u64, ExportError> {
+    let conn = Connection::open_with_flags(
+        ledger_path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| LedgerError::Open {
+        path: ledger_path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let (conditions, params) = filter.conditions();
+    let sql = format!(
+        "SELECT t.reference, t.created_at, t.kind, p.name, p.provider, t.destination,
+                t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message, t.updated_at
+         FROM transactions t JOIN profiles p ON p.id = t.profile_id
+         WHERE 1 = 1{conditions}
+         ORDER BY t.created_at, t.id"
+    );
+    let mut stmt = conn.prepare(&sql).map_err(read_error)?;
+    let params: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
+
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    if style.bom {
+        out.write_all("\u{feff}".as_bytes())
+            .map_err(|e| ExportError::Write(e.to_string()))?;
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(style.delimiter)
+        .from_writer(out);
+    writer.write_record(EXPORT_HEADER)?;
+    let mut times = TimeText::new();
+    let (mut created_utc, mut created_local, mut updated_utc, mut amount) =
+        (String::new(), String::new(), String::new(), String::new());
+    let mut count = 0u64;
+    let safe = |text: &'_ str| match style.audience {
+        CsvAudience::Spreadsheet => spreadsheet_cell(text).into_owned(),
+        CsvAudience::Import => text.to_string(),
+    };
+    while let Some(row) = rows.next().map_err(read_error)? {
+        let text = |i: usize| -> Result<Option<String>, ExportError> {
+            Ok(row.get::<_, Option<String>>(i).map_err(read_error)?)
+        };
+        let int = |i: usize| -> Result<i64, ExportError> {
+            Ok(row.get::<_, i64>(i).map_err(read_error)?)
+        };
+        times.utc(int(1)?, &mut created_utc);
+        times.local(int(1)?, &mut created_local);
+        times.utc(int(11)?, &mut updated_utc);
+        let unit_code = text(7)?.unwrap_or_default();
+        amount.clear();
+        match Unit::from_code(&unit_code) {
+            Some(unit) => amount.push_str(&Money::from_minor(int(6)?, unit).to_decimal_string()),
+            None => amount.push_str(&int(6)?.to_string()),
+        }
+        let reference = text(0)?.unwrap_or_default();
+        let kind = text(2)?.unwrap_or_default();
+        let profile = safe(&text(3)?.unwrap_or_default());
+        let provider = text(4)?.unwrap_or_default();
+        let destination = text(5)?.unwrap_or_default();
+        let destination = match style.audience {
+            CsvAudience::Spreadsheet => spreadsheet_destination(&destination).into_owned(),
+            CsvAudience::Import => destination,
+        };
+        let state = text(8)?.unwrap_or_default();
+        let provider_ref = safe(&text(9)?.unwrap_or_default());
+        let message = safe(&text(10)?.unwrap_or_default());
+        writer.write_record([
+            reference.as_str(),
+            created_utc.as_str(),
+            created_local.as_str(),
+            kind.as_str(),
+            profile.as_str(),
+            provider.as_str(),
+            destination.as_str(),
+            amount.as_str(),
+            unit_code.as_str(),
+            state.as_str(),
+            provider_ref.as_str(),
+            message.as_str(),
+            updated_utc.as_str(),
+        ])?;
+        count += 1;
+        if count % 10_000 == 0 && !progress(count) {
+            return Err(ExportError::Cancelled);
+        }
+    }
+    writer
+        .flush()
+        .map_err(|e| ExportError::Write(e.to_string()))?;
+    progress(count);
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_are_neutralised_and_others_kept() {
+        for risky in ["=1+1", "+5352942387", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_cell(risky), format!("'{risky}"));
+        }
+        for plain in ["SAL-20261122-7K3M9QX2", "20.00", "Recargado", "", "a=b"] {
+            assert_eq!(spreadsheet_cell(plain), plain);
+        }
+        assert_eq!(spreadsheet_destination("+5352942387"), "+53 52942387");
+        assert_eq!(spreadsheet_destination("1001"), "1001");
+        assert_eq!(spreadsheet_destination("+1+1"), "'+1+1");
+    }
+
+    #[test]
+    fn times_are_formatted_like_the_slow_path() {
+        let mut times = TimeText::new();
+        let mut out = String::new();
+        for ms in [
+            0,
+            1_774_000_000_123,
+            1_774_000_000_999,
+            1_800_000_000_000,
+            -1,
+        ] {
+            times.utc(ms, &mut out);
+            assert_eq!(out, crate::domain::time::utc_iso(ms));
+            times.local(ms, &mut out);
+            assert_eq!(out, crate::domain::time::local_text(ms));
+        }
+    }
+}
