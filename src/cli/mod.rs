@@ -5,6 +5,7 @@
 //! 4 configuration, credential or keychain problem, 5 ledger problem.
 
 mod balance;
+mod batch;
 mod credentials;
 mod demo_data;
 mod export;
@@ -124,6 +125,11 @@ pub enum Command {
     ///
     /// Example: saldo topup cuba --to 52942387 --amount 20
     Topup(topup::TopupArgs),
+    /// Top up every row of a CSV file (columns number, amount, and operator/circle where
+    /// needed); an interrupted batch carries on with --resume and never sends a row twice.
+    ///
+    /// Example: saldo batch cuba customers.csv --concurrency 8
+    Batch(batch::BatchArgs),
     /// Show an operation by its reference, asking the provider if it is still open.
     ///
     /// Example: saldo status SAL-20261122-7K3M9QX2
@@ -188,6 +194,7 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         Command::Topup(args) => {
             with_engine(data_dir, |engine, rt| topup::run_topup(args, &engine, rt))
         }
+        Command::Batch(args) => with_engine(data_dir, |engine, rt| batch::run(args, &engine, rt)),
         Command::Status(args) => {
             with_engine(data_dir, |engine, rt| topup::run_status(args, &engine, rt))
         }
