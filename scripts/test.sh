@@ -76,5 +76,5 @@ dbus-run-session -- bash -euo pipefail -c '
     echo "test.sh: gnome-keyring did not start:" >&2; cat "$SALDO_TEST_WORK/keyring.log" >&2; exit 1; }
   export SALDO_TEST_KEYCHAIN=1 SALDO_TEST_DISPLAY=1 SALDO_TEST_LIBREOFFICE=1
   unset WAYLAND_DISPLAY
-  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --locked
-' 2> >(grep -v "Failed to set fd limit" >&2)
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --locked "$@"
+' saldo-tests "$@" 2> >(grep -v "Failed to set fd limit" >&2)

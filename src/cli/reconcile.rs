@@ -13,6 +13,9 @@ pub struct ReconcileArgs {
     /// Only this profile's operations.
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
+    /// Ask about every open operation now, ignoring the back-off between checks.
+    #[arg(long)]
+    pub now: bool,
     /// Keep following pending operations for up to this many seconds (0: one pass).
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     pub wait: u64,
@@ -26,7 +29,14 @@ pub fn run(
     let until = Instant::now() + Duration::from_secs(args.wait);
     let mut lines = Vec::new();
     loop {
-        let report = runtime.block_on(engine.reconcile(args.profile.as_deref()))?;
+        let pass = async {
+            if args.now {
+                engine.reconcile_now(args.profile.as_deref()).await
+            } else {
+                engine.reconcile(args.profile.as_deref()).await
+            }
+        };
+        let report = runtime.block_on(pass)?;
         for record in &report.settled {
             lines.push(format!("settled: {}", describe(record).text));
         }

@@ -17,12 +17,36 @@ pub const MAX_BATCH_ROWS: usize = 100_000;
 
 /// Reads and checks every row of a batch file for `profile`. On success, the rows to store;
 /// otherwise one message per problem, each naming its line.
-pub fn read_batch(input: impl Read, profile: &Profile) -> Result<Vec<BatchRowInput>, Vec<String>> {
+pub fn read_batch(
+    mut input: impl Read,
+    profile: &Profile,
+) -> Result<Vec<BatchRowInput>, Vec<String>> {
+    let mut text = Vec::new();
+    input
+        .read_to_end(&mut text)
+        .map_err(|e| vec![format!("the file cannot be read: {e}")])?;
+    // The csv reader reports where it started reading a record, before the blank and comment
+    // lines it skipped: step over those, then count lines.
+    let line_at = |byte: u64| {
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
+        while at < text.len() {
+            let end = text[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |n| at + n + 1);
+            let line = text[at..end].trim_ascii();
+            if !(line.is_empty() || line.starts_with(b"#")) {
+                break;
+            }
+            at = end;
+        }
+        1 + text[..at].iter().filter(|&&b| b == b'\n').count() as i64
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
-        .from_reader(input);
+        .from_reader(text.as_slice());
     let headers = reader
         .headers()
         .map_err(|e| vec![format!("the file cannot be read as CSV: {e}")])?
@@ -51,12 +75,12 @@ pub fn read_batch(input: impl Read, profile: &Profile) -> Result<Vec<BatchRowInp
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
+                let line = error.position().map_or(0, |p| line_at(p.byte()));
                 problems.push(format!("line {line}: {error}"));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line()) as i64;
+        let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(str::is_empty) {
             continue;
         }

@@ -76,12 +76,17 @@ pub(super) fn settle_error(error: &ProviderError) -> Settlement {
 }
 
 impl Engine {
-    /// Commits the operation as `recorded`, then as `sending` (with its evidence, such as the
-    /// balance before, in that event). Nothing may be sent unless this returns `Ok`.
+    /// Commits the operation as `recorded` and `sending` in one transaction (with its evidence,
+    /// such as the balance before, in the `sending` event). Nothing may be sent unless this
+    /// returns `Ok`.
     pub(super) async fn record_and_start(&self, start: Start) -> Result<(), EngineError> {
         let ledger = self.ledger.clone();
         blocking(move || {
-            ledger.record_new(&NewOperation {
+            let change = StateChange {
+                detail: start.evidence,
+                ..StateChange::default()
+            };
+            let new = NewOperation {
                 reference: &start.reference,
                 kind: start.kind,
                 profile_id: start.profile_id,
@@ -90,12 +95,8 @@ impl Engine {
                 refuse_repeat_within_ms: start.refuse_repeat_within_ms,
                 send_deadline_at: start.deadline.unix_ms,
                 batch_row: start.batch_row,
-            })?;
-            let change = StateChange {
-                detail: start.evidence,
-                ..StateChange::default()
             };
-            ledger.transition(&start.reference, TxState::Sending, &change)
+            ledger.record_sending(&new, &change)
         })
         .await?
         .map(drop)

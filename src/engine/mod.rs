@@ -130,6 +130,8 @@ pub struct Engine {
     ledger: Arc<Ledger>,
     secrets: Arc<SecretStore>,
     options: EngineOptions,
+    /// Held while rows an interruption left are being settled, so concurrent sends do it once.
+    recovering: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Runs blocking ledger or keychain work off the async threads.
@@ -148,6 +150,7 @@ impl Engine {
             ledger,
             secrets,
             options,
+            recovering: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

@@ -87,15 +87,30 @@ impl Engine {
         self.follow_up_all(open, false).await
     }
 
+    /// Like [`Engine::reconcile`], but asks about every open operation now, whatever its
+    /// schedule (after an outage, or when a person asks to re-check everything).
+    pub async fn reconcile_now(
+        &self,
+        profile_name: Option<&str>,
+    ) -> Result<ReconcileReport, EngineError> {
+        let profile_id = match profile_name {
+            Some(name) => Some(self.profile(name).await?.id),
+            None => None,
+        };
+        let ledger = self.ledger.clone();
+        let open = blocking(move || ledger.open_operations(profile_id)).await??;
+        self.follow_up_all(open, true).await
+    }
+
     /// Settles the rows of a profile that an interruption left `recorded` or `sending`, before
     /// anything new is sent to it. Rows still within their sender's deadline are in flight
     /// (perhaps in another saldo) and are left alone.
     pub(super) async fn recover_leftovers(&self, profile: &Profile) -> Result<(), EngineError> {
+        let _one_at_a_time = self.recovering.lock().await;
         let ledger = self.ledger.clone();
         let id = profile.id;
         let now = now_ms();
-        let open = blocking(move || ledger.open_operations(Some(id))).await??;
-        let leftovers: Vec<TxRecord> = open.into_iter().filter(|r| r.is_leftover(now)).collect();
+        let leftovers = blocking(move || ledger.leftovers(id, now)).await??;
         if !leftovers.is_empty() {
             self.follow_up_all(leftovers, false).await?;
         }
@@ -142,8 +157,8 @@ impl Engine {
                 .iter()
                 .find(|(id, ..)| *id == record.profile_id)
                 .expect("just added");
-            let step = self
-                .follow_up(&record, connector.as_ref(), profile.as_ref(), now)
+            let (step, record) = self
+                .follow_up(record, connector.as_ref(), profile.as_ref(), now)
                 .await?;
             self.apply_step(record, step, &mut report).await?;
         }
@@ -194,32 +209,51 @@ impl Engine {
         Ok(())
     }
 
-    /// Decides the next step for one open operation.
-    async fn follow_up(
+    /// Moves an operation on only if nobody else has since it was read (the window's
+    /// reconciler and a command, or two sends recovering the same leftover).
+    async fn move_if_still(
         &self,
         record: &TxRecord,
+        to: TxState,
+        change: StateChange,
+    ) -> Result<Option<TxRecord>, EngineError> {
+        let ledger = self.ledger.clone();
+        let (reference, from) = (record.reference.clone(), record.state);
+        let moved = blocking(move || ledger.transition_from(&reference, from, to, &change)).await?;
+        moved.map_err(|error| EngineError::OutcomeNotRecorded {
+            reference: record.reference.to_string(),
+            outcome: to.to_string(),
+            error,
+        })
+    }
+
+    /// Decides the next step for one open operation; returns it with the row as it stands
+    /// (a leftover is first moved to `unknown`).
+    async fn follow_up(
+        &self,
+        record: TxRecord,
         connector: Option<&Connector>,
         profile: Option<&Profile>,
         now: i64,
-    ) -> Result<Step, EngineError> {
-        match record.state {
-            TxState::Recorded | TxState::Sending if !record.is_leftover(now) => Ok(Step::NotDue),
+    ) -> Result<(Step, TxRecord), EngineError> {
+        let step = match record.state {
+            TxState::Recorded | TxState::Sending if !record.is_leftover(now) => Step::NotDue,
             TxState::Recorded => {
-                let ledger = self.ledger.clone();
-                let reference = record.reference.clone();
-                blocking(move || {
-                    let never = StateChange {
-                        detail: Some("reconciler: saldo stopped before sending it".into()),
-                        ..StateChange::default()
-                    };
-                    ledger.transition(&reference, TxState::Sending, &never)
-                })
-                .await??;
-                Ok(settled(
-                    TxState::Failed,
-                    Some("never sent: saldo stopped before sending it".into()),
-                    "never sent (the row was recorded but not marked as sending)".into(),
-                ))
+                let never = StateChange {
+                    detail: Some("reconciler: saldo stopped before sending it".into()),
+                    ..StateChange::default()
+                };
+                match self.move_if_still(&record, TxState::Sending, never).await? {
+                    Some(row) => {
+                        let step = settled(
+                            TxState::Failed,
+                            Some("never sent: saldo stopped before sending it".into()),
+                            "never sent (the row was recorded but not marked as sending)".into(),
+                        );
+                        return Ok((step, row));
+                    }
+                    None => Step::NotDue,
+                }
             }
             TxState::Sending => {
                 let interrupted = StateChange {
@@ -229,16 +263,23 @@ impl Engine {
                     ),
                     detail: Some("reconciler: saldo stopped before recording the outcome".into()),
                 };
-                let row = self
-                    .record_outcome(&record.reference, TxState::Unknown, interrupted)
-                    .await?;
-                self.ask_provider(&row, connector, profile).await
+                match self
+                    .move_if_still(&record, TxState::Unknown, interrupted)
+                    .await?
+                {
+                    Some(row) => {
+                        let step = self.ask_provider(&row, connector, profile).await?;
+                        return Ok((step, row));
+                    }
+                    None => Step::NotDue,
+                }
             }
             TxState::Pending | TxState::Unknown => {
-                self.ask_provider(record, connector, profile).await
+                self.ask_provider(&record, connector, profile).await?
             }
-            TxState::Succeeded | TxState::Failed => Ok(Step::NotDue),
-        }
+            TxState::Succeeded | TxState::Failed => Step::NotDue,
+        };
+        Ok((step, record))
     }
 
     /// Asks the provider (or the balances) how an open operation ended.

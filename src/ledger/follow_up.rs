@@ -74,6 +74,27 @@ impl Ledger {
         rows.into_iter().collect()
     }
 
+    /// The rows of a profile still `recorded` or `sending` whose sender's deadline (plus the
+    /// grace) has passed before `now`: the leftovers of an interruption. Uses the state index,
+    /// so it stays cheap however many other operations are open.
+    pub fn leftovers(&self, profile_id: i64, now: i64) -> Result<Vec<TxRecord>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1
+                   AND COALESCE(t.send_deadline_at, t.created_at + 45000) < ?2
+                 ORDER BY t.created_at, t.id"
+            ))
+            .map_err(read_error)?;
+        let rows = stmt
+            .query_map(params![profile_id, now - LEFTOVER_GRACE_MS], tx_from_row)
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        rows.into_iter().collect()
+    }
+
     /// The operations of `kinds` on one destination of a profile created from `since` on,
     /// oldest first, with when each send ended and its sending evidence.
     pub fn operations_on(

@@ -196,74 +196,183 @@ fn first_check_at(state: TxState, now: i64) -> Option<i64> {
     }
 }
 
+/// Inserts a new operation in state `recorded` with its first event, after the duplicate
+/// guard, and links its batch row; inside the caller's transaction.
+fn insert_new(
+    tx: &rusqlite::Transaction<'_>,
+    new: &NewOperation<'_>,
+    now: i64,
+) -> Result<(), LedgerError> {
+    if let Some(window) = new.refuse_repeat_within_ms {
+        let earlier: Option<(String, String, i64)> = tx
+            .query_row(
+                "SELECT reference, state, created_at FROM transactions
+                     WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
+                       AND created_at >= ?5 AND state <> 'failed'
+                     ORDER BY created_at DESC, id DESC LIMIT 1",
+                params![
+                    new.destination,
+                    new.kind.as_str(),
+                    new.amount.minor(),
+                    new.amount.unit().code(),
+                    now - window
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(read_error)?;
+        if let Some((reference, state, created_at)) = earlier {
+            let state = TxState::parse(&state)
+                .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
+            return Err(LedgerError::PossibleRepeat(EarlierOperation {
+                reference: Reference::from_text(&reference),
+                state,
+                created_at,
+            }));
+        }
+    }
+    tx.execute(
+        "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
+                 unit, state, created_at, updated_at, send_deadline_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+        params![
+            new.reference.as_str(),
+            new.kind.as_str(),
+            new.profile_id,
+            new.destination,
+            new.amount.minor(),
+            new.amount.unit().code(),
+            TxState::Recorded.as_str(),
+            now,
+            new.send_deadline_at
+        ],
+    )
+    .map_err(write_error)?;
+    let id = tx.last_insert_rowid();
+    if let Some(line) = new.batch_row {
+        super::batches::link_row(&tx, line, id)?;
+    }
+    tx.execute(
+        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
+             VALUES (?1, ?2, NULL, ?3)",
+        params![id, now, TxState::Recorded.as_str()],
+    )
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// Moves an operation to a new state, if the rules allow it, and appends the event; inside
+/// the caller's transaction.
+fn apply_transition(
+    tx: &rusqlite::Transaction<'_>,
+    reference: &Reference,
+    to: TxState,
+    change: &StateChange,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let current: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, state FROM transactions WHERE reference = ?1",
+            [reference.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(read_error)?;
+    let (id, state) =
+        current.ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
+    let from =
+        TxState::parse(&state).ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
+    from.check(to)?;
+    tx.execute(
+        "UPDATE transactions SET state = ?2, updated_at = ?3,
+                 provider_ref = COALESCE(?4, provider_ref),
+                 provider_message = COALESCE(?5, provider_message),
+                 next_check_at = ?6,
+                 checks = 0,
+                 review_reason = CASE WHEN ?7 THEN NULL ELSE review_reason END
+             WHERE id = ?1",
+        params![
+            id,
+            to.as_str(),
+            now,
+            change.provider_ref,
+            change.provider_message,
+            first_check_at(to, now),
+            to.is_final()
+        ],
+    )
+    .map_err(write_error)?;
+    tx.execute(
+        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, now, from.as_str(), to.as_str(), change.detail],
+    )
+    .map_err(write_error)?;
+    Ok(())
+}
+
 impl Ledger {
     /// Commits a new operation in state `recorded` with its first event. Nothing may be sent
     /// unless this returns `Ok`.
     pub fn record_new(&self, new: &NewOperation<'_>) -> Result<TxRecord, LedgerError> {
-        let now = now_ms();
         {
             let mut conn = self.conn();
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(write_error)?;
-            if let Some(window) = new.refuse_repeat_within_ms {
-                let earlier: Option<(String, String, i64)> = tx
-                    .query_row(
-                        "SELECT reference, state, created_at FROM transactions
-                         WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
-                           AND created_at >= ?5 AND state <> 'failed'
-                         ORDER BY created_at DESC, id DESC LIMIT 1",
-                        params![
-                            new.destination,
-                            new.kind.as_str(),
-                            new.amount.minor(),
-                            new.amount.unit().code(),
-                            now - window
-                        ],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                    )
-                    .optional()
-                    .map_err(read_error)?;
-                if let Some((reference, state, created_at)) = earlier {
-                    let state = TxState::parse(&state)
-                        .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
-                    return Err(LedgerError::PossibleRepeat(EarlierOperation {
-                        reference: Reference::from_text(&reference),
-                        state,
-                        created_at,
-                    }));
-                }
-            }
-            tx.execute(
-                "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
-                     unit, state, created_at, updated_at, send_deadline_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
-                params![
-                    new.reference.as_str(),
-                    new.kind.as_str(),
-                    new.profile_id,
-                    new.destination,
-                    new.amount.minor(),
-                    new.amount.unit().code(),
-                    TxState::Recorded.as_str(),
-                    now,
-                    new.send_deadline_at
-                ],
-            )
-            .map_err(write_error)?;
-            let id = tx.last_insert_rowid();
-            if let Some(line) = new.batch_row {
-                super::batches::link_row(&tx, line, id)?;
-            }
-            tx.execute(
-                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
-                 VALUES (?1, ?2, NULL, ?3)",
-                params![id, now, TxState::Recorded.as_str()],
-            )
-            .map_err(write_error)?;
+            insert_new(&tx, new, now_ms())?;
             tx.commit().map_err(write_error)?;
         }
         self.transaction(new.reference)
+    }
+
+    /// Commits a new operation as `recorded` and at once as `sending` (with `change` as that
+    /// event's evidence), in one transaction: nothing may be sent unless this returns `Ok`.
+    pub fn record_sending(
+        &self,
+        new: &NewOperation<'_>,
+        change: &StateChange,
+    ) -> Result<(), LedgerError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(write_error)?;
+        let now = now_ms();
+        insert_new(&tx, new, now)?;
+        apply_transition(&tx, new.reference, TxState::Sending, change, now)?;
+        tx.commit().map_err(write_error)
+    }
+
+    /// Like [`Ledger::transition`], but only while the operation is still in `from`: returns
+    /// `None` (and writes nothing) when someone else — another saldo, another task — has
+    /// moved it on meanwhile.
+    pub fn transition_from(
+        &self,
+        reference: &Reference,
+        from: TxState,
+        to: TxState,
+        change: &StateChange,
+    ) -> Result<Option<TxRecord>, LedgerError> {
+        {
+            let mut conn = self.conn();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(write_error)?;
+            let state: Option<String> = tx
+                .query_row(
+                    "SELECT state FROM transactions WHERE reference = ?1",
+                    [reference.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(read_error)?;
+            if state.as_deref() != Some(from.as_str()) {
+                return Ok(None);
+            }
+            apply_transition(&tx, reference, to, change, now_ms())?;
+            tx.commit().map_err(write_error)?;
+        }
+        self.transaction(reference).map(Some)
     }
 
     /// Moves an operation to a new state, if the rules allow it, and appends the event.
@@ -273,50 +382,12 @@ impl Ledger {
         to: TxState,
         change: &StateChange,
     ) -> Result<TxRecord, LedgerError> {
-        let now = now_ms();
         {
             let mut conn = self.conn();
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(write_error)?;
-            let current: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, state FROM transactions WHERE reference = ?1",
-                    [reference.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .map_err(read_error)?;
-            let (id, state) =
-                current.ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
-            let from = TxState::parse(&state)
-                .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
-            from.check(to)?;
-            tx.execute(
-                "UPDATE transactions SET state = ?2, updated_at = ?3,
-                     provider_ref = COALESCE(?4, provider_ref),
-                     provider_message = COALESCE(?5, provider_message),
-                     next_check_at = ?6,
-                     checks = 0,
-                     review_reason = CASE WHEN ?7 THEN NULL ELSE review_reason END
-                 WHERE id = ?1",
-                params![
-                    id,
-                    to.as_str(),
-                    now,
-                    change.provider_ref,
-                    change.provider_message,
-                    first_check_at(to, now),
-                    to.is_final()
-                ],
-            )
-            .map_err(write_error)?;
-            tx.execute(
-                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, now, from.as_str(), to.as_str(), change.detail],
-            )
-            .map_err(write_error)?;
+            apply_transition(&tx, reference, to, change, now_ms())?;
             tx.commit().map_err(write_error)?;
         }
         self.transaction(reference)

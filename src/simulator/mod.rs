@@ -78,7 +78,7 @@ pub struct SimShared {
     pub state: Mutex<SimState>,
     started: Instant,
     hang: Duration,
-    random: RandomFaults,
+    random: Mutex<RandomFaults>,
     rng: Mutex<fastrand::Rng>,
 }
 
@@ -161,7 +161,7 @@ impl Simulator {
             started: Instant::now(),
             hang: config.hang,
             rng: Mutex::new(fastrand::Rng::with_seed(config.random.seed)),
-            random: config.random,
+            random: Mutex::new(config.random),
         });
         let app = Router::new()
             .merge(qvatel::routes())
@@ -238,6 +238,12 @@ impl Simulator {
         lock(&self.shared.state).faults.push(rule);
     }
 
+    /// Replaces the random faults drawn for every request (e.g. none, once the network
+    /// "recovers"); the random sequence carries on from where it was.
+    pub fn set_random_faults(&self, random: RandomFaults) {
+        *lock(&self.shared.random) = random;
+    }
+
     /// Reads or changes the simulated state.
     pub fn with_state<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> T {
         f(&mut lock(&self.shared.state))
@@ -257,7 +263,7 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
     let fault = {
         let mut state = lock(&shared.state);
         let fault = faults::take_fault(&mut state.faults, &path)
-            .or_else(|| shared.random.draw(&mut lock(&shared.rng)));
+            .or_else(|| lock(&shared.random).draw(&mut lock(&shared.rng)));
         let seq = state.requests.len() as u64 + 1;
         state.requests.push(RecordedRequest {
             seq,
@@ -277,8 +283,9 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
         fault
     };
     let request = Request::from_parts(parts, Body::from(bytes));
-    if shared.random.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(shared.random.latency_ms)).await;
+    let latency_ms = lock(&shared.random).latency_ms;
+    if latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(latency_ms)).await;
     }
     let Some(fault) = fault else {
         return next.run(request).await;

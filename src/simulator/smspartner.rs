@@ -55,7 +55,17 @@ pub struct Account {
 #[derive(Clone, Debug, Serialize)]
 pub struct SmsPartnerState {
     pub accounts: BTreeMap<String, Account>,
+    /// Every credit move executed, in order (for tests: exactly-once checks).
+    pub moves: Vec<CreditMoveLog>,
     next_id: u64,
+}
+
+/// A credit move the simulated SMS Partner executed.
+#[derive(Clone, Debug, Serialize)]
+pub struct CreditMoveLog {
+    pub sub_account_id: String,
+    /// Positive when credit went to the sub-account, negative when it came back.
+    pub milli: i64,
 }
 
 impl SmsPartnerState {
@@ -83,6 +93,7 @@ impl SmsPartnerState {
                     subaccounts,
                 },
             )]),
+            moves: Vec::new(),
             next_id: 2000,
         }
     }
@@ -222,14 +233,19 @@ fn credit_move(shared: &Shared, body: &Bytes, add: bool) -> Response {
         sub.balance_milli -= amount;
         account.main_milli += amount;
     }
-    Json(json!({
+    let log = CreditMoveLog {
+        sub_account_id: sub.id.clone(),
+        milli: if add { amount } else { -amount },
+    };
+    let reply = json!({
         "success": true,
         "code": 200,
         "credit": number(account.main_milli),
         "subaccountCredit": number(sub.balance_milli),
         "currency": "EUR",
-    }))
-    .into_response()
+    });
+    state.smspartner.moves.push(log);
+    Json(reply).into_response()
 }
 
 async fn credit_add(State(shared): State<Shared>, body: Bytes) -> Response {

@@ -1,0 +1,76 @@
+//! Export of a 1,000,000-operation ledger to CSV by `saldo export` against `sqlite3 -csv`
+//! reading the same columns from the same file (targets: no slower, under 64 MB peak memory).
+//! Both run as processes under `/usr/bin/time`, which reports wall time and peak memory.
+//! Run: `cargo bench --bench export -- 1000000`.
+
+use std::process::Command;
+
+use saldo::demo::{DEFAULT_SIM_BASE, demo_profiles, ensure_demo_profile};
+use saldo::ledger::Ledger;
+
+/// Runs a command under `/usr/bin/time`, three times; returns the best wall time (s) and the
+/// largest peak memory (MB).
+fn measure(program: &str, args: &[&str]) -> (f64, f64) {
+    let mut best = f64::MAX;
+    let mut peak = 0.0f64;
+    for _ in 0..3 {
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%e %M", program])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .output()
+            .expect("/usr/bin/time runs (Debian package: time)");
+        assert!(out.status.success(), "{program}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().last().unwrap_or_default();
+        let mut parts = last.split_whitespace();
+        let seconds: f64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(f64::MAX);
+        let kb: f64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0.0);
+        best = best.min(seconds);
+        peak = peak.max(kb / 1024.0);
+    }
+    (best, peak)
+}
+
+fn main() {
+    let rows: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let ledger = Ledger::open_in(dir.path()).expect("ledger");
+        for demo in demo_profiles(DEFAULT_SIM_BASE) {
+            ensure_demo_profile(&ledger, &demo).expect("profile");
+        }
+        ledger.fill_demo_history(rows, 7).expect("demo history");
+    }
+    let db = dir.path().join(saldo::ledger::FILE_NAME);
+    let db = db.to_string_lossy();
+    let out = dir.path().join("export.csv");
+    let out = out.to_string_lossy();
+    let data = dir.path().to_string_lossy();
+    let saldo = env!("CARGO_BIN_EXE_saldo");
+    let (ours, our_mb) = measure(saldo, &["--data-dir", &data, "export", "--out", &out]);
+    let sql = "SELECT t.reference, t.created_at, t.kind, p.name, p.provider, t.destination, \
+               t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message, t.updated_at \
+               FROM transactions t JOIN profiles p ON p.id = t.profile_id \
+               ORDER BY t.created_at, t.id";
+    let (theirs, their_mb) = measure("sqlite3", &["-csv", "-readonly", &db, sql]);
+    let exported = std::fs::read_to_string(&*out)
+        .expect("export")
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(exported, rows);
+    println!("export of {rows} operations (best of 3):");
+    println!("  saldo export   {ours:.2} s, peak {our_mb:.1} MB");
+    println!("  sqlite3 -csv   {theirs:.2} s, peak {their_mb:.1} MB");
+    println!(
+        "  ratio {:.2}x its time (target <= 1.0), peak {our_mb:.1} MB (target <= 64)",
+        ours / theirs
+    );
+}
