@@ -77,6 +77,9 @@ fn sqlite_reason(error: &rusqlite::Error) -> String {
             "the ledger is locked by another program (another saldo?)".to_string()
         }
         Some(ErrorCode::DiskFull) => "the disk is full".to_string(),
+        Some(ErrorCode::SystemIoFailure) => {
+            "the disk could not be written (it may be full or failing)".to_string()
+        }
         Some(ErrorCode::CannotOpen) => "the file cannot be opened".to_string(),
         Some(ErrorCode::NotADatabase) => "the file is not a saldo ledger".to_string(),
         _ => error.to_string(),
