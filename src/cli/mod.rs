@@ -214,9 +214,7 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
         }
-        Command::Export(args) => {
-            with_engine(data_dir, |engine, _| export::run(args, engine.ledger()))
-        }
+        Command::Export(args) => with_ledger(data_dir, |ledger| export::run(args, ledger)),
         Command::History(args) => {
             with_engine(data_dir, |engine, _| history::run(args, engine.ledger()))
         }
@@ -252,6 +250,15 @@ impl Output {
             exit: Exit::Ok,
         }
     }
+}
+
+/// Runs work that needs only the ledger (no keychain, no network).
+fn with_ledger(
+    data_dir: Option<PathBuf>,
+    work: impl FnOnce(&Ledger) -> Result<Output, CliError>,
+) -> Result<Output, CliError> {
+    let dir = crate::paths::data_dir(data_dir).map_err(|e| CliError::new(Exit::Config, e))?;
+    work(&Ledger::open_in(&dir)?)
 }
 
 fn with_engine(

@@ -179,19 +179,30 @@ impl Money {
 
     /// The amount as decimal text with the unit's decimal places and a point: "20.00", "-3.50", "150".
     pub fn to_decimal_string(self) -> String {
+        let mut text = String::new();
+        self.write_decimal(&mut text);
+        text
+    }
+
+    /// Appends the amount as decimal text (see [`Money::to_decimal_string`]) to `out`, without
+    /// allocating: for writing many amounts.
+    pub fn write_decimal(self, out: &mut String) {
+        use std::fmt::Write as _;
         let scale = self.unit.scale();
         let sign = if self.minor < 0 { "-" } else { "" };
         let abs = self.minor.unsigned_abs();
         if scale == 0 {
-            return format!("{sign}{abs}");
+            let _ = write!(out, "{sign}{abs}");
+            return;
         }
         let factor = 10u64.pow(scale);
-        format!(
+        let _ = write!(
+            out,
             "{sign}{}.{:0width$}",
             abs / factor,
             abs % factor,
             width = scale as usize
-        )
+        );
     }
 
     /// The amount as the shortest decimal text, for wire formats: "20", "0.8", "-3.5".

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, ToSql};
 
 use super::history::HistoryFilter;
@@ -98,6 +99,34 @@ impl From<csv::Error> for ExportError {
     }
 }
 
+/// Phone numbers spaced after their calling code, remembering each code's length by the
+/// number's first digits (looking codes up in the metadata for every row is slow).
+#[derive(Default)]
+struct CallingCodes {
+    lengths: std::collections::HashMap<[u8; 3], Option<usize>>,
+}
+
+impl CallingCodes {
+    fn spaced(&mut self, e164: &str) -> Option<String> {
+        let digits = e164.strip_prefix('+')?;
+        let key: [u8; 3] = digits.as_bytes().get(..3)?.try_into().ok()?;
+        let length = *self.lengths.entry(key).or_insert_with(|| {
+            crate::domain::phone::spaced_international(e164)
+                .and_then(|spaced| spaced.find(' ').map(|space| space - 1))
+        });
+        let length = length?;
+        if !(6..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut text = String::with_capacity(e164.len() + 1);
+        text.push('+');
+        text.push_str(&digits[..length]);
+        text.push(' ');
+        text.push_str(&digits[length..]);
+        Some(text)
+    }
+}
+
 /// Formats ledger times quickly: rows come in time order, so the date part (and the local
 /// offset) is worked out once per day or hour and reused.
 struct TimeText {
@@ -127,16 +156,21 @@ impl TimeText {
     }
 
     fn clock(out: &mut String, ms_of_day: i64, millis: bool) {
-        use std::fmt::Write as _;
-        let (h, m, s, ms) = (
-            ms_of_day / HOUR_MS,
-            ms_of_day / 60_000 % 60,
-            ms_of_day / 1000 % 60,
-            ms_of_day % 1000,
-        );
-        let _ = write!(out, "{h:02}:{m:02}:{s:02}");
+        let digit = |n: i64| char::from(b'0' + (n % 10) as u8);
+        let two = |out: &mut String, n: i64| {
+            out.push(digit(n / 10));
+            out.push(digit(n));
+        };
+        two(out, ms_of_day / HOUR_MS);
+        out.push(':');
+        two(out, ms_of_day / 60_000 % 60);
+        out.push(':');
+        two(out, ms_of_day / 1000 % 60);
         if millis {
-            let _ = write!(out, ".{ms:03}");
+            let ms = ms_of_day % 1000;
+            out.push('.');
+            out.push(digit(ms / 100));
+            two(out, ms % 100);
         }
     }
 
@@ -204,68 +238,96 @@ pub fn export_csv(
     let params: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
 
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut out = out;
     if style.bom {
         out.write_all("\u{feff}".as_bytes())
             .map_err(|e| ExportError::Write(e.to_string()))?;
     }
     let mut writer = csv::WriterBuilder::new()
         .delimiter(style.delimiter)
+        .buffer_capacity(1 << 16)
         .from_writer(out);
     writer.write_record(EXPORT_HEADER)?;
     let mut times = TimeText::new();
     let (mut created_utc, mut created_local, mut updated_utc, mut amount) =
         (String::new(), String::new(), String::new(), String::new());
     let mut count = 0u64;
-    let safe = |text: &'_ str| match style.audience {
-        CsvAudience::Spreadsheet => spreadsheet_cell(text).into_owned(),
-        CsvAudience::Import => text.to_string(),
-    };
+    let spreadsheet = style.audience == CsvAudience::Spreadsheet;
+    let mut last_unit: (Vec<u8>, Option<Unit>) = (Vec::new(), None);
+    let mut phones = CallingCodes::default();
     while let Some(row) = rows.next().map_err(read_error)? {
-        let text = |i: usize| -> Result<Option<String>, ExportError> {
-            Ok(row.get::<_, Option<String>>(i).map_err(read_error)?)
+        let text = |i: usize| -> Result<&str, ExportError> {
+            match row.get_ref(i).map_err(read_error)? {
+                ValueRef::Text(bytes) => Ok(std::str::from_utf8(bytes).unwrap_or("")),
+                _ => Ok(""),
+            }
         };
         let int = |i: usize| -> Result<i64, ExportError> {
-            Ok(row.get::<_, i64>(i).map_err(read_error)?)
+            Ok(row.get_ref(i).map_err(read_error)?.as_i64().unwrap_or(0))
         };
-        times.utc(int(1)?, &mut created_utc);
-        times.local(int(1)?, &mut created_local);
+        let cell = |value: &str| -> String {
+            if spreadsheet {
+                spreadsheet_cell(value).into_owned()
+            } else {
+                value.to_string()
+            }
+        };
+        let created = int(1)?;
+        times.utc(created, &mut created_utc);
+        times.local(created, &mut created_local);
         times.utc(int(11)?, &mut updated_utc);
-        let unit_code = text(7)?.unwrap_or_default();
+        let unit_code = text(7)?;
+        if last_unit.0 != unit_code.as_bytes() {
+            last_unit = (unit_code.as_bytes().to_vec(), Unit::from_code(unit_code));
+        }
         amount.clear();
-        match Unit::from_code(&unit_code) {
-            Some(unit) => amount.push_str(&Money::from_minor(int(6)?, unit).to_decimal_string()),
+        match last_unit.1 {
+            Some(unit) => Money::from_minor(int(6)?, unit).write_decimal(&mut amount),
             None => amount.push_str(&int(6)?.to_string()),
         }
-        let reference = text(0)?.unwrap_or_default();
-        let kind = text(2)?.unwrap_or_default();
-        let profile = safe(&text(3)?.unwrap_or_default());
-        let provider = text(4)?.unwrap_or_default();
-        let destination = text(5)?.unwrap_or_default();
-        let destination = match style.audience {
-            CsvAudience::Spreadsheet => spreadsheet_destination(&destination).into_owned(),
-            CsvAudience::Import => destination,
+        let destination = text(5)?;
+        let destination = if spreadsheet {
+            phones
+                .spaced(destination)
+                .map_or_else(|| spreadsheet_cell(destination), Cow::Owned)
+        } else {
+            Cow::Borrowed(destination)
         };
-        let state = text(8)?.unwrap_or_default();
-        let provider_ref = safe(&text(9)?.unwrap_or_default());
-        let message = safe(&text(10)?.unwrap_or_default());
+        // Only cells that need neutralising are copied; the rest are borrowed from SQLite.
+        let (profile, provider_ref, message) = (text(3)?, text(9)?, text(10)?);
+        let risky = |v: &str| spreadsheet && matches!(spreadsheet_cell(v), Cow::Owned(_));
+        let profile = if risky(profile) {
+            Cow::Owned(cell(profile))
+        } else {
+            Cow::Borrowed(profile)
+        };
+        let provider_ref = if risky(provider_ref) {
+            Cow::Owned(cell(provider_ref))
+        } else {
+            Cow::Borrowed(provider_ref)
+        };
+        let message = if risky(message) {
+            Cow::Owned(cell(message))
+        } else {
+            Cow::Borrowed(message)
+        };
         writer.write_record([
-            reference.as_str(),
+            text(0)?,
             created_utc.as_str(),
             created_local.as_str(),
-            kind.as_str(),
-            profile.as_str(),
-            provider.as_str(),
-            destination.as_str(),
+            text(2)?,
+            &profile,
+            text(4)?,
+            &destination,
             amount.as_str(),
-            unit_code.as_str(),
-            state.as_str(),
-            provider_ref.as_str(),
-            message.as_str(),
+            unit_code,
+            text(8)?,
+            &provider_ref,
+            &message,
             updated_utc.as_str(),
         ])?;
         count += 1;
-        if count % 10_000 == 0 && !progress(count) {
+        if count.is_multiple_of(10_000) && !progress(count) {
             return Err(ExportError::Cancelled);
         }
     }
