@@ -45,7 +45,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs, ledger: &Ledger) -> Result<Output, CliError> {
-    let filter = args.filter.to_filter()?;
+    let filter = args.filter.into_filter()?;
     let style = CsvStyle {
         audience: match args.audience {
             ExportFor::Spreadsheet => CsvAudience::Spreadsheet,

@@ -66,7 +66,7 @@ fn destination(text: &str) -> String {
 
 impl FilterArgs {
     /// The ledger filter these arguments describe.
-    pub fn to_filter(self) -> Result<HistoryFilter, CliError> {
+    pub fn into_filter(self) -> Result<HistoryFilter, CliError> {
         let args = self;
         Ok(HistoryFilter {
         from_ms: args.from.as_deref().map(|d| day_start(d, false)).transpose()?,
@@ -86,7 +86,7 @@ impl FilterArgs {
 }
 
 pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
-    let filter = args.filter.to_filter()?;
+    let filter = args.filter.into_filter()?;
     let rows = ledger.history_page_filtered(&filter, None, args.limit.max(1))?;
     if rows.is_empty() {
         return Ok(Output::ok("no operations"));

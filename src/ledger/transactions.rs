@@ -250,7 +250,7 @@ fn insert_new(
     .map_err(write_error)?;
     let id = tx.last_insert_rowid();
     if let Some(line) = new.batch_row {
-        super::batches::link_row(&tx, line, id)?;
+        super::batches::link_row(tx, line, id)?;
     }
     tx.execute(
         "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
