@@ -18,18 +18,14 @@ use saldo::simulator::{RandomFaults, SimConfig, Simulator, qvatel};
 const CONCURRENCY: usize = 32;
 
 async fn simulator() -> Simulator {
-    let mut config = SimConfig {
+    let config = SimConfig {
         random: RandomFaults {
             latency_ms: 100,
             ..RandomFaults::default()
         },
         ..SimConfig::default()
-    };
-    config
-        .qvatel
-        .accounts
-        .values_mut()
-        .for_each(|a| a.balance_cents = i64::MAX / 4);
+    }
+    .with_large_balances();
     Simulator::start(0, config).await.expect("simulator")
 }
 

@@ -46,7 +46,7 @@ async fn a_batch_killed_twenty_times_and_resumed_sends_every_row_exactly_once() 
         .unwrap_or_else(|| fastrand::u64(..));
     println!("crash test seed {seed} (replay with SALDO_CRASH_SEED={seed})");
     let mut rng = fastrand::Rng::with_seed(seed);
-    let mut config = SimConfig {
+    let config = SimConfig {
         hang: Duration::from_millis(1500),
         random: RandomFaults {
             latency_ms: 25,
@@ -55,12 +55,8 @@ async fn a_batch_killed_twenty_times_and_resumed_sends_every_row_exactly_once() 
             seed,
         },
         ..SimConfig::default()
-    };
-    config
-        .qvatel
-        .accounts
-        .values_mut()
-        .for_each(|a| a.balance_cents = 100_000_000);
+    }
+    .with_large_balances();
     let sim = Simulator::start(0, config).await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();

@@ -123,7 +123,7 @@ async fn send(engine: &Engine, op: &Op, lane: usize) -> Option<TxRecord> {
 }
 
 fn start_config(seed: u64) -> SimConfig {
-    let mut config = SimConfig {
+    SimConfig {
         hang: Duration::from_millis(2500),
         random: RandomFaults {
             latency_ms: 0,
@@ -131,26 +131,8 @@ fn start_config(seed: u64) -> SimConfig {
             seed,
         },
         ..SimConfig::default()
-    };
-    config
-        .qvatel
-        .accounts
-        .values_mut()
-        .for_each(|a| a.balance_cents = i64::MAX / 4);
-    config.rechargekit.wallet_paise = i64::MAX / 4;
-    for account in config.smspartner.accounts.values_mut() {
-        account.main_milli = i64::MAX / 4;
-        account
-            .subaccounts
-            .iter_mut()
-            .for_each(|s| s.balance_milli = 1 << 40);
     }
-    config
-        .marketext
-        .main_accounts
-        .values_mut()
-        .for_each(|m| m.points = i64::MAX / 4);
-    config
+    .with_large_balances()
 }
 
 /// Which operation (by provider and unique key) each simulator execution belongs to.

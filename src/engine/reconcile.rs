@@ -78,13 +78,7 @@ impl Engine {
         &self,
         profile_name: Option<&str>,
     ) -> Result<ReconcileReport, EngineError> {
-        let profile_id = match profile_name {
-            Some(name) => Some(self.profile(name).await?.id),
-            None => None,
-        };
-        let ledger = self.ledger.clone();
-        let open = blocking(move || ledger.open_operations(profile_id)).await??;
-        self.follow_up_all(open, false).await
+        self.reconcile_pass(profile_name, false).await
     }
 
     /// Like [`Engine::reconcile`], but asks about every open operation now, whatever its
@@ -93,13 +87,21 @@ impl Engine {
         &self,
         profile_name: Option<&str>,
     ) -> Result<ReconcileReport, EngineError> {
+        self.reconcile_pass(profile_name, true).await
+    }
+
+    async fn reconcile_pass(
+        &self,
+        profile_name: Option<&str>,
+        now_regardless: bool,
+    ) -> Result<ReconcileReport, EngineError> {
         let profile_id = match profile_name {
             Some(name) => Some(self.profile(name).await?.id),
             None => None,
         };
         let ledger = self.ledger.clone();
         let open = blocking(move || ledger.open_operations(profile_id)).await??;
-        self.follow_up_all(open, true).await
+        self.follow_up_all(open, now_regardless).await
     }
 
     /// Settles the rows of a profile that an interruption left `recorded` or `sending`, before

@@ -129,6 +129,31 @@ impl Default for SimConfig {
     }
 }
 
+impl SimConfig {
+    /// The same accounts with balances so large that no operation is refused for lack of
+    /// money (for load and fault tests).
+    pub fn with_large_balances(mut self) -> SimConfig {
+        let plenty = i64::MAX / 4;
+        self.qvatel
+            .accounts
+            .values_mut()
+            .for_each(|a| a.balance_cents = plenty);
+        self.rechargekit.wallet_paise = plenty;
+        for account in self.smspartner.accounts.values_mut() {
+            account.main_milli = plenty;
+            account
+                .subaccounts
+                .iter_mut()
+                .for_each(|s| s.balance_milli = 1 << 40);
+        }
+        self.marketext
+            .main_accounts
+            .values_mut()
+            .for_each(|m| m.points = plenty);
+        self
+    }
+}
+
 /// A running simulator; it stops when dropped.
 pub struct Simulator {
     addr: SocketAddr,
