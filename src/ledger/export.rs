@@ -82,6 +82,15 @@ pub fn spreadsheet_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A cell as the audience should get it: neutralised for a spreadsheet, untouched otherwise.
+fn for_audience(spreadsheet: bool, value: &str) -> Cow<'_, str> {
+    if spreadsheet {
+        spreadsheet_cell(value)
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -265,13 +274,6 @@ pub fn export_csv(
         let int = |i: usize| -> Result<i64, ExportError> {
             Ok(row.get_ref(i).map_err(read_error)?.as_i64().unwrap_or(0))
         };
-        let cell = |value: &str| -> String {
-            if spreadsheet {
-                spreadsheet_cell(value).into_owned()
-            } else {
-                value.to_string()
-            }
-        };
         let created = int(1)?;
         times.utc(created, &mut created_utc);
         times.local(created, &mut created_local);
@@ -294,23 +296,11 @@ pub fn export_csv(
             Cow::Borrowed(destination)
         };
         // Only cells that need neutralising are copied; the rest are borrowed from SQLite.
-        let (profile, provider_ref, message) = (text(3)?, text(9)?, text(10)?);
-        let risky = |v: &str| spreadsheet && matches!(spreadsheet_cell(v), Cow::Owned(_));
-        let profile = if risky(profile) {
-            Cow::Owned(cell(profile))
-        } else {
-            Cow::Borrowed(profile)
-        };
-        let provider_ref = if risky(provider_ref) {
-            Cow::Owned(cell(provider_ref))
-        } else {
-            Cow::Borrowed(provider_ref)
-        };
-        let message = if risky(message) {
-            Cow::Owned(cell(message))
-        } else {
-            Cow::Borrowed(message)
-        };
+        let (profile, provider_ref, message) = (
+            for_audience(spreadsheet, text(3)?),
+            for_audience(spreadsheet, text(9)?),
+            for_audience(spreadsheet, text(10)?),
+        );
         writer.write_record([
             text(0)?,
             created_utc.as_str(),
