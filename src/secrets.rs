@@ -11,7 +11,7 @@ use std::sync::Mutex;
 pub const SERVICE: &str = "saldo";
 
 /// The kinds of secret a profile may need.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecretKind {
     /// A static API token (QvaTel's `api_token`).
     ApiToken,

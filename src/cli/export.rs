@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use super::history::FilterArgs;
 use super::{CliError, Exit, Output};
 use crate::ledger::Ledger;
-use crate::ledger::export::{CsvAudience, CsvStyle, ExportError, export_csv};
+use crate::ledger::export::{CsvAudience, CsvStyle, ExportError, export_to_file};
 
 /// Who will open the file.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -57,26 +57,13 @@ pub fn run(args: ExportArgs, ledger: &Ledger) -> Result<Output, CliError> {
         },
         bom: args.bom,
     };
-    // Written next to the target and renamed at the end: a failed export leaves no half file.
-    let partial = args.out.with_extension("csv.partial");
-    let file = std::fs::File::create(&partial).map_err(|e| {
-        CliError::new(
-            Exit::BadInput,
-            format!("cannot write {}: {e}", partial.display()),
-        )
-    })?;
-    let written = export_csv(ledger.path(), &filter, file, style, |_| true).and_then(|rows| {
-        std::fs::rename(&partial, &args.out)
-            .map(|()| rows)
-            .map_err(|e| ExportError::Write(e.to_string()))
-    });
-    match written {
+    match export_to_file(ledger.path(), &filter, &args.out, style, |_| true) {
         Ok(rows) => Ok(Output::ok(format!(
-            "exported {rows} operation(s) to {}",
+            "exported {} operation(s) to {}",
+            rows.unwrap_or(0),
             args.out.display()
         ))),
         Err(error) => {
-            let _ = std::fs::remove_file(&partial);
             let exit = match error {
                 ExportError::Ledger(_) => Exit::Ledger,
                 _ => Exit::BadInput,

@@ -67,8 +67,10 @@ impl CliError {
 impl From<EngineError> for CliError {
     fn from(error: EngineError) -> Self {
         let exit = match &error {
-            EngineError::BadInput(_) | EngineError::PossibleRepeat(_) => Exit::BadInput,
-            EngineError::Config(_) => Exit::Config,
+            EngineError::BadInput(_)
+            | EngineError::PossibleRepeat(_)
+            | EngineError::SalesBlocked { .. } => Exit::BadInput,
+            EngineError::Config(_) | EngineError::Secret(_) => Exit::Config,
             EngineError::NotRecorded(_)
             | EngineError::OutcomeNotRecorded { .. }
             | EngineError::Ledger(_) => Exit::Ledger,

@@ -103,6 +103,67 @@ impl JalaliDate {
         })
     }
 
+    /// How many days the month has (29, 30 or 31).
+    pub fn days_in_month(year: i32, month: u8) -> u8 {
+        Date::try_new_persian(year, month.clamp(1, 12), 1)
+            .map(|d| d.days_in_month())
+            .unwrap_or(30)
+    }
+
+    /// The day's place in the Iranian week, which starts on Saturday: 0 = Saturday … 6 = Friday.
+    pub fn weekday_from_saturday(self) -> u8 {
+        let (y, m, d) = self.to_gregorian();
+        let monday_based = jiff::civil::date(y as i16, m as i8, d as i8)
+            .weekday()
+            .to_monday_zero_offset() as u8;
+        (monday_based + 2) % 7
+    }
+
+    /// The day `days` later (earlier when negative).
+    pub fn plus_days(self, days: i32) -> JalaliDate {
+        let (y, m, d) = self.to_gregorian();
+        let moved = jiff::civil::date(y as i16, m as i8, d as i8)
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap_or(jiff::civil::date(y as i16, m as i8, d as i8));
+        JalaliDate::from_gregorian(moved.year().into(), moved.month() as u8, moved.day() as u8)
+            .unwrap_or(self)
+    }
+
+    /// The first day of the month `months` later (earlier when negative).
+    pub fn first_of_month_plus(self, months: i32) -> JalaliDate {
+        let index = self.year * 12 + i32::from(self.month) - 1 + months;
+        JalaliDate {
+            year: index.div_euclid(12),
+            month: (index.rem_euclid(12) + 1) as u8,
+            day: 1,
+        }
+    }
+
+    /// The same day in another month, moved back to the month's last day when it has fewer.
+    pub fn with_day_clamped(year: i32, month: u8, day: u8) -> JalaliDate {
+        JalaliDate {
+            year,
+            month,
+            day: day.clamp(1, JalaliDate::days_in_month(year, month)),
+        }
+    }
+
+    /// Today in the local time zone.
+    pub fn today() -> JalaliDate {
+        let today = jiff::Zoned::now().date();
+        JalaliDate::from_gregorian(today.year().into(), today.month() as u8, today.day() as u8)
+            .unwrap_or(JalaliDate {
+                year: 1405,
+                month: 1,
+                day: 1,
+            })
+    }
+
+    /// The month's name in Latin letters.
+    pub fn month_name_latin(self) -> &'static str {
+        MONTHS_LATIN[usize::from(self.month.clamp(1, 12)) - 1]
+    }
+
     /// The month's Persian name.
     pub fn month_name(self) -> &'static str {
         MONTHS[usize::from(self.month.clamp(1, 12)) - 1]
@@ -143,6 +204,35 @@ mod tests {
             let (gy, gm, gd) = gregorian;
             assert_eq!(JalaliDate::from_gregorian(gy, gm, gd).unwrap(), jalali);
         }
+    }
+
+    #[test]
+    fn calendar_arithmetic_for_the_date_picker() {
+        assert_eq!(JalaliDate::days_in_month(1403, 1), 31);
+        assert_eq!(JalaliDate::days_in_month(1403, 7), 30);
+        assert_eq!(JalaliDate::days_in_month(1403, 12), 30);
+        assert_eq!(JalaliDate::days_in_month(1402, 12), 29);
+        // 1403/01/01 = 2024-03-20, a Wednesday: the fifth day of a week starting Saturday.
+        assert_eq!(
+            JalaliDate::new(1403, 1, 1).unwrap().weekday_from_saturday(),
+            4
+        );
+        let last = JalaliDate::new(1402, 12, 29).unwrap();
+        assert_eq!(last.plus_days(1), JalaliDate::new(1403, 1, 1).unwrap());
+        assert_eq!(last.plus_days(-29), JalaliDate::new(1402, 11, 30).unwrap());
+        let esfand = JalaliDate::new(1403, 12, 5).unwrap();
+        assert_eq!(
+            esfand.first_of_month_plus(1),
+            JalaliDate::new(1404, 1, 1).unwrap()
+        );
+        assert_eq!(
+            esfand.first_of_month_plus(-12),
+            JalaliDate::new(1402, 12, 1).unwrap()
+        );
+        assert_eq!(
+            JalaliDate::with_day_clamped(1402, 12, 31),
+            JalaliDate::new(1402, 12, 29).unwrap()
+        );
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub enum EngineError {
     /// A profile, secret or keychain problem; nothing was sent.
     #[error("{0}")]
     Config(String),
+    /// A secret is missing or the keychain cannot be reached; nothing was sent.
+    #[error(transparent)]
+    Secret(crate::secrets::SecretError),
     /// The operation could not be written to the ledger, so it was not sent.
     #[error("nothing was sent: {0}")]
     NotRecorded(LedgerError),
@@ -98,6 +101,16 @@ pub enum EngineError {
         .0.reference, crate::domain::time::local_text(.0.created_at), .0.state
     )]
     PossibleRepeat(EarlierOperation),
+    /// The sale would take the profile's last read balance below the floor set for it;
+    /// nothing was recorded or sent.
+    #[error(
+        "sales through “{profile}” are paused: the last balance read was {balance} and this          sale would take it below the floor of {floor}. Add credit with the provider and          refresh the balance, or lower the floor in the profile's settings"
+    )]
+    SalesBlocked {
+        profile: String,
+        balance: Money,
+        floor: Money,
+    },
 }
 
 impl EngineError {
@@ -110,7 +123,11 @@ impl EngineError {
 
 impl From<ConnectError> for EngineError {
     fn from(error: ConnectError) -> Self {
-        EngineError::Config(error.to_string())
+        match error {
+            ConnectError::Secret(e) => EngineError::Secret(e),
+            ConnectError::Provider(e) => EngineError::Provider(e),
+            settings @ ConnectError::Settings { .. } => EngineError::Config(settings.to_string()),
+        }
     }
 }
 
@@ -222,8 +239,41 @@ impl Engine {
                 profile.provider.display_name()
             ))
         })?;
-        self.read_with_retry(|| reader.balance())
+        let balance = self
+            .read_with_retry(|| reader.balance())
             .await
-            .map_err(EngineError::Provider)
+            .map_err(EngineError::Provider)?;
+        let ledger = self.ledger.clone();
+        let read_at = crate::ledger::now_ms();
+        blocking(move || ledger.record_balance(profile.id, balance, read_at)).await??;
+        Ok(balance)
+    }
+
+    /// Checks that a profile's secrets are all in the store, without calling the provider
+    /// (for providers with no read-only call).
+    pub async fn check_credentials(&self, profile_name: &str) -> Result<(), EngineError> {
+        let profile = self.profile(profile_name).await?;
+        self.connector(&profile).await.map(drop)
+    }
+
+    /// Refuses a sale that would take the profile's last read balance below its floor.
+    async fn check_sales_floor(&self, profile: &Profile, amount: Money) -> Result<(), EngineError> {
+        let Some(floor) = profile.settings.sales_floor() else {
+            return Ok(());
+        };
+        let ledger = self.ledger.clone();
+        let id = profile.id;
+        let Some(last) = blocking(move || ledger.last_balance(id)).await?? else {
+            return Ok(());
+        };
+        let after = last.amount.minor().saturating_sub(amount.minor());
+        if last.amount.unit() == amount.unit() && after < floor.minor() {
+            return Err(EngineError::SalesBlocked {
+                profile: profile.name.clone(),
+                balance: last.amount,
+                floor,
+            });
+        }
+        Ok(())
     }
 }

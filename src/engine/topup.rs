@@ -1,14 +1,17 @@
 //! The journal-first top-up and the status refresh of an earlier one.
 
+use std::collections::BTreeMap;
+
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
 use crate::ledger::{BatchLine, StateChange, TxKind, TxRecord};
+use crate::providers::registry::TopUpField;
 use crate::providers::{
     Profile, Progress, StatusProgress, StatusQuery, StatusReport, TopUpExtras, TopUpReceipt,
     TopUpRequest, TopUpStatus,
 };
 
 use super::journal::{Deadline, Settlement, Start, settle_error};
-use super::{Engine, EngineError};
+use super::{Engine, EngineError, blocking};
 
 /// A top-up as a person or a script asks for it: text straight from the counter.
 #[derive(Clone, Debug)]
@@ -126,6 +129,7 @@ impl Engine {
     ) -> Result<TxRecord, EngineError> {
         let profile = self.profile(&order.profile).await?;
         let checked = check_top_up(order, &profile)?;
+        self.check_sales_floor(&profile, checked.amount).await?;
         let connector = self.connector(&profile).await?;
         let sender = connector.top_up.clone().ok_or_else(|| {
             EngineError::Config(format!(
@@ -158,6 +162,8 @@ impl Engine {
             deadline,
         })
         .await?;
+        self.remember_choices(&profile, order, &request.destination.e164())
+            .await;
         let sent = self.send_money(deadline, || sender.top_up(&request)).await;
         let (state, change) = match sent {
             Ok(receipt) => {
@@ -168,6 +174,24 @@ impl Engine {
             Err(error) => settle_error(&error),
         };
         self.record_outcome(&reference, state, change).await
+    }
+
+    /// Keeps the operator and circle chosen for a number, for the counter to offer next time.
+    /// Losing this memory costs the clerk one choice, so a failure here does not stop the sale.
+    async fn remember_choices(&self, profile: &Profile, order: &TopUpOrder, number: &str) {
+        let choices: BTreeMap<String, String> = [
+            (TopUpField::Operator, &order.operator),
+            (TopUpField::Circle, &order.circle),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| Some((field.key().to_string(), value.clone()?)))
+        .collect();
+        if choices.is_empty() {
+            return;
+        }
+        let ledger = self.ledger.clone();
+        let (id, number) = (profile.id, number.to_string());
+        let _ = blocking(move || ledger.remember_choices(id, &number, &choices)).await;
     }
 
     /// Turns an accepted top-up into a state, asking for its status when the provider's

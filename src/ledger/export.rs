@@ -9,8 +9,8 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
+use rusqlite::ToSql;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, ToSql};
 
 use super::history::HistoryFilter;
 use super::{LedgerError, read_error};
@@ -227,14 +227,7 @@ pub fn export_csv(
     style: CsvStyle,
     mut progress: impl FnMut(u64) -> bool,
 ) -> Result<u64, ExportError> {
-    let conn = Connection::open_with_flags(
-        ledger_path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| LedgerError::Open {
-        path: ledger_path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    let conn = super::open_read_only(ledger_path)?;
     let (conditions, params) = filter.conditions();
     let sql = format!(
         "SELECT t.reference, t.created_at, t.kind, p.name, p.provider, t.destination,
@@ -326,6 +319,35 @@ pub fn export_csv(
         .map_err(|e| ExportError::Write(e.to_string()))?;
     progress(count);
     Ok(count)
+}
+
+/// Exports to `path` through `PATH.csv.partial`, renamed at the end, so a failed or cancelled
+/// export never leaves a half file behind. `Ok(None)` when `progress` cancelled it.
+pub fn export_to_file(
+    ledger_path: &Path,
+    filter: &HistoryFilter,
+    path: &Path,
+    style: CsvStyle,
+    progress: impl FnMut(u64) -> bool,
+) -> Result<Option<u64>, ExportError> {
+    let partial = path.with_extension("csv.partial");
+    let file = std::fs::File::create(&partial)
+        .map_err(|e| ExportError::Write(format!("{}: {e}", partial.display())))?;
+    let written = export_csv(ledger_path, filter, file, style, progress).and_then(|rows| {
+        std::fs::rename(&partial, path)
+            .map(|()| rows)
+            .map_err(|e| ExportError::Write(e.to_string()))
+    });
+    match written {
+        Ok(rows) => Ok(Some(rows)),
+        Err(error) => {
+            let _ = std::fs::remove_file(&partial);
+            match error {
+                ExportError::Cancelled => Ok(None),
+                other => Err(other),
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! History pages, newest first, by keyset (never large OFFSETs), with the filters the window and
 //! the command line offer; each filter has an index behind it.
 
-use rusqlite::ToSql;
+use rusqlite::{Connection, ToSql};
 
 use super::transactions::{TX_COLUMNS, TxRecord, tx_from_row};
 use super::{Ledger, LedgerError, read_error};
@@ -78,6 +78,28 @@ impl HistoryFilter {
     }
 }
 
+/// One history page read on `conn` (the ledger's own connection or a reader's).
+pub(super) fn page_on(
+    conn: &Connection,
+    filter: &HistoryFilter,
+    before: Option<HistoryCursor>,
+    limit: usize,
+) -> Result<Vec<TxRecord>, LedgerError> {
+    let (created_at, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.created_at, c.id));
+    let (sql, filters) = filter.page_sql();
+    let limit = limit as i64;
+    let mut params: Vec<&dyn ToSql> = vec![&created_at, &id];
+    params.extend(filters.iter().map(|p| p.as_ref()));
+    params.push(&limit);
+    let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
+    let rows = stmt
+        .query_map(params.as_slice(), tx_from_row)
+        .map_err(read_error)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(read_error)?;
+    rows.into_iter().collect()
+}
+
 impl Ledger {
     /// Up to `limit` operations older than `before` (or the newest, without a cursor).
     pub fn history_page(
@@ -95,20 +117,7 @@ impl Ledger {
         before: Option<HistoryCursor>,
         limit: usize,
     ) -> Result<Vec<TxRecord>, LedgerError> {
-        let conn = self.conn();
-        let (created_at, id) = before.map_or((i64::MAX, i64::MAX), |c| (c.created_at, c.id));
-        let (sql, filters) = filter.page_sql();
-        let limit = limit as i64;
-        let mut params: Vec<&dyn ToSql> = vec![&created_at, &id];
-        params.extend(filters.iter().map(|p| p.as_ref()));
-        params.push(&limit);
-        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
-        let rows = stmt
-            .query_map(params.as_slice(), tx_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter().collect()
+        page_on(&self.conn(), filter, before, limit)
     }
 
     /// Every operation in one of `states`, oldest first.

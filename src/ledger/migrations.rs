@@ -78,6 +78,31 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (batch_id, line)
     ) STRICT;
     "#,
+    // 3: what the window remembers: last balances, favourite numbers, the operator/circle
+    // chosen per number, and profiles put aside (kept for the history, hidden elsewhere).
+    r#"
+    CREATE TABLE balance_readings (
+        profile_id   INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,
+        amount_minor INTEGER NOT NULL,
+        unit         TEXT NOT NULL,
+        read_at      INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE favourite_numbers (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        number     TEXT NOT NULL,
+        label      TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (profile_id, number)
+    ) STRICT;
+    CREATE TABLE number_choices (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        number     TEXT NOT NULL,
+        choices    TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (profile_id, number)
+    ) STRICT;
+    ALTER TABLE profiles ADD COLUMN archived_at INTEGER;
+    "#,
 ];
 
 /// The schema version this build of saldo writes.

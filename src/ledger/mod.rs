@@ -3,13 +3,16 @@
 //! WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
 //! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
 
+pub mod balances;
 pub mod batches;
+pub mod counter_memory;
 pub mod demo_data;
 pub mod export;
 pub mod follow_up;
 pub mod history;
 pub mod migrations;
 pub mod profiles;
+pub mod reader;
 pub mod transactions;
 
 use std::path::{Path, PathBuf};
@@ -20,9 +23,12 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::domain::IllegalTransition;
 
+pub use balances::BalanceReading;
 pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
+pub use counter_memory::FavouriteNumber;
 pub use follow_up::{DestinationOperation, NextCheck};
 pub use history::{HistoryCursor, HistoryFilter};
+pub use reader::{DailySales, HistorySummary, LedgerReader, UnitTotal};
 pub use transactions::{
     BatchLine, EarlierOperation, EventRecord, NewOperation, StateChange, TxKind, TxRecord,
 };
@@ -160,6 +166,22 @@ impl Ledger {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// A second, read-only connection to a ledger file: reads on it never wait for the writer's
+/// lock (WAL) and never hold up a top-up.
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection, LedgerError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| LedgerError::Open {
+        path: path.to_path_buf(),
+        reason: sqlite_reason(&e),
+    })?;
+    conn.busy_timeout(Duration::from_secs(5))
+        .map_err(read_error)?;
+    Ok(conn)
 }
 
 /// Milliseconds since the Unix epoch, UTC.

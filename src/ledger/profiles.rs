@@ -26,6 +26,15 @@ fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Profile, LedgerErr
     })())
 }
 
+/// What removing a profile did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileRemoval {
+    /// It had no operations and is gone.
+    Deleted,
+    /// It has operations: it is hidden, and kept for the history and exports.
+    PutAside,
+}
+
 impl Ledger {
     /// Adds a profile; its name must be new.
     pub fn add_profile(
@@ -85,7 +94,10 @@ impl Ledger {
     pub fn profiles(&self) -> Result<Vec<Profile>, LedgerError> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare("SELECT id, name, provider, base_url, settings FROM profiles ORDER BY name")
+            .prepare(
+                "SELECT id, name, provider, base_url, settings FROM profiles
+                 WHERE archived_at IS NULL ORDER BY name",
+            )
             .map_err(read_error)?;
         let rows = stmt
             .query_map([], profile_from_row)
@@ -93,6 +105,33 @@ impl Ledger {
             .collect::<Result<Vec<_>, _>>()
             .map_err(read_error)?;
         rows.into_iter().collect()
+    }
+
+    /// Removes a profile. One with operations in the ledger is put aside instead: renamed
+    /// `NAME~ID` so the name is free again, hidden from every list, and kept for the history.
+    pub fn remove_profile(&self, name: &str) -> Result<ProfileRemoval, LedgerError> {
+        let profile = self.profile(name)?;
+        let conn = self.conn();
+        let used: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM transactions WHERE profile_id = ?1)
+                     OR EXISTS (SELECT 1 FROM batches WHERE profile_id = ?1)",
+                [profile.id],
+                |r| r.get(0),
+            )
+            .map_err(read_error)?;
+        if used {
+            conn.execute(
+                "UPDATE profiles SET archived_at = ?2, name = name || '~' || id WHERE id = ?1",
+                params![profile.id, now_ms()],
+            )
+            .map_err(write_error)?;
+            Ok(ProfileRemoval::PutAside)
+        } else {
+            conn.execute("DELETE FROM profiles WHERE id = ?1", [profile.id])
+                .map_err(write_error)?;
+            Ok(ProfileRemoval::Deleted)
+        }
     }
 
     /// The profile with this name.
@@ -144,5 +183,10 @@ mod tests {
             Err(LedgerError::ProfileNotFound(_))
         ));
         assert_eq!(ledger.profiles().unwrap().len(), 1);
+        assert_eq!(
+            ledger.remove_profile("cuba").unwrap(),
+            ProfileRemoval::Deleted
+        );
+        assert!(ledger.profiles().unwrap().is_empty());
     }
 }

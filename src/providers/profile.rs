@@ -92,6 +92,12 @@ pub struct ProfileSettings {
     /// not fail is refused unless confirmed (0 turns the guard off).
     #[serde(default = "default_duplicate_window")]
     pub duplicate_window_secs: u64,
+    /// Below this balance (minor units) the balances board turns the profile red and warns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_balance_minor: Option<i64>,
+    /// Sales are refused when they would take the last read balance below this (minor units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sales_floor_minor: Option<i64>,
     /// Provider-specific settings, by the names in the provider's [`OptionSpec`]s.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
@@ -183,6 +189,18 @@ impl ProfileSettings {
             .iter()
             .map(|&minor| Money::from_minor(minor, self.unit))
             .collect()
+    }
+
+    /// The low-balance warning level, as an amount.
+    pub fn low_balance(&self) -> Option<Money> {
+        self.low_balance_minor
+            .map(|minor| Money::from_minor(minor, self.unit))
+    }
+
+    /// The sales floor, as an amount.
+    pub fn sales_floor(&self) -> Option<Money> {
+        self.sales_floor_minor
+            .map(|minor| Money::from_minor(minor, self.unit))
     }
 
     /// Reads a denomination list in this profile's unit: "15.00,20.00", or with semicolons

@@ -105,13 +105,24 @@ pub struct ProviderInfo {
 }
 
 /// A choice some providers need for a top-up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TopUpField {
     Operator,
     Circle,
 }
 
 impl TopUpField {
+    /// Every choice, in the order the counter shows them.
+    pub const ALL: [TopUpField; 2] = [TopUpField::Operator, TopUpField::Circle];
+
+    /// Its name where it is stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            TopUpField::Operator => "operator",
+            TopUpField::Circle => "circle",
+        }
+    }
+
     /// Its label on the counter.
     pub fn label(self) -> &'static str {
         match self {

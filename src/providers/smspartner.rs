@@ -57,6 +57,8 @@ fn default_settings() -> ProfileSettings {
         denominations: Vec::new(),
         request_timeout_secs: 20,
         duplicate_window_secs: super::profile::default_duplicate_window(),
+        low_balance_minor: None,
+        sales_floor_minor: None,
         options: Default::default(),
     }
 }

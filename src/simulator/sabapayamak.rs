@@ -1,5 +1,5 @@
 //! The simulated Saba Payamak API: accounts by user name, expiring tokens, and a credit ledger
-//! of typed movements over the year 1403 (20 March 2024 to 20 March 2025). Statement dates come
+//! of typed movements from 1403/01/01 (20 March 2024) to today. Statement dates come
 //! in the document's own form, `"2024\03\21 10:00:00"`, which is not valid JSON.
 
 use std::collections::{BTreeMap, HashMap};
@@ -63,7 +63,7 @@ pub struct SabaPayamakState {
 const KINDS: [&str; 4] = ["ارسال", "دریافت", "شارژ", "برگشت اعتبار"];
 
 impl SabaPayamakState {
-    /// The demo account: a year of movements, a purchase every 30 days, sends most days,
+    /// The demo account: movements from 1403/01/01 to today, a purchase every 30 days, sends most days,
     /// receives every 3 days and a refund every 45 days.
     pub fn demo() -> SabaPayamakState {
         let mut movements = Vec::new();
@@ -72,10 +72,15 @@ impl SabaPayamakState {
             .map(|d| d.to_gregorian())
             .unwrap_or((2024, 3, 20));
         let first = jiff::civil::date(start.0 as i16, start.1 as i8, start.2 as i8);
-        for offset in 0..366i32 {
+        // From the start of 1403 to today, so the demo's recent days have movements too.
+        let today = jiff::Zoned::now().date();
+        for offset in 0..4_000i32 {
             let Ok(day) = first.checked_add(jiff::Span::new().days(offset)) else {
                 break;
             };
+            if offset >= 366 && day > today {
+                break;
+            }
             let date = (i32::from(day.year()), day.month() as u8, day.day() as u8);
             let mut push = |kind: usize, amount: i64, time: &str, description: &str| {
                 credit += if kind >= 2 { amount } else { -amount };

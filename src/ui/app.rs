@@ -1,31 +1,71 @@
-//! The window: a top bar (demo banner, panel switcher, balance) over the current panel.
-//! Panels emit commands; results arrive as events drained at the start of every frame.
+//! The window: the demo banner, a side bar of panels (Ctrl+1…7), the panel on show, and
+//! notifications for what finishes in the background. Panels emit commands; results arrive
+//! as events drained at the start of every frame.
 
 use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
 
-use egui::{Color32, RichText};
+use egui::RichText;
+use egui_notify::Toasts;
 
-use super::backend::{Backend, Command, Event};
+use super::backend::{Backend, Command, Event, ExportEnd, SaveDialog, native_save_dialog};
+use super::balances_panel::{balances_ui, refresh_all, refresh_one};
 use super::history_panel::{HistoryPanel, history_ui};
+use super::i18n::set_language;
+use super::panels::{Panel, shortcut_text};
+use super::prefs::Prefs;
+use super::review_panel::{ReviewPanel, review_ui};
 use super::services::Services;
+use super::settings_panel::{SettingsPanel, settings_ui};
+use super::shop::{BalanceView, Shop};
+use super::statement_panel::{StatementPanel, statement_ui};
+use super::subaccounts_panel::{SubAccountsPanel, subaccounts_ui};
+use super::theme::{DEMO, FAILURE, WARNING};
 use super::topup_panel::{TopUpPanel, topup_ui};
-use crate::domain::Money;
-use crate::domain::time::local_text;
-use crate::providers::Profile;
-use crate::providers::registry::capabilities_of;
+use crate::domain::TxState;
+use crate::t;
 
-/// The panels of the window.
+/// How a notification is coloured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Panel {
-    TopUp,
-    History,
+enum Level {
+    Info,
+    Success,
+    Warning,
+    Error,
 }
 
-#[derive(Default)]
-struct BalanceState {
-    value: Option<Result<Money, String>>,
-    read_at: Option<i64>,
-    loading: bool,
+/// Notifications for what finishes in the background, and the last few of them in words.
+struct Notifications {
+    toasts: Toasts,
+    recent: std::collections::VecDeque<String>,
+}
+
+/// How many notification texts are kept.
+const RECENT_NOTIFICATIONS: usize = 20;
+
+impl Notifications {
+    /// Adds a notification with a coloured bullet (drawn with the bundled fonts everywhere).
+    fn add(&mut self, level: Level, text: String) {
+        let colour = match level {
+            Level::Info => egui::Color32::from_rgb(0x1f, 0x6f, 0xb2),
+            Level::Success => super::theme::SUCCESS,
+            Level::Warning => WARNING,
+            Level::Error => FAILURE,
+        };
+        let duration = match level {
+            Level::Warning | Level::Error => Duration::from_secs(10),
+            Level::Info | Level::Success => Duration::from_secs(6),
+        };
+        if self.recent.len() == RECENT_NOTIFICATIONS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(text.clone());
+        self.toasts
+            .custom(text, "•".to_string(), colour)
+            .duration(Some(duration))
+            // The close cross is a glyph the bundled fonts lack; notifications go by themselves.
+            .closable(false);
+    }
 }
 
 /// The saldo window.
@@ -33,43 +73,71 @@ pub struct SaldoApp {
     services: Services,
     backend: Backend,
     events: Receiver<Event>,
-    panel: Panel,
-    profiles: Option<Result<Vec<Profile>, String>>,
-    selected: Option<String>,
+    prefs: Prefs,
+    shop: Shop,
+    profiles_error: Option<String>,
     topup: TopUpPanel,
+    subaccounts: SubAccountsPanel,
+    statement: StatementPanel,
     history: HistoryPanel,
-    balance: BalanceState,
+    review: ReviewPanel,
+    settings: SettingsPanel,
+    notifications: Notifications,
     /// How many operations the reconciler says a person must look at.
     needs_review: usize,
+    /// Profiles already warned about a low balance (warned again only after it recovers).
+    warned_low: std::collections::BTreeSet<String>,
 }
 
 impl SaldoApp {
-    /// Builds the window's state and starts loading profiles and history.
-    pub fn new(ctx: &egui::Context, services: Services) -> SaldoApp {
+    /// Builds the window's state with the native save dialog and starts loading.
+    pub fn new(cc: &eframe::CreationContext<'_>, services: Services) -> SaldoApp {
+        SaldoApp::with_save_dialog(cc, services, native_save_dialog())
+    }
+
+    /// Builds the window's state with `save_dialog` asking where exports go (tests answer
+    /// with a fixed path).
+    pub fn with_save_dialog(
+        cc: &eframe::CreationContext<'_>,
+        services: Services,
+        save_dialog: SaveDialog,
+    ) -> SaldoApp {
+        let ctx = &cc.egui_ctx;
+        super::theme::install(ctx);
+        let prefs = Prefs::load(cc.storage);
+        set_language(prefs.effective_language());
         let (sender, events) = channel();
         let backend = Backend::new(
             services.runtime.handle().clone(),
             services.engine.clone(),
             sender,
             ctx.clone(),
+            save_dialog,
         );
         backend.watch_for_terminate();
-        let mut app = SaldoApp {
+        let app = SaldoApp {
             services,
             backend,
             events,
-            panel: Panel::TopUp,
-            profiles: None,
-            selected: None,
+            prefs,
+            shop: Shop::default(),
+            profiles_error: None,
             topup: TopUpPanel::default(),
+            subaccounts: SubAccountsPanel::default(),
+            statement: StatementPanel::default(),
             history: HistoryPanel::default(),
-            balance: BalanceState::default(),
+            review: ReviewPanel::default(),
+            settings: SettingsPanel::default(),
+            notifications: Notifications {
+                toasts: Toasts::default().with_anchor(egui_notify::Anchor::BottomRight),
+                recent: Default::default(),
+            },
             needs_review: 0,
+            warned_low: Default::default(),
         };
         app.backend.run(Command::LoadProfiles);
+        app.backend.run(Command::LoadBalances);
         app.backend.start_reconciler();
-        let backend = &app.backend;
-        app.history.reload(&mut |c| backend.run(c));
         app
     }
 
@@ -80,55 +148,227 @@ impl SaldoApp {
 
     /// The panel on show.
     pub fn panel(&self) -> Panel {
-        self.panel
+        self.prefs.panel
     }
 
-    fn selected_profile(&self) -> Option<&Profile> {
-        let profiles = self.profiles.as_ref()?.as_ref().ok()?;
-        let name = self.selected.as_ref()?;
-        profiles.iter().find(|p| &p.name == name)
+    /// Shows another panel.
+    pub fn show_panel(&mut self, panel: Panel) {
+        self.prefs.panel = panel;
     }
 
-    fn refresh_balance(&mut self) {
-        let can_read = self
-            .selected_profile()
-            .is_some_and(|p| capabilities_of(p.provider).balance);
-        if let (true, Some(name)) = (can_read, self.selected.clone()) {
-            self.balance.loading = true;
-            self.backend.run(Command::RefreshBalance { profile: name });
+    /// The texts of the last notifications, oldest first.
+    pub fn recent_notifications(&self) -> Vec<String> {
+        self.notifications.recent.iter().cloned().collect()
+    }
+
+    /// The profiles and balances the panels see.
+    pub fn shop(&self) -> &Shop {
+        &self.shop
+    }
+
+    fn balance_read(
+        &mut self,
+        profile: String,
+        result: Result<crate::ledger::BalanceReading, String>,
+    ) {
+        let view = self.shop.balances.entry(profile.clone()).or_default();
+        view.loading = false;
+        match result {
+            Ok(reading) => {
+                view.reading = Some(reading);
+                view.error = None;
+            }
+            Err(error) => view.error = Some(error),
+        }
+        self.warn_if_low(&profile);
+    }
+
+    /// Raises a notification the first time a profile's balance is seen below its level.
+    fn warn_if_low(&mut self, name: &str) {
+        let Some(profile) = self.shop.profile(name).cloned() else {
+            return;
+        };
+        if !self.shop.is_low(&profile) {
+            self.warned_low.remove(name);
+            return;
+        }
+        if self.warned_low.insert(name.to_string())
+            && let (Some(reading), Some(level)) =
+                (self.shop.reading(name), profile.settings.low_balance())
+        {
+            self.notifications.add(
+                Level::Warning,
+                t!(
+                    "toast-low-balance",
+                    profile = name,
+                    balance = reading.amount.to_string(),
+                    level = level.to_string()
+                ),
+            );
+        }
+    }
+
+    fn after_money_moved(&mut self, profile: Option<&str>) {
+        let backend = &self.backend;
+        self.history.reload(&mut |c| backend.run(c));
+        if let Some(profile) = profile {
+            self.refresh_balance(profile);
+        }
+    }
+
+    fn refresh_balance(&mut self, profile: &str) {
+        let can = self
+            .shop
+            .profile(profile)
+            .is_some_and(|p| crate::providers::registry::capabilities_of(p.provider).balance);
+        if can {
+            let backend = &self.backend;
+            refresh_one(&mut self.shop, profile, &mut |c| backend.run(c));
         }
     }
 
     fn handle(&mut self, ctx: &egui::Context, event: Event) {
+        let backend = &self.backend;
+        let mut run = |c: Command| backend.run(c);
         match event {
-            Event::Profiles(result) => {
-                if let Ok(profiles) = &result {
-                    let still_there = self
-                        .selected
-                        .as_ref()
-                        .is_some_and(|s| profiles.iter().any(|p| &p.name == s));
-                    if !still_there {
-                        self.selected = profiles.first().map(|p| p.name.clone());
-                    }
+            Event::Profiles(Ok(profiles)) => {
+                let first_load = self.shop.profiles.is_empty();
+                self.shop.profiles = profiles;
+                self.profiles_error = None;
+                self.shop
+                    .balances
+                    .retain(|name, _| self.shop.profiles.iter().any(|p| &p.name == name));
+                if first_load {
+                    refresh_all(&mut self.shop, &mut run);
                 }
-                self.profiles = Some(result);
-                self.refresh_balance();
+                let names: Vec<String> =
+                    self.shop.profiles.iter().map(|p| p.name.clone()).collect();
+                for name in names {
+                    self.warn_if_low(&name);
+                }
             }
+            Event::Profiles(Err(error)) => self.profiles_error = Some(error),
             Event::TopUpFinished(result) => {
-                self.topup.finished(result);
-                let backend = &self.backend;
-                self.history.reload(&mut |c| backend.run(c));
-                self.refresh_balance();
-            }
-            Event::History(result) => self.history.loaded(result),
-            Event::Balance { profile, result } => {
-                if self.selected.as_deref() == Some(profile.as_str()) {
-                    self.balance = BalanceState {
-                        value: Some(result),
-                        read_at: Some(crate::ledger::now_ms()),
-                        loading: false,
-                    };
+                let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
+                if let Ok(record) = &result
+                    && record.state == TxState::Unknown
+                {
+                    self.notifications.add(
+                        Level::Warning,
+                        t!("toast-unknown", reference = record.reference.as_str()),
+                    );
                 }
+                self.topup.finished(result);
+                self.after_money_moved(profile.as_deref());
+            }
+            Event::CounterMemory {
+                profile,
+                recent,
+                favourites,
+            } => self.topup.memory_loaded(&profile, recent, favourites),
+            Event::NumberChoices { number, choices } => self.topup.choices_loaded(&number, choices),
+            Event::Balance { profile, result } => self.balance_read(profile, result),
+            Event::Balances(readings) => {
+                for (name, reading) in readings {
+                    let view = self
+                        .shop
+                        .balances
+                        .entry(name.clone())
+                        .or_insert_with(BalanceView::default);
+                    if view.reading.is_none_or(|r| r.read_at < reading.read_at) {
+                        view.reading = Some(reading);
+                    }
+                    self.warn_if_low(&name);
+                }
+            }
+            Event::SubAccounts { profile, result } => {
+                self.subaccounts.accounts_loaded(&profile, result)
+            }
+            Event::CreditMoved(result) => {
+                let profile = result.as_ref().ok().map(|o| o.record.profile_name.clone());
+                self.toast_for_move(result.as_ref().map(|o| &o.record));
+                self.subaccounts.credit_moved(result);
+                self.after_money_moved(profile.as_deref());
+            }
+            Event::SubAccountCreated { profile, result } => {
+                match &result {
+                    Ok(()) => self.notifications.add(
+                        Level::Success,
+                        t!("toast-subaccount-created", profile = profile.as_str()),
+                    ),
+                    Err(error) => self.notifications.add(Level::Error, error.clone()),
+                };
+                self.subaccounts.created(&result);
+            }
+            Event::Transferred(result) => {
+                let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
+                self.toast_for_move(result.as_ref());
+                self.subaccounts.transferred(result);
+                self.after_money_moved(profile.as_deref());
+            }
+            Event::Statement { profile, result } => self.statement.loaded(&profile, result),
+            Event::HistoryPage {
+                generation,
+                page,
+                result,
+            } => self.history.pages.page_loaded(generation, page, result),
+            Event::HistorySummary { generation, result } => {
+                self.history.pages.summary_loaded(generation, result)
+            }
+            Event::ExportProgress(rows) => self.history.export.progressed(rows),
+            Event::ExportFinished(end) => {
+                match &end {
+                    ExportEnd::Written { path, rows } => {
+                        self.notifications.add(
+                            Level::Success,
+                            t!(
+                                "history-export-done",
+                                rows = *rows,
+                                path = path.display().to_string()
+                            ),
+                        );
+                    }
+                    ExportEnd::Failed(error) => {
+                        self.notifications.add(Level::Error, error.clone());
+                    }
+                    ExportEnd::Cancelled | ExportEnd::NoFileChosen => {}
+                }
+                self.history.export.finished(end);
+            }
+            Event::Review(result) => self.review.loaded(result),
+            Event::Rechecked(result) | Event::Settled(result) => {
+                let moved = result.is_ok();
+                self.review.acted(result, &mut run);
+                if moved {
+                    self.history.reload(&mut run);
+                }
+            }
+            Event::ProfileSaved(result) => {
+                if let Ok(name) = &result {
+                    run(Command::LoadProfiles);
+                    run(Command::LoadSecretStatus {
+                        profile: name.clone(),
+                    });
+                }
+                self.settings.saved(result);
+            }
+            Event::ProfileRemoved(result) => {
+                if result.is_ok() {
+                    run(Command::LoadProfiles);
+                }
+                self.settings.removed(result);
+            }
+            Event::SecretSaved {
+                profile,
+                kind,
+                result,
+            } => self.settings.secret_saved(&profile, kind, result, &mut run),
+            Event::SecretStatus { profile, status } => self.settings.secret_status(profile, status),
+            Event::ConnectionTested { profile, result } => {
+                if result.is_ok() {
+                    run(Command::LoadBalances);
+                }
+                self.settings.tested(profile, result)
             }
             Event::Reconciled {
                 settled,
@@ -136,137 +376,148 @@ impl SaldoApp {
             } => {
                 for record in &settled {
                     self.topup.settled_later(record);
+                    self.notifications.add(
+                        Level::Info,
+                        t!(
+                            "toast-settled",
+                            reference = record.reference.as_str(),
+                            state = super::error_text::state_text(record.state)
+                        ),
+                    );
+                }
+                if needs_review > self.needs_review {
+                    self.notifications
+                        .add(Level::Warning, t!("review-count", count = needs_review));
                 }
                 self.needs_review = needs_review;
                 if !settled.is_empty() {
-                    let backend = &self.backend;
-                    self.history.reload(&mut |c| backend.run(c));
-                    self.refresh_balance();
+                    self.history.reload(&mut run);
+                    if self.prefs.panel == Panel::Review {
+                        self.review.reload(&mut run);
+                    }
                 }
             }
             Event::CloseRequested => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 
-    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
-        if self.services.is_demo() {
-            egui::Frame::new()
-                .fill(Color32::from_rgb(0xff, 0xb3, 0x00))
-                .inner_margin(6.0)
-                .show(ui, |ui| {
-                    ui.set_width(ui.available_width());
-                    ui.label(
-                        RichText::new(
-                            "DEMO - simulated providers and a separate demo ledger: nothing real \
-                             is sent",
-                        )
-                        .color(Color32::BLACK)
-                        .strong(),
-                    );
-                });
-        }
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.panel, Panel::TopUp, "Top-up");
-            let history = ui.selectable_value(&mut self.panel, Panel::History, "History");
-            if history.clicked() {
-                let backend = &self.backend;
-                self.history.reload(&mut |c| backend.run(c));
-            }
-            ui.separator();
-            self.profile_picker_ui(ui);
-            self.balance_ui(ui);
-            if self.needs_review > 0 {
-                ui.separator();
-                ui.label(
-                    RichText::new(format!(
-                        "{} operation(s) need review: saldo review list",
-                        self.needs_review
-                    ))
-                    .color(Color32::from_rgb(0xa3, 0x5a, 0x00))
-                    .strong(),
+    fn toast_for_move(&mut self, result: Result<&crate::ledger::TxRecord, &String>) {
+        match result {
+            Ok(record) if record.state == TxState::Succeeded => {
+                self.notifications.add(
+                    Level::Success,
+                    t!(
+                        "toast-moved",
+                        amount = record.amount.to_string(),
+                        destination = record.destination.as_str()
+                    ),
                 );
             }
-        });
-    }
-
-    fn profile_picker_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(Ok(profiles)) = &self.profiles else {
-            return;
-        };
-        if profiles.len() < 2 {
-            return;
-        }
-        let names: Vec<String> = profiles.iter().map(|p| p.name.clone()).collect();
-        let before = self.selected.clone();
-        let label = ui.label("Profile");
-        egui::ComboBox::from_id_salt("profile-picker")
-            .selected_text(self.selected.clone().unwrap_or_default())
-            .show_ui(ui, |ui| {
-                for name in names {
-                    ui.selectable_value(&mut self.selected, Some(name.clone()), name);
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        if self.selected != before {
-            self.balance = BalanceState::default();
-            self.refresh_balance();
+            Ok(record) if !record.state.is_final() => {
+                self.notifications.add(
+                    Level::Warning,
+                    t!("toast-unknown", reference = record.reference.as_str()),
+                );
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.notifications.add(Level::Error, error.clone());
+            }
         }
     }
 
-    fn balance_ui(&mut self, ui: &mut egui::Ui) {
-        let Some(profile) = self.selected.clone() else {
-            return;
-        };
-        if !self
-            .selected_profile()
-            .is_some_and(|p| capabilities_of(p.provider).balance)
-        {
-            return;
+    fn demo_banner_ui(&self, ui: &mut egui::Ui) {
+        egui::Frame::new()
+            .fill(DEMO)
+            .inner_margin(6.0)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(t!("demo-banner"))
+                        .color(egui::Color32::BLACK)
+                        .strong(),
+                );
+            });
+    }
+
+    fn side_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(8.0);
+        ui.label(RichText::new("saldo").size(22.0).strong());
+        ui.add_space(8.0);
+        for panel in Panel::ALL {
+            let mut title = panel.title();
+            if panel == Panel::Review && self.needs_review > 0 {
+                title = format!("{title} ({})", self.needs_review);
+            }
+            let mut text = RichText::new(title).size(16.0);
+            if panel == Panel::Review && self.needs_review > 0 {
+                text = text.color(WARNING).strong();
+            }
+            let selected = self.prefs.panel == panel;
+            let response = ui
+                .add_sized(
+                    [ui.available_width(), 30.0],
+                    egui::Button::selectable(selected, text),
+                )
+                .on_hover_text(shortcut_text(ui.ctx(), panel.shortcut()));
+            if response.clicked() {
+                self.open(panel);
+            }
         }
-        let text = match &self.balance.value {
-            None => "Balance: reading…".to_string(),
-            Some(Ok(money)) => format!("Balance ({profile}): {money}"),
-            Some(Err(error)) => format!("Balance unavailable: {error}"),
-        };
-        ui.label(text).on_hover_text(
-            self.balance
-                .read_at
-                .map(|at| format!("Read at {}", local_text(at)))
-                .unwrap_or_default(),
-        );
-        if self.balance.loading {
-            ui.spinner();
-        } else if ui.button("Refresh balance").clicked() {
-            self.refresh_balance();
+    }
+
+    /// Shows `panel`, reloading what it shows when that may have changed meanwhile.
+    fn open(&mut self, panel: Panel) {
+        let backend = &self.backend;
+        let mut run = |c: Command| backend.run(c);
+        if panel == Panel::Review && self.prefs.panel != Panel::Review {
+            self.review.reload(&mut run);
+        }
+        self.prefs.panel = panel;
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        for panel in Panel::ALL {
+            if ctx.input_mut(|i| i.consume_shortcut(&panel.shortcut())) {
+                self.open(panel);
+            }
         }
     }
 
     fn central_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(error) = &self.profiles_error {
+            ui.colored_label(FAILURE, error);
+            return;
+        }
         let backend = &self.backend;
         let mut run = |command: Command| backend.run(command);
-        match self.panel {
-            Panel::History => history_ui(ui, &mut self.history, &mut run),
-            Panel::TopUp => match &self.profiles {
-                None => {
-                    ui.spinner();
-                }
-                Some(Err(error)) => {
-                    ui.colored_label(Color32::from_rgb(0xb3, 0x26, 0x1e), error);
-                }
-                Some(Ok(_)) => match self.selected_profile().cloned() {
-                    Some(profile) => topup_ui(ui, &mut self.topup, &profile, &mut run),
-                    None => {
-                        ui.heading("No provider profile yet");
-                        ui.label(
-                            "Add one from the command line, then restart saldo:\n  saldo profile \
-                             add NAME --provider qvatel\n  saldo credentials set NAME\nOr try \
-                             saldo --demo first.",
-                        );
-                    }
-                },
-            },
+        let now = crate::ledger::now_ms();
+        match self.prefs.panel {
+            Panel::Counter => topup_ui(ui, &mut self.topup, &self.shop, &mut run),
+            Panel::Balances => balances_ui(ui, &mut self.shop, now, &mut run),
+            Panel::SubAccounts => subaccounts_ui(ui, &mut self.subaccounts, &self.shop, &mut run),
+            Panel::Statement => statement_ui(ui, &mut self.statement, &self.shop, &mut run),
+            Panel::History => history_ui(ui, &mut self.history, &self.shop, &mut run),
+            Panel::Review => review_ui(ui, &mut self.review, &mut run),
+            Panel::Settings => settings_ui(
+                ui,
+                &mut self.settings,
+                &self.shop,
+                &mut self.prefs.language,
+                &mut run,
+            ),
         }
+    }
+
+    /// Whether something on screen moves on its own (a spinner) and needs frames.
+    pub fn is_busy(&self) -> bool {
+        self.topup.is_sending()
+            || self.subaccounts.is_busy()
+            || self.statement.is_loading()
+            || self.history.pages.is_loading()
+            || self.history.export.is_running()
+            || self.review.is_busy()
+            || self.shop.balances.values().any(|b| b.loading)
     }
 }
 
@@ -276,11 +527,28 @@ impl eframe::App for SaldoApp {
         while let Ok(event) = self.events.try_recv() {
             self.handle(&ctx, event);
         }
-        egui::Panel::top("top-bar").show(ui, |ui| self.top_bar_ui(ui));
-        egui::CentralPanel::default_margins().show(ui, |ui| self.central_ui(ui));
-        if self.topup.is_sending() {
-            // Keep the spinner turning while the engine works.
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        self.shortcuts(&ctx);
+        if self.services.is_demo() {
+            egui::Panel::top("demo-banner")
+                .frame(egui::Frame::new())
+                .show(ui, |ui| self.demo_banner_ui(ui));
         }
+        egui::Panel::left("side-bar")
+            .resizable(false)
+            .exact_size(170.0)
+            .show(ui, |ui| self.side_bar_ui(ui));
+        egui::CentralPanel::default_margins().show(ui, |ui| self.central_ui(ui));
+        self.notifications.toasts.show(&ctx);
+        if self.is_busy() {
+            // Keep spinners turning while the engine works.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        } else {
+            // "updated N min ago" ages by itself.
+            ctx.request_repaint_after(Duration::from_secs(30));
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.prefs.save(storage);
     }
 }

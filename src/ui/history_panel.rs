@@ -1,86 +1,158 @@
-//! The history: every operation in the ledger, newest first.
+//! The history: the whole ledger in a table that fetches only the rows on screen, filters by
+//! date range, profile, state and number, totals for the filter, a daily sales chart, and an
+//! export of exactly the filtered rows.
 
+use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::Command;
-use crate::domain::time::local_text;
-use crate::ledger::TxRecord;
+use super::error_text::{kind_text, state_text};
+use super::history_chart::daily_sales_ui;
+use super::history_export::{ExportPanel, export_ui};
+use super::history_filter::{FilterForm, filter_ui};
+use super::history_pages::HistoryPages;
+use super::panels::{REFRESH, shortcut_text};
+use super::shop::Shop;
+use super::theme::{FAILURE, SUCCESS, WARNING};
+use crate::domain::{Money, TxState, time::local_text};
+use crate::t;
 
-/// How many of the newest operations the table shows.
-pub const HISTORY_LIMIT: usize = 500;
-
-/// The history's state: the rows last read from the ledger.
+/// The history's state.
 #[derive(Default)]
 pub struct HistoryPanel {
-    rows: Vec<TxRecord>,
-    error: Option<String>,
-    loading: bool,
+    pub pages: HistoryPages,
+    pub form: FilterForm,
+    pub export: ExportPanel,
+    show_chart: bool,
+    started: bool,
 }
 
 impl HistoryPanel {
-    /// Asks for a fresh read of the ledger.
+    /// Reads the current filter again from the start (after new operations were recorded).
     pub fn reload(&mut self, run: &mut dyn FnMut(Command)) {
-        self.loading = true;
-        run(Command::LoadHistory {
-            limit: HISTORY_LIMIT,
-        });
-    }
-
-    /// Takes the rows read from the ledger.
-    pub fn loaded(&mut self, result: Result<Vec<TxRecord>, String>) {
-        self.loading = false;
-        match result {
-            Ok(rows) => {
-                self.rows = rows;
-                self.error = None;
-            }
-            Err(e) => self.error = Some(e),
+        if self.started {
+            let filter = self.pages.filter().clone();
+            self.pages.reset(filter, run);
         }
     }
 }
 
-/// The history table.
-pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnMut(Command)) {
+fn state_colour(state: TxState) -> Option<egui::Color32> {
+    match state {
+        TxState::Succeeded => Some(SUCCESS),
+        TxState::Failed => Some(FAILURE),
+        TxState::Unknown | TxState::Pending => Some(WARNING),
+        TxState::Recorded | TxState::Sending => None,
+    }
+}
+
+/// The history panel.
+pub fn history_ui(
+    ui: &mut egui::Ui,
+    panel: &mut HistoryPanel,
+    shop: &Shop,
+    run: &mut dyn FnMut(Command),
+) {
+    if !panel.started {
+        panel.started = true;
+        let filter = panel.form.filter(shop).unwrap_or_default();
+        panel.pages.reset(filter, run);
+    }
     ui.horizontal(|ui| {
-        ui.heading("History");
-        if ui.button("Refresh").clicked() {
+        ui.heading(t!("history-title"));
+        let refresh = ui
+            .button(t!("history-refresh"))
+            .on_hover_text(shortcut_text(ui.ctx(), REFRESH));
+        if refresh.clicked() || ui.input_mut(|i| i.consume_shortcut(&REFRESH)) {
             panel.reload(run);
         }
-        if panel.loading {
+        if panel.pages.is_loading() {
             ui.spinner();
         }
     });
-    if let Some(error) = &panel.error {
-        ui.colored_label(egui::Color32::from_rgb(0xb3, 0x26, 0x1e), error);
+    if let Some(filter) = filter_ui(ui, &mut panel.form, shop)
+        && &filter != panel.pages.filter()
+    {
+        panel.pages.reset(filter, run);
     }
-    if panel.rows.is_empty() && !panel.loading {
-        ui.label("No operations yet.");
+    if let Some(error) = panel.pages.error() {
+        ui.colored_label(FAILURE, error);
+    }
+    summary_ui(ui, panel);
+    export_ui(ui, &mut panel.export, &panel.pages, run);
+    if panel.show_chart
+        && let Some(summary) = panel.pages.summary()
+    {
+        daily_sales_ui(ui, summary);
+    }
+    ui.separator();
+    table_ui(ui, panel, run);
+}
+
+fn summary_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel) {
+    ui.horizontal_wrapped(|ui| {
+        match panel.pages.summary() {
+            None => {
+                ui.label(RichText::new(t!("history-counting")).weak());
+            }
+            Some(summary) => {
+                ui.strong(t!("history-count", count = summary.count));
+                for total in &summary.succeeded {
+                    ui.separator();
+                    ui.label(t!(
+                        "history-succeeded-total",
+                        count = total.count,
+                        total = Money::from_minor(total.sum_minor, total.unit).to_string()
+                    ));
+                }
+                for (state, count) in &summary.by_state {
+                    if *state != TxState::Succeeded {
+                        ui.separator();
+                        let text = format!("{}: {count}", state_text(*state));
+                        match state_colour(*state) {
+                            Some(colour) => ui.colored_label(colour, text),
+                            None => ui.label(text),
+                        };
+                    }
+                }
+            }
+        }
+        ui.separator();
+        ui.toggle_value(&mut panel.show_chart, t!("history-chart"));
+    });
+}
+
+fn table_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnMut(Command)) {
+    let total = panel.pages.total_rows();
+    if total == 0 && !panel.pages.is_loading() {
+        ui.label(t!("history-empty"));
         return;
     }
-    let text_height = egui::TextStyle::Body.resolve(ui.style()).size + 6.0;
+    let height = egui::TextStyle::Body.resolve(ui.style()).size + 6.0;
+    let mut visible = 0..0;
     TableBuilder::new(ui)
         .striped(true)
         .resizable(true)
         .column(Column::auto().at_least(140.0))
         .column(Column::auto().at_least(170.0))
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::auto().at_least(110.0))
-        .column(Column::auto())
-        .column(Column::auto())
-        .column(Column::auto())
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(120.0))
+        .column(Column::auto().at_least(90.0))
+        .column(Column::auto().at_least(80.0))
+        .column(Column::auto().at_least(100.0))
         .column(Column::remainder())
-        .header(text_height, |mut header| {
+        .header(height, |mut header| {
             for title in [
-                "Time",
-                "Reference",
-                "Operation",
-                "Profile",
-                "Number or sub-account",
-                "Amount",
-                "State",
-                "Provider reference",
-                "Message",
+                t!("history-col-time"),
+                t!("history-col-reference"),
+                t!("history-col-operation"),
+                t!("history-col-profile"),
+                t!("history-col-destination"),
+                t!("history-col-amount"),
+                t!("history-col-state"),
+                t!("history-col-provider-reference"),
+                t!("history-col-message"),
             ] {
                 header.col(|ui| {
                     ui.strong(title);
@@ -88,24 +160,43 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnM
             }
         })
         .body(|body| {
-            body.rows(text_height, panel.rows.len(), |mut row| {
-                let record = &panel.rows[row.index()];
+            body.rows(height, total, |mut row| {
+                let index = row.index();
+                visible.start = if visible.is_empty() {
+                    index
+                } else {
+                    visible.start.min(index)
+                };
+                visible.end = visible.end.max(index + 1);
+                let Some(record) = panel.pages.row(index) else {
+                    row.col(|ui| {
+                        ui.label(RichText::new("…").weak());
+                    });
+                    return;
+                };
+                let state = state_text(record.state);
                 let cells = [
                     local_text(record.created_at),
                     record.reference.to_string(),
-                    record.kind.label().to_string(),
+                    kind_text(record.kind),
                     record.profile_name.clone(),
                     record.destination.clone(),
                     record.amount.to_string(),
-                    record.state.to_string(),
+                    state,
                     record.provider_ref.clone().unwrap_or_default(),
-                    record.provider_message.clone().unwrap_or_default(),
+                    super::rtl::visual(record.provider_message.as_deref().unwrap_or_default())
+                        .into_owned(),
                 ];
-                for cell in cells {
+                let colour = state_colour(record.state);
+                for (column, cell) in cells.into_iter().enumerate() {
                     row.col(|ui| {
-                        ui.label(cell);
+                        match (column, colour) {
+                            (6, Some(colour)) => ui.colored_label(colour, cell),
+                            _ => ui.label(cell),
+                        };
                     });
                 }
             });
         });
+    panel.pages.want(visible, run);
 }

@@ -4,23 +4,46 @@
 
 pub mod app;
 pub mod backend;
+pub mod balances_panel;
+pub mod error_text;
+pub mod history_chart;
+pub mod history_export;
+pub mod history_filter;
+pub mod history_pages;
 pub mod history_panel;
+pub mod i18n;
+pub mod jalali_picker;
+pub mod panels;
+pub mod prefs;
+pub mod review_panel;
+pub mod rtl;
 pub mod services;
+pub mod settings_panel;
+pub mod shop;
+pub mod statement_panel;
+pub mod subaccounts_panel;
+pub mod theme;
 pub mod topup_panel;
+pub mod topup_result;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub use app::{Panel, SaldoApp};
+pub use app::SaldoApp;
+pub use panels::Panel;
 pub use services::Services;
 
 use crate::cli::Exit;
+
+/// The window icon (also in `assets/icons/` for desktop entries and packages).
+pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/saldo-256.png");
 
 /// The application id, shared by the window and the desktop entry.
 pub const APP_ID: &str = "saldo";
 
 /// Opens the window (the demo when `demo`) and returns when it is closed.
 pub fn run_window(data_dir: Option<PathBuf>, demo: bool) -> ExitCode {
+    let data_dir_for_prefs = data_dir.clone();
     let services = if demo {
         crate::paths::data_dir(data_dir)
             .and_then(|dir| Services::demo_in(&crate::paths::demo_dir(&dir)))
@@ -35,19 +58,31 @@ pub fn run_window(data_dir: Option<PathBuf>, demo: bool) -> ExitCode {
         }
     };
     let title = if demo { "saldo - DEMO" } else { "saldo" };
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_app_id(APP_ID)
+        .with_inner_size([1100.0, 720.0])
+        .with_min_inner_size([760.0, 480.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title(title)
-            .with_app_id(APP_ID)
-            .with_inner_size([1000.0, 680.0])
-            .with_min_inner_size([640.0, 420.0]),
+        viewport,
         renderer: eframe::Renderer::Wgpu,
+        // The demo keeps its window size and panel apart from the real shop's.
+        persistence_path: crate::paths::data_dir(data_dir_for_prefs).ok().map(|dir| {
+            dir.join(if demo {
+                "demo-window.ron"
+            } else {
+                "window.ron"
+            })
+        }),
         ..Default::default()
     };
     let result = eframe::run_native(
         APP_ID,
         options,
-        Box::new(|cc| Ok(Box::new(SaldoApp::new(&cc.egui_ctx, services)))),
+        Box::new(|cc| Ok(Box::new(SaldoApp::new(cc, services)))),
     );
     match result {
         Ok(()) => Exit::Ok.into(),

@@ -12,6 +12,10 @@ use crate::simulator::{SimConfig, Simulator};
 
 pub use crate::demo::DEMO_PROFILE;
 
+/// How many made-up operations a new demo ledger starts with.
+pub const DEMO_HISTORY_ROWS: usize = 2_000;
+const DEMO_HISTORY_SEED: u64 = 2026;
+
 /// The runtime, engine and (in demo mode) simulator behind the window.
 pub struct Services {
     /// The embedded simulator, in demo mode. Declared before the runtime so it stops first.
@@ -54,6 +58,10 @@ impl Services {
             .map_err(|e| format!("cannot start the demo simulator: {e}"))?;
         let ledger = Ledger::open_in(demo_dir).map_err(|e| e.to_string())?;
         let secrets = SecretStore::in_memory();
+        let first_run = ledger
+            .history_page(None, 1)
+            .map_err(|e| e.to_string())?
+            .is_empty();
         for demo in demo_profiles(&simulator.base_url()) {
             ensure_demo_profile(&ledger, &demo).map_err(|e| e.to_string())?;
             for (kind, secret) in demo.secrets {
@@ -61,6 +69,12 @@ impl Services {
                     .set(demo.name, kind, secret)
                     .map_err(|e| e.to_string())?;
             }
+        }
+        if first_run {
+            // A first-time visitor sees a living shop: three months of made-up sales.
+            ledger
+                .fill_demo_history(DEMO_HISTORY_ROWS, DEMO_HISTORY_SEED)
+                .map_err(|e| e.to_string())?;
         }
         Ok(Services {
             simulator: Some(simulator),

@@ -1,19 +1,26 @@
-//! The counter: number, amount, review, send, and a result nobody can misread.
+//! The counter: number, amount, review, send, and a result nobody can misread. Built for the
+//! keyboard: type the number, pick the amount with Alt+1…9 (or 1…9 outside the number field),
+//! Enter to review, Enter to send, Enter for the next customer.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
-use egui::{Color32, Key, Modifiers, RichText};
+use egui::{Key, Modifiers, RichText};
 
 use super::backend::{Command, TopUpFailure};
-use crate::domain::{Country, Money, PhoneNumber, TxState};
+use super::error_text::{money_error_text, phone_error_text};
+use super::shop::Shop;
+use super::theme::{COUNTER_SIZE, FAILURE, SUCCESS, WARNING};
+use super::topup_result::{result_text, submit_order};
+use crate::domain::{Country, Money, PhoneNumber};
 use crate::engine::TopUpOrder;
-use crate::ledger::TxRecord;
+use crate::ledger::{FavouriteNumber, TxRecord};
 use crate::providers::Profile;
-use crate::providers::registry::TopUpField;
+use crate::providers::registry::{TopUpField, capabilities_of};
+use crate::t;
 
 /// Where the counter is in serving one customer.
 #[derive(Debug)]
-enum Stage {
+pub(super) enum Stage {
     Entering,
     Reviewing { number: PhoneNumber, amount: Money },
     Sending { number: PhoneNumber, amount: Money },
@@ -22,37 +29,56 @@ enum Stage {
 
 /// The counter's state.
 pub struct TopUpPanel {
+    /// The profile sales go through (a top-up profile).
+    pub(super) profile: Option<String>,
     number: String,
     amount: Option<Money>,
     /// What the clerk typed, for providers that take any amount.
     amount_text: String,
     /// The operator, circle… the provider needs, by field.
-    choices: HashMap<TopUpField, String>,
-    stage: Stage,
+    choices: BTreeMap<TopUpField, String>,
+    pub(super) stage: Stage,
     focus_number: bool,
     /// The last top-up sent, to send again when the clerk confirms a repeat.
-    last_sent: Option<(PhoneNumber, Money, TopUpOrder)>,
+    pub(super) last_sent: Option<(PhoneNumber, Money, TopUpOrder)>,
+    recent: Vec<String>,
+    favourites: Vec<FavouriteNumber>,
+    /// The profile whose recent and favourite numbers are loaded.
+    memory_of: Option<String>,
+    /// The number whose remembered choices were asked for.
+    choices_asked_for: Option<String>,
 }
 
 impl Default for TopUpPanel {
     fn default() -> Self {
         TopUpPanel {
+            profile: None,
             number: String::new(),
             amount: None,
             amount_text: String::new(),
-            choices: HashMap::new(),
+            choices: BTreeMap::new(),
             stage: Stage::Entering,
             focus_number: true,
             last_sent: None,
+            recent: Vec::new(),
+            favourites: Vec::new(),
+            memory_of: None,
+            choices_asked_for: None,
         }
     }
 }
 
-const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
-const FAILURE: Color32 = Color32::from_rgb(0xb3, 0x26, 0x1e);
-const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
-const UNKNOWN_HEADLINE: &str = "Outcome unknown - do not resend";
-const REPEAT_HEADLINE: &str = "Same top-up moments ago - send again?";
+const AMOUNT_KEYS: [Key; 9] = [
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
+];
 
 impl TopUpPanel {
     /// Whether a top-up is on its way (the window should not offer another yet).
@@ -63,6 +89,7 @@ impl TopUpPanel {
     /// Takes the engine's answer for the top-up being sent.
     pub fn finished(&mut self, result: Result<TxRecord, TopUpFailure>) {
         self.stage = Stage::Done(result);
+        self.memory_of = None;
     }
 
     /// Shows a later outcome of the top-up on show (the reconciler settled it).
@@ -74,46 +101,118 @@ impl TopUpPanel {
         }
     }
 
-    fn next_customer(&mut self) {
-        *self = TopUpPanel::default();
+    /// Takes the recent and favourite numbers of a profile.
+    pub fn memory_loaded(
+        &mut self,
+        profile: &str,
+        recent: Vec<String>,
+        favourites: Vec<FavouriteNumber>,
+    ) {
+        if self.profile.as_deref() == Some(profile) {
+            self.recent = recent;
+            self.favourites = favourites;
+        }
     }
 
-    fn review(&mut self, country: Country) {
-        let number = PhoneNumber::parse_mobile(&self.number, country);
-        if let (Ok(number), Some(amount)) = (number, self.amount) {
-            self.stage = Stage::Reviewing { number, amount };
+    /// Takes the choices remembered for a number; the clerk's own choices win.
+    pub fn choices_loaded(&mut self, number: &str, choices: BTreeMap<String, String>) {
+        if self.choices_asked_for.as_deref() != Some(number) {
+            return;
         }
+        for field in TopUpField::ALL {
+            if let Some(value) = choices.get(field.key()) {
+                self.choices.entry(field).or_insert_with(|| value.clone());
+            }
+        }
+    }
+
+    /// Ready for the next customer: everything cleared but the profile and its numbers.
+    pub(super) fn next_customer(&mut self) {
+        *self = TopUpPanel {
+            profile: self.profile.take(),
+            recent: std::mem::take(&mut self.recent),
+            favourites: std::mem::take(&mut self.favourites),
+            memory_of: self.memory_of.take(),
+            ..TopUpPanel::default()
+        };
+    }
+
+    fn use_number(&mut self, number: &str, country: Country) {
+        self.number = PhoneNumber::from_e164(number, country)
+            .map(|n| n.national().to_string())
+            .unwrap_or_else(|_| number.to_string());
+        self.choices.clear();
+        self.focus_number = true;
     }
 }
 
-/// The counter for one profile. Emits a top-up command when the clerk confirms.
+/// The counter. Emits a top-up command when the clerk confirms.
 pub fn topup_ui(
     ui: &mut egui::Ui,
     panel: &mut TopUpPanel,
-    profile: &Profile,
+    shop: &Shop,
     run: &mut dyn FnMut(Command),
 ) {
-    ui.heading("Top-up");
-    ui.add_space(8.0);
+    let profiles = shop.top_up_profiles();
+    if profiles.is_empty() {
+        ui.heading(t!("counter-title"));
+        ui.label(t!("counter-no-profile"));
+        return;
+    }
+    let chosen = panel
+        .profile
+        .as_deref()
+        .and_then(|name| profiles.iter().find(|p| p.name == name));
+    let profile = (*chosen.unwrap_or(&profiles[0])).clone();
+    if panel.profile.as_deref() != Some(&profile.name) {
+        panel.profile = Some(profile.name.clone());
+        panel.memory_of = None;
+    }
+    if panel.memory_of.as_deref() != Some(&profile.name) {
+        panel.memory_of = Some(profile.name.clone());
+        run(Command::LoadCounterMemory {
+            profile: profile.name.clone(),
+        });
+    }
     let Some(country) = profile.provider.topup_country() else {
-        ui.label(format!(
-            "{} does not sell phone top-ups. Choose a top-up profile above.",
-            profile.provider.display_name()
-        ));
         return;
     };
     match &panel.stage {
-        Stage::Entering => entering_ui(ui, panel, profile, country),
+        Stage::Entering => {
+            ui.horizontal(|ui| {
+                ui.heading(t!("counter-title"));
+                ui.add_space(16.0);
+                profile_picker_ui(ui, panel, &profiles);
+            });
+            ui.add_space(8.0);
+            ui.columns(2, |columns| {
+                entering_ui(
+                    &mut columns[0],
+                    panel,
+                    &profile,
+                    shop,
+                    country,
+                    &profiles,
+                    run,
+                );
+                numbers_ui(&mut columns[1], panel, country, run);
+            });
+        }
         Stage::Reviewing { number, amount } => {
             let (number, amount) = (number.clone(), *amount);
-            reviewing_ui(ui, panel, profile, number, amount, run);
+            reviewing_ui(ui, panel, &profile, number, amount, run);
         }
         Stage::Sending { number, amount } => {
+            ui.add_space(24.0);
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label(
-                    RichText::new(format!("Sending {amount} to {number}… do not close saldo"))
-                        .size(20.0),
+                    RichText::new(t!(
+                        "counter-sending",
+                        amount = amount.to_string(),
+                        number = number.to_string()
+                    ))
+                    .size(20.0),
                 );
             });
         }
@@ -121,87 +220,208 @@ pub fn topup_ui(
     }
 }
 
-fn entering_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, country: Country) {
-    let label = ui.label("Customer number");
+fn profile_picker_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profiles: &[&Profile]) {
+    if profiles.len() < 2 {
+        ui.label(RichText::new(&profiles[0].name).weak());
+        return;
+    }
+    let label = ui.label(t!("counter-profile"));
+    let mut selected = panel.profile.clone();
+    egui::ComboBox::from_id_salt("counter-profile")
+        .selected_text(selected.clone().unwrap_or_default())
+        .show_ui(ui, |ui| {
+            for profile in profiles {
+                let text = format!("{} · {}", profile.name, profile.provider.display_name());
+                ui.selectable_value(&mut selected, Some(profile.name.clone()), text);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if selected != panel.profile {
+        panel.profile = selected;
+        panel.amount = None;
+        panel.choices.clear();
+    }
+}
+
+/// The profile whose country a number typed with "+code" belongs to, when it is not the
+/// current one.
+fn profile_for_number<'a>(
+    typed: &str,
+    current: &Profile,
+    profiles: &[&'a Profile],
+) -> Option<&'a Profile> {
+    let digits: String = typed
+        .trim()
+        .strip_prefix('+')?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let belongs = |p: &Profile| {
+        p.provider
+            .topup_country()
+            .is_some_and(|c| digits.starts_with(c.calling_code()))
+    };
+    if belongs(current) {
+        return None;
+    }
+    profiles.iter().copied().find(|p| belongs(p))
+}
+
+fn entering_ui(
+    ui: &mut egui::Ui,
+    panel: &mut TopUpPanel,
+    profile: &Profile,
+    shop: &Shop,
+    country: Country,
+    profiles: &[&Profile],
+    run: &mut dyn FnMut(Command),
+) {
+    let label = ui.label(t!("counter-number"));
     let field = ui.add(
         egui::TextEdit::singleline(&mut panel.number)
-            .hint_text(format!("e.g. 52942387 ({} mobile)", country.name()))
-            .desired_width(260.0)
+            .hint_text(t!(
+                "counter-number-hint",
+                country = super::error_text::country_text(country)
+            ))
+            .desired_width(280.0)
             .font(egui::TextStyle::Heading),
     );
     let field = field.labelled_by(label.id);
+    let number_focused = field.has_focus();
     if std::mem::take(&mut panel.focus_number) {
         field.request_focus();
+    }
+    if field.changed() {
+        panel.choices.clear();
+        if let Some(other) = profile_for_number(&panel.number, profile, profiles) {
+            panel.profile = Some(other.name.clone());
+            panel.amount = None;
+        }
     }
     let parsed = PhoneNumber::parse_mobile(&panel.number, country);
     match (&parsed, panel.number.trim().is_empty()) {
         (_, true) => {
-            ui.label(RichText::new("Type the customer's mobile number.").weak());
+            ui.label(RichText::new(t!("counter-number-help")).weak());
         }
         (Ok(number), false) => {
-            ui.label(RichText::new(format!("Will top up {number}")).color(SUCCESS));
+            ui.label(
+                RichText::new(t!("counter-will-top-up", number = number.to_string()))
+                    .color(SUCCESS),
+            );
         }
         (Err(error), false) => {
-            ui.label(RichText::new(capitalise(&error.to_string())).color(FAILURE));
+            ui.label(RichText::new(phone_error_text(error)).color(FAILURE));
         }
     }
-    ui.add_space(8.0);
-    amount_ui(ui, panel, profile);
+    if let Ok(number) = &parsed {
+        let e164 = number.e164();
+        if panel.choices_asked_for.as_deref() != Some(&e164) {
+            panel.choices_asked_for = Some(e164.clone());
+            run(Command::LoadNumberChoices {
+                profile: profile.name.clone(),
+                number: e164,
+            });
+        }
+    }
+    ui.add_space(10.0);
+    amount_ui(ui, panel, profile, number_focused);
     let pickers = (profile.provider.info().topup_pickers)();
     for (field, options) in &pickers {
         picker_ui(ui, panel, *field, options);
     }
     ui.add_space(12.0);
+    let paused = shop.sales_paused(profile, panel.amount);
+    if let Some((balance, floor)) = paused {
+        ui.label(
+            RichText::new(t!(
+                "counter-sales-paused",
+                balance = balance.to_string(),
+                floor = floor.to_string()
+            ))
+            .color(FAILURE)
+            .strong(),
+        );
+    }
     let chosen = pickers.iter().all(|(f, _)| panel.choices.contains_key(f));
-    let ready = parsed.is_ok() && panel.amount.is_some() && chosen;
+    let ready = parsed.is_ok() && panel.amount.is_some() && chosen && paused.is_none();
     // Enter reviews from anywhere on the counter: the number field, an amount button, or none.
     let enter = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
     if enter && !ready {
         panel.focus_number = parsed.is_err();
     }
     let review = ui
-        .add_enabled(ready, egui::Button::new(RichText::new("Review").size(18.0)))
-        .on_hover_text("Enter");
+        .add_enabled(
+            ready,
+            egui::Button::new(RichText::new(t!("counter-review")).size(COUNTER_SIZE)),
+        )
+        .on_hover_text(t!("counter-review-tip"));
     if ready && (review.clicked() || enter) {
-        panel.review(country);
+        if let (Ok(number), Some(amount)) = (parsed, panel.amount) {
+            panel.stage = Stage::Reviewing { number, amount };
+        }
     } else if !ready && panel.amount.is_none() && parsed.is_ok() {
-        ui.label(RichText::new("Choose an amount.").weak());
+        ui.label(RichText::new(t!("counter-choose-amount")).weak());
     } else if !ready && !chosen && parsed.is_ok() {
-        ui.label(RichText::new("Choose the operator and circle.").weak());
+        ui.label(RichText::new(t!("counter-choose-operator")).weak());
     }
 }
 
-/// The amount: the profile's denominations as buttons, or a field when any amount goes.
-fn amount_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
+/// The amount: the profile's denominations as buttons (keys 1…9), or a field when any amount
+/// goes.
+fn amount_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, number_focused: bool) {
     let denominations = profile.settings.denomination_amounts();
-    let label = ui.label("Amount");
+    let label = ui.label(t!("counter-amount"));
     if denominations.is_empty() {
         let field = ui.add(
             egui::TextEdit::singleline(&mut panel.amount_text)
-                .hint_text(format!("e.g. 49 ({})", profile.settings.unit))
+                .hint_text(t!(
+                    "counter-amount-hint",
+                    unit = profile.settings.unit.code()
+                ))
                 .desired_width(140.0)
                 .font(egui::TextStyle::Heading),
         );
         field.labelled_by(label.id);
         let text = panel.amount_text.trim();
-        panel.amount = Money::parse(text, profile.settings.unit)
-            .ok()
-            .filter(|a| a.minor() > 0);
+        let parsed = Money::parse(text, profile.settings.unit);
+        panel.amount = parsed.clone().ok().filter(|a| a.minor() > 0);
         if !text.is_empty() && panel.amount.is_none() {
-            let reason = match Money::parse(text, profile.settings.unit) {
-                Err(e) => capitalise(&e.to_string()),
-                Ok(_) => "The amount must be more than 0".to_string(),
+            let reason = match parsed {
+                Err(e) => money_error_text(&e),
+                Ok(_) => t!("amount-error-zero"),
             };
             ui.label(RichText::new(reason).color(FAILURE));
         }
         return;
     }
+    // Alt+digit always picks an amount; a plain digit does when no field takes the typing.
+    let typing = number_focused || ui.ctx().egui_wants_keyboard_input();
+    let mut picked_by_key = None;
+    ui.input_mut(|input| {
+        for (index, key) in AMOUNT_KEYS.iter().enumerate().take(denominations.len()) {
+            if input.consume_key(Modifiers::ALT, *key)
+                || (!typing && input.consume_key(Modifiers::NONE, *key))
+            {
+                picked_by_key = Some(denominations[index]);
+            }
+        }
+    });
+    if picked_by_key.is_some() {
+        panel.amount = picked_by_key;
+    }
     ui.horizontal_wrapped(|ui| {
-        for amount in &denominations {
+        for (index, amount) in denominations.iter().enumerate() {
             let selected = panel.amount == Some(*amount);
-            let button =
-                egui::Button::selectable(selected, RichText::new(amount.to_string()).size(18.0));
-            if ui.add(button).clicked() {
+            let button = egui::Button::selectable(
+                selected,
+                RichText::new(amount.to_string()).size(COUNTER_SIZE),
+            );
+            let mut response = ui.add(button);
+            if index < AMOUNT_KEYS.len() {
+                response = response.on_hover_text(t!("counter-amount-key", key = index + 1));
+            }
+            if response.clicked() {
                 panel.amount = Some(*amount);
             }
         }
@@ -213,14 +433,16 @@ fn amount_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile) {
 
 /// A choice the provider needs (operator, circle), as a labelled drop-down.
 fn picker_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, field: TopUpField, options: &[&str]) {
-    let label = ui.label(field.label());
+    let title = field_text(field);
+    let label = ui.label(&title);
     let current = panel.choices.get(&field).cloned();
     let mut picked = current.clone();
     egui::ComboBox::from_id_salt(("topup-picker", field))
         .selected_text(
-            current.unwrap_or_else(|| format!("Choose the {}", field.label().to_lowercase())),
+            current.unwrap_or_else(|| t!("counter-choose-field", field = title.to_lowercase())),
         )
-        .width(260.0)
+        .width(280.0)
+        .height(320.0)
         .show_ui(ui, |ui| {
             for option in options {
                 ui.selectable_value(&mut picked, Some(option.to_string()), *option);
@@ -233,6 +455,72 @@ fn picker_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, field: TopUpField, optio
     }
 }
 
+/// A top-up field's name in the window's language.
+pub fn field_text(field: TopUpField) -> String {
+    match field {
+        TopUpField::Operator => t!("counter-operator"),
+        TopUpField::Circle => t!("counter-circle"),
+    }
+}
+
+/// Favourite and recent numbers: one click fills the number field.
+fn numbers_ui(
+    ui: &mut egui::Ui,
+    panel: &mut TopUpPanel,
+    country: Country,
+    run: &mut dyn FnMut(Command),
+) {
+    let Some(profile) = panel.profile.clone() else {
+        return;
+    };
+    let current = PhoneNumber::parse_mobile(&panel.number, country).ok();
+    if let Some(number) = &current {
+        let e164 = number.e164();
+        let is_favourite = panel.favourites.iter().any(|f| f.number == e164);
+        let (text, label) = if is_favourite {
+            (t!("counter-unfavourite"), None)
+        } else {
+            (t!("counter-favourite"), Some(String::new()))
+        };
+        if ui.button(text).clicked() {
+            run(Command::SetFavourite {
+                profile: profile.clone(),
+                number: e164,
+                label,
+            });
+        }
+        ui.add_space(6.0);
+    }
+    ui.strong(t!("counter-favourites"));
+    if panel.favourites.is_empty() {
+        ui.label(RichText::new(t!("counter-no-favourites")).weak());
+    }
+    let mut picked = None;
+    for favourite in &panel.favourites {
+        let shown = if favourite.label.is_empty() {
+            favourite.number.clone()
+        } else {
+            format!("{} · {}", favourite.label, favourite.number)
+        };
+        if ui.link(shown).clicked() {
+            picked = Some(favourite.number.clone());
+        }
+    }
+    ui.add_space(8.0);
+    ui.strong(t!("counter-recent"));
+    if panel.recent.is_empty() {
+        ui.label(RichText::new(t!("counter-no-recent")).weak());
+    }
+    for number in &panel.recent {
+        if ui.link(number).clicked() {
+            picked = Some(number.clone());
+        }
+    }
+    if let Some(number) = picked {
+        panel.use_number(&number, country);
+    }
+}
+
 fn reviewing_ui(
     ui: &mut egui::Ui,
     panel: &mut TopUpPanel,
@@ -241,32 +529,42 @@ fn reviewing_ui(
     amount: Money,
     run: &mut dyn FnMut(Command),
 ) {
-    ui.label(RichText::new("Please check with the customer:").size(18.0));
+    ui.heading(t!("counter-title"));
+    ui.add_space(8.0);
+    ui.label(RichText::new(t!("counter-check-with-customer")).size(COUNTER_SIZE));
     ui.label(
-        RichText::new(format!("Number: {number}"))
+        RichText::new(t!("counter-review-number", number = number.to_string()))
             .size(26.0)
             .strong(),
     );
     ui.label(
-        RichText::new(format!("Amount: {amount}"))
+        RichText::new(t!("counter-review-amount", amount = amount.to_string()))
             .size(26.0)
             .strong(),
     );
-    let mut fields: Vec<_> = panel.choices.iter().collect();
-    fields.sort_by_key(|(field, _)| field.label());
-    for (field, choice) in fields {
-        ui.label(RichText::new(format!("{}: {choice}", field.label())).size(20.0));
+    for (field, choice) in &panel.choices {
+        ui.label(RichText::new(format!("{}: {choice}", field_text(*field))).size(20.0));
     }
-    ui.label(format!("Through profile {}", profile.name));
+    ui.label(t!(
+        "counter-through-profile",
+        profile = profile.name.as_str()
+    ));
     ui.add_space(12.0);
     let mut send = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
     let mut back = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
     ui.horizontal(|ui| {
         send |= ui
-            .button(RichText::new("Send top-up").size(18.0).strong())
-            .on_hover_text("Enter")
+            .button(
+                RichText::new(t!("counter-send"))
+                    .size(COUNTER_SIZE)
+                    .strong(),
+            )
+            .on_hover_text(t!("key-enter"))
             .clicked();
-        back |= ui.button("Back").on_hover_text("Escape").clicked();
+        back |= ui
+            .button(t!("counter-back"))
+            .on_hover_text(t!("key-escape"))
+            .clicked();
     });
     if send {
         let order = TopUpOrder {
@@ -274,9 +572,7 @@ fn reviewing_ui(
             circle: panel.choices.get(&TopUpField::Circle).cloned(),
             ..TopUpOrder::new(&profile.name, &number.e164(), &amount.to_decimal_string())
         };
-        run(Command::TopUp(order.clone()));
-        panel.last_sent = Some((number.clone(), amount, order));
-        panel.stage = Stage::Sending { number, amount };
+        submit_order(panel, number, amount, order, run);
     } else if back {
         panel.stage = Stage::Entering;
         panel.focus_number = true;
@@ -289,7 +585,13 @@ fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Comman
     };
     let is_repeat = matches!(result, Err(failure) if failure.repeat_of.is_some());
     let (headline, colour, lines) = result_text(result);
-    ui.label(RichText::new(headline).size(30.0).strong().color(colour));
+    ui.add_space(16.0);
+    ui.label(
+        RichText::new(headline)
+            .size(super::theme::RESULT_SIZE)
+            .strong()
+            .color(colour),
+    );
     for line in lines {
         ui.label(RichText::new(line).size(16.0));
     }
@@ -299,9 +601,12 @@ fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Comman
         return;
     }
     let next = ui
-        .button(RichText::new("Next customer").size(18.0))
-        .on_hover_text("Enter");
-    if next.clicked() || ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter)) {
+        .button(RichText::new(t!("counter-next-customer")).size(COUNTER_SIZE))
+        .on_hover_text(t!("key-enter"));
+    let keyed = ui.input_mut(|i| {
+        i.consume_key(Modifiers::NONE, Key::Enter) || i.consume_key(Modifiers::NONE, Key::Escape)
+    });
+    if next.clicked() || keyed {
         panel.next_customer();
     }
 }
@@ -312,117 +617,34 @@ fn repeat_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Comm
     let mut cancel = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
     ui.horizontal(|ui| {
         again = ui
-            .button(RichText::new("Send again anyway").size(18.0))
-            .on_hover_text("Only if the customer asked for a second top-up")
+            .button(
+                RichText::new(t!("counter-send-again"))
+                    .size(COUNTER_SIZE)
+                    .color(WARNING),
+            )
+            .on_hover_text(t!("counter-send-again-tip"))
             .clicked();
         cancel |= ui
-            .button(RichText::new("Cancel").size(18.0).strong())
-            .on_hover_text("Escape")
+            .button(
+                RichText::new(t!("counter-cancel"))
+                    .size(COUNTER_SIZE)
+                    .strong(),
+            )
+            .on_hover_text(t!("key-escape"))
             .clicked();
     });
     if again && let Some((number, amount, order)) = panel.last_sent.clone() {
-        run(Command::TopUp(TopUpOrder {
+        let order = TopUpOrder {
             confirm_repeat: true,
             ..order
-        }));
-        panel.stage = Stage::Sending { number, amount };
+        };
+        submit_order(panel, number, amount, order, run);
     } else if cancel {
         panel.next_customer();
     }
 }
 
-/// The headline, its colour and the detail lines for a finished top-up.
-pub fn result_text(result: &Result<TxRecord, TopUpFailure>) -> (String, Color32, Vec<String>) {
-    let record = match result {
-        Ok(record) => record,
-        Err(failure) if failure.repeat_of.is_some() => {
-            let lines = vec![capitalise(&failure.message)];
-            return (REPEAT_HEADLINE.to_string(), WARNING, lines);
-        }
-        Err(failure) if failure.may_have_been_sent => {
-            let lines = vec![capitalise(&failure.message)];
-            return (UNKNOWN_HEADLINE.to_string(), WARNING, lines);
-        }
-        Err(failure) => {
-            let lines = vec![capitalise(&failure.message)];
-            return ("Not sent".to_string(), FAILURE, lines);
-        }
-    };
-    let what = format!("{} to {}", record.amount, record.destination);
-    let reference = format!("Our reference: {}", record.reference);
-    let provider_ref = record
-        .provider_ref
-        .as_deref()
-        .map(|r| format!("Provider reference: {r}"));
-    let reason = record.provider_message.clone().unwrap_or_default();
-    match record.state {
-        TxState::Succeeded => (
-            "Top-up succeeded".to_string(),
-            SUCCESS,
-            [Some(what), provider_ref, Some(reference)]
-                .into_iter()
-                .flatten()
-                .collect(),
-        ),
-        TxState::Failed => (
-            "Top-up failed".to_string(),
-            FAILURE,
-            vec![
-                format!("Reason: {reason}"),
-                format!("{what} was not made; nothing was charged."),
-                reference,
-            ],
-        ),
-        TxState::Pending => (
-            "Accepted, not confirmed yet".to_string(),
-            WARNING,
-            [
-                Some(format!("{what} is being processed by the provider.")),
-                provider_ref,
-                Some("Do not resend. Check History in a while.".to_string()),
-                Some(reference),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-        ),
-        TxState::Unknown | TxState::Recorded | TxState::Sending => (
-            UNKNOWN_HEADLINE.to_string(),
-            WARNING,
-            vec![
-                format!("{what}: the provider gave no clear answer ({reason})."),
-                "It may have gone through. Do NOT send it again; check History.".to_string(),
-                reference,
-            ],
-        ),
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failure_after_sending_never_reads_as_not_sent() {
-        let sent = TopUpFailure {
-            message: "top-up SAL-1 was sent but saldo could not record that".into(),
-            may_have_been_sent: true,
-            repeat_of: None,
-        };
-        assert_eq!(result_text(&Err(sent)).0, UNKNOWN_HEADLINE);
-        let refused = TopUpFailure {
-            message: "nothing was sent: the disk is full".into(),
-            may_have_been_sent: false,
-            repeat_of: None,
-        };
-        assert_eq!(result_text(&Err(refused)).0, "Not sent");
-    }
+/// Whether the profile can be used at the counter.
+pub fn sells_top_ups(profile: &Profile) -> bool {
+    capabilities_of(profile.provider).top_up
 }

@@ -1,0 +1,398 @@
+# saldo — every text of the window, in English.
+# Keep the message ids identical in es.ftl; a test checks both files have the same ids.
+
+## The window
+
+demo-banner = DEMO — simulated providers and a separate demo ledger: nothing real is sent
+panel-counter = Counter
+panel-balances = Balances
+panel-subaccounts = Sub-accounts
+panel-statement = Statement
+panel-history = History
+panel-review = Needs review
+panel-settings = Settings
+key-enter = Enter
+key-escape = Escape
+review-count = { $count ->
+    [one] { $count } operation needs review
+   *[other] { $count } operations need review
+}
+age-just-now = updated just now
+age-minutes = updated { $minutes } min ago
+age-hours = updated { $hours } h ago
+
+## Notifications
+
+toast-low-balance = Low balance on { $profile }: { $balance } (warning below { $level })
+toast-unknown = { $reference }: outcome unknown — do not resend. It is listed in Review.
+toast-settled = { $reference } is now { $state }
+toast-moved = Moved { $amount } to { $destination }
+toast-subaccount-created = New sub-account created in { $profile }
+
+## Countries, states, kinds, secrets
+
+country-cuba = Cuba
+country-india = India
+state-recorded = recorded
+state-sending = sending
+state-succeeded = succeeded
+state-failed = failed
+state-pending = pending
+state-unknown = unknown
+kind-topup = top-up
+kind-credit-add = credit to sub-account
+kind-credit-remove = credit back from sub-account
+kind-transfer = transfer to child account
+secret-api-token = API token
+secret-api-key = API key
+secret-access-token = Access token
+secret-refresh-token = Refresh token
+secret-username = User name
+secret-password = Password
+secret-session-token = Session token
+
+## Input errors
+
+phone-error-empty = Enter the customer's mobile number.
+phone-error-characters = A phone number has only digits, spaces and an optional leading +.
+phone-error-wrong-country = This is not a { $country } number: it must start with +{ $code }.
+phone-error-length = A { $country } mobile number has { $expected } digits; this one has { $found }.
+phone-error-not-mobile = { $number } is not a { $country } mobile number (it may be a landline).
+amount-error-empty = Enter an amount.
+amount-error-not-a-number = “{ $text }” is not an amount: use digits and one decimal point or comma, e.g. 20.00.
+amount-error-separators = Use either a point or a comma as decimal separator, not both: “{ $text }”.
+amount-error-negative = The amount cannot be negative.
+amount-error-decimals = { $unit } takes at most { $places } decimal places.
+amount-error-too-large = The amount is too large.
+amount-error-zero = The amount must be more than 0.
+
+## Errors from the engine, the ledger, the keychain and the providers
+
+error-not-recorded = Nothing was sent: { $reason }
+error-outcome-not-recorded = { $reference } was sent and ended “{ $outcome }”, but saldo could not record that: { $reason }. Do NOT send it again; check the provider's records for { $reference }.
+error-possible-repeat = This repeats { $reference } recorded at { $time } ({ $state }). Nothing was sent.
+error-sales-blocked = Sales through { $profile } are paused: the last balance read was { $balance } and this sale would take it below the floor of { $floor }. Add credit with the provider and refresh the balance, or lower the floor in Settings.
+error-provider-not-sent = Could not reach the provider ({ $reason }). Nothing was sent; try again.
+error-provider-maybe-sent = No clear answer from the provider ({ $reason }): the outcome is unknown.
+error-provider-rejected = The provider refused: { $message }
+error-provider-auth = The provider refused the credentials ({ $message }). Check the profile's secrets in Settings.
+error-provider-rate-limited = The provider is busy and asked saldo to slow down. Try again in a moment.
+error-provider-rate-limited-in = The provider is busy and asked saldo to slow down. Try again in { $seconds } s.
+error-provider-malformed = The provider's reply could not be read ({ $reason }).
+error-ledger-open = Could not open the ledger { $path }: { $reason }. Check that the folder exists and is writable.
+error-ledger-newer = The ledger { $path } was written by a newer saldo. Install the newer saldo; the file was not changed.
+error-ledger-write = Could not write to the ledger: { $reason }
+error-ledger-read = Could not read the ledger: { $reason }
+error-profile-exists = A profile named “{ $name }” already exists.
+error-profile-not-found = There is no profile named “{ $name }”.
+error-operation-not-found = There is no operation with reference { $reference }.
+error-keychain-unavailable = No keychain is available on this computer. saldo keeps API keys only in the system keychain (GNOME Keyring, KWallet, macOS Keychain or Windows Credential Manager): start or install one, then try again.
+error-keychain-locked = The keychain is locked: unlock it (log in to your desktop session) and try again.
+error-keychain-refused = The keychain refused: { $reason }
+error-secret-missing = No { $secret } saved for profile “{ $profile }”: enter it in Settings.
+error-secret-empty = The secret is empty: nothing was saved.
+error-export-write = Could not write the file: { $reason }
+
+## Counter
+
+counter-title = Top-up
+counter-no-profile = No profile sells phone top-ups yet. Add a QvaTel (Cuba) or RechargeKit (India) profile in Settings.
+counter-profile = Profile
+counter-number = Customer number
+counter-number-hint = e.g. a { $country } mobile number
+counter-number-help = Type the customer's mobile number.
+counter-will-top-up = Will top up { $number }
+counter-amount = Amount
+counter-amount-hint = e.g. 49 ({ $unit })
+counter-amount-key = Key { $key } (Alt+{ $key } while typing the number)
+counter-operator = Operator
+counter-circle = Circle
+counter-choose-field = Choose the { $field }
+counter-choose-amount = Choose an amount.
+counter-choose-operator = Choose the operator and circle.
+counter-sales-paused = Sales are paused: the balance { $balance } is at or below the floor of { $floor }.
+counter-review = Review
+counter-review-tip = Enter
+counter-check-with-customer = Please check with the customer:
+counter-review-number = Number: { $number }
+counter-review-amount = Amount: { $amount }
+counter-through-profile = Through profile { $profile }
+counter-send = Send top-up
+counter-back = Back
+counter-cancel = Cancel
+counter-sending = Sending { $amount } to { $number }… do not close saldo
+counter-next-customer = Next customer
+counter-send-again = Send again anyway
+counter-send-again-tip = Only if the customer asked for a second top-up
+counter-favourite = Add to favourites
+counter-unfavourite = Remove from favourites
+counter-favourites = Favourites
+counter-no-favourites = No favourite numbers yet.
+counter-recent = Recent numbers
+counter-no-recent = No top-ups yet.
+
+## Top-up results
+
+result-repeat = Same top-up moments ago — send again?
+result-unknown = Outcome unknown — do not resend
+result-not-sent = Not sent
+result-what = { $amount } to { $number }
+result-our-reference = Our reference: { $reference }
+result-provider-reference = Provider reference: { $reference }
+result-succeeded = Top-up succeeded
+result-failed = Top-up failed
+result-reason = Reason: { $reason }
+result-nothing-charged = { $what } was not made; nothing was charged.
+result-pending = Accepted, not confirmed yet
+result-pending-detail = { $what } is being processed by the provider.
+result-do-not-resend-history = Do not resend. saldo keeps asking and shows the outcome here and in History.
+result-unknown-detail = { $what }: the provider gave no clear answer ({ $reason }); the operation is { $state }.
+result-unknown-advice = It may have gone through. Do NOT send it again: saldo keeps checking, and Review lists it until it is settled.
+
+## Balances
+
+balances-title = Balances
+balances-refresh-all = Refresh all
+balances-refresh = Refresh
+balances-refresh-tip = Read { $profile }'s balance from the provider now
+balances-no-profiles = No profiles yet: add one in Settings.
+balances-not-offered = This provider's API does not report a balance.
+balances-never-read = Not read yet.
+balances-low = Below the warning level of { $level }
+balances-sales-paused = Sales paused: below the floor of { $floor }
+
+## Sub-accounts
+
+subaccounts-title = Sub-accounts
+subaccounts-profile = Profile
+subaccounts-no-profile = No profile has sub-accounts or child accounts: add an SMS Partner or Marketext profile in Settings.
+subaccounts-search = Search
+subaccounts-search-hint = id or e-mail
+subaccounts-refresh = Refresh
+subaccounts-new = New sub-account
+subaccounts-new-title = New sub-account (it starts without credit)
+subaccounts-kind = Kind
+subaccounts-kind-simple = simple
+subaccounts-kind-advanced = advanced
+subaccounts-email = E-mail
+subaccounts-first-name = First name
+subaccounts-last-name = Last name
+subaccounts-email-invalid = Enter a valid e-mail address.
+subaccounts-create = Create
+subaccounts-count = { $shown } of { $total } sub-accounts
+subaccounts-id = Id
+subaccounts-balance = Balance
+subaccounts-pick-one = Choose a sub-account in the list to move credit.
+subaccounts-move-title = Move credit: sub-account { $account }
+subaccounts-add = Add credit
+subaccounts-remove = Take credit back
+subaccounts-amount = Amount ({ $unit })
+subaccounts-review = Review
+subaccounts-confirm-add = Add { $amount } to sub-account { $account }?
+subaccounts-confirm-remove = Take { $amount } back from sub-account { $account }?
+subaccounts-before = Before
+subaccounts-after = After
+subaccounts-main-account = Main account
+subaccounts-sub-account = Sub-account { $account }
+subaccounts-unknown-balance = not read yet
+subaccounts-not-enough = The sub-account does not have that much credit.
+subaccounts-confirm = Confirm move
+subaccounts-sending = Moving credit… do not close saldo
+subaccounts-moved = Credit moved
+subaccounts-refused = The provider refused the move
+subaccounts-unknown = Outcome unknown — do not repeat
+subaccounts-not-moved = Nothing was moved
+subaccounts-balances-after = Now: main account { $main }, sub-account { $sub }
+subaccounts-record = { $amount } · { $destination } · { $state }
+subaccounts-see-review = saldo keeps checking; the operation is listed in Review until it is settled.
+subaccounts-transfer-help = Marketext: move points from the main account to a child account by its id.
+subaccounts-child = Child account id
+subaccounts-confirm-transfer = Transfer { $amount } to child account { $child }?
+subaccounts-transfer-warning = Marketext cannot be asked afterwards whether a transfer arrived: check the id twice.
+subaccounts-confirm-transfer-button = Confirm transfer
+
+## Statement
+
+statement-title = Credit statement
+statement-no-profile = No profile offers a credit statement: add a Saba Payamak profile in Settings.
+statement-profile = Profile
+statement-by-dates = Between two days
+statement-last-n = The last movements
+statement-kind = Kind
+statement-kind-all = all kinds
+statement-kind-send = sending
+statement-kind-receive = receiving
+statement-kind-purchase = purchase
+statement-kind-refund = refund
+statement-from = From (Jalali)
+statement-to = To (Jalali)
+statement-picker-tip = Click to choose the day in the Jalali calendar
+statement-previous-month = Previous month
+statement-next-month = Next month
+statement-previous-year = Previous year
+statement-next-year = Next year
+statement-how-many = How many
+statement-range-reversed = The first day is after the last day.
+statement-last-invalid = Enter a number from 1 to 1000.
+statement-show = Show
+statement-pick-and-show = Choose the days (or how many), then Show.
+statement-empty = No movements.
+statement-count = { $count ->
+    [one] { $count } movement
+   *[other] { $count } movements
+}
+statement-total = { $kind }: { $count } totalling { $total }
+statement-col-jalali = Jalali day
+statement-col-gregorian = Gregorian day
+statement-col-time = Time
+statement-col-kind = Kind
+statement-col-amount = Amount
+statement-col-remaining = Remaining
+statement-col-description = Description
+
+## History
+
+history-title = History
+history-refresh = Refresh
+history-today = Today
+history-yesterday = Yesterday
+history-last-7-days = Last 7 days
+history-this-month = This month
+history-all-time = All time
+history-from = From
+history-to = To
+history-date-hint = YYYY-MM-DD
+history-bad-date = “{ $text }” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-21.
+history-range-reversed = The first day is after the last day.
+history-profile = Profile
+history-state = State
+history-any = any
+history-number = Number
+history-number-hint = number or sub-account
+history-counting = Counting…
+history-count = { $count ->
+    [one] { $count } operation
+   *[other] { $count } operations
+}
+history-succeeded-total = succeeded: { $count } for { $total }
+history-chart = Daily sales chart
+history-chart-empty = No succeeded top-ups in this period.
+history-chart-title = Daily sales ({ $unit })
+history-chart-sales = { $count } sales
+history-empty = No operations match.
+history-col-time = Time
+history-col-reference = Reference
+history-col-operation = Operation
+history-col-profile = Profile
+history-col-destination = Number or sub-account
+history-col-amount = Amount
+history-col-state = State
+history-col-provider-reference = Provider reference
+history-col-message = Message
+history-export = Export…
+history-export-for = Export for
+history-export-spreadsheet = a spreadsheet
+history-export-spreadsheet-tip = Excel or LibreOffice: numbers stay text, nothing runs as a formula
+history-export-import = another program
+history-export-import-tip = Values exactly as stored, for importing elsewhere
+history-export-semicolon = Semicolons
+history-export-semicolon-tip = For spreadsheets set to a decimal comma (Spanish, French…)
+history-export-bom = Byte-order mark
+history-export-bom-tip = Lets Excel read accents correctly
+history-export-progress = { $rows } of { $total } rows
+history-export-cancel = Cancel export
+history-export-cancelled = The export was cancelled; no file was left behind.
+history-export-no-file = No file chosen: nothing was exported.
+history-export-done = Exported { $rows } operations to { $path }
+
+## Review
+
+review-title = Review
+review-refresh = Refresh
+review-help = Operations whose outcome nobody knows yet. Ask the provider again, or settle them after checking with the provider or the customer.
+review-nothing = Nothing to review: every operation has a known outcome.
+review-operation = Operation
+review-profile = Profile
+review-destination = Number or sub-account
+review-amount = Amount
+review-state = State
+review-recorded-at = Recorded
+review-updated-at = Last change
+review-provider-reference = Provider reference
+review-checks = Checks so far
+review-why = Why: { $reason }
+review-evidence = Evidence
+review-recheck = Ask the provider again
+review-recheck-tip = Asks the provider about this operation now
+review-note = Note
+review-note-hint = How you know, e.g. “customer received it”
+review-note-needed = A note is needed to settle by hand.
+review-settle-succeeded = Settle as succeeded
+review-settle-failed = Settle as failed
+review-now = { $reference } is now { $state }.
+review-still-open = { $reference } is still { $state }: the provider has no final answer yet.
+
+## Settings
+
+settings-title = Settings
+settings-language = Language
+settings-profiles = Provider profiles
+settings-add-profile = Add a profile
+settings-pick-profile = Choose a profile to edit, or add one.
+settings-new-profile = New profile
+settings-edit-profile = Profile { $name }
+settings-name = Name
+settings-provider = Provider
+settings-address = Address
+settings-address-tip = The provider's API address (https://…)
+settings-denominations = Amounts sold ({ $unit })
+settings-denominations-tip = The amounts the counter offers, separated by commas; empty for any amount
+settings-timeout = Request timeout (s)
+settings-timeout-tip = How long one request may take before its outcome counts as unknown
+settings-duplicate-window = Repeat guard (minutes)
+settings-duplicate-window-tip = The same number and amount within this time asks for a second confirmation; 0 turns it off
+settings-low-balance = Warn below ({ $unit })
+settings-low-balance-tip = The balances board turns red and warns below this; empty for no warning
+settings-sales-floor = Sales floor ({ $unit })
+settings-sales-floor-tip = Top-ups that would take the balance below this are refused; empty for none
+settings-save = Save
+settings-saved = Profile { $name } saved.
+settings-remove = Remove profile
+settings-remove-confirm = Remove { $name }? Its secrets are deleted from the keychain; its operations stay in the history.
+settings-remove-yes = Yes, remove
+settings-removed = Profile { $name } removed.
+settings-secrets-after-save = Save the profile first; then enter its secrets.
+settings-secrets = Secrets
+settings-secrets-help = Typed secrets go straight into the system keychain and are never shown again.
+settings-secret-is-saved = saved
+settings-secret-not-saved = not saved yet
+settings-save-secrets = Save secrets
+settings-secret-saved = { $secret } saved in the keychain.
+settings-test = Test connection
+settings-test-tip = Reads the balance (or the cheapest thing the provider offers) with these settings
+settings-test-ok = Connection works: { $detail }
+settings-test-failed = Connection failed: { $reason }
+settings-test-balance = balance { $balance }
+settings-test-subaccounts = { $count } sub-accounts listed
+settings-test-statement = the statement can be read
+settings-test-secrets = every secret is saved (this provider has no read-only call; the first transfer proves the connection)
+settings-error-name = “{ $name }” is not a usable profile name: use 1 to 40 letters, digits, '-', '_' or '.'.
+settings-error-url = “{ $url }” is not a web address: it must start with https:// (or http:// for a test server).
+settings-error-denominations = The amounts sold are not right: { $reason }
+settings-error-timeout = The request timeout must be a whole number of seconds from 1 to 120.
+settings-error-window = The repeat guard must be a whole number of minutes from 0 to 1440.
+settings-error-option = { $reason }
+
+## Provider options (the profile's provider-specific fields)
+
+option-source = The main account's id (api_id_source)
+option-user = The main account's user id
+option-auth = The Authorization scheme the account uses: Token or Bearer
+option-token_lifetime = How many seconds a renewed access token should last
+option-login_path = The sign-in endpoint under the address
+option-recharge_path = The prepaid recharge endpoint
+option-status_path = The status check endpoint
+option-balance_path = The wallet balance endpoint
+option-dest = The optional dest field: online or offline (empty: not sent)
+option-virtual_number = The account's virtual number (VirtualNumber)
+option-token_valid_days = How many days (1 to 365) a new session token should last

@@ -1,0 +1,398 @@
+# saldo — todos los textos de la ventana, en español.
+# Mantenga los ids de los mensajes idénticos a los de en.ftl; una prueba comprueba que ambos archivos tienen los mismos ids.
+
+## La ventana
+
+demo-banner = DEMO — proveedores simulados y un registro de demostración aparte: no se envía nada real
+panel-counter = Mostrador
+panel-balances = Saldos
+panel-subaccounts = Subcuentas
+panel-statement = Estado de cuenta
+panel-history = Historial
+panel-review = Por revisar
+panel-settings = Configuración
+key-enter = Enter
+key-escape = Escape
+review-count = { $count ->
+    [one] { $count } operación requiere revisión
+   *[other] { $count } operaciones requieren revisión
+}
+age-just-now = actualizado hace un momento
+age-minutes = actualizado hace { $minutes } min
+age-hours = actualizado hace { $hours } h
+
+## Notificaciones
+
+toast-low-balance = Saldo bajo en { $profile }: { $balance } (aviso por debajo de { $level })
+toast-unknown = { $reference }: resultado desconocido — no la reenvíe. Aparece en Revisión.
+toast-settled = { $reference } figura ahora como { $state }
+toast-moved = Crédito movido: { $amount } a { $destination }
+toast-subaccount-created = Nueva subcuenta creada en { $profile }
+
+## Países, estados, tipos, secretos
+
+country-cuba = Cuba
+country-india = India
+state-recorded = registrada
+state-sending = enviándose
+state-succeeded = realizada
+state-failed = fallida
+state-pending = pendiente
+state-unknown = desconocida
+kind-topup = recarga
+kind-credit-add = crédito a subcuenta
+kind-credit-remove = crédito recuperado de subcuenta
+kind-transfer = transferencia a cuenta hija
+secret-api-token = Token de API
+secret-api-key = Clave de API
+secret-access-token = Token de acceso
+secret-refresh-token = Token de renovación
+secret-username = Nombre de usuario
+secret-password = Contraseña
+secret-session-token = Token de sesión
+
+## Errores de entrada
+
+phone-error-empty = Escriba el número móvil del cliente.
+phone-error-characters = Un número de teléfono solo lleva dígitos, espacios y, si acaso, un + al principio.
+phone-error-wrong-country = Este no es un número de { $country }: debe comenzar con +{ $code }.
+phone-error-length = Un número móvil de { $country } tiene { $expected } dígitos; este tiene { $found }.
+phone-error-not-mobile = { $number } no es un número móvil de { $country } (puede ser un teléfono fijo).
+amount-error-empty = Escriba un monto.
+amount-error-not-a-number = “{ $text }” no es un monto: use dígitos y un solo punto o coma decimal, p. ej. 20.00.
+amount-error-separators = Use punto o coma como separador decimal, pero no ambos: “{ $text }”.
+amount-error-negative = El monto no puede ser negativo.
+amount-error-decimals = { $unit } admite como máximo { $places } decimales.
+amount-error-too-large = El monto es demasiado grande.
+amount-error-zero = El monto debe ser mayor que 0.
+
+## Errores del motor, el registro, el llavero del sistema y los proveedores
+
+error-not-recorded = No se envió nada: { $reason }
+error-outcome-not-recorded = { $reference } se envió y terminó como “{ $outcome }”, pero saldo no pudo registrarlo: { $reason }. NO la vuelva a enviar; busque { $reference } en el sistema del proveedor.
+error-possible-repeat = Esto repite { $reference }, registrada el { $time } ({ $state }). No se envió nada.
+error-sales-blocked = Las ventas con { $profile } están en pausa: el último saldo consultado fue { $balance } y esta venta lo dejaría por debajo del mínimo de { $floor }. Cargue crédito con el proveedor y actualice el saldo, o baje el mínimo en Configuración.
+error-provider-not-sent = No se pudo contactar con el proveedor ({ $reason }). No se envió nada; inténtelo de nuevo.
+error-provider-maybe-sent = El proveedor no dio una respuesta clara ({ $reason }): el resultado es desconocido.
+error-provider-rejected = El proveedor lo rechazó: { $message }
+error-provider-auth = El proveedor rechazó las credenciales ({ $message }). Revise los secretos del perfil en Configuración.
+error-provider-rate-limited = El proveedor está ocupado y pidió a saldo que vaya más despacio. Inténtelo de nuevo en un momento.
+error-provider-rate-limited-in = El proveedor está ocupado y pidió a saldo que vaya más despacio. Inténtelo de nuevo en { $seconds } s.
+error-provider-malformed = No se pudo leer la respuesta del proveedor ({ $reason }).
+error-ledger-open = No se pudo abrir el registro { $path }: { $reason }. Compruebe que la carpeta existe y que se puede escribir en ella.
+error-ledger-newer = El registro { $path } lo escribió una versión más reciente de saldo. Instale esa versión; el archivo no se modificó.
+error-ledger-write = No se pudo escribir en el registro: { $reason }
+error-ledger-read = No se pudo leer el registro: { $reason }
+error-profile-exists = Ya existe un perfil llamado “{ $name }”.
+error-profile-not-found = No existe ningún perfil llamado “{ $name }”.
+error-operation-not-found = No existe ninguna operación con la referencia { $reference }.
+error-keychain-unavailable = No hay ningún llavero del sistema disponible en este equipo. saldo guarda las claves de API solo en el llavero del sistema (GNOME Keyring, KWallet, macOS Keychain o Windows Credential Manager): inicie o instale uno y vuelva a intentarlo.
+error-keychain-locked = El llavero del sistema está bloqueado: desbloquéelo (inicie sesión en su escritorio) y vuelva a intentarlo.
+error-keychain-refused = El llavero del sistema lo rechazó: { $reason }
+error-secret-missing = Falta guardar { $secret } para el perfil “{ $profile }”: hágalo en Configuración.
+error-secret-empty = El secreto está vacío: no se guardó nada.
+error-export-write = No se pudo escribir el archivo: { $reason }
+
+## Mostrador
+
+counter-title = Recarga
+counter-no-profile = Aún no hay ningún perfil que venda recargas. Agregue un perfil de QvaTel (Cuba) o RechargeKit (India) en Configuración.
+counter-profile = Perfil
+counter-number = Número del cliente
+counter-number-hint = p. ej. un número móvil de { $country }
+counter-number-help = Escriba el número móvil del cliente.
+counter-will-top-up = Se recargará { $number }
+counter-amount = Monto
+counter-amount-hint = p. ej. 49 ({ $unit })
+counter-amount-key = Tecla { $key } (Alt+{ $key } mientras escribe el número)
+counter-operator = Operador
+counter-circle = Círculo
+counter-choose-field = Elija el { $field }
+counter-choose-amount = Elija un monto.
+counter-choose-operator = Elija el operador y el círculo.
+counter-sales-paused = Ventas en pausa: el saldo { $balance } está en el mínimo de { $floor } o por debajo.
+counter-review = Revisar
+counter-review-tip = Enter
+counter-check-with-customer = Confirme con el cliente:
+counter-review-number = Número: { $number }
+counter-review-amount = Monto: { $amount }
+counter-through-profile = Con el perfil { $profile }
+counter-send = Enviar recarga
+counter-back = Volver
+counter-cancel = Cancelar
+counter-sending = Enviando { $amount } a { $number }… no cierre saldo
+counter-next-customer = Siguiente cliente
+counter-send-again = Enviar de nuevo de todos modos
+counter-send-again-tip = Solo si el cliente pidió una segunda recarga
+counter-favourite = Agregar a favoritos
+counter-unfavourite = Quitar de favoritos
+counter-favourites = Favoritos
+counter-no-favourites = Aún no hay números favoritos.
+counter-recent = Números recientes
+counter-no-recent = Aún no hay recargas.
+
+## Resultados de las recargas
+
+result-repeat = La misma recarga hace un momento — ¿enviarla de nuevo?
+result-unknown = Resultado desconocido — no la reenvíe
+result-not-sent = No enviada
+result-what = { $amount } a { $number }
+result-our-reference = Nuestra referencia: { $reference }
+result-provider-reference = Referencia del proveedor: { $reference }
+result-succeeded = Recarga realizada
+result-failed = Recarga fallida
+result-reason = Motivo: { $reason }
+result-nothing-charged = La recarga de { $what } no se realizó; no se cobró nada.
+result-pending = Aceptada, aún sin confirmar
+result-pending-detail = El proveedor está procesando la recarga de { $what }.
+result-do-not-resend-history = No la reenvíe. saldo sigue consultando y mostrará el resultado aquí y en Historial.
+result-unknown-detail = Recarga de { $what }: el proveedor no dio una respuesta clara ({ $reason }); la operación figura como { $state }.
+result-unknown-advice = Puede que se haya realizado. NO la vuelva a enviar: saldo sigue comprobando y Revisión la muestra hasta que se resuelva.
+
+## Saldos
+
+balances-title = Saldos
+balances-refresh-all = Actualizar todos
+balances-refresh = Actualizar
+balances-refresh-tip = Consultar ahora al proveedor el saldo de { $profile }
+balances-no-profiles = Aún no hay perfiles: agregue uno en Configuración.
+balances-not-offered = La API de este proveedor no informa el saldo.
+balances-never-read = Aún no consultado.
+balances-low = Por debajo del nivel de aviso de { $level }
+balances-sales-paused = Ventas en pausa: por debajo del mínimo de { $floor }
+
+## Subcuentas
+
+subaccounts-title = Subcuentas
+subaccounts-profile = Perfil
+subaccounts-no-profile = Ningún perfil tiene subcuentas ni cuentas hijas: agregue un perfil de SMS Partner o Marketext en Configuración.
+subaccounts-search = Buscar
+subaccounts-search-hint = id o correo electrónico
+subaccounts-refresh = Actualizar
+subaccounts-new = Nueva subcuenta
+subaccounts-new-title = Nueva subcuenta (empieza sin crédito)
+subaccounts-kind = Tipo
+subaccounts-kind-simple = simple
+subaccounts-kind-advanced = avanzada
+subaccounts-email = Correo electrónico
+subaccounts-first-name = Nombre
+subaccounts-last-name = Apellidos
+subaccounts-email-invalid = Escriba un correo electrónico válido.
+subaccounts-create = Crear
+subaccounts-count = { $shown } de { $total } subcuentas
+subaccounts-id = Id
+subaccounts-balance = Saldo
+subaccounts-pick-one = Elija una subcuenta de la lista para mover crédito.
+subaccounts-move-title = Mover crédito: subcuenta { $account }
+subaccounts-add = Agregar crédito
+subaccounts-remove = Recuperar crédito
+subaccounts-amount = Monto ({ $unit })
+subaccounts-review = Revisar
+subaccounts-confirm-add = ¿Agregar { $amount } a la subcuenta { $account }?
+subaccounts-confirm-remove = ¿Recuperar { $amount } de la subcuenta { $account }?
+subaccounts-before = Antes
+subaccounts-after = Después
+subaccounts-main-account = Cuenta principal
+subaccounts-sub-account = Subcuenta { $account }
+subaccounts-unknown-balance = aún no consultado
+subaccounts-not-enough = La subcuenta no tiene tanto crédito.
+subaccounts-confirm = Confirmar movimiento
+subaccounts-sending = Moviendo crédito… no cierre saldo
+subaccounts-moved = Crédito movido
+subaccounts-refused = El proveedor rechazó el movimiento
+subaccounts-unknown = Resultado desconocido — no lo repita
+subaccounts-not-moved = No se movió nada
+subaccounts-balances-after = Ahora: cuenta principal { $main }, subcuenta { $sub }
+subaccounts-record = { $amount } · { $destination } · { $state }
+subaccounts-see-review = saldo sigue comprobando; la operación aparece en Revisión hasta que se resuelva.
+subaccounts-transfer-help = Marketext: mueva puntos de la cuenta principal a una cuenta hija indicando su id.
+subaccounts-child = Id de la cuenta hija
+subaccounts-confirm-transfer = ¿Transferir { $amount } a la cuenta hija { $child }?
+subaccounts-transfer-warning = Después no se puede preguntar a Marketext si una transferencia llegó: revise el id dos veces.
+subaccounts-confirm-transfer-button = Confirmar transferencia
+
+## Estado de cuenta
+
+statement-title = Estado de cuenta del crédito
+statement-no-profile = Ningún perfil ofrece estado de cuenta del crédito: agregue un perfil de Saba Payamak en Configuración.
+statement-profile = Perfil
+statement-by-dates = Entre dos fechas
+statement-last-n = Los últimos movimientos
+statement-kind = Tipo
+statement-kind-all = todos los tipos
+statement-kind-send = envío
+statement-kind-receive = recepción
+statement-kind-purchase = compra
+statement-kind-refund = reembolso
+statement-from = Desde (jalalí)
+statement-to = Hasta (jalalí)
+statement-picker-tip = Haga clic para elegir el día en el calendario jalalí
+statement-previous-month = Mes anterior
+statement-next-month = Mes siguiente
+statement-previous-year = Año anterior
+statement-next-year = Año siguiente
+statement-how-many = Cuántos
+statement-range-reversed = El primer día es posterior al último.
+statement-last-invalid = Escriba un número del 1 al 1000.
+statement-show = Mostrar
+statement-pick-and-show = Elija los días (o cuántos) y luego haga clic en Mostrar.
+statement-empty = No hay movimientos.
+statement-count = { $count ->
+    [one] { $count } movimiento
+   *[other] { $count } movimientos
+}
+statement-total = { $kind }: { $count } por un total de { $total }
+statement-col-jalali = Día jalalí
+statement-col-gregorian = Día gregoriano
+statement-col-time = Hora
+statement-col-kind = Tipo
+statement-col-amount = Monto
+statement-col-remaining = Restante
+statement-col-description = Descripción
+
+## Historial
+
+history-title = Historial
+history-refresh = Actualizar
+history-today = Hoy
+history-yesterday = Ayer
+history-last-7-days = Últimos 7 días
+history-this-month = Este mes
+history-all-time = Todo
+history-from = Desde
+history-to = Hasta
+history-date-hint = AAAA-MM-DD
+history-bad-date = “{ $text }” no es una fecha: escríbala como AAAA-MM-DD, p. ej. 2026-11-21.
+history-range-reversed = El primer día es posterior al último.
+history-profile = Perfil
+history-state = Estado
+history-any = cualquiera
+history-number = Número
+history-number-hint = número o subcuenta
+history-counting = Contando…
+history-count = { $count ->
+    [one] { $count } operación
+   *[other] { $count } operaciones
+}
+history-succeeded-total = realizadas: { $count } por { $total }
+history-chart = Gráfico de ventas diarias
+history-chart-empty = No hay recargas realizadas en este período.
+history-chart-title = Ventas diarias ({ $unit })
+history-chart-sales = { $count } ventas
+history-empty = Ninguna operación coincide.
+history-col-time = Fecha y hora
+history-col-reference = Referencia
+history-col-operation = Operación
+history-col-profile = Perfil
+history-col-destination = Número o subcuenta
+history-col-amount = Monto
+history-col-state = Estado
+history-col-provider-reference = Referencia del proveedor
+history-col-message = Mensaje
+history-export = Exportar…
+history-export-for = Exportar para
+history-export-spreadsheet = una hoja de cálculo
+history-export-spreadsheet-tip = Excel o LibreOffice: los números quedan como texto y nada se ejecuta como fórmula
+history-export-import = otro programa
+history-export-import-tip = Valores tal como están guardados, para importarlos en otro lugar
+history-export-semicolon = Punto y coma
+history-export-semicolon-tip = Para hojas de cálculo configuradas con coma decimal (español, francés…)
+history-export-bom = Marca de orden de bytes (BOM)
+history-export-bom-tip = Permite que Excel lea bien los acentos
+history-export-progress = { $rows } de { $total } filas
+history-export-cancel = Cancelar exportación
+history-export-cancelled = Se canceló la exportación; no quedó ningún archivo.
+history-export-no-file = No se eligió ningún archivo: no se exportó nada.
+history-export-done = Se exportaron { $rows } operaciones a { $path }
+
+## Revisión
+
+review-title = Revisión
+review-refresh = Actualizar
+review-help = Operaciones cuyo resultado aún nadie conoce. Vuelva a consultar al proveedor, o resuélvalas después de confirmarlo con el proveedor o con el cliente.
+review-nothing = Nada que revisar: todas las operaciones tienen un resultado conocido.
+review-operation = Operación
+review-profile = Perfil
+review-destination = Número o subcuenta
+review-amount = Monto
+review-state = Estado
+review-recorded-at = Registrada
+review-updated-at = Último cambio
+review-provider-reference = Referencia del proveedor
+review-checks = Consultas hasta ahora
+review-why = Motivo: { $reason }
+review-evidence = Pruebas
+review-recheck = Consultar de nuevo al proveedor
+review-recheck-tip = Consulta ahora al proveedor sobre esta operación
+review-note = Nota
+review-note-hint = Cómo lo sabe, p. ej. “el cliente la recibió”
+review-note-needed = Para resolverla a mano hace falta una nota.
+review-settle-succeeded = Marcar como realizada
+review-settle-failed = Marcar como fallida
+review-now = { $reference } figura ahora como { $state }.
+review-still-open = { $reference } sigue como { $state }: el proveedor aún no tiene una respuesta definitiva.
+
+## Configuración
+
+settings-title = Configuración
+settings-language = Idioma
+settings-profiles = Perfiles de proveedor
+settings-add-profile = Agregar un perfil
+settings-pick-profile = Elija un perfil para editarlo, o agregue uno.
+settings-new-profile = Nuevo perfil
+settings-edit-profile = Perfil { $name }
+settings-name = Nombre
+settings-provider = Proveedor
+settings-address = Dirección
+settings-address-tip = La dirección de la API del proveedor (https://…)
+settings-denominations = Montos a la venta ({ $unit })
+settings-denominations-tip = Los montos que ofrece el mostrador, separados por comas; vacío para cualquier monto
+settings-timeout = Tiempo de espera de la solicitud (s)
+settings-timeout-tip = Cuánto puede tardar una solicitud antes de que su resultado se considere desconocido
+settings-duplicate-window = Protección contra repeticiones (minutos)
+settings-duplicate-window-tip = El mismo número y monto dentro de este tiempo pide una segunda confirmación; 0 la desactiva
+settings-low-balance = Avisar por debajo de ({ $unit })
+settings-low-balance-tip = El panel de saldos se pone en rojo y avisa por debajo de este valor; vacío para no avisar
+settings-sales-floor = Saldo mínimo para vender ({ $unit })
+settings-sales-floor-tip = Se rechazan las recargas que dejarían el saldo por debajo de este valor; vacío para no poner mínimo
+settings-save = Guardar
+settings-saved = Perfil { $name } guardado.
+settings-remove = Eliminar perfil
+settings-remove-confirm = ¿Eliminar { $name }? Sus secretos se borran del llavero del sistema; sus operaciones se quedan en el historial.
+settings-remove-yes = Sí, eliminar
+settings-removed = Perfil { $name } eliminado.
+settings-secrets-after-save = Primero guarde el perfil; luego escriba sus secretos.
+settings-secrets = Secretos
+settings-secrets-help = Los secretos que escriba van directo al llavero del sistema y no se vuelven a mostrar.
+settings-secret-is-saved = guardado
+settings-secret-not-saved = aún no guardado
+settings-save-secrets = Guardar secretos
+settings-secret-saved = Se guardó { $secret } en el llavero del sistema.
+settings-test = Probar conexión
+settings-test-tip = Consulta el saldo (o lo más sencillo que ofrezca el proveedor) con esta configuración
+settings-test-ok = La conexión funciona: { $detail }
+settings-test-failed = Falló la conexión: { $reason }
+settings-test-balance = saldo { $balance }
+settings-test-subaccounts = se listaron { $count } subcuentas
+settings-test-statement = se puede leer el estado de cuenta
+settings-test-secrets = todos los secretos están guardados (este proveedor no tiene ninguna consulta de solo lectura; la primera transferencia confirmará la conexión)
+settings-error-name = “{ $name }” no sirve como nombre de perfil: use de 1 a 40 letras, dígitos, '-', '_' o '.'.
+settings-error-url = “{ $url }” no es una dirección web: debe comenzar con https:// (o http:// para un servidor de pruebas).
+settings-error-denominations = Los montos a la venta no son correctos: { $reason }
+settings-error-timeout = El tiempo de espera debe ser un número entero de segundos, del 1 al 120.
+settings-error-window = La protección contra repeticiones debe ser un número entero de minutos, del 0 al 1440.
+settings-error-option = { $reason }
+
+## Opciones del proveedor (los campos del perfil propios de cada proveedor)
+
+option-source = El id de la cuenta principal (api_id_source)
+option-user = El id de usuario de la cuenta principal
+option-auth = El esquema de autorización (Authorization) que usa la cuenta: Token o Bearer
+option-token_lifetime = Cuántos segundos debe durar un token de acceso renovado
+option-login_path = La ruta de inicio de sesión, dentro de la dirección
+option-recharge_path = La ruta de recarga prepago
+option-status_path = La ruta de consulta de estado
+option-balance_path = La ruta de consulta del saldo del monedero
+option-dest = El campo opcional dest: online u offline (vacío: no se envía)
+option-virtual_number = El número virtual de la cuenta (VirtualNumber)
+option-token_valid_days = Cuántos días (1 a 365) debe durar un token de sesión nuevo

@@ -1,0 +1,118 @@
+//! The last balance read from each profile's provider, so the balances board can say how old
+//! a figure is and the engine can hold sales below a profile's floor.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Ledger, LedgerError, read_error, write_error};
+use crate::domain::{Money, Unit};
+
+/// A balance as read from the provider, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BalanceReading {
+    pub amount: Money,
+    /// Unix ms.
+    pub read_at: i64,
+}
+
+fn reading(amount_minor: i64, unit: &str, read_at: i64) -> Result<BalanceReading, LedgerError> {
+    let unit = Unit::from_code(unit)
+        .ok_or_else(|| LedgerError::Corrupt(format!("unknown unit “{unit}” in a balance")))?;
+    Ok(BalanceReading {
+        amount: Money::from_minor(amount_minor, unit),
+        read_at,
+    })
+}
+
+impl Ledger {
+    /// Keeps `amount` as the profile's latest balance, read at `read_at` (Unix ms).
+    pub fn record_balance(
+        &self,
+        profile_id: i64,
+        amount: Money,
+        read_at: i64,
+    ) -> Result<(), LedgerError> {
+        self.conn()
+            .execute(
+                "INSERT INTO balance_readings (profile_id, amount_minor, unit, read_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (profile_id) DO UPDATE SET amount_minor = ?2, unit = ?3, read_at = ?4
+                 WHERE read_at <= ?4",
+                params![profile_id, amount.minor(), amount.unit().code(), read_at],
+            )
+            .map(drop)
+            .map_err(write_error)
+    }
+
+    /// The latest balance read for a profile, if any.
+    pub fn last_balance(&self, profile_id: i64) -> Result<Option<BalanceReading>, LedgerError> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT amount_minor, unit, read_at FROM balance_readings WHERE profile_id = ?1",
+                [profile_id],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(read_error)?;
+        row.map(|(minor, unit, at)| reading(minor, &unit, at))
+            .transpose()
+    }
+
+    /// The latest balance of every profile that has one, by profile id.
+    pub fn last_balances(&self) -> Result<HashMap<i64, BalanceReading>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT profile_id, amount_minor, unit, read_at FROM balance_readings")
+            .map_err(read_error)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        rows.into_iter()
+            .map(|(id, minor, unit, at)| Ok((id, reading(minor, &unit, at)?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::ProviderKind;
+
+    #[test]
+    fn the_latest_reading_wins_and_an_older_one_never_overwrites_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let kind = ProviderKind::Qvatel;
+        let id = ledger
+            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
+            .unwrap()
+            .id;
+        assert_eq!(ledger.last_balance(id).unwrap(), None);
+        ledger
+            .record_balance(id, Money::from_minor(500, Unit::Usd), 2_000)
+            .unwrap();
+        ledger
+            .record_balance(id, Money::from_minor(900, Unit::Usd), 1_000)
+            .unwrap();
+        let last = ledger.last_balance(id).unwrap().unwrap();
+        assert_eq!((last.amount.minor(), last.read_at), (500, 2_000));
+        assert_eq!(ledger.last_balances().unwrap()[&id], last);
+    }
+}

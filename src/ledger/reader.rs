@@ -1,0 +1,242 @@
+//! Reads for the window's history on a read-only connection of their own: paging anywhere in a
+//! ledger of millions of rows, totals for a filter and sales per day. A long aggregate here never
+//! holds up a top-up on the ledger's writing connection.
+
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, ToSql};
+
+use super::history::{HistoryCursor, HistoryFilter, page_on};
+use super::transactions::TxRecord;
+use super::{Ledger, LedgerError, open_read_only, read_error};
+use crate::domain::{TxState, Unit};
+
+/// A read-only view of the ledger file. Cheap to share behind an `Arc`.
+pub struct LedgerReader {
+    conn: Mutex<Connection>,
+}
+
+/// Succeeded operations of one unit in a filter: how many, and their sum in minor units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitTotal {
+    pub unit: Unit,
+    pub count: u64,
+    pub sum_minor: i64,
+}
+
+/// Succeeded top-ups of one local day in one unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DailySales {
+    /// Days since 1970-01-01 in local time.
+    pub day: i64,
+    pub unit: Unit,
+    pub count: u64,
+    pub sum_minor: i64,
+}
+
+/// What a filter holds, in numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistorySummary {
+    /// Every operation matching the filter.
+    pub count: u64,
+    /// How many are in each state.
+    pub by_state: Vec<(TxState, u64)>,
+    /// Succeeded operations by unit.
+    pub succeeded: Vec<UnitTotal>,
+    /// Succeeded top-ups per local day, oldest first.
+    pub daily_sales: Vec<DailySales>,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+impl Ledger {
+    /// A read-only connection to this ledger for long reads.
+    pub fn reader(&self) -> Result<LedgerReader, LedgerError> {
+        Ok(LedgerReader {
+            conn: Mutex::new(open_read_only(self.path())?),
+        })
+    }
+}
+
+impl LedgerReader {
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Up to `limit` operations matching `filter`, older than `before`, newest first.
+    pub fn page(
+        &self,
+        filter: &HistoryFilter,
+        before: Option<HistoryCursor>,
+        limit: usize,
+    ) -> Result<Vec<TxRecord>, LedgerError> {
+        page_on(&self.conn(), filter, before, limit)
+    }
+
+    /// The cursor `skip` rows further than `from` (from the newest without one): where a page
+    /// that far down starts. `None` when the filter has fewer rows. Reads only the time index.
+    pub fn cursor_after(
+        &self,
+        filter: &HistoryFilter,
+        from: Option<HistoryCursor>,
+        skip: u64,
+    ) -> Result<Option<HistoryCursor>, LedgerError> {
+        if skip == 0 {
+            return Ok(from);
+        }
+        let (created_at, id) = from.map_or((i64::MAX, i64::MAX), |c| (c.created_at, c.id));
+        let (conditions, filters) = filter.conditions();
+        let sql = format!(
+            "SELECT t.created_at, t.id FROM transactions t
+             WHERE (t.created_at, t.id) < (?, ?){conditions}
+             ORDER BY t.created_at DESC, t.id DESC LIMIT 1 OFFSET ?"
+        );
+        let offset = skip as i64 - 1;
+        let mut params: Vec<&dyn ToSql> = vec![&created_at, &id];
+        params.extend(filters.iter().map(|p| p.as_ref()));
+        params.push(&offset);
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
+        let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
+        match rows.next().map_err(read_error)? {
+            Some(row) => Ok(Some(HistoryCursor {
+                created_at: row.get(0).map_err(read_error)?,
+                id: row.get(1).map_err(read_error)?,
+            })),
+            None => Ok(None),
+        }
+    }
+
+    /// Counts, totals and daily sales for `filter`; days are cut at local midnight for a zone
+    /// `utc_offset_secs` ahead of UTC.
+    pub fn summary(
+        &self,
+        filter: &HistoryFilter,
+        utc_offset_secs: i64,
+    ) -> Result<HistorySummary, LedgerError> {
+        let (conditions, filters) = filter.conditions();
+        let filter_params: Vec<&dyn ToSql> = filters.iter().map(|p| p.as_ref()).collect();
+        let conn = self.conn();
+        let mut summary = HistorySummary::default();
+
+        let sql = format!(
+            "SELECT t.state, t.unit, COUNT(*), SUM(t.amount_minor) FROM transactions t
+             WHERE 1 = 1{conditions} GROUP BY t.state, t.unit"
+        );
+        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
+        let mut rows = stmt.query(filter_params.as_slice()).map_err(read_error)?;
+        while let Some(row) = rows.next().map_err(read_error)? {
+            let state: String = row.get(0).map_err(read_error)?;
+            let unit: String = row.get(1).map_err(read_error)?;
+            let count = row.get::<_, i64>(2).map_err(read_error)? as u64;
+            let sum: i64 = row.get(3).map_err(read_error)?;
+            let state = TxState::parse(&state)
+                .ok_or_else(|| LedgerError::Corrupt(format!("unknown state “{state}”")))?;
+            summary.count += count;
+            match summary.by_state.iter_mut().find(|(s, _)| *s == state) {
+                Some((_, n)) => *n += count,
+                None => summary.by_state.push((state, count)),
+            }
+            if state == TxState::Succeeded {
+                summary.succeeded.push(UnitTotal {
+                    unit: parse_unit(&unit)?,
+                    count,
+                    sum_minor: sum,
+                });
+            }
+        }
+        summary.by_state.sort_by_key(|(state, _)| *state as u8);
+        summary.succeeded.sort_by_key(|t| t.unit.code());
+
+        let offset_ms = utc_offset_secs * 1000;
+        let sql = format!(
+            "SELECT (t.created_at + ?) / {DAY_MS} AS day, t.unit, COUNT(*), SUM(t.amount_minor)
+             FROM transactions t
+             WHERE t.state = 'succeeded' AND t.kind = 'topup'{conditions}
+             GROUP BY day, t.unit ORDER BY day"
+        );
+        let mut params: Vec<&dyn ToSql> = vec![&offset_ms];
+        params.extend(filter_params.iter().copied());
+        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
+        let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
+        while let Some(row) = rows.next().map_err(read_error)? {
+            let unit: String = row.get(1).map_err(read_error)?;
+            summary.daily_sales.push(DailySales {
+                day: row.get(0).map_err(read_error)?,
+                unit: parse_unit(&unit)?,
+                count: row.get::<_, i64>(2).map_err(read_error)? as u64,
+                sum_minor: row.get(3).map_err(read_error)?,
+            });
+        }
+        Ok(summary)
+    }
+}
+
+fn parse_unit(code: &str) -> Result<Unit, LedgerError> {
+    Unit::from_code(code).ok_or_else(|| LedgerError::Corrupt(format!("unknown unit “{code}”")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Money, Reference};
+    use crate::ledger::{NewOperation, StateChange, TxKind};
+    use crate::providers::ProviderKind;
+
+    #[test]
+    fn pages_can_start_anywhere_and_totals_match_the_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let kind = ProviderKind::Qvatel;
+        let id = ledger
+            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
+            .unwrap()
+            .id;
+        for i in 0..25 {
+            let reference = Reference::generate();
+            ledger
+                .record_new(&NewOperation {
+                    reference: &reference,
+                    kind: TxKind::TopUp,
+                    profile_id: id,
+                    destination: "+5352942387",
+                    amount: Money::from_minor(100 + i, Unit::Usd),
+                    refuse_repeat_within_ms: None,
+                    send_deadline_at: i64::MAX,
+                    batch_row: None,
+                })
+                .unwrap();
+            if i % 5 != 0 {
+                ledger
+                    .transition(&reference, TxState::Sending, &StateChange::default())
+                    .unwrap();
+                ledger
+                    .transition(&reference, TxState::Succeeded, &StateChange::default())
+                    .unwrap();
+            }
+        }
+        let reader = ledger.reader().unwrap();
+        let filter = HistoryFilter::default();
+        let all = reader.page(&filter, None, 100).unwrap();
+        assert_eq!(all.len(), 25);
+        let cursor = reader.cursor_after(&filter, None, 10).unwrap();
+        let page = reader.page(&filter, cursor, 5).unwrap();
+        assert_eq!(page, all[10..15].to_vec());
+        assert_eq!(
+            reader.cursor_after(&filter, None, 25).unwrap().is_some(),
+            true
+        );
+        assert_eq!(reader.cursor_after(&filter, None, 26).unwrap(), None);
+
+        let summary = reader.summary(&filter, 0).unwrap();
+        assert_eq!(summary.count, 25);
+        assert!(summary.by_state.contains(&(TxState::Succeeded, 20)));
+        assert!(summary.by_state.contains(&(TxState::Recorded, 5)));
+        let expected: i64 = (0..25).filter(|i| i % 5 != 0).map(|i| 100 + i).sum();
+        assert_eq!(summary.succeeded[0].sum_minor, expected);
+        let daily: i64 = summary.daily_sales.iter().map(|d| d.sum_minor).sum();
+        assert_eq!(daily, expected);
+    }
+}

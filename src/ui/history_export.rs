@@ -1,0 +1,160 @@
+//! Exporting exactly the filtered history rows: who the file is for, the separator, the
+//! native save dialog, then a progress bar with a cancel button.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::backend::{Command, ExportEnd};
+use super::history_pages::HistoryPages;
+use super::panels::{EXPORT, shortcut_text};
+use super::theme::{FAILURE, SUCCESS};
+use crate::ledger::export::{CsvAudience, CsvStyle};
+use crate::t;
+
+/// The export controls' state.
+pub struct ExportPanel {
+    audience: CsvAudience,
+    semicolon: bool,
+    bom: bool,
+    /// The export on its way: rows written so far, and its cancel switch.
+    running: Option<(u64, Arc<AtomicBool>)>,
+    last: Option<ExportEnd>,
+}
+
+impl Default for ExportPanel {
+    fn default() -> Self {
+        ExportPanel {
+            audience: CsvAudience::Spreadsheet,
+            semicolon: false,
+            bom: true,
+            running: None,
+            last: None,
+        }
+    }
+}
+
+impl ExportPanel {
+    /// Rows written so far by the running export.
+    pub fn progressed(&mut self, rows: u64) {
+        if let Some((written, _)) = &mut self.running {
+            *written = rows;
+        }
+    }
+
+    /// How the export ended.
+    pub fn finished(&mut self, end: ExportEnd) {
+        self.running = None;
+        self.last = Some(end);
+    }
+
+    /// Whether an export is running.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// How the last export ended.
+    pub fn last(&self) -> Option<&ExportEnd> {
+        self.last.as_ref()
+    }
+}
+
+/// A file name that says what is in it: `saldo-history-2026-11-22.csv`.
+fn suggested_name() -> String {
+    format!("saldo-history-{}.csv", super::history_filter::today())
+}
+
+/// The export row.
+pub fn export_ui(
+    ui: &mut egui::Ui,
+    panel: &mut ExportPanel,
+    pages: &HistoryPages,
+    run: &mut dyn FnMut(Command),
+) {
+    ui.horizontal_wrapped(|ui| {
+        if let Some((written, cancel)) = &panel.running {
+            let total = pages.summary().map_or(0, |s| s.count).max(1);
+            let fraction = (*written as f32 / total as f32).clamp(0.0, 1.0);
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .desired_width(240.0)
+                    .text(t!(
+                        "history-export-progress",
+                        rows = *written,
+                        total = total
+                    )),
+            );
+            if ui.button(t!("history-export-cancel")).clicked() {
+                cancel.store(true, Ordering::Relaxed);
+            }
+            return;
+        }
+        let label = ui.label(t!("history-export-for"));
+        egui::ComboBox::from_id_salt("export-audience")
+            .selected_text(match panel.audience {
+                CsvAudience::Spreadsheet => t!("history-export-spreadsheet"),
+                CsvAudience::Import => t!("history-export-import"),
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(
+                    &mut panel.audience,
+                    CsvAudience::Spreadsheet,
+                    t!("history-export-spreadsheet"),
+                )
+                .on_hover_text(t!("history-export-spreadsheet-tip"));
+                ui.selectable_value(
+                    &mut panel.audience,
+                    CsvAudience::Import,
+                    t!("history-export-import"),
+                )
+                .on_hover_text(t!("history-export-import-tip"));
+            })
+            .response
+            .labelled_by(label.id);
+        ui.checkbox(&mut panel.semicolon, t!("history-export-semicolon"))
+            .on_hover_text(t!("history-export-semicolon-tip"));
+        ui.checkbox(&mut panel.bom, t!("history-export-bom"))
+            .on_hover_text(t!("history-export-bom-tip"));
+        let rows = pages.summary().map(|s| s.count);
+        let button = ui
+            .add_enabled(rows != Some(0), egui::Button::new(t!("history-export")))
+            .on_hover_text(shortcut_text(ui.ctx(), EXPORT));
+        let keyed = ui.input_mut(|i| i.consume_shortcut(&EXPORT));
+        if (button.clicked() || keyed) && rows != Some(0) {
+            let cancel = Arc::new(AtomicBool::new(false));
+            panel.running = Some((0, cancel.clone()));
+            panel.last = None;
+            run(Command::Export {
+                filter: pages.filter().clone(),
+                style: CsvStyle {
+                    audience: panel.audience,
+                    delimiter: if panel.semicolon { b';' } else { b',' },
+                    bom: panel.bom,
+                },
+                suggested_name: suggested_name(),
+                cancel,
+            });
+        }
+        match &panel.last {
+            Some(ExportEnd::Written { path, rows }) => {
+                ui.colored_label(
+                    SUCCESS,
+                    t!(
+                        "history-export-done",
+                        rows = *rows,
+                        path = path.display().to_string()
+                    ),
+                );
+            }
+            Some(ExportEnd::Cancelled) => {
+                ui.label(t!("history-export-cancelled"));
+            }
+            Some(ExportEnd::NoFileChosen) => {
+                ui.label(t!("history-export-no-file"));
+            }
+            Some(ExportEnd::Failed(error)) => {
+                ui.colored_label(FAILURE, error);
+            }
+            None => {}
+        }
+    });
+}

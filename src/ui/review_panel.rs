@@ -1,0 +1,367 @@
+//! Review: the operations nobody knows the outcome of yet (unknown, interrupted, flagged by the
+//! reconciler), with their evidence — balances before and after, the provider's replies with
+//! secrets removed, every state change with its time — and the actions a person can take: ask
+//! the provider again, or settle it as succeeded or failed with a note.
+
+use egui::RichText;
+
+use super::backend::Command;
+use super::error_text::{kind_text, state_text};
+use super::panels::{REFRESH, shortcut_text};
+use super::rtl::visual;
+use super::theme::{FAILURE, SUCCESS, WARNING};
+use crate::domain::time::local_text;
+use crate::engine::{ReviewItem, Settlement};
+use crate::ledger::TxRecord;
+use crate::t;
+
+/// The panel's state.
+#[derive(Default)]
+pub struct ReviewPanel {
+    items: Option<Result<Vec<ReviewItem>, String>>,
+    loading: bool,
+    selected: Option<String>,
+    note: String,
+    busy: bool,
+    /// What the last action did, as the person reads it.
+    outcome: Option<(egui::Color32, String)>,
+    requested: bool,
+}
+
+impl ReviewPanel {
+    /// Asks for the list again.
+    pub fn reload(&mut self, run: &mut dyn FnMut(Command)) {
+        self.loading = true;
+        self.requested = true;
+        run(Command::LoadReview);
+    }
+
+    /// Takes the list, newest first: the operation a clerk just saw go wrong is on top.
+    pub fn loaded(&mut self, result: Result<Vec<ReviewItem>, String>) {
+        self.loading = false;
+        self.items = Some(result.map(|mut items| {
+            items.sort_by_key(|i| std::cmp::Reverse((i.record.created_at, i.record.id)));
+            items
+        }));
+    }
+
+    /// Takes the outcome of a re-check or a settlement, then reads the list again.
+    pub fn acted(&mut self, result: Result<TxRecord, String>, run: &mut dyn FnMut(Command)) {
+        self.busy = false;
+        self.outcome = Some(match result {
+            Ok(record) if record.state.is_final() => {
+                self.note.clear();
+                (
+                    SUCCESS,
+                    t!(
+                        "review-now",
+                        reference = record.reference.as_str(),
+                        state = state_text(record.state)
+                    ),
+                )
+            }
+            Ok(record) => (
+                WARNING,
+                t!(
+                    "review-still-open",
+                    reference = record.reference.as_str(),
+                    state = state_text(record.state)
+                ),
+            ),
+            Err(error) => (FAILURE, error),
+        });
+        self.reload(run);
+    }
+
+    /// Whether the panel waits for an answer.
+    pub fn is_busy(&self) -> bool {
+        self.busy || self.loading
+    }
+}
+
+/// Removes what looks like a credential from a provider's reply before it is shown.
+pub fn redact_secrets(text: &str) -> String {
+    const KEYS: [&str; 9] = [
+        "token",
+        "password",
+        "apikey",
+        "api_key",
+        "api_token",
+        "authorization",
+        "secret",
+        "access_token",
+        "refresh_token",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, quoted_key, after)) = next_key(rest) {
+        out.push_str(before);
+        out.push_str(quoted_key);
+        let lower = quoted_key
+            .trim_matches(|c| c == '"' || c == '\'')
+            .to_ascii_lowercase();
+        if KEYS.iter().any(|k| lower.contains(k)) {
+            let (separator, value_and_rest) = split_separator(after);
+            out.push_str(separator);
+            let (value, tail) = split_value(value_and_rest);
+            if value.is_empty() {
+                rest = tail;
+            } else {
+                out.push_str("\"[removed]\"");
+                rest = tail;
+            }
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The next `"key"` (in JSON) in the text: what comes before it, the key with its quotes, and
+/// what comes after.
+fn next_key(text: &str) -> Option<(&str, &str, &str)> {
+    let start = text.find('"')?;
+    let end = start + 1 + text[start + 1..].find('"')?;
+    Some((&text[..start], &text[start..=end], &text[end + 1..]))
+}
+
+fn split_separator(text: &str) -> (&str, &str) {
+    let taken = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_whitespace() || *c == ':' || *c == '='))
+        .map_or(text.len(), |(i, _)| i);
+    if text[..taken].contains(':') || text[..taken].contains('=') {
+        (&text[..taken], &text[taken..])
+    } else {
+        ("", text)
+    }
+}
+
+fn split_value(text: &str) -> (&str, &str) {
+    if let Some(inner) = text.strip_prefix('"') {
+        return match inner.find('"') {
+            Some(end) => (&text[..end + 2], &text[end + 2..]),
+            None => (text, ""),
+        };
+    }
+    let end = text
+        .find(|c: char| c == ',' || c == '}' || c == ']' || c.is_whitespace())
+        .unwrap_or(text.len());
+    (&text[..end], &text[end..])
+}
+
+/// The panel.
+pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, run: &mut dyn FnMut(Command)) {
+    if !panel.requested {
+        panel.reload(run);
+    }
+    ui.horizontal(|ui| {
+        ui.heading(t!("review-title"));
+        let refresh = ui
+            .button(t!("review-refresh"))
+            .on_hover_text(shortcut_text(ui.ctx(), REFRESH));
+        if (refresh.clicked() || ui.input_mut(|i| i.consume_shortcut(&REFRESH))) && !panel.loading {
+            panel.reload(run);
+        }
+        if panel.is_busy() {
+            ui.spinner();
+        }
+    });
+    ui.label(RichText::new(t!("review-help")).weak());
+    if let Some((colour, text)) = &panel.outcome {
+        ui.colored_label(*colour, text);
+    }
+    let items = match &panel.items {
+        None => return,
+        Some(Err(error)) => {
+            ui.colored_label(FAILURE, error);
+            return;
+        }
+        Some(Ok(items)) => items.clone(),
+    };
+    if items.is_empty() {
+        ui.add_space(12.0);
+        ui.label(
+            RichText::new(t!("review-nothing"))
+                .size(18.0)
+                .color(SUCCESS),
+        );
+        return;
+    }
+    let selected_still_there = panel
+        .selected
+        .as_ref()
+        .is_some_and(|r| items.iter().any(|i| i.record.reference.as_str() == r));
+    if !selected_still_there {
+        panel.selected = Some(items[0].record.reference.to_string());
+    }
+    ui.columns(2, |columns| {
+        egui::ScrollArea::vertical()
+            .id_salt("review-list")
+            .show(&mut columns[0], |ui| {
+                for item in &items {
+                    let record = &item.record;
+                    let selected = panel.selected.as_deref() == Some(record.reference.as_str());
+                    let text = format!(
+                        "{} · {} · {} · {} · {}",
+                        local_text(record.created_at),
+                        record.reference,
+                        record.destination,
+                        record.amount,
+                        state_text(record.state)
+                    );
+                    if ui.selectable_label(selected, text).clicked() {
+                        panel.selected = Some(record.reference.to_string());
+                    }
+                }
+            });
+        let chosen = items
+            .iter()
+            .find(|i| Some(i.record.reference.as_str()) == panel.selected.as_deref());
+        if let Some(item) = chosen {
+            detail_ui(&mut columns[1], panel, item, run);
+        }
+    });
+}
+
+fn detail_ui(
+    ui: &mut egui::Ui,
+    panel: &mut ReviewPanel,
+    item: &ReviewItem,
+    run: &mut dyn FnMut(Command),
+) {
+    let record = &item.record;
+    egui::ScrollArea::vertical()
+        .id_salt("review-detail")
+        .show(ui, |ui| {
+            ui.label(RichText::new(record.reference.as_str()).strong().size(18.0));
+            egui::Grid::new("review-facts")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let facts = [
+                        (t!("review-operation"), kind_text(record.kind)),
+                        (t!("review-profile"), record.profile_name.clone()),
+                        (t!("review-destination"), record.destination.clone()),
+                        (t!("review-amount"), record.amount.to_string()),
+                        (t!("review-state"), state_text(record.state)),
+                        (t!("review-recorded-at"), local_text(record.created_at)),
+                        (t!("review-updated-at"), local_text(record.updated_at)),
+                        (
+                            t!("review-provider-reference"),
+                            record.provider_ref.clone().unwrap_or_default(),
+                        ),
+                        (t!("review-checks"), record.checks.to_string()),
+                    ];
+                    for (name, value) in facts {
+                        ui.label(name);
+                        ui.label(value);
+                        ui.end_row();
+                    }
+                });
+            if let Some(reason) = &record.review_reason {
+                ui.add_space(4.0);
+                ui.colored_label(WARNING, t!("review-why", reason = reason.as_str()));
+            }
+            ui.add_space(6.0);
+            ui.strong(t!("review-evidence"));
+            for event in &item.events {
+                let change = match event.from_state {
+                    Some(from) if from != event.to_state => {
+                        format!("{} » {}", state_text(from), state_text(event.to_state))
+                    }
+                    _ => state_text(event.to_state),
+                };
+                ui.label(RichText::new(format!("{} · {change}", local_text(event.at))).strong());
+                if let Some(detail) = &event.detail {
+                    ui.label(
+                        RichText::new(visual(&redact_secrets(detail)))
+                            .monospace()
+                            .size(12.0),
+                    );
+                }
+            }
+            ui.add_space(8.0);
+            actions_ui(ui, panel, record, run);
+        });
+}
+
+fn actions_ui(
+    ui: &mut egui::Ui,
+    panel: &mut ReviewPanel,
+    record: &TxRecord,
+    run: &mut dyn FnMut(Command),
+) {
+    let idle = !panel.busy;
+    if ui
+        .add_enabled(idle, egui::Button::new(t!("review-recheck")))
+        .on_hover_text(t!("review-recheck-tip"))
+        .clicked()
+    {
+        panel.busy = true;
+        panel.outcome = None;
+        run(Command::Recheck {
+            reference: record.reference.clone(),
+        });
+    }
+    ui.add_space(6.0);
+    let label = ui.label(t!("review-note"));
+    ui.add(
+        egui::TextEdit::multiline(&mut panel.note)
+            .hint_text(t!("review-note-hint"))
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    let has_note = !panel.note.trim().is_empty();
+    if !has_note {
+        ui.label(RichText::new(t!("review-note-needed")).weak());
+    }
+    let mut settle = None;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                idle && has_note,
+                egui::Button::new(RichText::new(t!("review-settle-succeeded")).color(SUCCESS)),
+            )
+            .clicked()
+        {
+            settle = Some(Settlement::Succeeded);
+        }
+        if ui
+            .add_enabled(
+                idle && has_note,
+                egui::Button::new(RichText::new(t!("review-settle-failed")).color(FAILURE)),
+            )
+            .clicked()
+        {
+            settle = Some(Settlement::Failed);
+        }
+    });
+    if let Some(outcome) = settle {
+        panel.busy = true;
+        panel.outcome = None;
+        run(Command::Settle {
+            reference: record.reference.clone(),
+            outcome,
+            note: panel.note.trim().to_string(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_replies_are_removed_and_the_rest_kept() {
+        let reply = r#"{"status":"ok","token":"eyJhbGciOi.abc","balance": 12.5,"password" : "hunter2","api_key":123}"#;
+        let shown = redact_secrets(reply);
+        assert!(!shown.contains("eyJhbGciOi"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("123"), "{shown}");
+        assert!(shown.contains(r#""status":"ok""#), "{shown}");
+        assert!(shown.contains(r#""balance": 12.5"#), "{shown}");
+        assert_eq!(redact_secrets("no json here"), "no json here");
+    }
+}

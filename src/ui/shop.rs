@@ -1,0 +1,78 @@
+//! What every panel may look at: the profiles and the balances last read. The app keeps it up
+//! to date from events; panels only read it.
+
+use std::collections::BTreeMap;
+
+use crate::domain::Money;
+use crate::ledger::BalanceReading;
+use crate::providers::Profile;
+use crate::providers::registry::capabilities_of;
+use crate::t;
+
+/// A profile's balance as the window knows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BalanceView {
+    /// The last reading (from this run or an earlier one).
+    pub reading: Option<BalanceReading>,
+    /// Why the last attempt to read it failed.
+    pub error: Option<String>,
+    /// A reading is on its way.
+    pub loading: bool,
+}
+
+/// The profiles and their balances.
+#[derive(Clone, Debug, Default)]
+pub struct Shop {
+    pub profiles: Vec<Profile>,
+    /// By profile name.
+    pub balances: BTreeMap<String, BalanceView>,
+}
+
+impl Shop {
+    /// The profile with this name.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// Profiles that can do something, by a capability test.
+    pub fn profiles_that(&self, can: impl Fn(&Profile) -> bool) -> Vec<&Profile> {
+        self.profiles.iter().filter(|p| can(p)).collect()
+    }
+
+    /// Profiles whose provider tops up phones.
+    pub fn top_up_profiles(&self) -> Vec<&Profile> {
+        self.profiles_that(|p| capabilities_of(p.provider).top_up)
+    }
+
+    /// The last balance read for a profile.
+    pub fn reading(&self, name: &str) -> Option<BalanceReading> {
+        self.balances.get(name).and_then(|b| b.reading)
+    }
+
+    /// Whether the profile's last balance is below its warning level.
+    pub fn is_low(&self, profile: &Profile) -> bool {
+        match (profile.settings.low_balance(), self.reading(&profile.name)) {
+            (Some(level), Some(reading)) => reading.amount.minor() < level.minor(),
+            _ => false,
+        }
+    }
+
+    /// The balance and floor when a sale of `amount` (or any sale, without one) would take the
+    /// profile's last balance below its floor.
+    pub fn sales_paused(&self, profile: &Profile, amount: Option<Money>) -> Option<(Money, Money)> {
+        let floor = profile.settings.sales_floor()?;
+        let reading = self.reading(&profile.name)?;
+        let after = reading.amount.minor() - amount.map_or(0, |a| a.minor());
+        (after < floor.minor()).then_some((reading.amount, floor))
+    }
+}
+
+/// "updated 5 min ago", for a reading taken at `read_at` (Unix ms).
+pub fn age_text(read_at: i64, now: i64) -> String {
+    let minutes = (now - read_at).max(0) / 60_000;
+    match minutes {
+        0 => t!("age-just-now"),
+        1..=119 => t!("age-minutes", minutes = minutes),
+        _ => t!("age-hours", hours = minutes / 60),
+    }
+}

@@ -1,0 +1,632 @@
+//! Sub-accounts: SMS Partner's list with balances, search, credit moves with a confirm step
+//! that shows both balances before and after, and new sub-accounts; Marketext's transfers of
+//! points to a child account. Every move goes through the engine; an unknown outcome lands in
+//! Review.
+
+use egui::RichText;
+
+use super::backend::Command;
+use super::error_text::{money_error_text, state_text};
+use super::panels::{FIND, REFRESH, shortcut_text};
+use super::shop::Shop;
+use super::theme::{FAILURE, SUCCESS, WARNING};
+use crate::domain::{Money, TxState};
+use crate::engine::{CreditOrder, CreditOutcome, TransferOrder};
+use crate::ledger::TxRecord;
+use crate::providers::registry::capabilities_of;
+use crate::providers::{CreditDirection, NewSubAccount, Profile, SubAccount};
+use crate::t;
+
+/// A move being prepared or confirmed.
+#[derive(Clone, Debug)]
+enum Step {
+    Choosing,
+    Confirming { amount: Money },
+    Sending,
+}
+
+/// The panel's state.
+pub struct SubAccountsPanel {
+    profile: Option<String>,
+    accounts: Option<Result<Vec<SubAccount>, String>>,
+    loaded_for: Option<String>,
+    loading: bool,
+    search: String,
+    focus_search: bool,
+    /// The sub-account (by id) credit is moved to or from.
+    selected: Option<String>,
+    direction: CreditDirection,
+    amount_text: String,
+    step: Step,
+    /// The last move's or transfer's outcome, as the person reads it.
+    outcome: Option<(String, egui::Color32, Vec<String>)>,
+    new_account: Option<NewSubAccount>,
+    creating: bool,
+    child: String,
+}
+
+impl Default for SubAccountsPanel {
+    fn default() -> Self {
+        SubAccountsPanel {
+            profile: None,
+            accounts: None,
+            loaded_for: None,
+            loading: false,
+            search: String::new(),
+            focus_search: false,
+            selected: None,
+            direction: CreditDirection::Add,
+            amount_text: String::new(),
+            step: Step::Choosing,
+            outcome: None,
+            new_account: None,
+            creating: false,
+            child: String::new(),
+        }
+    }
+}
+
+impl SubAccountsPanel {
+    /// Takes a profile's sub-account list.
+    pub fn accounts_loaded(&mut self, profile: &str, result: Result<Vec<SubAccount>, String>) {
+        if self.profile.as_deref() == Some(profile) {
+            self.accounts = Some(result);
+            self.loading = false;
+        }
+    }
+
+    /// Takes the outcome of a credit move.
+    pub fn credit_moved(&mut self, result: Result<CreditOutcome, String>) {
+        self.step = Step::Choosing;
+        self.outcome = Some(match result {
+            Ok(outcome) => {
+                let mut lines = record_lines(&outcome.record);
+                if let Some((main, sub)) = outcome.balances_after {
+                    lines.insert(
+                        0,
+                        t!(
+                            "subaccounts-balances-after",
+                            main = main.to_string(),
+                            sub = sub.to_string()
+                        ),
+                    );
+                }
+                let (headline, colour) = headline(&outcome.record);
+                self.amount_text.clear();
+                (headline, colour, lines)
+            }
+            Err(error) => (t!("subaccounts-not-moved"), FAILURE, vec![error]),
+        });
+        // The balances changed (or may have): read the list again.
+        self.loaded_for = None;
+    }
+
+    /// Takes the outcome of a transfer to a child account.
+    pub fn transferred(&mut self, result: Result<TxRecord, String>) {
+        self.step = Step::Choosing;
+        self.outcome = Some(match result {
+            Ok(record) => {
+                let (headline, colour) = headline(&record);
+                self.amount_text.clear();
+                (headline, colour, record_lines(&record))
+            }
+            Err(error) => (t!("subaccounts-not-moved"), FAILURE, vec![error]),
+        });
+    }
+
+    /// Takes the outcome of creating a sub-account.
+    pub fn created(&mut self, result: &Result<(), String>) {
+        self.creating = false;
+        if result.is_ok() {
+            self.new_account = None;
+            self.loaded_for = None;
+        }
+    }
+
+    /// Whether a move or transfer is on its way.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.step, Step::Sending) || self.loading || self.creating
+    }
+}
+
+fn headline(record: &TxRecord) -> (String, egui::Color32) {
+    match record.state {
+        TxState::Succeeded => (t!("subaccounts-moved"), SUCCESS),
+        TxState::Failed => (t!("subaccounts-refused"), FAILURE),
+        _ => (t!("subaccounts-unknown"), WARNING),
+    }
+}
+
+fn record_lines(record: &TxRecord) -> Vec<String> {
+    let mut lines = vec![t!(
+        "subaccounts-record",
+        amount = record.amount.to_string(),
+        destination = record.destination.as_str(),
+        state = state_text(record.state)
+    )];
+    if record.state == TxState::Failed
+        && let Some(message) = &record.provider_message
+    {
+        lines.push(t!("result-reason", reason = message.as_str()));
+    }
+    if !record.state.is_final() {
+        lines.push(t!("subaccounts-see-review"));
+    }
+    lines.push(t!(
+        "result-our-reference",
+        reference = record.reference.as_str()
+    ));
+    lines
+}
+
+fn offers_accounts(profile: &Profile) -> bool {
+    let can = capabilities_of(profile.provider);
+    can.sub_accounts || can.child_transfer
+}
+
+/// The panel.
+pub fn subaccounts_ui(
+    ui: &mut egui::Ui,
+    panel: &mut SubAccountsPanel,
+    shop: &Shop,
+    run: &mut dyn FnMut(Command),
+) {
+    let profiles = shop.profiles_that(offers_accounts);
+    ui.horizontal(|ui| {
+        ui.heading(t!("subaccounts-title"));
+        ui.add_space(16.0);
+        if profiles.len() > 1 {
+            let label = ui.label(t!("subaccounts-profile"));
+            let mut selected = panel.profile.clone();
+            egui::ComboBox::from_id_salt("subaccounts-profile")
+                .selected_text(selected.clone().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for profile in &profiles {
+                        let text =
+                            format!("{} · {}", profile.name, profile.provider.display_name());
+                        ui.selectable_value(&mut selected, Some(profile.name.clone()), text);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if selected != panel.profile {
+                *panel = SubAccountsPanel {
+                    profile: selected,
+                    ..SubAccountsPanel::default()
+                };
+            }
+        }
+    });
+    let Some(first) = profiles.first() else {
+        ui.label(t!("subaccounts-no-profile"));
+        return;
+    };
+    let profile = panel
+        .profile
+        .as_deref()
+        .and_then(|name| profiles.iter().find(|p| p.name == name))
+        .unwrap_or(first);
+    let profile = (*profile).clone();
+    panel.profile = Some(profile.name.clone());
+    ui.add_space(8.0);
+    if let Some((headline, colour, lines)) = &panel.outcome {
+        ui.label(RichText::new(headline).size(22.0).strong().color(*colour));
+        for line in lines {
+            ui.label(line);
+        }
+        ui.add_space(8.0);
+    }
+    let can = capabilities_of(profile.provider);
+    if can.sub_accounts {
+        sub_accounts_ui(ui, panel, &profile, shop, run);
+    } else if can.child_transfer {
+        transfer_ui(ui, panel, &profile, run);
+    }
+}
+
+fn sub_accounts_ui(
+    ui: &mut egui::Ui,
+    panel: &mut SubAccountsPanel,
+    profile: &Profile,
+    shop: &Shop,
+    run: &mut dyn FnMut(Command),
+) {
+    let refresh_key = ui.input_mut(|i| i.consume_shortcut(&REFRESH));
+    if panel.loaded_for.as_deref() != Some(&profile.name) || refresh_key {
+        panel.loaded_for = Some(profile.name.clone());
+        panel.loading = true;
+        run(Command::LoadSubAccounts {
+            profile: profile.name.clone(),
+        });
+    }
+    if ui.input_mut(|i| i.consume_shortcut(&FIND)) {
+        panel.focus_search = true;
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label(t!("subaccounts-search"));
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut panel.search)
+                    .hint_text(t!("subaccounts-search-hint"))
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text(shortcut_text(ui.ctx(), FIND));
+        if std::mem::take(&mut panel.focus_search) {
+            field.request_focus();
+        }
+        if panel.loading {
+            ui.spinner();
+        } else if ui
+            .button(t!("subaccounts-refresh"))
+            .on_hover_text(shortcut_text(ui.ctx(), REFRESH))
+            .clicked()
+        {
+            panel.loaded_for = None;
+        }
+        if ui.button(t!("subaccounts-new")).clicked() && panel.new_account.is_none() {
+            panel.new_account = Some(NewSubAccount {
+                kind: "simple".to_string(),
+                email: String::new(),
+                first_name: String::new(),
+                last_name: String::new(),
+            });
+        }
+    });
+    if panel.new_account.is_some() {
+        new_account_ui(ui, panel, profile, run);
+    }
+    ui.add_space(6.0);
+    let accounts = match &panel.accounts {
+        None => return,
+        Some(Err(error)) => {
+            ui.colored_label(FAILURE, error);
+            return;
+        }
+        Some(Ok(accounts)) => accounts.clone(),
+    };
+    let needle = panel.search.trim().to_lowercase();
+    let shown: Vec<&SubAccount> = accounts
+        .iter()
+        .filter(|a| {
+            needle.is_empty()
+                || a.id.to_lowercase().contains(&needle)
+                || a.email.to_lowercase().contains(&needle)
+        })
+        .collect();
+    ui.columns(2, |columns| {
+        list_ui(&mut columns[0], panel, &shown, accounts.len());
+        let selected = panel
+            .selected
+            .as_ref()
+            .and_then(|id| accounts.iter().find(|a| &a.id == id));
+        match selected {
+            Some(account) => move_ui(&mut columns[1], panel, profile, account, shop, run),
+            None => {
+                columns[1].label(RichText::new(t!("subaccounts-pick-one")).weak());
+            }
+        }
+    });
+}
+
+fn list_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, shown: &[&SubAccount], total: usize) {
+    ui.label(RichText::new(t!("subaccounts-count", shown = shown.len(), total = total)).weak());
+    egui::ScrollArea::vertical()
+        .id_salt("subaccounts-list")
+        .max_height(ui.available_height() - 8.0)
+        .show(ui, |ui| {
+            egui::Grid::new("subaccounts-grid")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.strong(t!("subaccounts-id"));
+                    ui.strong(t!("subaccounts-email"));
+                    ui.strong(t!("subaccounts-balance"));
+                    ui.end_row();
+                    for account in shown {
+                        let selected = panel.selected.as_deref() == Some(account.id.as_str());
+                        if ui.selectable_label(selected, &account.id).clicked() {
+                            panel.selected = Some(account.id.clone());
+                            panel.step = Step::Choosing;
+                        }
+                        ui.label(&account.email);
+                        ui.label(account.balance.to_string());
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+fn move_ui(
+    ui: &mut egui::Ui,
+    panel: &mut SubAccountsPanel,
+    profile: &Profile,
+    account: &SubAccount,
+    shop: &Shop,
+    run: &mut dyn FnMut(Command),
+) {
+    ui.strong(t!("subaccounts-move-title", account = account.id.as_str()));
+    ui.label(account.email.as_str());
+    match panel.step.clone() {
+        Step::Sending => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(t!("subaccounts-sending"));
+            });
+        }
+        Step::Choosing => {
+            ui.horizontal(|ui| {
+                ui.radio_value(
+                    &mut panel.direction,
+                    CreditDirection::Add,
+                    t!("subaccounts-add"),
+                );
+                ui.radio_value(
+                    &mut panel.direction,
+                    CreditDirection::Remove,
+                    t!("subaccounts-remove"),
+                );
+            });
+            let label = ui.label(t!(
+                "subaccounts-amount",
+                unit = profile.settings.unit.code()
+            ));
+            ui.add(egui::TextEdit::singleline(&mut panel.amount_text).desired_width(140.0))
+                .labelled_by(label.id);
+            let parsed = Money::parse(panel.amount_text.trim(), profile.settings.unit);
+            let amount = parsed.as_ref().ok().copied().filter(|a| a.minor() > 0);
+            match (&parsed, panel.amount_text.trim().is_empty()) {
+                (_, true) => {}
+                (Err(e), false) => {
+                    ui.colored_label(FAILURE, money_error_text(e));
+                }
+                (Ok(_), false) if amount.is_none() => {
+                    ui.colored_label(FAILURE, t!("amount-error-zero"));
+                }
+                _ => {}
+            }
+            let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+            let review = ui
+                .add_enabled(
+                    amount.is_some(),
+                    egui::Button::new(t!("subaccounts-review")),
+                )
+                .on_hover_text(t!("key-enter"));
+            if let Some(amount) = amount
+                && (review.clicked() || enter)
+            {
+                panel.step = Step::Confirming { amount };
+            }
+        }
+        Step::Confirming { amount } => {
+            let main = shop.reading(&profile.name).map(|r| r.amount);
+            let (main_after, sub_after) = match panel.direction {
+                CreditDirection::Add => (
+                    main.and_then(|m| m.checked_sub(amount)),
+                    account.balance.checked_add(amount),
+                ),
+                CreditDirection::Remove => (
+                    main.and_then(|m| m.checked_add(amount)),
+                    account.balance.checked_sub(amount),
+                ),
+            };
+            let unknown = t!("subaccounts-unknown-balance");
+            let text = |m: Option<Money>| m.map_or(unknown.clone(), |m| m.to_string());
+            let what = match panel.direction {
+                CreditDirection::Add => t!(
+                    "subaccounts-confirm-add",
+                    amount = amount.to_string(),
+                    account = account.id.as_str()
+                ),
+                CreditDirection::Remove => t!(
+                    "subaccounts-confirm-remove",
+                    amount = amount.to_string(),
+                    account = account.id.as_str()
+                ),
+            };
+            ui.label(RichText::new(what).size(18.0).strong());
+            egui::Grid::new("subaccounts-confirm")
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.label("");
+                    ui.strong(t!("subaccounts-before"));
+                    ui.strong(t!("subaccounts-after"));
+                    ui.end_row();
+                    ui.label(t!("subaccounts-main-account"));
+                    ui.label(text(main));
+                    ui.label(text(main_after));
+                    ui.end_row();
+                    ui.label(t!("subaccounts-sub-account", account = account.id.as_str()));
+                    ui.label(account.balance.to_string());
+                    ui.label(text(sub_after));
+                    ui.end_row();
+                });
+            if sub_after.is_none_or(|s| s.minor() < 0) {
+                ui.colored_label(FAILURE, t!("subaccounts-not-enough"));
+            }
+            let mut confirm =
+                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+            let mut back =
+                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+            ui.horizontal(|ui| {
+                confirm |= ui
+                    .button(RichText::new(t!("subaccounts-confirm")).strong())
+                    .on_hover_text(t!("key-enter"))
+                    .clicked();
+                back |= ui
+                    .button(t!("counter-back"))
+                    .on_hover_text(t!("key-escape"))
+                    .clicked();
+            });
+            if confirm {
+                panel.step = Step::Sending;
+                panel.outcome = None;
+                run(Command::MoveCredit(CreditOrder {
+                    profile: profile.name.clone(),
+                    sub_account: account.id.clone(),
+                    amount: amount.to_decimal_string(),
+                    direction: panel.direction,
+                }));
+            } else if back {
+                panel.step = Step::Choosing;
+            }
+        }
+    }
+}
+
+fn new_account_ui(
+    ui: &mut egui::Ui,
+    panel: &mut SubAccountsPanel,
+    profile: &Profile,
+    run: &mut dyn FnMut(Command),
+) {
+    let creating = panel.creating;
+    let Some(new) = &mut panel.new_account else {
+        return;
+    };
+    let mut cancel = false;
+    let mut create = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.strong(t!("subaccounts-new-title"));
+        egui::Grid::new("subaccounts-new")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label(t!("subaccounts-kind"));
+                egui::ComboBox::from_id_salt("subaccounts-kind")
+                    .selected_text(new.kind.clone())
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(
+                            &mut new.kind,
+                            "simple".to_string(),
+                            t!("subaccounts-kind-simple"),
+                        );
+                        ui.selectable_value(
+                            &mut new.kind,
+                            "advanced".to_string(),
+                            t!("subaccounts-kind-advanced"),
+                        );
+                    })
+                    .response
+                    .labelled_by(label.id);
+                ui.end_row();
+                for (key, value) in [
+                    (t!("subaccounts-email"), &mut new.email),
+                    (t!("subaccounts-first-name"), &mut new.first_name),
+                    (t!("subaccounts-last-name"), &mut new.last_name),
+                ] {
+                    let label = ui.label(key);
+                    ui.text_edit_singleline(value).labelled_by(label.id);
+                    ui.end_row();
+                }
+            });
+        let email_ok = new.email.contains('@') && !new.email.trim().starts_with('@');
+        if !new.email.is_empty() && !email_ok {
+            ui.colored_label(FAILURE, t!("subaccounts-email-invalid"));
+        }
+        ui.horizontal(|ui| {
+            if creating {
+                ui.spinner();
+            }
+            create = ui
+                .add_enabled(
+                    email_ok && !creating,
+                    egui::Button::new(t!("subaccounts-create")),
+                )
+                .clicked();
+            cancel = ui.button(t!("counter-cancel")).clicked();
+        });
+    });
+    if create {
+        panel.creating = true;
+        run(Command::CreateSubAccount {
+            profile: profile.name.clone(),
+            new: new.clone(),
+        });
+    } else if cancel {
+        panel.new_account = None;
+    }
+}
+
+fn transfer_ui(
+    ui: &mut egui::Ui,
+    panel: &mut SubAccountsPanel,
+    profile: &Profile,
+    run: &mut dyn FnMut(Command),
+) {
+    ui.label(RichText::new(t!("subaccounts-transfer-help")).weak());
+    match panel.step.clone() {
+        Step::Sending => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(t!("subaccounts-sending"));
+            });
+        }
+        Step::Choosing => {
+            let label = ui.label(t!("subaccounts-child"));
+            ui.add(egui::TextEdit::singleline(&mut panel.child).desired_width(220.0))
+                .labelled_by(label.id);
+            let label = ui.label(t!(
+                "subaccounts-amount",
+                unit = profile.settings.unit.code()
+            ));
+            ui.add(egui::TextEdit::singleline(&mut panel.amount_text).desired_width(140.0))
+                .labelled_by(label.id);
+            let parsed = Money::parse(panel.amount_text.trim(), profile.settings.unit);
+            let amount = parsed.as_ref().ok().copied().filter(|a| a.minor() > 0);
+            if let (Err(e), false) = (&parsed, panel.amount_text.trim().is_empty()) {
+                ui.colored_label(FAILURE, money_error_text(e));
+            }
+            let child_ok = !panel.child.trim().is_empty();
+            let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+            let review = ui
+                .add_enabled(
+                    child_ok && amount.is_some(),
+                    egui::Button::new(t!("subaccounts-review")),
+                )
+                .on_hover_text(t!("key-enter"));
+            if let Some(amount) = amount
+                && child_ok
+                && (review.clicked() || enter)
+            {
+                panel.step = Step::Confirming { amount };
+            }
+        }
+        Step::Confirming { amount } => {
+            ui.label(
+                RichText::new(t!(
+                    "subaccounts-confirm-transfer",
+                    amount = amount.to_string(),
+                    child = panel.child.trim()
+                ))
+                .size(18.0)
+                .strong(),
+            );
+            ui.label(RichText::new(t!("subaccounts-transfer-warning")).color(WARNING));
+            let mut confirm =
+                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+            let mut back =
+                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+            ui.horizontal(|ui| {
+                confirm |= ui
+                    .button(RichText::new(t!("subaccounts-confirm-transfer-button")).strong())
+                    .on_hover_text(t!("key-enter"))
+                    .clicked();
+                back |= ui
+                    .button(t!("counter-back"))
+                    .on_hover_text(t!("key-escape"))
+                    .clicked();
+            });
+            if confirm {
+                panel.step = Step::Sending;
+                panel.outcome = None;
+                run(Command::Transfer(TransferOrder {
+                    profile: profile.name.clone(),
+                    child: panel.child.trim().to_string(),
+                    amount: amount.to_decimal_string(),
+                }));
+            } else if back {
+                panel.step = Step::Choosing;
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The window's look: the colours that carry meaning, text sizes, and the fonts (egui's own,
+//! plus Vazirmatn for the Persian text Saba Payamak sends).
+
+use egui::{Color32, FontData, FontDefinitions, FontFamily};
+
+/// Done, good news.
+pub const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
+/// Refused, failed, wrong input.
+pub const FAILURE: Color32 = Color32::from_rgb(0xb3, 0x26, 0x1e);
+/// Needs attention: unknown outcomes, pending, low balance warnings.
+pub const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
+/// The demo banner.
+pub const DEMO: Color32 = Color32::from_rgb(0xff, 0xb3, 0x00);
+/// A card whose balance is below its warning level.
+pub const LOW_BALANCE_FILL: Color32 = Color32::from_rgb(0xfb, 0xe3, 0xe1);
+
+/// Size of the words that tell a clerk how a top-up ended.
+pub const RESULT_SIZE: f32 = 30.0;
+/// Size of the counter's fields and buttons.
+pub const COUNTER_SIZE: f32 = 18.0;
+
+const VAZIRMATN: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
+
+/// egui's fonts with Vazirmatn behind them, so Persian letters never show as boxes.
+pub fn fonts() -> FontDefinitions {
+    let mut fonts = FontDefinitions::default();
+    fonts.font_data.insert(
+        "vazirmatn".to_string(),
+        FontData::from_static(VAZIRMATN).into(),
+    );
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("vazirmatn".to_string());
+    }
+    fonts
+}
+
+/// Installs the fonts and the light theme a shop counter reads best in.
+pub fn install(ctx: &egui::Context) {
+    ctx.set_fonts(fonts());
+    ctx.set_theme(egui::Theme::Light);
+}

@@ -1,0 +1,294 @@
+//! The counter: keyboard-only top-ups, the reasons a number is refused, rejected and unknown
+//! outcomes, the repeat guard, RechargeKit's remembered choices, favourites, the sales floor.
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use saldo::domain::TxState;
+use saldo::simulator::{Fault, FaultRule, qvatel};
+use saldo::ui::services::DEMO_PROFILE;
+
+use egui::accesskit::Role;
+
+use super::support::*;
+
+fn at_the_counter(harness: &mut App) {
+    wait_for(harness, "Customer number");
+    wait_for(harness, "15.00 USD");
+}
+
+#[test]
+fn a_clerk_tops_up_by_keyboard_alone_and_the_next_customer_starts_in_the_number_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_the_counter(&mut harness);
+    let before = ledger_count(&harness);
+    // The number field has the focus from the start.
+    assert!(text_field(&harness, "Customer number").is_focused());
+    harness
+        .get_by_label("Customer number")
+        .type_text("52942387");
+    harness.run_steps(2);
+    assert!(
+        shows(&harness, "Will top up +53 52942387") || shows(&harness, "Will top up +5352942387")
+    );
+    // Alt+2 picks the second amount while the number field keeps the typing.
+    harness.key_press_modifiers(Modifiers::ALT, Key::Num2);
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    wait_for(&mut harness, "Amount: 20.00 USD");
+    assert!(shows(&harness, "Number: +53"));
+    harness.key_press(Key::Enter);
+    wait_for(&mut harness, "Top-up succeeded");
+    assert!(shows(&harness, "Provider reference: qvatel-"));
+
+    let rows = ledger_rows(&harness, 1);
+    assert_eq!(ledger_count(&harness), before + 1);
+    assert_eq!(rows[0].state, TxState::Succeeded);
+    assert_eq!(rows[0].destination, "+5352942387");
+    assert_eq!(rows[0].amount.to_string(), "20.00 USD");
+    assert!(shows(
+        &harness,
+        &format!("Our reference: {}", rows[0].reference)
+    ));
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    let sends = sim.requests_to("/recharge/send");
+    assert_eq!(sends.len(), 1);
+    assert_eq!(sends[0].param("monto").as_deref(), Some("20.00"));
+
+    // Enter: the next customer, with an empty number field holding the focus.
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    let field = text_field(&harness, "Customer number");
+    assert_eq!(field.value().as_deref(), Some(""));
+    assert!(field.is_focused());
+    // The number is now among the recent ones.
+    wait_for(&mut harness, "+5352942387");
+}
+
+#[test]
+fn a_wrong_number_is_explained_and_cannot_be_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_the_counter(&mut harness);
+    let before = ledger_count(&harness);
+    type_into(&mut harness, "Customer number", "5294238");
+    assert!(shows(
+        &harness,
+        "A Cuba mobile number has 8 digits; this one has 7."
+    ));
+    harness.get_by_label("15.00 USD").click();
+    harness.run_steps(2);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("Send top-up").is_none(),
+        "review must not open"
+    );
+    assert_eq!(ledger_count(&harness), before);
+    // Letters are refused with their own reason.
+    type_into(&mut harness, "Customer number", "x");
+    assert!(shows(
+        &harness,
+        "only digits, spaces and an optional leading +"
+    ));
+}
+
+#[test]
+fn a_refused_top_up_says_why_and_that_nothing_was_charged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_the_counter(&mut harness);
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    sim.inject(FaultRule::once(
+        "/recharge/send",
+        Fault::Body {
+            body: qvatel::examples::SEND_FAILED.to_string(),
+        },
+    ));
+    type_into(&mut harness, "Customer number", "52942387");
+    harness.get_by_label("15.00 USD").click();
+    harness.run_steps(2);
+    click(&mut harness, "Review");
+    click(&mut harness, "Send top-up");
+    wait_for(&mut harness, "Top-up failed");
+    assert!(shows(&harness, "Reason: Descripción del error"));
+    assert!(shows(&harness, "nothing was charged"));
+    assert_eq!(ledger_rows(&harness, 1)[0].state, TxState::Failed);
+}
+
+#[test]
+fn an_unclear_outcome_says_do_not_resend_and_lands_in_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    set_timeout(&harness, 1);
+    at_the_counter(&mut harness);
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    sim.inject(FaultRule::once("/recharge/send", Fault::TimeoutAfterCommit));
+    type_into(&mut harness, "Customer number", "52942387");
+    harness.get_by_label("15.00 USD").click();
+    harness.run_steps(2);
+    click(&mut harness, "Review");
+    click(&mut harness, "Send top-up");
+    wait_for(&mut harness, "Outcome unknown — do not resend");
+    assert!(shows(&harness, "Do NOT send it again"));
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert_eq!(row.state, TxState::Unknown);
+    // The Review panel lists it with its evidence.
+    open_panel(&mut harness, "Needs review");
+    wait_for(&mut harness, row.reference.as_str());
+}
+
+#[test]
+fn a_repeat_at_the_counter_asks_for_a_second_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    let before = ledger_count(&harness);
+    for round in 0..3 {
+        at_the_counter(&mut harness);
+        type_into(&mut harness, "Customer number", "52942387");
+        harness.get_by_label("15.00 USD").click();
+        harness.run_steps(2);
+        click(&mut harness, "Review");
+        click(&mut harness, "Send top-up");
+        if round == 0 {
+            wait_for(&mut harness, "Top-up succeeded");
+            click(&mut harness, "Next customer");
+            harness.run_steps(2);
+            continue;
+        }
+        wait_for(&mut harness, "Same top-up moments ago — send again?");
+        assert!(shows(&harness, "This repeats SAL-"));
+        if round == 1 {
+            click(&mut harness, "Cancel");
+            harness.run_steps(2);
+            assert_eq!(ledger_count(&harness), before + 1);
+        } else {
+            click(&mut harness, "Send again anyway");
+            wait_for(&mut harness, "Top-up succeeded");
+        }
+    }
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(
+        sim.requests_to("/recharge/send").len(),
+        2,
+        "the cancelled one never left"
+    );
+    assert_eq!(ledger_count(&harness), before + 2);
+}
+
+#[test]
+fn a_number_with_plus_91_picks_the_india_profile_and_its_choices_are_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_the_counter(&mut harness);
+    type_into(&mut harness, "Customer number", "+91 96798 33706");
+    // The country code chose the RechargeKit profile, which takes any amount.
+    run_until(&mut harness, "the India profile", |h| {
+        h.get_by_label("Profile").value().as_deref() == Some("demo-india")
+    });
+    type_into(&mut harness, "Amount", "49");
+    assert!(shows(&harness, "Choose the operator and circle."));
+    assert_eq!(
+        choose(&mut harness, "Operator", "Jio").as_deref(),
+        Some("Jio")
+    );
+    assert_eq!(
+        choose(&mut harness, "Circle", "Mumbai").as_deref(),
+        Some("Mumbai")
+    );
+    click(&mut harness, "Review");
+    assert!(shows(&harness, "Operator: Jio"));
+    assert!(shows(&harness, "Circle: Mumbai"));
+    click(&mut harness, "Send top-up");
+    wait_for(&mut harness, "Top-up succeeded");
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(&sim.requests_to("/recharge/prepaid")[0].body).unwrap();
+    assert_eq!(
+        (body["operator_code"].as_i64(), body["circle"].as_i64()),
+        (Some(3), Some(15))
+    );
+    assert_eq!(ledger_rows(&harness, 1)[0].profile_name, "demo-india");
+
+    // The next customer is the same number: operator and circle come back by themselves.
+    click(&mut harness, "Next customer");
+    type_into(&mut harness, "Customer number", "96798 33706");
+    run_until(&mut harness, "the remembered operator", |h| {
+        h.get_by_label("Operator").value().as_deref() == Some("Jio")
+    });
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::ComboBox, "Circle")
+            .value()
+            .as_deref(),
+        Some("Mumbai")
+    );
+}
+
+#[test]
+fn a_favourite_number_is_kept_and_fills_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_the_counter(&mut harness);
+    type_into(&mut harness, "Customer number", "52942387");
+    click(&mut harness, "Add to favourites");
+    wait_for(&mut harness, "Remove from favourites");
+    let ledger = harness.state().services().engine.ledger().clone();
+    let id = ledger.profile(DEMO_PROFILE).unwrap().id;
+    assert_eq!(ledger.favourites(id).unwrap()[0].number, "+5352942387");
+    // Clear the field, then one click on the favourite fills it again.
+    let field = text_field(&harness, "Customer number");
+    field.focus();
+    for _ in 0..8 {
+        harness.key_press(Key::Backspace);
+    }
+    harness.run_steps(2);
+    assert_eq!(
+        text_field(&harness, "Customer number").value().as_deref(),
+        Some("")
+    );
+    harness
+        .get_all_by_label("+5352942387")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    assert_eq!(
+        text_field(&harness, "Customer number").value().as_deref(),
+        Some("52942387")
+    );
+}
+
+#[test]
+fn sales_below_the_floor_are_refused_at_the_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let harness = demo_app(dir.path());
+    let ledger = harness.state().services().engine.ledger().clone();
+    let mut profile = ledger.profile(DEMO_PROFILE).unwrap();
+    // The demo balance is 500.00 USD: a floor of 490.00 leaves room for no 15.00 sale.
+    profile.settings.sales_floor_minor = Some(49_000);
+    ledger
+        .update_profile(DEMO_PROFILE, &profile.base_url, &profile.settings)
+        .unwrap();
+    let mut harness = {
+        drop(harness);
+        demo_app(dir.path())
+    };
+    at_the_counter(&mut harness);
+    wait_for(&mut harness, "Customer number");
+    run_until(&mut harness, "the balance", |h| {
+        h.state().shop().reading(DEMO_PROFILE).is_some()
+    });
+    let before = ledger_count(&harness);
+    type_into(&mut harness, "Customer number", "52942387");
+    harness.get_by_label("15.00 USD").click();
+    harness.run_steps(2);
+    assert!(shows(&harness, "Sales are paused"));
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Send top-up").is_none());
+    assert_eq!(ledger_count(&harness), before);
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert!(sim.requests_to("/recharge/send").is_empty());
+}

@@ -1,0 +1,79 @@
+//! The history: the demo's thousands of rows, filters with totals, the daily chart, and an
+//! export of exactly the filtered rows through the save dialog.
+
+use egui_kittest::kittest::Queryable;
+use saldo::ledger::HistoryFilter;
+
+use super::support::*;
+
+#[test]
+fn filters_change_the_rows_and_totals_and_the_export_has_exactly_those_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("yesterday.csv");
+    let mut harness = demo_app_with(dir.path(), Some(out.clone()));
+    let total = ledger_count(&harness);
+    open_panel(&mut harness, "History");
+    wait_for(&mut harness, &format!("{total} operations"));
+    // The newest row is on screen.
+    let newest = ledger_rows(&harness, 1).remove(0);
+    wait_for(&mut harness, newest.reference.as_str());
+
+    // Only demo-cuba's failed operations.
+    choose(&mut harness, "Profile", "demo-cuba");
+    choose(&mut harness, "State", "failed");
+    let filter = HistoryFilter {
+        profile: Some("demo-cuba".into()),
+        state: Some(saldo::domain::TxState::Failed),
+        ..HistoryFilter::default()
+    };
+    let reader = harness.state().services().engine.ledger().reader().unwrap();
+    let expected = reader.summary(&filter, 0).unwrap().count;
+    assert!(expected > 0 && (expected as usize) < total);
+    wait_for(&mut harness, &format!("{expected} operations"));
+
+    click(&mut harness, "Export…");
+    wait_for(&mut harness, "Exported");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines = text.lines().count() - 1;
+    assert_eq!(
+        lines as u64, expected,
+        "one line per filtered row plus the header"
+    );
+    assert!(
+        text.lines()
+            .skip(1)
+            .all(|l| l.contains("demo-cuba") && l.contains("failed"))
+    );
+}
+
+#[test]
+fn yesterday_is_one_click_and_the_chart_shows_its_sales() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    open_panel(&mut harness, "History");
+    wait_for(&mut harness, "operations");
+    click(&mut harness, "Yesterday");
+    let yesterday = jiff::Zoned::now().date().yesterday().unwrap().to_string();
+    assert_eq!(
+        text_field(&harness, "From").value().as_deref(),
+        Some(yesterday.as_str())
+    );
+    assert_eq!(
+        text_field(&harness, "To").value().as_deref(),
+        Some(yesterday.as_str())
+    );
+    harness.get_by_label("Daily sales chart").click();
+    run_until(&mut harness, "the chart", |h| {
+        shows(h, "Daily sales (") || shows(h, "No succeeded top-ups in this period.")
+    });
+}
+
+#[test]
+fn an_export_with_no_file_chosen_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app_with(dir.path(), None);
+    open_panel(&mut harness, "History");
+    wait_for(&mut harness, "operations");
+    click(&mut harness, "Export…");
+    wait_for(&mut harness, "No file chosen: nothing was exported.");
+}

@@ -1,0 +1,12 @@
+//! The window's panels driven with egui_kittest over the in-process demo simulator: the real
+//! app, real HTTP on 127.0.0.1, a real SQLite ledger; assertions on the screen, the ledger and
+//! what the simulator was sent.
+
+mod balances;
+mod counter;
+mod history;
+mod review;
+mod settings;
+mod statement;
+mod subaccounts;
+mod support;

@@ -1,0 +1,52 @@
+//! Review: an unknown top-up with its evidence, asked about again, then settled by hand with a
+//! note that the ledger keeps.
+
+use egui_kittest::kittest::Queryable;
+use saldo::domain::TxState;
+use saldo::simulator::{Fault, FaultRule};
+
+use egui::accesskit::Role;
+
+use super::support::*;
+
+#[test]
+fn an_unknown_top_up_is_settled_by_hand_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    set_timeout(&harness, 1);
+    wait_for(&mut harness, "15.00 USD");
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    sim.inject(FaultRule::once("/recharge/send", Fault::ResetAfterCommit));
+    sim.inject(FaultRule::once("/recharge/send", Fault::ResetAfterCommit));
+    type_into(&mut harness, "Customer number", "52942387");
+    harness.get_by_label("15.00 USD").click();
+    harness.run_steps(2);
+    click(&mut harness, "Review");
+    click(&mut harness, "Send top-up");
+    wait_for(&mut harness, "Outcome unknown — do not resend");
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert_eq!(row.state, TxState::Unknown);
+
+    open_panel(&mut harness, "Needs review");
+    wait_for(&mut harness, row.reference.as_str());
+    let reference = row.reference.to_string();
+    harness
+        .get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.contains(&reference)))
+        .click();
+    harness.run_steps(2);
+    wait_for(&mut harness, "Evidence");
+    // Settling needs a note.
+    assert!(shows(&harness, "A note is needed to settle by hand."));
+    type_into(&mut harness, "Note", "customer shows the airtime arrived");
+    click(&mut harness, "Settle as succeeded");
+    wait_for(&mut harness, &format!("{reference} is now succeeded"));
+    let ledger = harness.state().services().engine.ledger().clone();
+    let settled = ledger.transaction(&row.reference).unwrap();
+    assert_eq!(settled.state, TxState::Succeeded, "{settled:?}");
+    let events = ledger.events(&row.reference).unwrap();
+    assert!(events.iter().any(|e| {
+        e.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("customer shows the airtime arrived"))
+    }));
+}

@@ -1,0 +1,123 @@
+//! Sub-accounts: SMS Partner's list, search, a credit move confirmed with both balances before
+//! and after, an unknown outcome landing in Review, a new sub-account; Marketext's transfer.
+
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use saldo::domain::TxState;
+use saldo::ledger::TxKind;
+use saldo::simulator::{Fault, FaultRule};
+
+use egui::accesskit::Role;
+
+use super::support::*;
+
+fn at_sms_partner(harness: &mut App) {
+    open_panel(harness, "Sub-accounts");
+    wait_for(harness, "Search");
+    if harness
+        .get_by_role_and_label(Role::ComboBox, "Profile")
+        .value()
+        .as_deref()
+        != Some("demo-france")
+    {
+        choose(harness, "Profile", "demo-france · SMS Partner (France)");
+    }
+    wait_for(harness, "shop-01@example.fr");
+}
+
+#[test]
+fn credit_moves_to_a_sub_account_after_a_confirm_step_with_both_balances() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_sms_partner(&mut harness);
+    assert!(shows(&harness, "45 of 45 sub-accounts"));
+    type_into(&mut harness, "Search", "shop-01@");
+    assert!(shows(&harness, "1 of 45 sub-accounts"));
+    harness.get_by_label("1001").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Amount (EUR)", "5");
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    wait_for(&mut harness, "Add 5.000 EUR to sub-account 1001?");
+    assert!(shows(&harness, "Before"));
+    assert!(shows(&harness, "61.800 EUR"), "the sub-account before");
+    assert!(shows(&harness, "66.800 EUR"), "the sub-account after");
+    click(&mut harness, "Confirm move");
+    wait_for(&mut harness, "Credit moved");
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert_eq!(
+        (row.kind, row.state),
+        (TxKind::CreditAdd, TxState::Succeeded)
+    );
+    assert_eq!(row.destination, "1001");
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(sim.with_state(|s| s.smspartner.moves.len()), 1);
+}
+
+#[test]
+fn an_unknown_credit_move_says_so_and_is_listed_for_review() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    let ledger = harness.state().services().engine.ledger().clone();
+    let mut profile = ledger.profile("demo-france").unwrap();
+    profile.settings.request_timeout_secs = 1;
+    ledger
+        .update_profile("demo-france", &profile.base_url, &profile.settings)
+        .unwrap();
+    at_sms_partner(&mut harness);
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    sim.inject(FaultRule::once(
+        "/subaccount/credit/add",
+        Fault::TimeoutAfterCommit,
+    ));
+    harness.get_by_label("1002").click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Amount (EUR)", "1");
+    click(&mut harness, "Review");
+    click(&mut harness, "Confirm move");
+    wait_for(&mut harness, "Outcome unknown — do not repeat");
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert!(!row.state.is_final(), "{:?}", row.state);
+    open_panel(&mut harness, "Needs review");
+    wait_for(&mut harness, row.reference.as_str());
+}
+
+#[test]
+fn a_new_sub_account_appears_in_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_sms_partner(&mut harness);
+    click(&mut harness, "New sub-account");
+    type_into(&mut harness, "E-mail", "new-shop@example.fr");
+    type_into(&mut harness, "First name", "Ana");
+    type_into(&mut harness, "Last name", "Pérez");
+    click(&mut harness, "Create");
+    wait_for(&mut harness, "new-shop@example.fr");
+    assert!(shows(&harness, "46 of 46 sub-accounts"));
+}
+
+#[test]
+fn points_go_to_a_marketext_child_after_confirmation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    open_panel(&mut harness, "Sub-accounts");
+    wait_for(&mut harness, "Search");
+    choose(&mut harness, "Profile", "demo-mexico · Marketext (Mexico)");
+    wait_for(&mut harness, "Child account id");
+    type_into(&mut harness, "Child account id", "mx-child-01");
+    type_into(&mut harness, "Amount (PTS)", "250");
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    wait_for(
+        &mut harness,
+        "Transfer 250 PTS to child account mx-child-01?",
+    );
+    click(&mut harness, "Confirm transfer");
+    wait_for(&mut harness, "Credit moved");
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert_eq!(
+        (row.kind, row.state),
+        (TxKind::Transfer, TxState::Succeeded)
+    );
+    assert_eq!(row.destination, "mx-child-01");
+}

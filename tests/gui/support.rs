@@ -1,0 +1,149 @@
+//! Driving the real app with egui_kittest over the in-process demo simulator: build it, run
+//! frames until something shows, find widgets by their accessible labels, read the ledger.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use saldo::ledger::TxRecord;
+use saldo::ui::backend::SaveDialog;
+use saldo::ui::i18n::{Language, set_language};
+use saldo::ui::services::DEMO_PROFILE;
+use saldo::ui::{Panel, SaldoApp, Services};
+
+pub type App = Harness<'static, SaldoApp>;
+
+/// How long background work (a provider over loopback, a ledger read) may take in a test.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The demo app in `dir`, its exports saved to `export_to` (or cancelled, without one).
+pub fn demo_app_with(dir: &Path, export_to: Option<PathBuf>) -> App {
+    set_language(Language::English);
+    let services = Services::demo_in(dir).expect("demo services start");
+    let dialog: SaveDialog = Arc::new(move |_: &str| export_to.clone());
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 720.0])
+        .build_eframe(move |cc| SaldoApp::with_save_dialog(cc, services, dialog));
+    // Every window opens on the counter; the language is English unless a test changes it.
+    harness.state_mut().show_panel(Panel::Counter);
+    set_language(Language::English);
+    harness.step();
+    harness
+}
+
+/// The demo app in `dir`.
+pub fn demo_app(dir: &Path) -> App {
+    demo_app_with(dir, None)
+}
+
+/// Sets the demo QvaTel profile's request timeout (seconds), for timeout tests.
+pub fn set_timeout(harness: &App, secs: u64) {
+    let ledger = harness.state().services().engine.ledger();
+    let mut profile = ledger.profile(DEMO_PROFILE).unwrap();
+    profile.settings.request_timeout_secs = secs;
+    ledger
+        .update_profile(DEMO_PROFILE, &profile.base_url, &profile.settings)
+        .unwrap();
+}
+
+/// Runs frames until `done` holds, failing after [`PATIENCE`].
+pub fn run_until(harness: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Runs frames until `text` shows.
+pub fn wait_for(harness: &mut App, text: &str) {
+    let owned = text.to_string();
+    run_until(harness, text, move |h| shows(h, &owned));
+}
+
+/// Whether some widget's label contains `text`.
+pub fn shows(harness: &App, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+/// Clicks the panel's button in the side bar.
+pub fn open_panel(harness: &mut App, title: &str) {
+    // The Review button carries a count: "Needs review (3)".
+    harness
+        .get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with(title)))
+        .click();
+    harness.run_steps(2);
+}
+
+/// Runs frames until a button labelled `label` is on screen.
+pub fn wait_for_button(harness: &mut App, label: &str) {
+    let owned = label.to_string();
+    run_until(harness, label, move |h| {
+        h.query_by_role_and_label(Role::Button, &owned).is_some()
+    });
+}
+
+/// Clicks the button labelled `label` (not a heading or text that says the same).
+pub fn click(harness: &mut App, label: &str) {
+    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.run_steps(2);
+}
+
+/// The newest rows of the app's ledger.
+pub fn ledger_rows(harness: &App, limit: usize) -> Vec<TxRecord> {
+    let ledger = harness.state().services().engine.ledger();
+    ledger.history_page(None, limit).expect("ledger readable")
+}
+
+/// How many operations the ledger holds.
+pub fn ledger_count(harness: &App) -> usize {
+    let ledger = harness.state().services().engine.ledger();
+    let reader = ledger.reader().unwrap();
+    reader
+        .summary(&saldo::ledger::HistoryFilter::default(), 0)
+        .unwrap()
+        .count as usize
+}
+
+/// Types into the field labelled `label`.
+pub fn type_into(harness: &mut App, label: &str, text: &str) {
+    let field = text_field(harness, label);
+    field.focus();
+    field.type_text(text);
+    harness.run_steps(2);
+}
+
+/// The text field labelled `label` (not a heading or column that says the same).
+pub fn text_field<'a>(harness: &'a App, label: &'a str) -> egui_kittest::Node<'a> {
+    harness.get_by(|n| {
+        matches!(
+            n.role(),
+            Role::TextInput | Role::MultilineTextInput | Role::PasswordInput
+        ) && n.label().as_deref() == Some(label)
+    })
+}
+
+/// Opens a labelled drop-down, scrolls to an option and picks it; returns the drop-down's value.
+pub fn choose(harness: &mut App, dropdown: &str, option: &str) -> Option<String> {
+    harness
+        .get_by_role_and_label(Role::ComboBox, dropdown)
+        .click();
+    harness.run_steps(2);
+    let is_option = |n: &egui_kittest::kittest::AccessKitNode<'_>| {
+        n.role() != Role::Label && n.label().as_deref() == Some(option)
+    };
+    harness.get_by(is_option).scroll_to_me();
+    harness.run_steps(4);
+    harness.get_by(is_option).click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::ComboBox, dropdown)
+        .value()
+}
