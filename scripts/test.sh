@@ -58,6 +58,8 @@ mkdir -m 700 "$work/runtime" "$work/keyring-data"
 # Inside a private D-Bus session: an unlocked gnome-keyring (unlocked BEFORE any display exists,
 # so it can never show an unlock prompt), then Xvfb, then the tests.
 export SALDO_TEST_WORK="$work"
+# Times in snapshot images are drawn in this zone, whatever the machine's own.
+export TZ=UTC
 dbus-run-session -- bash -euo pipefail -c '
   export XDG_RUNTIME_DIR="$SALDO_TEST_WORK/runtime"
   printf %s saldo-test-keyring \

@@ -184,7 +184,7 @@ fn the_command_writes_the_file_and_leaves_none_on_failure() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("cannot write"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("could not write the file"));
 }
 
 /// Cell types and texts as LibreOffice Calc reads a CSV file (converted to flat ODS).

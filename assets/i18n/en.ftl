@@ -26,6 +26,7 @@ age-hours = updated { $hours } h ago
 toast-low-balance = Low balance on { $profile }: { $balance } (warning below { $level })
 toast-unknown = { $reference }: outcome unknown — do not resend. It is listed in Review.
 toast-settled = { $reference } is now { $state }
+toast-settled-many = { $count } operations now have a final outcome: see History
 toast-moved = Moved { $amount } to { $destination }
 toast-subaccount-created = New sub-account created in { $profile }
 
@@ -91,6 +92,7 @@ error-keychain-locked = The keychain is locked: unlock it (log in to your deskto
 error-keychain-refused = The keychain refused: { $reason }
 error-secret-missing = No { $secret } saved for profile “{ $profile }”: enter it in Settings.
 error-secret-empty = The secret is empty: nothing was saved.
+error-internal = saldo hit an internal error ({ $reason }). Nothing more was done; please try again.
 error-export-write = Could not write the file: { $reason }
 
 ## Counter

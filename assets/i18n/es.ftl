@@ -26,6 +26,7 @@ age-hours = actualizado hace { $hours } h
 toast-low-balance = Saldo bajo en { $profile }: { $balance } (aviso por debajo de { $level })
 toast-unknown = { $reference }: resultado desconocido — no la reenvíe. Aparece en Revisión.
 toast-settled = { $reference } figura ahora como { $state }
+toast-settled-many = { $count } operaciones ya tienen un resultado final: véalas en Historial
 toast-moved = Crédito movido: { $amount } a { $destination }
 toast-subaccount-created = Nueva subcuenta creada en { $profile }
 
@@ -91,6 +92,7 @@ error-keychain-locked = El llavero del sistema está bloqueado: desbloquéelo (i
 error-keychain-refused = El llavero del sistema lo rechazó: { $reason }
 error-secret-missing = Falta guardar { $secret } para el perfil “{ $profile }”: hágalo en Configuración.
 error-secret-empty = El secreto está vacío: no se guardó nada.
+error-internal = saldo tuvo un error interno ({ $reason }). No se hizo nada más; vuelva a intentarlo.
 error-export-write = No se pudo escribir el archivo: { $reason }
 
 ## Mostrador

@@ -131,7 +131,8 @@ impl JalaliDate {
 
     /// The first day of the month `months` later (earlier when negative).
     pub fn first_of_month_plus(self, months: i32) -> JalaliDate {
-        let index = self.year * 12 + i32::from(self.month) - 1 + months;
+        // Kept within years the calendar conversions handle (1 to 2000 SH).
+        let index = (self.year * 12 + i32::from(self.month) - 1 + months).clamp(12, 2000 * 12);
         JalaliDate {
             year: index.div_euclid(12),
             month: (index.rem_euclid(12) + 1) as u8,

@@ -193,6 +193,7 @@ pub enum Event {
         favourites: Vec<FavouriteNumber>,
     },
     NumberChoices {
+        profile: String,
         number: String,
         choices: BTreeMap<String, String>,
     },
@@ -269,7 +270,7 @@ pub struct Backend {
 }
 
 fn join_error(error: tokio::task::JoinError) -> String {
-    format!("internal task failed: {error}")
+    crate::t!("error-internal", reason = error.to_string())
 }
 
 impl Backend {
@@ -423,15 +424,19 @@ impl Worker {
                 }
             }
             Command::LoadNumberChoices { profile, number } => {
-                let n = number.clone();
+                let (p, n) = (profile.clone(), number.clone());
                 let choices = self
                     .ledger(move |l| {
-                        let id = l.profile(&profile)?.id;
+                        let id = l.profile(&p)?.id;
                         l.choices_for(id, &n)
                     })
                     .await
                     .unwrap_or_default();
-                Event::NumberChoices { number, choices }
+                Event::NumberChoices {
+                    profile,
+                    number,
+                    choices,
+                }
             }
             Command::SetFavourite {
                 profile,

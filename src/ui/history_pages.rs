@@ -23,6 +23,8 @@ pub struct HistoryPages {
     filter: HistoryFilter,
     pages: BTreeMap<usize, Vec<TxRecord>>,
     in_flight: HashSet<usize>,
+    /// Pages whose read failed: not asked for again until the next reset (Refresh).
+    failed: HashSet<usize>,
     summary: Option<HistorySummary>,
     summary_loading: bool,
     error: Option<String>,
@@ -35,6 +37,8 @@ impl HistoryPages {
         self.filter = filter;
         self.pages.clear();
         self.in_flight.clear();
+        self.failed.clear();
+        self.summary = None;
         self.error = None;
         self.summary_loading = true;
         run(Command::HistorySummary {
@@ -90,7 +94,10 @@ impl HistoryPages {
             if self.in_flight.len() >= MAX_IN_FLIGHT {
                 break;
             }
-            if self.pages.contains_key(&page) || self.in_flight.contains(&page) {
+            if self.pages.contains_key(&page)
+                || self.in_flight.contains(&page)
+                || self.failed.contains(&page)
+            {
                 continue;
             }
             let start = self.start_of(page);
@@ -172,7 +179,10 @@ impl HistoryPages {
             Ok(rows) => {
                 self.pages.insert(page, rows);
             }
-            Err(error) => self.error = Some(error),
+            Err(error) => {
+                self.failed.insert(page);
+                self.error = Some(error);
+            }
         }
     }
 

@@ -46,3 +46,45 @@ pub fn system_language() -> Language {
         .map(|locale| Language::from_locale(&locale))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use eframe::Storage as _;
+
+    /// eframe's storage, kept in memory.
+    #[derive(Default)]
+    struct MemoryStorage(HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_string(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn the_panel_and_language_come_back_on_the_next_start() {
+        let mut storage = MemoryStorage::default();
+        assert_eq!(Prefs::load(Some(&storage)), Prefs::default());
+        let chosen = Prefs {
+            panel: Panel::History,
+            language: Some(Language::Spanish),
+        };
+        chosen.save(&mut storage);
+        let loaded = Prefs::load(Some(&storage));
+        assert_eq!(loaded, chosen);
+        assert_eq!(loaded.effective_language(), Language::Spanish);
+        // A damaged entry falls back to the defaults instead of failing the start.
+        storage.set_string(STORAGE_KEY, "not ron".into());
+        assert_eq!(Prefs::load(Some(&storage)), Prefs::default());
+    }
+}

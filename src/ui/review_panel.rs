@@ -79,76 +79,64 @@ impl ReviewPanel {
     }
 }
 
-/// Removes what looks like a credential from a provider's reply before it is shown.
-pub fn redact_secrets(text: &str) -> String {
-    const KEYS: [&str; 9] = [
-        "token",
-        "password",
-        "apikey",
-        "api_key",
-        "api_token",
-        "authorization",
-        "secret",
-        "access_token",
-        "refresh_token",
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some((before, quoted_key, after)) = next_key(rest) {
-        out.push_str(before);
-        out.push_str(quoted_key);
-        let lower = quoted_key
-            .trim_matches(|c| c == '"' || c == '\'')
-            .to_ascii_lowercase();
-        if KEYS.iter().any(|k| lower.contains(k)) {
-            let (separator, value_and_rest) = split_separator(after);
-            out.push_str(separator);
-            let (value, tail) = split_value(value_and_rest);
-            if value.is_empty() {
-                rest = tail;
-            } else {
-                out.push_str("\"[removed]\"");
-                rest = tail;
+/// Words that name a credential in a provider's reply.
+const SECRET_KEYS: [&str; 6] = [
+    "token",
+    "password",
+    "apikey",
+    "api_key",
+    "authorization",
+    "secret",
+];
+
+fn names_a_secret(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_KEYS.iter().any(|k| key.contains(k))
+}
+
+fn redact_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map.iter_mut() {
+                if names_a_secret(key) {
+                    *inner = serde_json::Value::String("[removed]".to_string());
+                } else {
+                    redact_value(inner);
+                }
             }
-        } else {
-            rest = after;
         }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The next `"key"` (in JSON) in the text: what comes before it, the key with its quotes, and
-/// what comes after.
-fn next_key(text: &str) -> Option<(&str, &str, &str)> {
-    let start = text.find('"')?;
-    let end = start + 1 + text[start + 1..].find('"')?;
-    Some((&text[..start], &text[start..=end], &text[end + 1..]))
-}
-
-fn split_separator(text: &str) -> (&str, &str) {
-    let taken = text
-        .char_indices()
-        .find(|(_, c)| !(c.is_whitespace() || *c == ':' || *c == '='))
-        .map_or(text.len(), |(i, _)| i);
-    if text[..taken].contains(':') || text[..taken].contains('=') {
-        (&text[..taken], &text[taken..])
-    } else {
-        ("", text)
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_value),
+        _ => {}
     }
 }
 
-fn split_value(text: &str) -> (&str, &str) {
-    if let Some(inner) = text.strip_prefix('"') {
-        return match inner.find('"') {
-            Some(end) => (&text[..end + 2], &text[end + 2..]),
-            None => (text, ""),
-        };
+/// Removes what looks like a credential from a provider's reply before it is shown: values of
+/// JSON keys naming a token, password, key or secret, and `name=value` pairs of the same in
+/// form-encoded or free text.
+pub fn redact_secrets(text: &str) -> String {
+    if let Some(start) = text.find(['{', '['])
+        && let Ok(mut json) = serde_json::from_str::<serde_json::Value>(&text[start..])
+    {
+        redact_value(&mut json);
+        return format!("{}{json}", &text[..start]);
     }
-    let end = text
-        .find(|c: char| c == ',' || c == '}' || c == ']' || c.is_whitespace())
-        .unwrap_or(text.len());
-    (&text[..end], &text[end..])
+    text.split_inclusive(['&', ' ', '\n', ','])
+        .map(|part| match part.split_once(['=', ':']) {
+            Some((key, rest)) if names_a_secret(key) => {
+                let tail: String = rest
+                    .chars()
+                    .rev()
+                    .take_while(|c| matches!(c, '&' | ' ' | '\n' | ','))
+                    .collect();
+                let separator = &part[key.len()..key.len() + 1];
+                format!(
+                    "{key}{separator}[removed]{}",
+                    tail.chars().rev().collect::<String>()
+                )
+            }
+            _ => part.to_string(),
+        })
+        .collect()
 }
 
 /// The panel.
@@ -194,7 +182,9 @@ pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, run: &mut dyn FnMut
         .as_ref()
         .is_some_and(|r| items.iter().any(|i| i.record.reference.as_str() == r));
     if !selected_still_there {
+        // A note typed for an operation that was just settled never moves to another one.
         panel.selected = Some(items[0].record.reference.to_string());
+        panel.note.clear();
     }
     ui.columns(2, |columns| {
         egui::ScrollArea::vertical()
@@ -211,8 +201,9 @@ pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, run: &mut dyn FnMut
                         record.amount,
                         state_text(record.state)
                     );
-                    if ui.selectable_label(selected, text).clicked() {
+                    if ui.selectable_label(selected, text).clicked() && !selected {
                         panel.selected = Some(record.reference.to_string());
+                        panel.note.clear();
                     }
                 }
             });
@@ -355,13 +346,19 @@ mod tests {
 
     #[test]
     fn credentials_in_replies_are_removed_and_the_rest_kept() {
-        let reply = r#"{"status":"ok","token":"eyJhbGciOi.abc","balance": 12.5,"password" : "hunter2","api_key":123}"#;
+        let reply = r#"{"status":"ok","msg":"a\"b","token":"eyJhbGciOi.abc","data":{"password" : "hunter2"},"api_key":123,"balance":12.5}"#;
         let shown = redact_secrets(reply);
-        assert!(!shown.contains("eyJhbGciOi"), "{shown}");
-        assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(!shown.contains("123"), "{shown}");
+        for secret in ["eyJhbGciOi", "hunter2", "123"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
         assert!(shown.contains(r#""status":"ok""#), "{shown}");
-        assert!(shown.contains(r#""balance": 12.5"#), "{shown}");
-        assert_eq!(redact_secrets("no json here"), "no json here");
+        assert!(shown.contains("12.5"), "{shown}");
+        let form = redact_secrets("user=ana&password=hunter2&amount=5");
+        assert_eq!(form, "user=ana&password=[removed]&amount=5");
+        assert_eq!(redact_secrets("no secrets here"), "no secrets here");
+        assert_eq!(
+            redact_secrets("status check: not found {\"error\":1}"),
+            "status check: not found {\"error\":1}"
+        );
     }
 }

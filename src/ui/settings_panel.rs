@@ -165,6 +165,8 @@ pub struct SettingsPanel {
     testing: bool,
     saving: bool,
     confirm_remove: bool,
+    /// Changes each time secrets are saved, so the masked fields start over.
+    secret_fields_generation: u64,
 }
 
 impl SettingsPanel {
@@ -174,8 +176,13 @@ impl SettingsPanel {
         match result {
             Ok(name) => {
                 self.message = Some((SUCCESS, t!("settings-saved", name = name.as_str())));
+                // The form holds what was saved; it now edits that profile. (Rebuilding it from
+                // the profile list would show the values from before the save until the list
+                // is read again.)
+                if let Some(form) = &mut self.form {
+                    form.existing = Some(name.clone());
+                }
                 self.editing = Some(Some(name));
-                self.form = None;
             }
             Err(error) => self.message = Some((FAILURE, error)),
         }
@@ -324,6 +331,12 @@ fn profile_form_ui(
         .as_deref()
         .and_then(|name| shop.profile(name))
         .cloned();
+    let just_saved = panel.form.as_ref().is_some_and(|f| f.existing.is_some());
+    if editing.is_some() && existing.is_none() && just_saved {
+        // Saved a moment ago; the profile list is on its way.
+        ui.spinner();
+        return;
+    }
     if panel.form.is_none() {
         panel.form = Some(match &existing {
             Some(profile) => ProfileForm::from_profile(profile),
@@ -446,6 +459,7 @@ fn profile_form_ui(
                     t!("settings-remove-confirm", name = profile.name.as_str()),
                 );
                 if ui.button(t!("settings-remove-yes")).clicked() {
+                    panel.confirm_remove = false;
                     run(Command::RemoveProfile {
                         name: profile.name.clone(),
                     });
@@ -478,6 +492,7 @@ fn secrets_ui(
         .filter(|(name, _)| name == &profile.name)
         .map(|(_, status)| status.clone())
         .unwrap_or_default();
+    let panel_generation = panel.secret_fields_generation;
     egui::Grid::new("settings-secrets")
         .num_columns(3)
         .show(ui, |ui| {
@@ -486,7 +501,9 @@ fn secrets_ui(
                 let value = panel.secrets.entry(kind).or_default();
                 ui.add(
                     egui::TextEdit::singleline(value)
+                        .id_salt(("secret", kind, panel_generation))
                         .password(true)
+                        .min_size(egui::vec2(200.0, 0.0))
                         .desired_width(200.0),
                 )
                 .labelled_by(label.id);
@@ -503,29 +520,24 @@ fn secrets_ui(
                 ui.end_row();
             }
         });
-    let typed: Vec<(SecretKind, String)> = panel
-        .secrets
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (*k, v.clone()))
-        .collect();
+    let any_typed = panel.secrets.values().any(|v| !v.is_empty());
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(
-                !typed.is_empty(),
-                egui::Button::new(t!("settings-save-secrets")),
-            )
+            .add_enabled(any_typed, egui::Button::new(t!("settings-save-secrets")))
             .clicked()
         {
-            for (kind, value) in typed {
-                run(Command::SaveSecret {
-                    profile: profile.name.clone(),
-                    kind,
-                    secret: Secret::new(value),
-                });
+            // Typed secrets leave the window's memory as soon as they are handed over, and
+            // the fields get new ids so their undo history goes with them.
+            for (kind, value) in std::mem::take(&mut panel.secrets) {
+                if !value.is_empty() {
+                    run(Command::SaveSecret {
+                        profile: profile.name.clone(),
+                        kind,
+                        secret: Secret::new(value),
+                    });
+                }
             }
-            // Typed secrets leave the window's memory as soon as they are handed over.
-            panel.secrets.clear();
+            panel.secret_fields_generation += 1;
         }
         if panel.testing {
             ui.spinner();

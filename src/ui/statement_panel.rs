@@ -118,6 +118,8 @@ pub fn statement_ui(
             if selected != panel.profile {
                 panel.profile = selected;
                 panel.movements = None;
+                // An answer for the other profile is dropped when it comes.
+                panel.loading = false;
             }
         }
         ui.radio_value(&mut panel.mode, Mode::Range, t!("statement-by-dates"));

@@ -7,7 +7,7 @@ use egui::RichText;
 
 use super::backend::Command;
 use super::error_text::{money_error_text, state_text};
-use super::panels::{FIND, REFRESH, shortcut_text};
+use super::panels::{FIND, REFRESH, key_pressed, no_field_focused, shortcut_text};
 use super::shop::Shop;
 use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::{Money, TxState};
@@ -43,6 +43,8 @@ pub struct SubAccountsPanel {
     new_account: Option<NewSubAccount>,
     creating: bool,
     child: String,
+    /// This frame's keys went to the search box or the new-account form, not the move.
+    typing_elsewhere: bool,
 }
 
 impl Default for SubAccountsPanel {
@@ -62,6 +64,7 @@ impl Default for SubAccountsPanel {
             new_account: None,
             creating: false,
             child: String::new(),
+            typing_elsewhere: false,
         }
     }
 }
@@ -189,7 +192,7 @@ pub fn subaccounts_ui(
                 })
                 .response
                 .labelled_by(label.id);
-            if selected != panel.profile {
+            if selected != panel.profile && !matches!(panel.step, Step::Sending) {
                 *panel = SubAccountsPanel {
                     profile: selected,
                     ..SubAccountsPanel::default()
@@ -255,6 +258,7 @@ fn sub_accounts_ui(
         if std::mem::take(&mut panel.focus_search) {
             field.request_focus();
         }
+        panel.typing_elsewhere = field.has_focus() || field.lost_focus();
         if panel.loading {
             ui.spinner();
         } else if ui
@@ -325,7 +329,8 @@ fn list_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, shown: &[&SubAccount
                     ui.end_row();
                     for account in shown {
                         let selected = panel.selected.as_deref() == Some(account.id.as_str());
-                        if ui.selectable_label(selected, &account.id).clicked() {
+                        let sending = matches!(panel.step, Step::Sending);
+                        if ui.selectable_label(selected, &account.id).clicked() && !sending {
                             panel.selected = Some(account.id.clone());
                             panel.step = Step::Choosing;
                         }
@@ -371,7 +376,8 @@ fn move_ui(
                 "subaccounts-amount",
                 unit = profile.settings.unit.code()
             ));
-            ui.add(egui::TextEdit::singleline(&mut panel.amount_text).desired_width(140.0))
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut panel.amount_text).desired_width(140.0))
                 .labelled_by(label.id);
             let parsed = Money::parse(panel.amount_text.trim(), profile.settings.unit);
             let amount = parsed.as_ref().ok().copied().filter(|a| a.minor() > 0);
@@ -385,7 +391,8 @@ fn move_ui(
                 }
                 _ => {}
             }
-            let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+            // Enter in the amount field reviews; Enter in the search box does not.
+            let enter = field.lost_focus() && key_pressed(ui, egui::Key::Enter);
             let review = ui
                 .add_enabled(
                     amount.is_some(),
@@ -444,10 +451,8 @@ fn move_ui(
             if sub_after.is_none_or(|s| s.minor() < 0) {
                 ui.colored_label(FAILURE, t!("subaccounts-not-enough"));
             }
-            let mut confirm =
-                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
-            let mut back =
-                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+            let mut confirm = !panel.typing_elsewhere && key_pressed(ui, egui::Key::Enter);
+            let mut back = key_pressed(ui, egui::Key::Escape);
             ui.horizontal(|ui| {
                 confirm |= ui
                     .button(RichText::new(t!("subaccounts-confirm")).strong())
@@ -481,6 +486,7 @@ fn new_account_ui(
     run: &mut dyn FnMut(Command),
 ) {
     let creating = panel.creating;
+    let mut typing = false;
     let Some(new) = &mut panel.new_account else {
         return;
     };
@@ -493,7 +499,11 @@ fn new_account_ui(
             .show(ui, |ui| {
                 let label = ui.label(t!("subaccounts-kind"));
                 egui::ComboBox::from_id_salt("subaccounts-kind")
-                    .selected_text(new.kind.clone())
+                    .selected_text(if new.kind == "advanced" {
+                        t!("subaccounts-kind-advanced")
+                    } else {
+                        t!("subaccounts-kind-simple")
+                    })
                     .show_ui(ui, |ui| {
                         ui.selectable_value(
                             &mut new.kind,
@@ -515,7 +525,8 @@ fn new_account_ui(
                     (t!("subaccounts-last-name"), &mut new.last_name),
                 ] {
                     let label = ui.label(key);
-                    ui.text_edit_singleline(value).labelled_by(label.id);
+                    let field = ui.text_edit_singleline(value).labelled_by(label.id);
+                    typing |= field.has_focus() || field.lost_focus();
                     ui.end_row();
                 }
             });
@@ -536,6 +547,7 @@ fn new_account_ui(
             cancel = ui.button(t!("counter-cancel")).clicked();
         });
     });
+    panel.typing_elsewhere |= typing;
     if create {
         panel.creating = true;
         run(Command::CreateSubAccount {
@@ -577,7 +589,7 @@ fn transfer_ui(
                 ui.colored_label(FAILURE, money_error_text(e));
             }
             let child_ok = !panel.child.trim().is_empty();
-            let enter = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
+            let enter = key_pressed(ui, egui::Key::Enter) && no_field_focused(ui);
             let review = ui
                 .add_enabled(
                     child_ok && amount.is_some(),
@@ -602,10 +614,8 @@ fn transfer_ui(
                 .strong(),
             );
             ui.label(RichText::new(t!("subaccounts-transfer-warning")).color(WARNING));
-            let mut confirm =
-                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
-            let mut back =
-                ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
+            let mut confirm = key_pressed(ui, egui::Key::Enter) && no_field_focused(ui);
+            let mut back = key_pressed(ui, egui::Key::Escape);
             ui.horizontal(|ui| {
                 confirm |= ui
                     .button(RichText::new(t!("subaccounts-confirm-transfer-button")).strong())

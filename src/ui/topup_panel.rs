@@ -8,6 +8,7 @@ use egui::{Key, Modifiers, RichText};
 
 use super::backend::{Command, TopUpFailure};
 use super::error_text::{money_error_text, phone_error_text};
+use super::panels::key_pressed;
 use super::shop::Shop;
 use super::theme::{COUNTER_SIZE, FAILURE, SUCCESS, WARNING};
 use super::topup_result::{result_text, submit_order};
@@ -115,8 +116,15 @@ impl TopUpPanel {
     }
 
     /// Takes the choices remembered for a number; the clerk's own choices win.
-    pub fn choices_loaded(&mut self, number: &str, choices: BTreeMap<String, String>) {
-        if self.choices_asked_for.as_deref() != Some(number) {
+    pub fn choices_loaded(
+        &mut self,
+        profile: &str,
+        number: &str,
+        choices: BTreeMap<String, String>,
+    ) {
+        if self.choices_asked_for.as_deref() != Some(number)
+            || self.profile.as_deref() != Some(profile)
+        {
             return;
         }
         for field in TopUpField::ALL {
@@ -167,6 +175,7 @@ pub fn topup_ui(
     if panel.profile.as_deref() != Some(&profile.name) {
         panel.profile = Some(profile.name.clone());
         panel.memory_of = None;
+        panel.choices_asked_for = None;
     }
     if panel.memory_of.as_deref() != Some(&profile.name) {
         panel.memory_of = Some(profile.name.clone());
@@ -297,6 +306,9 @@ fn entering_ui(
         if let Some(other) = profile_for_number(&panel.number, profile, profiles) {
             panel.profile = Some(other.name.clone());
             panel.amount = None;
+            // Its choices are asked for next frame, through the new profile.
+            panel.choices_asked_for = None;
+            return;
         }
     }
     let parsed = PhoneNumber::parse_mobile(&panel.number, country);
@@ -346,7 +358,7 @@ fn entering_ui(
     let chosen = pickers.iter().all(|(f, _)| panel.choices.contains_key(f));
     let ready = parsed.is_ok() && panel.amount.is_some() && chosen && paused.is_none();
     // Enter reviews from anywhere on the counter: the number field, an amount button, or none.
-    let enter = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
+    let enter = key_pressed(ui, Key::Enter);
     if enter && !ready {
         panel.focus_number = parsed.is_err();
     }
@@ -550,8 +562,8 @@ fn reviewing_ui(
         profile = profile.name.as_str()
     ));
     ui.add_space(12.0);
-    let mut send = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter));
-    let mut back = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
+    let mut send = key_pressed(ui, Key::Enter);
+    let mut back = key_pressed(ui, Key::Escape);
     ui.horizontal(|ui| {
         send |= ui
             .button(
@@ -603,9 +615,7 @@ fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Comman
     let next = ui
         .button(RichText::new(t!("counter-next-customer")).size(COUNTER_SIZE))
         .on_hover_text(t!("key-enter"));
-    let keyed = ui.input_mut(|i| {
-        i.consume_key(Modifiers::NONE, Key::Enter) || i.consume_key(Modifiers::NONE, Key::Escape)
-    });
+    let keyed = key_pressed(ui, Key::Enter) || key_pressed(ui, Key::Escape);
     if next.clicked() || keyed {
         panel.next_customer();
     }
@@ -614,7 +624,7 @@ fn done_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Comman
 /// The second confirmation the duplicate-send guard asks for.
 fn repeat_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, run: &mut dyn FnMut(Command)) {
     let mut again = false;
-    let mut cancel = ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape));
+    let mut cancel = key_pressed(ui, Key::Escape);
     ui.horizontal(|ui| {
         again = ui
             .button(

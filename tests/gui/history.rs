@@ -62,7 +62,10 @@ fn yesterday_is_one_click_and_the_chart_shows_its_sales() {
         text_field(&harness, "To").value().as_deref(),
         Some(yesterday.as_str())
     );
+    // Yesterday's totals are counted, then the chart is drawn from them.
+    wait_for(&mut harness, "operation");
     harness.get_by_label("Daily sales chart").click();
+    harness.run_steps(2);
     run_until(&mut harness, "the chart", |h| {
         shows(h, "Daily sales (") || shows(h, "No succeeded top-ups in this period.")
     });

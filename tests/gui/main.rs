@@ -7,6 +7,7 @@ mod counter;
 mod history;
 mod review;
 mod settings;
+mod snapshots;
 mod statement;
 mod subaccounts;
 mod support;

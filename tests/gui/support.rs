@@ -17,16 +17,28 @@ use saldo::ui::{Panel, SaldoApp, Services};
 pub type App = Harness<'static, SaldoApp>;
 
 /// How long background work (a provider over loopback, a ledger read) may take in a test.
-pub const PATIENCE: Duration = Duration::from_secs(20);
+pub const PATIENCE: Duration = Duration::from_secs(45);
 
 /// The demo app in `dir`, its exports saved to `export_to` (or cancelled, without one).
 pub fn demo_app_with(dir: &Path, export_to: Option<PathBuf>) -> App {
+    build_demo_app(dir, export_to, false)
+}
+
+/// The demo app in `dir`, drawn by wgpu (on the software adapter) for snapshots.
+pub fn demo_app_rendered(dir: &Path) -> App {
+    build_demo_app(dir, None, true)
+}
+
+fn build_demo_app(dir: &Path, export_to: Option<PathBuf>, rendered: bool) -> App {
     set_language(Language::English);
     let services = Services::demo_in(dir).expect("demo services start");
     let dialog: SaveDialog = Arc::new(move |_: &str| export_to.clone());
-    let mut harness = Harness::builder()
-        .with_size([1100.0, 720.0])
-        .build_eframe(move |cc| SaldoApp::with_save_dialog(cc, services, dialog));
+    let mut builder = Harness::builder().with_size([1100.0, 720.0]);
+    if rendered {
+        builder = builder.wgpu();
+    }
+    let mut harness =
+        builder.build_eframe(move |cc| SaldoApp::with_save_dialog(cc, services, dialog));
     // Every window opens on the counter; the language is English unless a test changes it.
     harness.state_mut().show_panel(Panel::Counter);
     set_language(Language::English);
