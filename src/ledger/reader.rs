@@ -224,10 +224,7 @@ mod tests {
         let cursor = reader.cursor_after(&filter, None, 10).unwrap();
         let page = reader.page(&filter, cursor, 5).unwrap();
         assert_eq!(page, all[10..15].to_vec());
-        assert_eq!(
-            reader.cursor_after(&filter, None, 25).unwrap().is_some(),
-            true
-        );
+        assert!(reader.cursor_after(&filter, None, 25).unwrap().is_some());
         assert_eq!(reader.cursor_after(&filter, None, 26).unwrap(), None);
 
         let summary = reader.summary(&filter, 0).unwrap();

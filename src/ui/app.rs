@@ -17,7 +17,7 @@ use super::prefs::Prefs;
 use super::review_panel::{ReviewPanel, review_ui};
 use super::services::Services;
 use super::settings_panel::{SettingsPanel, settings_ui};
-use super::shop::{BalanceView, Shop};
+use super::shop::Shop;
 use super::statement_panel::{StatementPanel, statement_ui};
 use super::subaccounts_panel::{SubAccountsPanel, subaccounts_ui};
 use super::theme::{DEMO, FAILURE, WARNING};
@@ -298,7 +298,7 @@ impl SaldoApp {
                         .shop
                         .balances
                         .entry(name.clone())
-                        .or_insert_with(BalanceView::default);
+                        .or_default();
                     if view.reading.is_none_or(|r| r.read_at < reading.read_at) {
                         view.reading = Some(reading);
                     }

@@ -7,7 +7,9 @@ use egui::RichText;
 
 use super::backend::Command;
 use super::error_text::{money_error_text, state_text};
-use super::panels::{FIND, REFRESH, key_pressed, no_field_focused, shortcut_text};
+use super::panels::{
+    Decision, FIND, REFRESH, confirm_or_back_ui, key_pressed, no_field_focused, shortcut_text,
+};
 use super::shop::Shop;
 use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::{Money, TxState};
@@ -451,19 +453,12 @@ fn move_ui(
             if sub_after.is_none_or(|s| s.minor() < 0) {
                 ui.colored_label(FAILURE, t!("subaccounts-not-enough"));
             }
-            let mut confirm = !panel.typing_elsewhere && key_pressed(ui, egui::Key::Enter);
-            let mut back = key_pressed(ui, egui::Key::Escape);
-            ui.horizontal(|ui| {
-                confirm |= ui
-                    .button(RichText::new(t!("subaccounts-confirm")).strong())
-                    .on_hover_text(t!("key-enter"))
-                    .clicked();
-                back |= ui
-                    .button(t!("counter-back"))
-                    .on_hover_text(t!("key-escape"))
-                    .clicked();
-            });
-            if confirm {
+            let decision = confirm_or_back_ui(
+                ui,
+                RichText::new(t!("subaccounts-confirm")).strong(),
+                !panel.typing_elsewhere,
+            );
+            if decision == Decision::Confirm {
                 panel.step = Step::Sending;
                 panel.outcome = None;
                 run(Command::MoveCredit(CreditOrder {
@@ -472,7 +467,7 @@ fn move_ui(
                     amount: amount.to_decimal_string(),
                     direction: panel.direction,
                 }));
-            } else if back {
+            } else if decision == Decision::Back {
                 panel.step = Step::Choosing;
             }
         }
@@ -614,19 +609,12 @@ fn transfer_ui(
                 .strong(),
             );
             ui.label(RichText::new(t!("subaccounts-transfer-warning")).color(WARNING));
-            let mut confirm = key_pressed(ui, egui::Key::Enter) && no_field_focused(ui);
-            let mut back = key_pressed(ui, egui::Key::Escape);
-            ui.horizontal(|ui| {
-                confirm |= ui
-                    .button(RichText::new(t!("subaccounts-confirm-transfer-button")).strong())
-                    .on_hover_text(t!("key-enter"))
-                    .clicked();
-                back |= ui
-                    .button(t!("counter-back"))
-                    .on_hover_text(t!("key-escape"))
-                    .clicked();
-            });
-            if confirm {
+            let decision = confirm_or_back_ui(
+                ui,
+                RichText::new(t!("subaccounts-confirm-transfer-button")).strong(),
+                no_field_focused(ui),
+            );
+            if decision == Decision::Confirm {
                 panel.step = Step::Sending;
                 panel.outcome = None;
                 run(Command::Transfer(TransferOrder {
@@ -634,7 +622,7 @@ fn transfer_ui(
                     child: panel.child.trim().to_string(),
                     amount: amount.to_decimal_string(),
                 }));
-            } else if back {
+            } else if decision == Decision::Back {
                 panel.step = Step::Choosing;
             }
         }

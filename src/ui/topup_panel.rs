@@ -8,7 +8,7 @@ use egui::{Key, Modifiers, RichText};
 
 use super::backend::{Command, TopUpFailure};
 use super::error_text::{money_error_text, phone_error_text};
-use super::panels::key_pressed;
+use super::panels::{Decision, confirm_or_back_ui, key_pressed};
 use super::shop::Shop;
 use super::theme::{COUNTER_SIZE, FAILURE, SUCCESS, WARNING};
 use super::topup_result::{result_text, submit_order};
@@ -562,30 +562,21 @@ fn reviewing_ui(
         profile = profile.name.as_str()
     ));
     ui.add_space(12.0);
-    let mut send = key_pressed(ui, Key::Enter);
-    let mut back = key_pressed(ui, Key::Escape);
-    ui.horizontal(|ui| {
-        send |= ui
-            .button(
-                RichText::new(t!("counter-send"))
-                    .size(COUNTER_SIZE)
-                    .strong(),
-            )
-            .on_hover_text(t!("key-enter"))
-            .clicked();
-        back |= ui
-            .button(t!("counter-back"))
-            .on_hover_text(t!("key-escape"))
-            .clicked();
-    });
-    if send {
+    let decision = confirm_or_back_ui(
+        ui,
+        RichText::new(t!("counter-send"))
+            .size(COUNTER_SIZE)
+            .strong(),
+        true,
+    );
+    if decision == Decision::Confirm {
         let order = TopUpOrder {
             operator: panel.choices.get(&TopUpField::Operator).cloned(),
             circle: panel.choices.get(&TopUpField::Circle).cloned(),
             ..TopUpOrder::new(&profile.name, &number.e164(), &amount.to_decimal_string())
         };
         submit_order(panel, number, amount, order, run);
-    } else if back {
+    } else if decision == Decision::Back {
         panel.stage = Stage::Entering;
         panel.focus_number = true;
     }

@@ -41,7 +41,7 @@ fn a_balance_below_its_warning_level_is_flagged_and_notified() {
     let harness = demo_app(dir.path());
     let ledger = harness.state().services().engine.ledger().clone();
     let mut profile = ledger.profile(DEMO_PROFILE).unwrap();
-    profile.settings.low_balance_minor = Some(600_00);
+    profile.settings.low_balance_minor = Some(60_000);
     ledger
         .update_profile(DEMO_PROFILE, &profile.base_url, &profile.settings)
         .unwrap();

@@ -38,7 +38,7 @@ fn a_new_profile_is_added_given_its_secret_and_tested() {
     let ledger = harness.state().services().engine.ledger().clone();
     let profile = ledger.profile("cuba-2").unwrap();
     assert_eq!(profile.base_url, sim_url);
-    assert_eq!(profile.settings.low_balance_minor, Some(100_00));
+    assert_eq!(profile.settings.low_balance_minor, Some(10_000));
 
     wait_for(&mut harness, "not saved yet");
     type_into(
