@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use saldo::domain::{Money, Reference, TxState, Unit};
-use saldo::ledger::export::{CsvAudience, CsvStyle, export_csv};
+use saldo::ledger::export::{CsvAudience, CsvStyle, export_csv, export_to_file};
 use saldo::ledger::{HistoryFilter, Ledger, NewOperation, StateChange, TxKind};
 use saldo::providers::ProviderKind;
 
@@ -255,4 +255,61 @@ fn libreoffice_reads_numbers_as_text_amounts_as_numbers_and_runs_no_formula() {
     assert_eq!(india[11].0, "string", "the formula is text, not run");
     assert!(india[11].1.contains("HYPERLINK"), "{:?}", india[11]);
     assert_eq!(rows[3][7], ("float".into(), "12.345".into()));
+}
+
+#[test]
+fn a_cancelled_export_leaves_no_file_and_a_finished_one_reports_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open_in(dir.path()).unwrap();
+    let kind = ProviderKind::Qvatel;
+    ledger
+        .add_profile("cuba", kind, "http://127.0.0.1:1", &kind.default_settings())
+        .unwrap();
+    ledger.fill_demo_history(25_000, 3).unwrap();
+    let style = CsvStyle {
+        audience: CsvAudience::Spreadsheet,
+        delimiter: b',',
+        bom: false,
+    };
+    let out = dir.path().join("history.csv");
+    // Cancelled at the first progress report (10,000 rows in): no file, no partial file.
+    let mut reports = Vec::new();
+    let cancelled = export_to_file(
+        ledger.path(),
+        &HistoryFilter::default(),
+        &out,
+        style,
+        |rows| {
+            reports.push(rows);
+            false
+        },
+    )
+    .unwrap();
+    assert_eq!(cancelled, None);
+    assert_eq!(reports, vec![10_000]);
+    assert!(!out.exists());
+    assert!(!out.with_extension("csv.partial").exists());
+    // Not cancelled: every row, with a report every 10,000 rows and at the end.
+    let mut reports = Vec::new();
+    let written = export_to_file(
+        ledger.path(),
+        &HistoryFilter::default(),
+        &out,
+        style,
+        |rows| {
+            reports.push(rows);
+            true
+        },
+    )
+    .unwrap();
+    assert_eq!(written, Some(25_000));
+    assert_eq!(
+        reports,
+        vec![10_000, 20_000, 25_000],
+        "and a last one at the end"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap().lines().count(),
+        25_001
+    );
 }

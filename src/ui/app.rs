@@ -294,11 +294,7 @@ impl SaldoApp {
             Event::Balance { profile, result } => self.balance_read(profile, result),
             Event::Balances(readings) => {
                 for (name, reading) in readings {
-                    let view = self
-                        .shop
-                        .balances
-                        .entry(name.clone())
-                        .or_default();
+                    let view = self.shop.balances.entry(name.clone()).or_default();
                     if view.reading.is_none_or(|r| r.read_at < reading.read_at) {
                         view.reading = Some(reading);
                     }

@@ -344,6 +344,30 @@ fn list_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, shown: &[&SubAccount
         });
 }
 
+/// The amount to move, in the profile's unit, with the reason shown when it is not usable.
+/// Returns the field (to see whether Enter was pressed in it) and the amount.
+fn amount_field_ui(
+    ui: &mut egui::Ui,
+    text: &mut String,
+    profile: &Profile,
+) -> (egui::Response, Option<Money>) {
+    let unit = profile.settings.unit;
+    let label = ui.label(t!("subaccounts-amount", unit = unit.code()));
+    let field = ui
+        .add(egui::TextEdit::singleline(text).desired_width(140.0))
+        .labelled_by(label.id);
+    let parsed = Money::parse(text.trim(), unit);
+    let amount = parsed.as_ref().ok().copied().filter(|a| a.minor() > 0);
+    if !text.trim().is_empty() && amount.is_none() {
+        let reason = match &parsed {
+            Err(e) => money_error_text(e),
+            Ok(_) => t!("amount-error-zero"),
+        };
+        ui.colored_label(FAILURE, reason);
+    }
+    (field, amount)
+}
+
 fn move_ui(
     ui: &mut egui::Ui,
     panel: &mut SubAccountsPanel,
@@ -374,25 +398,7 @@ fn move_ui(
                     t!("subaccounts-remove"),
                 );
             });
-            let label = ui.label(t!(
-                "subaccounts-amount",
-                unit = profile.settings.unit.code()
-            ));
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut panel.amount_text).desired_width(140.0))
-                .labelled_by(label.id);
-            let parsed = Money::parse(panel.amount_text.trim(), profile.settings.unit);
-            let amount = parsed.as_ref().ok().copied().filter(|a| a.minor() > 0);
-            match (&parsed, panel.amount_text.trim().is_empty()) {
-                (_, true) => {}
-                (Err(e), false) => {
-                    ui.colored_label(FAILURE, money_error_text(e));
-                }
-                (Ok(_), false) if amount.is_none() => {
-                    ui.colored_label(FAILURE, t!("amount-error-zero"));
-                }
-                _ => {}
-            }
+            let (field, amount) = amount_field_ui(ui, &mut panel.amount_text, profile);
             // Enter in the amount field reviews; Enter in the search box does not.
             let enter = field.lost_focus() && key_pressed(ui, egui::Key::Enter);
             let review = ui
@@ -572,17 +578,7 @@ fn transfer_ui(
             let label = ui.label(t!("subaccounts-child"));
             ui.add(egui::TextEdit::singleline(&mut panel.child).desired_width(220.0))
                 .labelled_by(label.id);
-            let label = ui.label(t!(
-                "subaccounts-amount",
-                unit = profile.settings.unit.code()
-            ));
-            ui.add(egui::TextEdit::singleline(&mut panel.amount_text).desired_width(140.0))
-                .labelled_by(label.id);
-            let parsed = Money::parse(panel.amount_text.trim(), profile.settings.unit);
-            let amount = parsed.as_ref().ok().copied().filter(|a| a.minor() > 0);
-            if let (Err(e), false) = (&parsed, panel.amount_text.trim().is_empty()) {
-                ui.colored_label(FAILURE, money_error_text(e));
-            }
+            let (_, amount) = amount_field_ui(ui, &mut panel.amount_text, profile);
             let child_ok = !panel.child.trim().is_empty();
             let enter = key_pressed(ui, egui::Key::Enter) && no_field_focused(ui);
             let review = ui

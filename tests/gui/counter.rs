@@ -106,11 +106,7 @@ fn a_refused_top_up_says_why_and_that_nothing_was_charged() {
             body: qvatel::examples::SEND_FAILED.to_string(),
         },
     ));
-    type_into(&mut harness, "Customer number", "52942387");
-    harness.get_by_label("15.00 USD").click();
-    harness.run_steps(2);
-    click(&mut harness, "Review");
-    click(&mut harness, "Send top-up");
+    send_top_up(&mut harness, "52942387", "15.00 USD");
     wait_for(&mut harness, "Top-up failed");
     assert!(shows(&harness, "Reason: Descripción del error"));
     assert!(shows(&harness, "nothing was charged"));
@@ -125,11 +121,7 @@ fn an_unclear_outcome_says_do_not_resend_and_lands_in_review() {
     at_the_counter(&mut harness);
     let sim = harness.state().services().simulator.as_ref().unwrap();
     sim.inject(FaultRule::once("/recharge/send", Fault::TimeoutAfterCommit));
-    type_into(&mut harness, "Customer number", "52942387");
-    harness.get_by_label("15.00 USD").click();
-    harness.run_steps(2);
-    click(&mut harness, "Review");
-    click(&mut harness, "Send top-up");
+    send_top_up(&mut harness, "52942387", "15.00 USD");
     wait_for(&mut harness, "Outcome unknown — do not resend");
     assert!(shows(&harness, "Do NOT send it again"));
     let row = ledger_rows(&harness, 1).remove(0);

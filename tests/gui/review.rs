@@ -18,11 +18,7 @@ fn an_unknown_top_up_is_settled_by_hand_with_a_note() {
     let sim = harness.state().services().simulator.as_ref().unwrap();
     sim.inject(FaultRule::once("/recharge/send", Fault::ResetAfterCommit));
     sim.inject(FaultRule::once("/recharge/send", Fault::ResetAfterCommit));
-    type_into(&mut harness, "Customer number", "52942387");
-    harness.get_by_label("15.00 USD").click();
-    harness.run_steps(2);
-    click(&mut harness, "Review");
-    click(&mut harness, "Send top-up");
+    send_top_up(&mut harness, "52942387", "15.00 USD");
     wait_for(&mut harness, "Outcome unknown — do not resend");
     let row = ledger_rows(&harness, 1).remove(0);
     assert_eq!(row.state, TxState::Unknown);

@@ -159,3 +159,12 @@ pub fn choose(harness: &mut App, dropdown: &str, option: &str) -> Option<String>
         .get_by_role_and_label(Role::ComboBox, dropdown)
         .value()
 }
+
+/// At the counter: types the number, picks the amount, reviews and sends.
+pub fn send_top_up(harness: &mut App, number: &str, amount: &str) {
+    type_into(harness, "Customer number", number);
+    harness.get_by_label(amount).click();
+    harness.run_steps(2);
+    click(harness, "Review");
+    click(harness, "Send top-up");
+}
