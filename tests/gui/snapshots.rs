@@ -21,7 +21,8 @@ fn snapshot_options() -> SnapshotOptions {
 /// 2026-11-26 15:00 UTC: where the newest demo operation is moved to.
 const PINNED_NEWEST_MS: i64 = 1_795_705_200_000;
 
-/// Moves every stored time so the newest operation is at [`PINNED_NEWEST_MS`], and puts each
+/// Moves every stored time so the newest operation is at [`PINNED_NEWEST_MS`] (and the day in
+/// each reference with it: references carry the day they were made), and puts each
 /// operation's events one second apart after it (the reconciler's checks happen at whatever
 /// moment the test runs). The event log is append-only; on this throw-away ledger its guard is
 /// lifted for the move and put back.
@@ -45,6 +46,8 @@ fn pin_times(harness: &App) {
          UPDATE transactions SET created_at = created_at - {shift},
              updated_at = updated_at - {shift},
              send_deadline_at = send_deadline_at - {shift};
+         UPDATE transactions SET reference = 'SAL-'
+             || strftime('%Y%m%d', created_at / 1000, 'unixepoch') || substr(reference, 13);
          UPDATE transaction_events SET at = 1000 * (
              SELECT COUNT(*) FROM transaction_events e
              WHERE e.transaction_id = transaction_events.transaction_id
