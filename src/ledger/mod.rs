@@ -162,10 +162,14 @@ impl Ledger {
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.conn)
     }
+}
+
+/// Takes a connection's lock; a thread that panicked holding it left SQLite consistent (every
+/// write is a transaction), so the connection is used on.
+pub(crate) fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A second, read-only connection to a ledger file: reads on it never wait for the writer's

@@ -60,9 +60,7 @@ impl Ledger {
 
 impl LedgerReader {
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        super::lock(&self.conn)
     }
 
     /// Up to `limit` operations matching `filter`, older than `before`, newest first.

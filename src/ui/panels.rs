@@ -46,19 +46,23 @@ impl Panel {
 
     /// Ctrl+1 … Ctrl+7, in side-bar order.
     pub fn shortcut(self) -> KeyboardShortcut {
-        const KEYS: [Key; 7] = [
-            Key::Num1,
-            Key::Num2,
-            Key::Num3,
-            Key::Num4,
-            Key::Num5,
-            Key::Num6,
-            Key::Num7,
-        ];
         let index = Panel::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        KeyboardShortcut::new(Modifiers::COMMAND, KEYS[index])
+        KeyboardShortcut::new(Modifiers::COMMAND, DIGIT_KEYS[index])
     }
 }
+
+/// The keys 1 … 9: panels (with Ctrl) and the counter's amounts (alone or with Alt).
+pub const DIGIT_KEYS: [Key; 9] = [
+    Key::Num1,
+    Key::Num2,
+    Key::Num3,
+    Key::Num4,
+    Key::Num5,
+    Key::Num6,
+    Key::Num7,
+    Key::Num8,
+    Key::Num9,
+];
 
 /// A shortcut as the tooltips show it ("Ctrl+1").
 pub fn shortcut_text(ctx: &egui::Context, shortcut: KeyboardShortcut) -> String {

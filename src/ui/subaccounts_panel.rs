@@ -344,6 +344,14 @@ fn list_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, shown: &[&SubAccount
         });
 }
 
+/// A move on its way.
+fn sending_ui(ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(t!("subaccounts-sending"));
+    });
+}
+
 /// The amount to move, in the profile's unit, with the reason shown when it is not usable.
 /// Returns the field (to see whether Enter was pressed in it) and the amount.
 fn amount_field_ui(
@@ -379,12 +387,7 @@ fn move_ui(
     ui.strong(t!("subaccounts-move-title", account = account.id.as_str()));
     ui.label(account.email.as_str());
     match panel.step.clone() {
-        Step::Sending => {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(t!("subaccounts-sending"));
-            });
-        }
+        Step::Sending => sending_ui(ui),
         Step::Choosing => {
             ui.horizontal(|ui| {
                 ui.radio_value(
@@ -568,12 +571,7 @@ fn transfer_ui(
 ) {
     ui.label(RichText::new(t!("subaccounts-transfer-help")).weak());
     match panel.step.clone() {
-        Step::Sending => {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(t!("subaccounts-sending"));
-            });
-        }
+        Step::Sending => sending_ui(ui),
         Step::Choosing => {
             let label = ui.label(t!("subaccounts-child"));
             ui.add(egui::TextEdit::singleline(&mut panel.child).desired_width(220.0))

@@ -8,7 +8,7 @@ use egui::{Key, Modifiers, RichText};
 
 use super::backend::{Command, TopUpFailure};
 use super::error_text::{money_error_text, phone_error_text};
-use super::panels::{Decision, confirm_or_back_ui, key_pressed};
+use super::panels::{DIGIT_KEYS, Decision, confirm_or_back_ui, key_pressed};
 use super::shop::Shop;
 use super::theme::{COUNTER_SIZE, FAILURE, SUCCESS, WARNING};
 use super::topup_result::{result_text, submit_order};
@@ -68,18 +68,6 @@ impl Default for TopUpPanel {
         }
     }
 }
-
-const AMOUNT_KEYS: [Key; 9] = [
-    Key::Num1,
-    Key::Num2,
-    Key::Num3,
-    Key::Num4,
-    Key::Num5,
-    Key::Num6,
-    Key::Num7,
-    Key::Num8,
-    Key::Num9,
-];
 
 impl TopUpPanel {
     /// Whether a top-up is on its way (the window should not offer another yet).
@@ -411,7 +399,7 @@ fn amount_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, numbe
     let typing = number_focused || ui.ctx().egui_wants_keyboard_input();
     let mut picked_by_key = None;
     ui.input_mut(|input| {
-        for (index, key) in AMOUNT_KEYS.iter().enumerate().take(denominations.len()) {
+        for (index, key) in DIGIT_KEYS.iter().enumerate().take(denominations.len()) {
             if input.consume_key(Modifiers::ALT, *key)
                 || (!typing && input.consume_key(Modifiers::NONE, *key))
             {
@@ -430,7 +418,7 @@ fn amount_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, profile: &Profile, numbe
                 RichText::new(amount.to_string()).size(COUNTER_SIZE),
             );
             let mut response = ui.add(button);
-            if index < AMOUNT_KEYS.len() {
+            if index < DIGIT_KEYS.len() {
                 response = response.on_hover_text(t!("counter-amount-key", key = index + 1));
             }
             if response.clicked() {
