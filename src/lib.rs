@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod ledger;
+pub mod logging;
 pub mod paths;
 pub mod providers;
 pub mod secrets;

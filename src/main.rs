@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use saldo::cli::{Cli, Exit};
+use saldo::cli::{Cli, Command, Exit};
+use saldo::logging::LogSetup;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -22,8 +23,29 @@ fn main() -> ExitCode {
         eprintln!("saldo: --demo opens the window; it does not go with a command");
         return Exit::BadInput.into();
     }
+    start_logging(&cli);
     match cli.command {
         Some(command) => saldo::cli::run(command, cli.data_dir),
         None => saldo::ui::run_window(cli.data_dir, cli.demo),
     }
+}
+
+/// Logs go to the data folder the command works in (the demo's own for `--demo`); the simulator
+/// keeps no files. A log folder that cannot be written does not stop the command.
+fn start_logging(cli: &Cli) {
+    let works_in_data_folder = !matches!(cli.command, Some(Command::Simulate(_)));
+    let data_dir = saldo::paths::data_dir(cli.data_dir.clone())
+        .ok()
+        .filter(|_| works_in_data_folder)
+        .map(|dir| {
+            if cli.demo {
+                saldo::paths::demo_dir(&dir)
+            } else {
+                dir
+            }
+        });
+    let _ = saldo::logging::init(&LogSetup {
+        data_dir,
+        stderr_verbosity: cli.verbose,
+    });
 }

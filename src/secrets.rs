@@ -82,7 +82,9 @@ pub struct Secret(String);
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
+        let value = value.into();
+        crate::logging::redact::remember_secret(&value);
+        Secret(value)
     }
 
     /// The value itself, for the one place that must send it.
@@ -179,6 +181,7 @@ impl SecretStore {
         if secret.is_empty() {
             return Err(SecretError::Empty);
         }
+        crate::logging::redact::remember_secret(secret);
         match &self.backend {
             Backend::Keychain => Self::keychain_entry(profile, kind)?
                 .set_password(secret)
@@ -198,13 +201,13 @@ impl SecretStore {
         };
         match &self.backend {
             Backend::Keychain => match Self::keychain_entry(profile, kind)?.get_password() {
-                Ok(value) => Ok(Secret(value)),
+                Ok(value) => Ok(Secret::new(value)),
                 Err(keyring_core::Error::NoEntry) => Err(missing()),
                 Err(e) => Err(map_keychain_error(e)),
             },
             Backend::Memory(map) => lock(map)
                 .get(&entry_user(profile, kind))
-                .map(|v| Secret(v.clone()))
+                .map(|v| Secret::new(v.clone()))
                 .ok_or_else(missing),
         }
     }

@@ -310,8 +310,16 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
         48000
     );
 
-    let out = saldo(&data, &["balance", &profile], None);
+    // -vvv shows every request and reply on stderr, without the token.
+    let out = saldo(&data, &["-vvv", "balance", &profile], None);
     assert_eq!(stdout(&out), format!("{profile}: 480.00 USD"));
+    let trace = stderr(&out);
+    assert!(
+        trace.contains("path=/qvatel/api/account/recharge-balance"),
+        "{trace}"
+    );
+    assert!(trace.contains("api_token=[redacted]"), "{trace}");
+    assert!(!trace.contains("demo-qvatel-token"), "{trace}");
     let out = saldo(&data, &["status", &reference], None);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with(&format!("succeeded: {reference}")));
@@ -416,7 +424,15 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
         stderr(&out)
     );
 
-    // The token is in no file saldo wrote.
+    // The daily log file recorded the operations by reference...
+    let logs = saldo::logging::logs_dir(&data);
+    let log: String = std::fs::read_dir(&logs)
+        .expect("a log folder in the data folder")
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(log.contains(&reference), "{log}");
+    assert!(log.contains("state=unknown"), "{log}");
+    // ...and the token is in no file saldo wrote, logs included.
     assert_eq!(
         files_containing(dir.path(), "demo-qvatel-token"),
         Vec::<String>::new()

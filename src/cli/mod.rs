@@ -85,7 +85,9 @@ impl From<LedgerError> for CliError {
     fn from(error: LedgerError) -> Self {
         let exit = match error {
             LedgerError::ProfileNotFound(_) => Exit::Config,
-            LedgerError::ProfileExists(_) | LedgerError::TransactionNotFound(_) => Exit::BadInput,
+            LedgerError::ProfileExists(_)
+            | LedgerError::TransactionNotFound(_)
+            | LedgerError::NotRestorable { .. } => Exit::BadInput,
             _ => Exit::Ledger,
         };
         CliError::new(exit, error.to_string())
@@ -109,6 +111,12 @@ pub struct Cli {
     /// separate demo ledger. Nothing real is sent.
     #[arg(long)]
     pub demo: bool,
+
+    /// Also show on standard error what saldo does: -v each operation and its outcome, -vv
+    /// every provider request and reply, -vvv everything. Secrets are always removed. The same
+    /// lines go to the daily log file in the data folder's logs/ whatever this says.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 
     #[command(subcommand)]
     pub command: Option<Command>,

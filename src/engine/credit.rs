@@ -6,7 +6,9 @@ use crate::ledger::{StateChange, TxKind, TxRecord, now_ms};
 use crate::providers::{CreditDirection, CreditMove, NewSubAccount, SubAccount};
 
 use super::balance_check::BalanceBefore;
-use super::journal::{Deadline, Start, settle_error};
+use tracing::Instrument;
+
+use super::journal::{Deadline, Start, operation_span, settle_error};
 use super::{Engine, EngineError};
 
 /// A credit move as a person or a script asks for it.
@@ -60,6 +62,7 @@ impl Engine {
         })?;
         let deadline = Deadline::after(self.operation_deadline(&profile));
         self.send_money(deadline, || creator.create_sub_account(new))
+            .instrument(tracing::info_span!("new sub-account", profile = %profile.name))
             .await
             .map_err(EngineError::Provider)
     }
@@ -127,6 +130,7 @@ impl Engine {
         };
         let sent = self
             .send_money(deadline, || mover.move_credit(&request))
+            .instrument(operation_span(&reference))
             .await;
         let (state, change, balances_after) = match sent {
             Ok(receipt) => (

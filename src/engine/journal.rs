@@ -45,6 +45,22 @@ pub(super) struct Start {
     pub deadline: Deadline,
 }
 
+/// A destination for the log: enough to tell numbers apart, not the whole number.
+pub(super) fn masked(destination: &str) -> String {
+    let chars: Vec<char> = destination.chars().collect();
+    if chars.len() <= 6 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 3..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
+}
+
+/// The span an operation's requests are logged in, so every line carries our reference.
+pub(super) fn operation_span(reference: &Reference) -> tracing::Span {
+    tracing::info_span!("operation", %reference)
+}
+
 /// The state to record and what to record with it.
 pub(super) type Settlement = (TxState, StateChange);
 
@@ -81,6 +97,8 @@ impl Engine {
     /// returns `Ok`.
     pub(super) async fn record_and_start(&self, start: Start) -> Result<(), EngineError> {
         let ledger = self.ledger.clone();
+        let (reference, kind, profile_id) = (start.reference.clone(), start.kind, start.profile_id);
+        let (destination, amount) = (masked(&start.destination), start.amount);
         blocking(move || {
             let change = StateChange {
                 detail: start.evidence,
@@ -99,7 +117,16 @@ impl Engine {
             ledger.record_sending(&new, &change)
         })
         .await?
-        .map(drop)
+        .map(|_| {
+            tracing::info!(
+                %reference,
+                ?kind,
+                profile_id,
+                %destination,
+                %amount,
+                "recorded; sending"
+            );
+        })
         .map_err(|error| match error {
             LedgerError::PossibleRepeat(earlier) => EngineError::PossibleRepeat(earlier),
             other => EngineError::NotRecorded(other),
@@ -138,6 +165,11 @@ impl Engine {
                     other => return other,
                 };
                 attempt += 1;
+                tracing::info!(
+                    attempt,
+                    wait_ms = wait.as_millis(),
+                    "not executed by the provider; trying again"
+                );
                 tokio::time::sleep(wait).await;
                 pause *= 2;
             }
@@ -145,6 +177,7 @@ impl Engine {
         tokio::time::timeout_at(deadline.at, attempts)
             .await
             .unwrap_or_else(|_| {
+                tracing::warn!("the operation ran past its deadline; its outcome is unknown");
                 Err(ProviderError::MaybeSent {
                     reason: "the operation took longer than its deadline".into(),
                 })
@@ -164,6 +197,21 @@ impl Engine {
         let written = tokio::task::spawn_blocking(move || ledger.transition(&r, state, &change))
             .await
             .unwrap_or_else(|e| Err(LedgerError::Write(format!("internal task failed: {e}"))));
+        match &written {
+            Ok(record) => tracing::info!(
+                %reference,
+                state = %record.state,
+                provider_ref = record.provider_ref.as_deref().unwrap_or("-"),
+                provider_message = record.provider_message.as_deref().unwrap_or("-"),
+                "outcome recorded"
+            ),
+            Err(error) => tracing::error!(
+                %reference,
+                outcome = %state,
+                %error,
+                "the outcome could not be written to the ledger"
+            ),
+        }
         written.map_err(|error| EngineError::OutcomeNotRecorded {
             reference: reference.to_string(),
             outcome: state.to_string(),

@@ -18,6 +18,8 @@ mod transfer;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tracing::Instrument;
+
 use crate::domain::Money;
 use crate::ledger::{EarlierOperation, Ledger, LedgerError};
 use crate::providers::registry::{ConnectError, connect};
@@ -241,6 +243,7 @@ impl Engine {
         })?;
         let balance = self
             .read_with_retry(|| reader.balance())
+            .instrument(tracing::info_span!("balance", profile = %profile.name))
             .await
             .map_err(EngineError::Provider)?;
         let ledger = self.ledger.clone();

@@ -9,6 +9,8 @@ use crate::ledger::{NextCheck, StateChange, TxKind, TxRecord, now_ms};
 use crate::providers::{Connector, Profile, StatusQuery};
 
 use super::balance_check::{BalanceBefore, BalanceReading, BalanceVerdict, judge, later_reading};
+use tracing::Instrument;
+
 use super::topup::settle_status;
 use super::{Engine, EngineError, blocking};
 
@@ -341,7 +343,11 @@ impl Engine {
             reference: &record.reference,
             provider_ref: record.provider_ref.as_deref(),
         };
-        let report = match self.read_with_retry(|| status.top_up_status(query)).await {
+        let asked = self
+            .read_with_retry(|| status.top_up_status(query))
+            .instrument(super::journal::operation_span(&record.reference))
+            .await;
+        let report = match asked {
             Ok(report) => report,
             Err(error) => {
                 return Ok(later(

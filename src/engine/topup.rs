@@ -10,7 +10,9 @@ use crate::providers::{
     TopUpRequest, TopUpStatus,
 };
 
-use super::journal::{Deadline, Settlement, Start, settle_error};
+use tracing::Instrument;
+
+use super::journal::{Deadline, Settlement, Start, operation_span, settle_error};
 use super::{Engine, EngineError, blocking};
 
 /// A top-up as a person or a script asks for it: text straight from the counter.
@@ -164,15 +166,18 @@ impl Engine {
         .await?;
         self.remember_choices(&profile, order, &request.destination.e164())
             .await;
-        let sent = self.send_money(deadline, || sender.top_up(&request)).await;
-        let (state, change) = match sent {
-            Ok(receipt) => {
-                let status = connector.top_up_status.as_deref();
-                self.settle_receipt(&reference, receipt, status, deadline)
-                    .await
+        let (state, change) = async {
+            match self.send_money(deadline, || sender.top_up(&request)).await {
+                Ok(receipt) => {
+                    let status = connector.top_up_status.as_deref();
+                    self.settle_receipt(&reference, receipt, status, deadline)
+                        .await
+                }
+                Err(error) => settle_error(&error),
             }
-            Err(error) => settle_error(&error),
-        };
+        }
+        .instrument(operation_span(&reference))
+        .await;
         self.record_outcome(&reference, state, change).await
     }
 

@@ -4,7 +4,9 @@ use crate::domain::{Money, Reference, TxState};
 use crate::ledger::{StateChange, TxKind, TxRecord};
 use crate::providers::TransferRequest;
 
-use super::journal::{Deadline, Start, settle_error};
+use tracing::Instrument;
+
+use super::journal::{Deadline, Start, operation_span, settle_error};
 use super::{Engine, EngineError};
 
 /// A transfer as a person or a script asks for it.
@@ -67,6 +69,7 @@ impl Engine {
         };
         let (state, change) = match self
             .send_money(deadline, || sender.transfer(&request))
+            .instrument(operation_span(&reference))
             .await
         {
             Ok(receipt) => (

@@ -3,6 +3,7 @@
 //! WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
 //! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
 
+pub mod backup;
 pub mod balances;
 pub mod batches;
 pub mod counter_memory;
@@ -23,6 +24,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::domain::IllegalTransition;
 
+pub use backup::{BackupFacts, RestoreProblem, Restored};
 pub use balances::BalanceReading;
 pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
 pub use counter_memory::FavouriteNumber;
@@ -73,6 +75,13 @@ pub enum LedgerError {
     BatchRowTaken { batch_id: i64, line: i64 },
     #[error("there is no batch {0}: the number is the one `saldo batch` printed when it started")]
     BatchNotFound(i64),
+    #[error("could not write the backup {path}: {reason}. Choose a folder with free space that you can write to")]
+    Backup { path: PathBuf, reason: String },
+    #[error("{path} cannot be restored: {problem}. The ledger was not changed")]
+    NotRestorable {
+        path: PathBuf,
+        problem: backup::RestoreProblem,
+    },
 }
 
 /// Words for a SQLite failure that tell a person what is going on.

@@ -132,7 +132,28 @@ fn describe(error: &reqwest::Error) -> String {
 pub async fn send_and_read(
     request: reqwest::RequestBuilder,
 ) -> Result<(reqwest::StatusCode, String), ProviderError> {
-    let response = request.send().await.map_err(transport_error)?;
+    let (client, request) = request.build_split();
+    let request = request.map_err(transport_error)?;
+    let (method, url) = (request.method().clone(), request.url().clone());
+    let (host, path) = (
+        url.host_str().unwrap_or("").to_string(),
+        url.path().to_string(),
+    );
+    tracing::debug!(%method, %host, %path, "request");
+    tracing::trace!(
+        query = url.query().unwrap_or(""),
+        headers = ?request.headers(),
+        body = %request.body().and_then(|b| b.as_bytes()).map(String::from_utf8_lossy).unwrap_or_default(),
+        "request in full"
+    );
+    let started = std::time::Instant::now();
+    let elapsed_ms = || started.elapsed().as_millis();
+    let no_reply = |error: reqwest::Error| {
+        let error = transport_error(error);
+        tracing::warn!(%method, %path, elapsed_ms = elapsed_ms(), %error, "no reply");
+        error
+    };
+    let response = client.execute(request).await.map_err(no_reply)?;
     let status = response.status();
     let retry_after = response
         .headers()
@@ -140,7 +161,15 @@ pub async fn send_and_read(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body = response.text().await.map_err(transport_error)?;
+    let body = response.text().await.map_err(no_reply)?;
+    tracing::debug!(
+        %method,
+        %path,
+        status = status.as_u16(),
+        elapsed_ms = elapsed_ms(),
+        body = %clipped(&body),
+        "reply"
+    );
     if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         return Err(ProviderError::RateLimited { retry_after });
     }
@@ -150,6 +179,16 @@ pub async fn send_and_read(
         });
     }
     Ok((status, body))
+}
+
+/// A reply body short enough for one log line.
+fn clipped(body: &str) -> String {
+    const MOST: usize = 2_000;
+    let flat = body.replace(['\n', '\r'], " ");
+    match flat.char_indices().nth(MOST) {
+        Some((end, _)) => format!("{}… ({} bytes)", &flat[..end], body.len()),
+        None => flat,
+    }
 }
 
 /// Removes every given secret from a text kept for the audit trail or shown to a person: as
@@ -201,7 +240,7 @@ mod tests {
         );
         let secret = "ab/cd+ef=";
         for text in ["k=ab/cd+ef=", r#"{"k":"ab\/cd+ef="}"#, "k=ab%2Fcd%2Bef%3D"] {
-            assert_eq!(redact(text, &[secret]).contains("cd"), false, "{text}");
+            assert!(!redact(text, &[secret]).contains("cd"), "{text}");
         }
     }
 }

@@ -150,6 +150,14 @@ impl SaldoApp {
             first_frame_reported: false,
             opened_at: crate::ledger::now_ms(),
         };
+        let mut app = app;
+        if let Some(report) =
+            crate::logging::panic_report::take_unshown_report(app.services.data_dir())
+        {
+            let path = report.display().to_string();
+            app.notifications
+                .add(Level::Error, t!("toast-crash-report", path = path.as_str()));
+        }
         app.backend.run(Command::LoadProfiles);
         app.backend.run(Command::LoadBalances);
         app.backend.start_reconciler();

@@ -3,6 +3,7 @@
 //! secrets removed, every state change with its time — and the actions a person can take: ask
 //! the provider again, or settle it as succeeded or failed with a note.
 
+use crate::logging::redact::names_a_secret;
 use egui::RichText;
 
 use super::backend::Command;
@@ -77,21 +78,6 @@ impl ReviewPanel {
     pub fn is_busy(&self) -> bool {
         self.busy || self.loading
     }
-}
-
-/// Words that name a credential in a provider's reply.
-const SECRET_KEYS: [&str; 6] = [
-    "token",
-    "password",
-    "apikey",
-    "api_key",
-    "authorization",
-    "secret",
-];
-
-fn names_a_secret(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    SECRET_KEYS.iter().any(|k| key.contains(k))
 }
 
 fn redact_value(value: &mut serde_json::Value) {

@@ -87,6 +87,12 @@ impl Services {
         })
     }
 
+    /// The folder the ledger, logs, crash reports and backups are in.
+    pub fn data_dir(&self) -> &Path {
+        let ledger = self.engine.ledger().path();
+        ledger.parent().unwrap_or(ledger)
+    }
+
     /// Whether this is the demo.
     pub fn is_demo(&self) -> bool {
         self.simulator.is_some()
