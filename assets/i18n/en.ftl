@@ -386,6 +386,30 @@ settings-error-timeout = The request timeout must be a whole number of seconds f
 settings-error-window = The repeat guard must be a whole number of minutes from 0 to 1440.
 settings-error-option = { $reason }
 
+## Data and backups (Settings)
+
+data-title = Your data and backups
+data-folder = Data folder:
+data-logs = Logs:
+data-backups = Backups:
+data-secrets-keychain = API keys, tokens and passwords are kept only in this computer's keychain, never in these folders.
+data-secrets-demo = The demo keeps its made-up credentials in memory only.
+data-logs-help = One log file a day, kept 30 days, with every request to a provider under its reference and never a secret. Send them with a crash report when something goes wrong.
+data-backup-now = Back up now…
+data-restore = Restore a backup…
+data-restore-wait = Wait until nothing is being sent.
+data-backup-done = Backed up { $count } operations to { $path }.
+data-no-operations = no operations
+data-restore-confirm = { $path } holds { $count } operations, the newest from { $newest }. Restoring replaces the ledger with it; the ledger as it is now is kept in the backups folder. Operations made after { $newest } stay only in that kept copy: check the provider's records before sending anything again.
+data-restore-yes = Restore this backup
+data-restore-no = Keep the ledger as it is
+data-restore-done = Restored { $count } operations. The ledger as it was is kept in { $kept }.
+data-daily = Back up automatically every day
+data-daily-keep = Days kept:
+data-daily-last = Today's automatic backup: { $path }
+data-daily-failed = The automatic backup failed: { $reason }
+toast-restored = The ledger was restored from a backup: every panel shows it now.
+
 ## Provider options (the profile's provider-specific fields)
 
 option-source = The main account's id (api_id_source)

@@ -386,6 +386,30 @@ settings-error-timeout = El tiempo de espera debe ser un número entero de segun
 settings-error-window = La protección contra repeticiones debe ser un número entero de minutos, del 0 al 1440.
 settings-error-option = { $reason }
 
+## Datos y copias de seguridad (Configuración)
+
+data-title = Sus datos y copias de seguridad
+data-folder = Carpeta de datos:
+data-logs = Registros de actividad:
+data-backups = Copias de seguridad:
+data-secrets-keychain = Las claves de API, tokens y contraseñas se guardan solo en el llavero de este equipo, nunca en estas carpetas.
+data-secrets-demo = La demostración guarda sus credenciales inventadas solo en memoria.
+data-logs-help = Un archivo de actividad por día, conservado 30 días, con cada petición a un proveedor bajo su referencia y nunca un secreto. Envíelos junto con un informe de fallo cuando algo salga mal.
+data-backup-now = Hacer copia ahora…
+data-restore = Restaurar una copia…
+data-restore-wait = Espere a que no se esté enviando nada.
+data-backup-done = Se copiaron { $count } operaciones en { $path }.
+data-no-operations = sin operaciones
+data-restore-confirm = { $path } contiene { $count } operaciones, la más reciente del { $newest }. Restaurar reemplaza el registro por esta copia; el registro actual se conserva en la carpeta de copias. Las operaciones hechas después del { $newest } quedan solo en esa copia conservada: revise los registros del proveedor antes de volver a enviar nada.
+data-restore-yes = Restaurar esta copia
+data-restore-no = Dejar el registro como está
+data-restore-done = Se restauraron { $count } operaciones. El registro anterior se conserva en { $kept }.
+data-daily = Hacer una copia automática cada día
+data-daily-keep = Días conservados:
+data-daily-last = Copia automática de hoy: { $path }
+data-daily-failed = La copia automática falló: { $reason }
+toast-restored = El registro se restauró desde una copia: todos los paneles la muestran ahora.
+
 ## Opciones del proveedor (los campos del perfil propios de cada proveedor)
 
 option-source = El id de la cuenta principal (api_id_source)

@@ -4,6 +4,7 @@
 //! input or usage, 2 rejected by the provider, 3 pending or unknown (recorded, to reconcile),
 //! 4 configuration, credential or keychain problem, 5 ledger problem.
 
+mod backup;
 mod balance;
 mod batch;
 mod credentials;
@@ -178,6 +179,15 @@ pub enum Command {
     ///
     /// Example: saldo export --out november.csv --from 2026-11-01 --to 2026-11-30 --delimiter semicolon --bom
     Export(export::ExportArgs),
+    /// Write a consistent copy of the ledger to a file, even while saldo is selling.
+    ///
+    /// Example: saldo backup --out /media/usb/saldo-2026-11-23.sqlite3
+    Backup(backup::BackupArgs),
+    /// Bring back a backup: the file is checked first (SQLite integrity check, a ledger this
+    /// saldo knows), and the ledger as it was is kept in the data folder's backups/.
+    ///
+    /// Example: saldo restore /media/usb/saldo-2026-11-23.sqlite3
+    Restore(backup::RestoreArgs),
     /// Fill the demo ledger (never your own) with a realistic made-up history.
     ///
     /// Example: saldo demo-data --rows 100000
@@ -225,6 +235,8 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
         }
         Command::Export(args) => with_ledger(data_dir, |ledger| export::run(args, ledger)),
+        Command::Backup(args) => with_ledger(data_dir, |ledger| backup::backup(args, ledger)),
+        Command::Restore(args) => with_ledger(data_dir, |ledger| backup::restore(args, ledger)),
         Command::History(args) => {
             with_engine(data_dir, |engine, _| history::run(args, engine.ledger()))
         }

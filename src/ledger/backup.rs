@@ -117,11 +117,9 @@ impl Ledger {
         let source = open_read_only(file)?;
         let mut conn = self.conn();
         {
-            let backup = rusqlite::backup::Backup::new(&source, &mut conn)
-                .map_err(super::write_error)?;
-            backup
-                .run_to_completion(-1, Duration::ZERO, None)
-                .map_err(super::write_error)?;
+            let backup =
+                rusqlite::backup::Backup::new(&source, &mut conn).map_err(super::write_error)?;
+            copy_in_one_step(&backup).map_err(super::write_error)?;
         }
         // An older saldo's backup is brought up to this saldo's schema.
         migrations::apply(&mut conn).map_err(super::write_error)?;
@@ -138,6 +136,29 @@ impl Ledger {
     }
 }
 
+/// Copies every page in one step, so the copy is one moment of the source. A source or target
+/// busy with another program's write is waited for (up to 10 s).
+fn copy_in_one_step(backup: &rusqlite::backup::Backup<'_, '_>) -> rusqlite::Result<()> {
+    use rusqlite::backup::StepResult;
+    let give_up = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More | StepResult::Busy | StepResult::Locked
+                if std::time::Instant::now() < give_up =>
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            _ => {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the ledger stayed busy for 10 seconds".into()),
+                ));
+            }
+        }
+    }
+}
+
 /// Copies the ledger file `ledger` to `out` with the online backup API (one step: one moment),
 /// through `OUT.partial` renamed into place, and checks the copy.
 pub fn backup_file(ledger: &Path, out: &Path) -> Result<BackupFacts, LedgerError> {
@@ -150,12 +171,11 @@ pub fn backup_file(ledger: &Path, out: &Path) -> Result<BackupFacts, LedgerError
     let _ = std::fs::remove_file(&partial);
     let copy = || -> Result<(), LedgerError> {
         let source = open_read_only(ledger)?;
-        let mut target = Connection::open(&partial).map_err(|e| backup_error(out, sqlite_reason(&e)))?;
+        let mut target =
+            Connection::open(&partial).map_err(|e| backup_error(out, sqlite_reason(&e)))?;
         let backup = rusqlite::backup::Backup::new(&source, &mut target)
             .map_err(|e| backup_error(out, sqlite_reason(&e)))?;
-        backup
-            .run_to_completion(-1, Duration::ZERO, None)
-            .map_err(|e| backup_error(out, sqlite_reason(&e)))?;
+        copy_in_one_step(&backup).map_err(|e| backup_error(out, sqlite_reason(&e)))?;
         drop(backup);
         // A backup is one file: no journal beside it.
         target
@@ -241,23 +261,40 @@ pub fn check_backup(file: &Path) -> Result<BackupFacts, LedgerError> {
     })
 }
 
+/// What the automatic daily backup did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DailyBackup {
+    /// Today's backup.
+    pub path: PathBuf,
+    /// Whether it was made now (it may have been made earlier today).
+    pub made_now: bool,
+    /// How many older daily backups were removed to keep the count.
+    pub removed: usize,
+}
+
 /// Today's automatic backup, unless it exists; then only the newest `keep` daily backups are
-/// kept. Returns the new backup, if one was made.
-pub fn daily_backup(ledger: &Ledger, keep: usize) -> Result<Option<BackupFacts>, LedgerError> {
+/// kept.
+pub fn daily_backup(ledger: &Ledger, keep: usize) -> Result<DailyBackup, LedgerError> {
     let data_dir = ledger.path().parent().unwrap_or(Path::new("."));
     let folder = backups_dir(data_dir);
     std::fs::create_dir_all(&folder).map_err(|e| backup_error(&folder, e))?;
     let today = jiff::Zoned::now().strftime("%Y-%m-%d").to_string();
     let path = folder.join(format!("{DAILY_PREFIX}{today}{BACKUP_SUFFIX}"));
-    let made = if path.exists() {
-        None
-    } else {
-        Some(ledger.backup_to(&path)?)
-    };
-    for old in daily_backups(data_dir).into_iter().skip(keep.max(1)) {
-        let _ = std::fs::remove_file(old);
+    let made_now = !path.exists();
+    if made_now {
+        ledger.backup_to(&path)?;
     }
-    Ok(made)
+    let mut removed = 0;
+    for old in daily_backups(data_dir).into_iter().skip(keep.max(1)) {
+        if std::fs::remove_file(old).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(DailyBackup {
+        path,
+        made_now,
+        removed,
+    })
 }
 
 /// The automatic daily backups of a data folder, newest first.
@@ -276,4 +313,49 @@ pub fn daily_backups(data_dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found.reverse();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_daily_backup_a_day_and_only_the_newest_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let folder = backups_dir(dir.path());
+        std::fs::create_dir_all(&folder).unwrap();
+        for day in ["2020-01-01", "2020-01-02", "2020-01-03"] {
+            std::fs::write(
+                folder.join(format!("{DAILY_PREFIX}{day}{BACKUP_SUFFIX}")),
+                "old",
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            folder.join("before-restore-20200101-000000.sqlite3"),
+            "kept",
+        )
+        .unwrap();
+
+        let first = daily_backup(&ledger, 2).unwrap();
+        assert!(first.made_now);
+        assert_eq!(first.removed, 2);
+        check_backup(&first.path).expect("a sound backup");
+        let again = daily_backup(&ledger, 2).unwrap();
+        assert_eq!(
+            (again.path.clone(), again.made_now),
+            (first.path.clone(), false)
+        );
+        let left = daily_backups(dir.path());
+        assert_eq!(left.len(), 2);
+        assert_eq!(left[0], first.path, "newest first");
+        assert!(left[1].ends_with("daily-2020-01-03.sqlite3"));
+        // Ledgers kept aside by a restore are never pruned.
+        assert!(
+            folder
+                .join("before-restore-20200101-000000.sqlite3")
+                .exists()
+        );
+    }
 }

@@ -75,7 +75,9 @@ pub enum LedgerError {
     BatchRowTaken { batch_id: i64, line: i64 },
     #[error("there is no batch {0}: the number is the one `saldo batch` printed when it started")]
     BatchNotFound(i64),
-    #[error("could not write the backup {path}: {reason}. Choose a folder with free space that you can write to")]
+    #[error(
+        "could not write the backup {path}: {reason}. Choose a folder with free space that you can write to"
+    )]
     Backup { path: PathBuf, reason: String },
     #[error("{path} cannot be restored: {problem}. The ledger was not changed")]
     NotRestorable {

@@ -8,8 +8,9 @@ use std::time::Duration;
 use egui::RichText;
 use egui_notify::Toasts;
 
-use super::backend::{Backend, Command, Event, ExportEnd, SaveDialog, native_save_dialog};
+use super::backend::{Backend, Command, Event, ExportEnd, FileDialog, native_file_dialog};
 use super::balances_panel::{balances_ui, refresh_all, refresh_one};
+use super::data_section::{DataSection, data_section_ui};
 use super::history_panel::{HistoryPanel, history_ui};
 use super::i18n::set_language;
 use super::panels::{Panel, shortcut_text};
@@ -99,20 +100,29 @@ pub struct SaldoApp {
     first_frame_reported: bool,
     /// When the window opened (Unix ms).
     opened_at: i64,
+    data: DataSection,
+    /// When to look next whether today's automatic backup exists.
+    next_daily_backup: std::time::Instant,
 }
+
+/// How soon after opening the window looks for today's automatic backup (after the first
+/// frames, not competing with them).
+const FIRST_DAILY_BACKUP_AFTER: Duration = Duration::from_secs(3);
+/// How often it looks again (the day may change while the window is open).
+const DAILY_BACKUP_CHECK_EVERY: Duration = Duration::from_secs(3600);
 
 impl SaldoApp {
     /// Builds the window's state with the native save dialog and starts loading.
     pub fn new(cc: &eframe::CreationContext<'_>, services: Services) -> SaldoApp {
-        SaldoApp::with_save_dialog(cc, services, native_save_dialog())
+        SaldoApp::with_file_dialog(cc, services, native_file_dialog())
     }
 
-    /// Builds the window's state with `save_dialog` asking where exports go (tests answer
-    /// with a fixed path).
-    pub fn with_save_dialog(
+    /// Builds the window's state with `file_dialog` answering which file to save or open
+    /// (tests answer with fixed paths).
+    pub fn with_file_dialog(
         cc: &eframe::CreationContext<'_>,
         services: Services,
-        save_dialog: SaveDialog,
+        file_dialog: FileDialog,
     ) -> SaldoApp {
         let ctx = &cc.egui_ctx;
         super::theme::install(ctx);
@@ -124,7 +134,7 @@ impl SaldoApp {
             services.engine.clone(),
             sender,
             ctx.clone(),
-            save_dialog,
+            file_dialog,
         );
         backend.watch_for_terminate();
         let app = SaldoApp {
@@ -149,6 +159,8 @@ impl SaldoApp {
             report_first_frame: std::env::var_os(FIRST_FRAME_ENV).is_some(),
             first_frame_reported: false,
             opened_at: crate::ledger::now_ms(),
+            data: DataSection::default(),
+            next_daily_backup: std::time::Instant::now() + FIRST_DAILY_BACKUP_AFTER,
         };
         let mut app = app;
         if let Some(report) =
@@ -344,6 +356,15 @@ impl SaldoApp {
                 self.history.pages.summary_loaded(generation, result)
             }
             Event::ExportProgress(rows) => self.history.export.progressed(rows),
+            Event::BackupWritten(result) => self.data.backed_up(result),
+            Event::RestoreChecked(result) => self.data.restore_checked(result),
+            Event::Restored(result) => {
+                self.data.restored(&result);
+                if result.is_ok() {
+                    self.reload_after_restore();
+                }
+            }
+            Event::DailyBackup(result) => self.data.daily_done(result),
             Event::ExportFinished(end) => {
                 match &end {
                     ExportEnd::Written { path, rows } => {
@@ -541,14 +562,40 @@ impl SaldoApp {
             Panel::Statement => statement_ui(ui, &mut self.statement, &self.shop, &mut run),
             Panel::History => history_ui(ui, &mut self.history, &self.shop, &mut run),
             Panel::Review => review_ui(ui, &mut self.review, &mut run),
-            Panel::Settings => settings_ui(
-                ui,
-                &mut self.settings,
-                &self.shop,
-                &mut self.prefs.language,
-                &mut run,
-            ),
+            Panel::Settings => {
+                let selling = self.topup.is_sending() || self.subaccounts.is_busy();
+                let mut language = self.prefs.language;
+                let (data, prefs) = (&mut self.data, &mut self.prefs);
+                let (data_dir, demo) = (self.services.data_dir(), self.services.is_demo());
+                let backend = &self.backend;
+                let mut data_section = |ui: &mut egui::Ui| {
+                    data_section_ui(ui, data, prefs, data_dir, demo, selling, &mut |c| {
+                        backend.run(c)
+                    })
+                };
+                settings_ui(
+                    ui,
+                    &mut self.settings,
+                    &self.shop,
+                    &mut language,
+                    &mut data_section,
+                    &mut run,
+                );
+                self.prefs.language = language;
+            }
         }
+    }
+
+    /// After a restore every panel reads the ledger again.
+    fn reload_after_restore(&mut self) {
+        self.topup = TopUpPanel::default();
+        self.subaccounts = SubAccountsPanel::default();
+        self.history = HistoryPanel::default();
+        self.review = ReviewPanel::default();
+        self.shop.balances.clear();
+        self.backend.run(Command::LoadProfiles);
+        self.backend.run(Command::LoadBalances);
+        self.notifications.add(Level::Success, t!("toast-restored"));
     }
 
     /// Whether something on screen moves on its own (a spinner) and needs frames.
@@ -559,7 +606,20 @@ impl SaldoApp {
             || self.history.pages.is_loading()
             || self.history.export.is_running()
             || self.review.is_busy()
+            || self.data.is_busy()
             || self.shop.balances.values().any(|b| b.loading)
+    }
+
+    /// Makes today's automatic backup when it is due (shortly after opening, then hourly).
+    fn daily_backup_when_due(&mut self) {
+        let now = std::time::Instant::now();
+        if !self.prefs.daily_backup || now < self.next_daily_backup {
+            return;
+        }
+        self.next_daily_backup = now + DAILY_BACKUP_CHECK_EVERY;
+        self.backend.run(Command::DailyBackup {
+            keep: self.prefs.backups_kept.max(1),
+        });
     }
 }
 
@@ -570,6 +630,7 @@ impl eframe::App for SaldoApp {
             self.handle(&ctx, event);
         }
         self.shortcuts(&ctx);
+        self.daily_backup_when_due();
         if self.services.is_demo() {
             egui::Panel::top("demo-banner")
                 .frame(egui::Frame::new())

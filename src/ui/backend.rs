@@ -13,10 +13,11 @@ use crate::engine::{
     CreditOrder, CreditOutcome, Engine, EngineError, ReviewItem, Settlement, TopUpOrder,
     TransferOrder,
 };
+use crate::ledger::backup::DailyBackup;
 use crate::ledger::export::CsvStyle;
 use crate::ledger::{
-    BalanceReading, FavouriteNumber, HistoryCursor, HistoryFilter, HistorySummary, LedgerReader,
-    TxRecord,
+    BackupFacts, BalanceReading, FavouriteNumber, HistoryCursor, HistoryFilter, HistorySummary,
+    LedgerReader, Restored, TxRecord,
 };
 use crate::providers::registry::capabilities_of;
 use crate::providers::{
@@ -24,17 +25,36 @@ use crate::providers::{
 };
 use crate::secrets::{Secret, SecretKind};
 
-/// Asks where to save a file (the native save dialog, or a fixed path in tests); `None` when
-/// the person cancels. Called off the UI thread.
-pub type SaveDialog = Arc<dyn Fn(&str) -> Option<PathBuf> + Send + Sync>;
+/// What the file dialog is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileQuestion {
+    /// Where to save an exported CSV file.
+    SaveCsv { suggested: String },
+    /// Where to save a backup of the ledger.
+    SaveBackup { suggested: String },
+    /// Which backup to restore, starting in `folder`.
+    OpenBackup { folder: PathBuf },
+}
 
-/// The native save dialog through the desktop portal.
-pub fn native_save_dialog() -> SaveDialog {
-    Arc::new(|suggested: &str| {
-        rfd::FileDialog::new()
+/// Answers a file question (the native dialog, or fixed paths in tests); `None` when the person
+/// cancels. Called off the UI thread.
+pub type FileDialog = Arc<dyn Fn(&FileQuestion) -> Option<PathBuf> + Send + Sync>;
+
+/// The native file dialogs through the desktop portal.
+pub fn native_file_dialog() -> FileDialog {
+    Arc::new(|question: &FileQuestion| match question {
+        FileQuestion::SaveCsv { suggested } => rfd::FileDialog::new()
             .set_file_name(suggested)
             .add_filter("CSV", &["csv"])
-            .save_file()
+            .save_file(),
+        FileQuestion::SaveBackup { suggested } => rfd::FileDialog::new()
+            .set_file_name(suggested)
+            .add_filter("saldo backup", &["sqlite3"])
+            .save_file(),
+        FileQuestion::OpenBackup { folder } => rfd::FileDialog::new()
+            .set_directory(folder)
+            .add_filter("saldo backup", &["sqlite3"])
+            .pick_file(),
     })
 }
 
@@ -116,6 +136,18 @@ pub enum Command {
         style: CsvStyle,
         suggested_name: String,
         cancel: Arc<AtomicBool>,
+    },
+    /// Asks where to save, then writes a backup of the ledger.
+    BackupNow,
+    /// Asks which backup to restore, and checks it (nothing is changed yet).
+    ChooseRestore,
+    /// Restores a checked backup.
+    Restore {
+        path: PathBuf,
+    },
+    /// Makes today's automatic backup unless it exists, keeping the newest `keep`.
+    DailyBackup {
+        keep: usize,
     },
     LoadReview,
     Recheck {
@@ -228,6 +260,13 @@ pub enum Event {
     },
     ExportProgress(u64),
     ExportFinished(ExportEnd),
+    /// A backup the person asked for: written, or no file chosen (`None`).
+    BackupWritten(Result<Option<BackupFacts>, String>),
+    /// A backup chosen to restore, checked; `None` when no file was chosen.
+    RestoreChecked(Result<Option<BackupFacts>, String>),
+    Restored(Result<Restored, String>),
+    /// Today's automatic backup, made now or earlier today.
+    DailyBackup(Result<DailyBackup, String>),
     Review(Result<Vec<ReviewItem>, String>),
     Rechecked(Result<TxRecord, String>),
     Settled(Result<TxRecord, String>),
@@ -264,12 +303,12 @@ pub struct Backend {
     engine: Engine,
     events: Sender<Event>,
     ctx: egui::Context,
-    save_dialog: SaveDialog,
+    file_dialog: FileDialog,
     /// The history's read-only connection, opened on first use.
     reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
 }
 
-fn join_error(error: tokio::task::JoinError) -> String {
+pub(super) fn join_error(error: tokio::task::JoinError) -> String {
     crate::t!("error-internal", reason = error.to_string())
 }
 
@@ -279,14 +318,14 @@ impl Backend {
         engine: Engine,
         events: Sender<Event>,
         ctx: egui::Context,
-        save_dialog: SaveDialog,
+        file_dialog: FileDialog,
     ) -> Backend {
         Backend {
             runtime,
             engine,
             events,
             ctx,
-            save_dialog,
+            file_dialog,
             reader: Arc::new(OnceLock::new()),
         }
     }
@@ -303,7 +342,7 @@ impl Backend {
             engine: self.engine.clone(),
             events: self.events.clone(),
             ctx: self.ctx.clone(),
-            save_dialog: self.save_dialog.clone(),
+            file_dialog: self.file_dialog.clone(),
             reader: self.reader.clone(),
         };
         self.runtime.spawn(async move {
@@ -358,17 +397,17 @@ impl Backend {
 }
 
 /// What one background task needs.
-struct Worker {
-    engine: Engine,
+pub(super) struct Worker {
+    pub(super) engine: Engine,
     events: Sender<Event>,
     ctx: egui::Context,
-    save_dialog: SaveDialog,
+    pub(super) file_dialog: FileDialog,
     reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
 }
 
 impl Worker {
     /// Runs blocking ledger work off the runtime's threads.
-    async fn ledger<T: Send + 'static>(
+    pub(super) async fn ledger<T: Send + 'static>(
         &self,
         work: impl FnOnce(&crate::ledger::Ledger) -> Result<T, crate::ledger::LedgerError>
         + Send
@@ -538,6 +577,15 @@ impl Worker {
                 suggested_name,
                 cancel,
             } => Event::ExportFinished(self.export(filter, style, suggested_name, cancel).await),
+            Command::BackupNow => Event::BackupWritten(self.backup_now().await),
+            Command::ChooseRestore => Event::RestoreChecked(self.choose_restore().await),
+            Command::Restore { path } => {
+                Event::Restored(self.ledger(move |l| l.restore_from(&path)).await)
+            }
+            Command::DailyBackup { keep } => Event::DailyBackup(
+                self.ledger(move |l| crate::ledger::backup::daily_backup(l, keep))
+                    .await,
+            ),
             Command::LoadReview => Event::Review(engine.needs_review().await.map_err(text)),
             Command::Recheck { reference } => {
                 Event::Rechecked(engine.refresh_status(&reference).await.map_err(text))
@@ -600,12 +648,15 @@ impl Worker {
         suggested_name: String,
         cancel: Arc<AtomicBool>,
     ) -> ExportEnd {
-        let dialog = self.save_dialog.clone();
-        let chosen = tokio::task::spawn_blocking(move || dialog(&suggested_name)).await;
+        let chosen = self
+            .ask_file(FileQuestion::SaveCsv {
+                suggested: suggested_name,
+            })
+            .await;
         let path = match chosen {
             Ok(Some(path)) => path,
             Ok(None) => return ExportEnd::NoFileChosen,
-            Err(e) => return ExportEnd::Failed(join_error(e)),
+            Err(e) => return ExportEnd::Failed(e),
         };
         let ledger_path = self.engine.ledger().path().to_path_buf();
         let (events, ctx) = (self.events.clone(), self.ctx.clone());

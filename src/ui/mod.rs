@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod backend;
+mod backend_files;
 pub mod balances_panel;
+pub mod data_section;
 pub mod error_text;
 pub mod history_chart;
 pub mod history_export;

@@ -1,5 +1,5 @@
 //! What the window remembers between runs (besides its size, which eframe keeps): the panel
-//! on show and the language.
+//! on show, the language and the automatic backups.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,13 +9,31 @@ use super::panels::Panel;
 /// The key under which the preferences are stored in eframe's storage.
 pub const STORAGE_KEY: &str = "saldo-prefs";
 
+/// How many automatic daily backups are kept unless the person says otherwise.
+pub const DEFAULT_BACKUPS_KEPT: usize = 14;
+
 /// The remembered choices.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Prefs {
     pub panel: Panel,
     /// `None` until the person picks one: then the system's locale decides.
     pub language: Option<Language>,
+    /// Whether the window backs the ledger up once a day into the data folder.
+    pub daily_backup: bool,
+    /// How many daily backups are kept (the oldest go first).
+    pub backups_kept: usize,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            panel: Panel::default(),
+            language: None,
+            daily_backup: true,
+            backups_kept: DEFAULT_BACKUPS_KEPT,
+        }
+    }
 }
 
 impl Prefs {
@@ -72,12 +90,16 @@ mod tests {
     }
 
     #[test]
-    fn the_panel_and_language_come_back_on_the_next_start() {
+    fn the_panel_language_and_backup_choices_come_back_on_the_next_start() {
         let mut storage = MemoryStorage::default();
-        assert_eq!(Prefs::load(Some(&storage)), Prefs::default());
+        let fresh = Prefs::load(Some(&storage));
+        assert_eq!(fresh, Prefs::default());
+        assert!(fresh.daily_backup, "daily backups are on until turned off");
         let chosen = Prefs {
             panel: Panel::History,
             language: Some(Language::Spanish),
+            daily_backup: false,
+            backups_kept: 3,
         };
         chosen.save(&mut storage);
         let loaded = Prefs::load(Some(&storage));

@@ -241,6 +241,7 @@ pub fn settings_ui(
     panel: &mut SettingsPanel,
     shop: &Shop,
     language: &mut Option<Language>,
+    data_section: &mut dyn FnMut(&mut egui::Ui),
     run: &mut dyn FnMut(Command),
 ) {
     ui.heading(t!("settings-title"));
@@ -262,6 +263,7 @@ pub fn settings_ui(
             *language = Some(chosen);
         }
     });
+    data_section(ui);
     ui.separator();
     if let Some((colour, text)) = &panel.message {
         ui.colored_label(*colour, text);

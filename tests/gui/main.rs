@@ -2,6 +2,7 @@
 //! app, real HTTP on 127.0.0.1, a real SQLite ledger; assertions on the screen, the ledger and
 //! what the simulator was sent.
 
+mod backups;
 mod balances;
 mod counter;
 mod history;

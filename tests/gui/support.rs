@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use saldo::ledger::TxRecord;
-use saldo::ui::backend::SaveDialog;
+use saldo::ui::backend::{FileDialog, FileQuestion};
 use saldo::ui::i18n::{Language, set_language};
 use saldo::ui::services::DEMO_PROFILE;
 use saldo::ui::{Panel, SaldoApp, Services};
@@ -19,26 +19,47 @@ pub type App = Harness<'static, SaldoApp>;
 /// How long background work (a provider over loopback, a ledger read) may take in a test.
 pub const PATIENCE: Duration = Duration::from_secs(45);
 
+/// What the file dialog answers in a test (`None`: the person cancels).
+#[derive(Clone, Debug, Default)]
+pub struct FileAnswers {
+    pub export_to: Option<PathBuf>,
+    pub backup_to: Option<PathBuf>,
+    pub restore_from: Option<PathBuf>,
+}
+
 /// The demo app in `dir`, its exports saved to `export_to` (or cancelled, without one).
 pub fn demo_app_with(dir: &Path, export_to: Option<PathBuf>) -> App {
-    build_demo_app(dir, export_to, false)
+    let answers = FileAnswers {
+        export_to,
+        ..FileAnswers::default()
+    };
+    build_demo_app(dir, answers, false)
+}
+
+/// The demo app in `dir` with the file dialog answering `answers`.
+pub fn demo_app_with_files(dir: &Path, answers: FileAnswers) -> App {
+    build_demo_app(dir, answers, false)
 }
 
 /// The demo app in `dir`, drawn by wgpu (on the software adapter) for snapshots.
 pub fn demo_app_rendered(dir: &Path) -> App {
-    build_demo_app(dir, None, true)
+    build_demo_app(dir, FileAnswers::default(), true)
 }
 
-fn build_demo_app(dir: &Path, export_to: Option<PathBuf>, rendered: bool) -> App {
+fn build_demo_app(dir: &Path, answers: FileAnswers, rendered: bool) -> App {
     set_language(Language::English);
     let services = Services::demo_in(dir).expect("demo services start");
-    let dialog: SaveDialog = Arc::new(move |_: &str| export_to.clone());
+    let dialog: FileDialog = Arc::new(move |question: &FileQuestion| match question {
+        FileQuestion::SaveCsv { .. } => answers.export_to.clone(),
+        FileQuestion::SaveBackup { .. } => answers.backup_to.clone(),
+        FileQuestion::OpenBackup { .. } => answers.restore_from.clone(),
+    });
     let mut builder = Harness::builder().with_size([1100.0, 720.0]);
     if rendered {
         builder = builder.wgpu();
     }
     let mut harness =
-        builder.build_eframe(move |cc| SaldoApp::with_save_dialog(cc, services, dialog));
+        builder.build_eframe(move |cc| SaldoApp::with_file_dialog(cc, services, dialog));
     // Every window opens on the counter; the language is English unless a test changes it.
     harness.state_mut().show_panel(Panel::Counter);
     set_language(Language::English);

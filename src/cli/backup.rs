@@ -1,0 +1,67 @@
+//! `saldo backup` and `saldo restore`: a consistent copy of the ledger, and bringing one back.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CliError, Output};
+use crate::domain::time::local_text;
+use crate::ledger::{BackupFacts, Ledger};
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write (replaced if it exists). Safe while saldo is selling: the copy is one
+    /// consistent moment of the ledger.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup made by `saldo backup`, by the window, or an automatic daily backup (in the
+    /// data folder's backups/).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..1_000_000 => format!("{:.0} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}
+
+fn newest_text(facts: &BackupFacts) -> String {
+    facts.newest_operation_at.map_or_else(
+        || "no operations".to_string(),
+        |at| format!("newest {}", local_text(at)),
+    )
+}
+
+pub fn backup(args: BackupArgs, ledger: &Ledger) -> Result<Output, CliError> {
+    let facts = ledger.backup_to(&args.out)?;
+    Ok(Output::ok(format!(
+        "backed up {} operations ({}) to {} ({}), checked",
+        facts.operations,
+        newest_text(&facts),
+        facts.path.display(),
+        size_text(facts.bytes)
+    )))
+}
+
+pub fn restore(args: RestoreArgs, ledger: &Ledger) -> Result<Output, CliError> {
+    let restored = ledger.restore_from(&args.file)?;
+    let since = restored
+        .from
+        .newest_operation_at
+        .map_or_else(|| "it was taken".to_string(), local_text);
+    Ok(Output::ok(format!(
+        "restored {} operations ({}) from {}; the ledger as it was is kept in {}. Operations \
+         made after {since} are only in that file: check the provider's records since then \
+         before sending anything again",
+        restored.from.operations,
+        newest_text(&restored.from),
+        restored.from.path.display(),
+        restored.previous_kept_at.display(),
+    )))
+}

@@ -1,0 +1,246 @@
+//! Backups and restores through the real `saldo` binary, against a ledger another process is
+//! writing: a backup taken in the middle of a running batch holds every operation committed
+//! before it, exactly; restoring it brings those back, keeps the ledger as it was aside (with
+//! every later row), and a damaged or foreign file is refused without touching the ledger.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use saldo::engine::batch_file::read_batch;
+use saldo::engine::{BatchRun, EngineOptions};
+use saldo::ledger::FILE_NAME;
+use saldo::ledger::backup::check_backup;
+use saldo::simulator::{Fault, FaultRule};
+
+/// Every operation in a ledger file: reference → state.
+fn operations(file: &Path) -> BTreeMap<String, String> {
+    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut statement = conn
+        .prepare("SELECT reference, state FROM transactions")
+        .unwrap();
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn is_final(state: &str) -> bool {
+    state == "succeeded" || state == "failed"
+}
+
+fn saldo(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_saldo"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("saldo runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
+    let sim = common::simulator(|_| {}).await;
+    sim.inject(FaultRule {
+        path: "/recharge/prepaid".into(),
+        fault: Fault::Latency { ms: 40 },
+        times: 1000,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let options = EngineOptions {
+        retry_backoff: Duration::from_millis(20),
+        ..EngineOptions::default()
+    };
+    // RechargeKit, whose status is asked by our reference: rows in flight at the backup's
+    // moment can be settled after a restore. A 1 s request timeout makes their deadline 4 s.
+    let engine = common::engine_with_all(&data, &sim, 1, options);
+    let ledger_file = data.join(FILE_NAME);
+    let mut file = String::from("number,amount,operator,circle\n");
+    for i in 0..120 {
+        file.push_str(&format!("96798{:05},10,Airtel,West Bengal\n", i + 1));
+    }
+    let profile = engine.ledger().profile("in").unwrap();
+    let rows = read_batch(file.as_bytes(), &profile).unwrap();
+    let batch = engine
+        .ledger()
+        .create_batch(profile.id, "customers.csv", false, &rows)
+        .unwrap();
+
+    let running = {
+        let engine = engine.clone();
+        tokio::spawn(async move {
+            let run = BatchRun {
+                concurrency: 4,
+                per_second: 0,
+            };
+            engine
+                .run_batch(batch, run, Arc::new(AtomicBool::new(false)), |_| {})
+                .await
+        })
+    };
+    // Part-way through the batch...
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while operations(&ledger_file)
+        .values()
+        .filter(|s| is_final(s))
+        .count()
+        < 25
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the batch did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // ...another process backs the ledger up while this one goes on writing.
+    let before = operations(&ledger_file);
+    let backup_file = dir.path().join("mid-batch.sqlite3");
+    let out = {
+        let (data, backup_file) = (data.clone(), backup_file.clone());
+        tokio::task::spawn_blocking(move || {
+            saldo(&data, &["backup", "--out", backup_file.to_str().unwrap()])
+        })
+        .await
+        .unwrap()
+    };
+    let after = operations(&ledger_file);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("backed up "),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        engine.ledger().batch(batch).unwrap().finished_at.is_none(),
+        "the backup must be taken while the batch runs"
+    );
+    running.await.unwrap().unwrap();
+    let finished = operations(&ledger_file);
+    assert_eq!(finished.len(), 120);
+    assert!(finished.values().all(|s| s == "succeeded"), "{finished:?}");
+
+    // The backup is one moment: every row committed before it, none that did not exist after
+    // it, and a row already final before it has that same state.
+    let backed_up = operations(&backup_file);
+    assert!(
+        backed_up.len() < 120,
+        "taken mid-batch: {}",
+        backed_up.len()
+    );
+    for (reference, state) in &before {
+        let kept = backed_up
+            .get(reference)
+            .unwrap_or_else(|| panic!("{reference} committed before the backup is missing"));
+        if is_final(state) {
+            assert_eq!(kept, state, "{reference}");
+        }
+    }
+    assert!(backed_up.keys().all(|r| after.contains_key(r)));
+    check_backup(&backup_file).expect("the backup is a sound ledger");
+
+    // Restored (by another process, while this one has the ledger open): exactly the backup.
+    let out = saldo(&data, &["restore", backup_file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with(&format!("restored {} operations", backed_up.len())),
+        "{said}"
+    );
+    assert_eq!(operations(&ledger_file), backed_up);
+    // This process's open ledger sees the restored content too.
+    let seen = engine.ledger().history_page(None, 1000).unwrap();
+    assert_eq!(seen.len(), backed_up.len());
+    // The ledger as it was, with all 120 rows, is kept aside: nothing is lost.
+    let aside = said
+        .split("the ledger as it was is kept in ")
+        .nth(1)
+        .and_then(|rest| rest.split(". ").next())
+        .expect("the restore names where the old ledger is kept");
+    assert_eq!(operations(Path::new(aside)), finished);
+    assert!(aside.starts_with(data.join("backups").to_str().unwrap()));
+
+    // Rows that were in flight at the backup's moment are settled by asking the provider, once
+    // their deadline (4 s) and its grace have passed.
+    let open = backed_up.values().filter(|s| !is_final(s)).count();
+    tokio::time::sleep(Duration::from_millis(
+        4_000 + saldo::ledger::follow_up::LEFTOVER_GRACE_MS as u64 + 500,
+    ))
+    .await;
+    let report = engine.reconcile_now(None).await.unwrap();
+    let restored = operations(&ledger_file);
+    assert!(
+        restored.values().all(|s| s == "succeeded"),
+        "{open} open rows after the restore; reconciler: {report:?}; {restored:?}"
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_file_is_refused_and_the_ledger_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = saldo(&data, &["profile", "add", "cuba", "--provider", "qvatel"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let good = dir.path().join("good.sqlite3");
+    assert!(
+        saldo(&data, &["backup", "--out", good.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let ledger_bytes = std::fs::read(data.join(FILE_NAME)).unwrap();
+
+    // Not a database at all.
+    let junk = dir.path().join("notes.sqlite3");
+    std::fs::write(&junk, "these are not the operations you are looking for").unwrap();
+    // A database, but not saldo's.
+    let foreign = dir.path().join("other.sqlite3");
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE songs (title TEXT); PRAGMA user_version = 1;")
+        .unwrap();
+    // saldo's, from a newer saldo.
+    let newer = dir.path().join("newer.sqlite3");
+    std::fs::copy(&good, &newer).unwrap();
+    Connection::open(&newer)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 999;")
+        .unwrap();
+    // saldo's, damaged in the middle.
+    let damaged = dir.path().join("damaged.sqlite3");
+    let mut bytes = std::fs::read(&good).unwrap();
+    let middle = bytes.len() / 2;
+    let end = (middle + 4096).min(bytes.len());
+    bytes[middle..end].fill(0x5a);
+    std::fs::write(&damaged, bytes).unwrap();
+
+    let cases = [
+        (&junk, "it is not a saldo ledger"),
+        (&foreign, "it is not a saldo ledger"),
+        (&newer, "made by a newer saldo"),
+        (&damaged, "damaged"),
+    ];
+    for (file, reason) in cases {
+        let out = saldo(&data, &["restore", file.to_str().unwrap()]);
+        let error = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {error}", file.display());
+        assert!(error.contains(reason), "{}: {error}", file.display());
+        assert!(error.ends_with("The ledger was not changed"), "{error}");
+        assert_eq!(error.lines().count(), 1, "{error}");
+    }
+    assert_eq!(std::fs::read(data.join(FILE_NAME)).unwrap(), ledger_bytes);
+    assert!(
+        !data.join("backups").exists(),
+        "nothing was kept aside: nothing changed"
+    );
+}
