@@ -12,8 +12,46 @@ use saldo::simulator::{Fault, FaultRule, qvatel};
 use saldo::ui::i18n::{Language, language};
 use support::*;
 
+/// The language is the process's: these tests take turns.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn a_new_shop_picks_spanish_on_the_welcome_and_reads_where_things_are_kept() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let opened = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut harness = real_app(dir.path(), opened);
+    wait_for(&mut harness, "Welcome to saldo");
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Language")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label("Español").click();
+    harness.run_steps(3);
+    assert_eq!(language(), Language::Spanish);
+    for text in [
+        "Bienvenido a saldo",
+        "Dónde se guarda cada cosa",
+        "solo en el llavero de este equipo, nunca en un archivo",
+        "Añadir su primer proveedor",
+        "Probar la demostración",
+    ] {
+        assert!(shows(&harness, text), "the welcome lacks {text:?}");
+    }
+    let ledger = dir.path().join(saldo::ledger::FILE_NAME);
+    assert!(shows(&harness, &ledger.display().to_string()));
+    // The choice is the shop's from now on: Settings opens in Spanish too.
+    harness
+        .get_by_role_and_label(Role::Button, "Añadir su primer proveedor")
+        .click();
+    harness.run_steps(2);
+    assert!(shows(&harness, "Nuevo perfil"));
+    saldo::ui::i18n::set_language(Language::English);
+}
+
 #[test]
 fn a_shop_switches_to_spanish_and_every_panel_speaks_it() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let mut harness = demo_app(dir.path());
     open_panel(&mut harness, "Settings");

@@ -423,3 +423,18 @@ option-balance_path = The wallet balance endpoint
 option-dest = The optional dest field: online or offline (empty: not sent)
 option-virtual_number = The account's virtual number (VirtualNumber)
 option-token_valid_days = How many days (1 to 365) a new session token should last
+
+## First run
+
+welcome-title = Welcome to saldo
+welcome-intro = saldo sells phone top-ups and moves prepaid credit through your providers' accounts. Every operation is written down before it is sent, so a top-up is never sent twice and never lost — even when the network or the computer fails.
+welcome-add-provider = Add your first provider
+welcome-try-demo = Try the demo
+welcome-demo-help = The demo opens in a window of its own, with made-up providers and sales. Nothing real is sent and your own ledger is not touched.
+welcome-demo-opened = The demo is opening in its own window.
+welcome-demo-failed = The demo could not be opened: { $reason }. Run saldo --demo instead.
+welcome-where-title = Where your things are kept
+welcome-where-ledger = Every operation: in the ledger on this computer, { $path }.
+welcome-where-secrets = API keys, tokens and passwords: only in this computer's keychain, never in a file.
+welcome-where-logs = What saldo did, day by day, without secrets: { $path }.
+welcome-where-backups = A backup of the ledger every day (and whenever you ask): { $path }.

@@ -423,3 +423,18 @@ option-balance_path = La ruta de consulta del saldo del monedero
 option-dest = El campo opcional dest: online u offline (vacío: no se envía)
 option-virtual_number = El número virtual de la cuenta (VirtualNumber)
 option-token_valid_days = Cuántos días (1 a 365) debe durar un token de sesión nuevo
+
+## Primer inicio
+
+welcome-title = Bienvenido a saldo
+welcome-intro = saldo vende recargas de teléfono y mueve crédito prepago a través de las cuentas de sus proveedores. Cada operación se anota antes de enviarse, así que una recarga nunca se envía dos veces ni se pierde, aunque falle la red o el equipo.
+welcome-add-provider = Añadir su primer proveedor
+welcome-try-demo = Probar la demostración
+welcome-demo-help = La demostración se abre en su propia ventana, con proveedores y ventas inventados. No se envía nada real y su registro no se toca.
+welcome-demo-opened = La demostración se está abriendo en su propia ventana.
+welcome-demo-failed = No se pudo abrir la demostración: { $reason }. Ejecute saldo --demo en su lugar.
+welcome-where-title = Dónde se guarda cada cosa
+welcome-where-ledger = Cada operación: en el registro de este equipo, { $path }.
+welcome-where-secrets = Claves de API, tokens y contraseñas: solo en el llavero de este equipo, nunca en un archivo.
+welcome-where-logs = Lo que hizo saldo, día a día, sin secretos: { $path }.
+welcome-where-backups = Una copia del registro cada día (y cuando usted la pida): { $path }.

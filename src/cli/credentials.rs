@@ -14,9 +14,13 @@ pub enum CredentialsCommand {
     ///
     /// Without --kind it asks for every secret the provider needs, in order (QvaTel:
     /// api_token; SMS Partner: api_key; Marketext: access_token then refresh_token;
-    /// RechargeKit: username then password). On a
-    /// terminal it does not show what you type; otherwise it reads one line per secret, e.g.:
-    /// printf '%s\n' "$TOKEN" "$REFRESH" | saldo credentials set mx
+    /// RechargeKit and Saba Payamak: username then password). On a terminal it does not show
+    /// what you type; otherwise it reads one line per secret.
+    ///
+    /// Examples:
+    ///   saldo credentials set cuba
+    ///   printf '%s\n' "$TOKEN" "$REFRESH" | saldo credentials set mx
+    ///   saldo credentials set india --kind password
     Set {
         /// The profile the secrets belong to.
         profile: String,

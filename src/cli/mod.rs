@@ -95,6 +95,29 @@ impl From<LedgerError> for CliError {
     }
 }
 
+/// The end of `saldo --help`: a first session, and where saldo keeps things.
+const EXAMPLES: &str = "\
+Examples:
+  saldo --demo                                  the window, with simulated providers
+  saldo                                         the window, for your shop
+  saldo profile add cuba --provider qvatel --denominations 15.00,20.00
+  saldo credentials set cuba                    the API token goes to the keychain
+  saldo topup cuba --to 52942387 --amount 20
+  saldo status SAL-20261122-7K3M9QX2
+  saldo batch cuba customers.csv                after an interruption: saldo batch --resume ID
+  saldo export --out today.csv --from 2026-11-23 --to 2026-11-23 --bom
+  saldo backup --out /media/usb/saldo.sqlite3
+  saldo -vv balance cuba                        every request and reply on stderr
+
+Where saldo keeps things (Linux; --data-dir or SALDO_DATA_DIR moves all but secrets):
+  ~/.local/share/saldo/saldo.sqlite3            the ledger: every operation and its events
+  ~/.local/share/saldo/logs/                    one log file a day, kept 30 days, no secrets
+  ~/.local/share/saldo/backups/                 daily backups made by the window
+  ~/.local/share/saldo/crash-reports/           what saldo wrote when it stopped on a fault
+  the system keychain (service \"saldo\")         API keys, tokens, passwords: never in files
+
+Run `saldo help COMMAND` for a command's options and examples.";
+
 /// saldo: phone top-ups and prepaid credit for reseller shops.
 ///
 /// Without a command, opens the window. Exit codes: 0 succeeded, 1 bad input or usage,
@@ -102,7 +125,7 @@ impl From<LedgerError> for CliError {
 /// (recorded; check it later with `saldo status`), 4 configuration, credential or keychain
 /// problem, 5 ledger problem.
 #[derive(Debug, Parser)]
-#[command(name = "saldo", version, about, long_about)]
+#[command(name = "saldo", version, about, long_about, after_long_help = EXAMPLES)]
 pub struct Cli {
     /// Folder for the ledger and settings (default: the OS data folder, e.g. ~/.local/share/saldo).
     #[arg(long, global = true, env = "SALDO_DATA_DIR", value_name = "DIR")]
@@ -127,9 +150,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add or list provider profiles.
+    ///
+    /// Examples:
+    ///   saldo profile add cuba --provider qvatel --denominations 15.00,20.00
+    ///   saldo profile list
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
     /// Save a profile's secrets in the OS keychain.
+    ///
+    /// Example: saldo credentials set cuba
     #[command(subcommand)]
     Credentials(credentials::CredentialsCommand),
     /// Top up a mobile number.
@@ -311,5 +340,40 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every command and subcommand, by its path ("saldo profile add").
+    fn all_commands() -> Vec<(String, clap::Command)> {
+        let mut found = Vec::new();
+        let mut stack = vec![("saldo".to_string(), Cli::command())];
+        while let Some((path, command)) = stack.pop() {
+            for sub in command.get_subcommands() {
+                if sub.get_name() != "help" {
+                    stack.push((format!("{path} {}", sub.get_name()), sub.clone()));
+                }
+            }
+            found.push((path, command));
+        }
+        found
+    }
+
+    #[test]
+    fn every_command_has_examples_in_its_help() {
+        let lacking: Vec<String> = all_commands()
+            .into_iter()
+            .filter(|(_, command)| {
+                let mut command = command.clone();
+                !command.render_long_help().to_string().contains("Example")
+            })
+            .map(|(path, _)| path)
+            .collect();
+        assert!(lacking.is_empty(), "no example in the help of: {lacking:?}");
     }
 }

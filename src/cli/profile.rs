@@ -17,7 +17,8 @@ pub enum ProfileCommand {
     Add {
         /// A short name for the profile, used in every other command.
         name: String,
-        /// The provider's API: qvatel.
+        /// The provider's API: qvatel (Cuba), smspartner (France), marketext (Mexico),
+        /// rechargekit (India) or sabapayamak (Iran).
         #[arg(long)]
         provider: String,
         /// The provider's API address (https://; http:// only for 127.0.0.1). Default: the
@@ -38,11 +39,13 @@ pub enum ProfileCommand {
         #[arg(long)]
         duplicate_window: Option<u64>,
         /// A provider-specific setting, name=value (repeatable). Marketext: source=MAIN_ACCOUNT_ID,
-        /// user=USER_ID, auth=Token|Bearer.
+        /// user=USER_ID, auth=Token|Bearer. Saba Payamak: virtual_number=NUMBER.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         options: Vec<String>,
     },
     /// List the profiles.
+    ///
+    /// Example: saldo profile list
     List,
 }
 

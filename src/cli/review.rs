@@ -12,6 +12,8 @@ use crate::engine::{Engine, Settlement};
 pub enum ReviewCommand {
     /// List operations whose outcome is unknown or that an interruption left half-way, with
     /// their event log.
+    ///
+    /// Example: saldo review list
     List,
     /// Settle one by hand after checking with the provider or the customer; recorded as an event.
     ///

@@ -23,6 +23,7 @@ use super::statement_panel::{StatementPanel, statement_ui};
 use super::subaccounts_panel::{SubAccountsPanel, subaccounts_ui};
 use super::theme::{DEMO, FAILURE, WARNING};
 use super::topup_panel::{TopUpPanel, topup_ui};
+use super::welcome::{DemoLauncher, Welcome, WelcomeChoice, native_demo_launcher, welcome_ui};
 use crate::domain::TxState;
 use crate::t;
 
@@ -101,6 +102,10 @@ pub struct SaldoApp {
     /// When the window opened (Unix ms).
     opened_at: i64,
     data: DataSection,
+    welcome: Welcome,
+    demo_launcher: DemoLauncher,
+    /// The profile list has been read once (so an empty one means a new shop).
+    profiles_loaded: bool,
     /// When to look next whether today's automatic backup exists.
     next_daily_backup: std::time::Instant,
 }
@@ -160,6 +165,9 @@ impl SaldoApp {
             first_frame_reported: false,
             opened_at: crate::ledger::now_ms(),
             data: DataSection::default(),
+            welcome: Welcome::default(),
+            demo_launcher: native_demo_launcher(),
+            profiles_loaded: false,
             next_daily_backup: std::time::Instant::now() + FIRST_DAILY_BACKUP_AFTER,
         };
         let mut app = app;
@@ -272,6 +280,7 @@ impl SaldoApp {
         let mut run = |c: Command| backend.run(c);
         match event {
             Event::Profiles(Ok(profiles)) => {
+                self.profiles_loaded = true;
                 let first_load = self.shop.profiles.is_empty();
                 self.shop.profiles = profiles;
                 self.profiles_error = None;
@@ -552,6 +561,23 @@ impl SaldoApp {
             ui.colored_label(FAILURE, error);
             return;
         }
+        if self.shows_welcome() {
+            let mut language = self.prefs.language;
+            let choice = welcome_ui(ui, &self.welcome, self.services.data_dir(), &mut language);
+            self.prefs.language = language;
+            match choice {
+                Some(WelcomeChoice::AddProvider) => {
+                    self.prefs.panel = Panel::Settings;
+                    self.settings.start_new_profile();
+                }
+                Some(WelcomeChoice::TryDemo) => {
+                    self.welcome.demo_outcome =
+                        Some((self.demo_launcher)(self.services.data_dir()));
+                }
+                None => {}
+            }
+            return;
+        }
         let backend = &self.backend;
         let mut run = |command: Command| backend.run(command);
         let now = crate::ledger::now_ms();
@@ -584,6 +610,20 @@ impl SaldoApp {
                 self.prefs.language = language;
             }
         }
+    }
+
+    /// Whether the first-run welcome is on show: a real shop with no profile yet, anywhere but
+    /// in Settings (where the first one is added).
+    pub fn shows_welcome(&self) -> bool {
+        !self.services.is_demo()
+            && self.profiles_loaded
+            && self.shop.profiles.is_empty()
+            && self.prefs.panel != Panel::Settings
+    }
+
+    /// Replaces how "Try the demo" opens the demo (tests record the call).
+    pub fn set_demo_launcher(&mut self, launcher: DemoLauncher) {
+        self.demo_launcher = launcher;
     }
 
     /// After a restore every panel reads the ledger again.

@@ -27,6 +27,7 @@ pub mod subaccounts_panel;
 pub mod theme;
 pub mod topup_panel;
 pub mod topup_result;
+pub mod welcome;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -170,6 +170,11 @@ pub struct SettingsPanel {
 }
 
 impl SettingsPanel {
+    /// Opens the form for a new profile (the welcome's "Add your first provider").
+    pub fn start_new_profile(&mut self) {
+        open_profile(self, None, &mut |_| {});
+    }
+
     /// Takes the result of saving a profile.
     pub fn saved(&mut self, result: Result<String, String>) {
         self.saving = false;

@@ -12,3 +12,4 @@ mod snapshots;
 mod statement;
 mod subaccounts;
 mod support;
+mod welcome;

@@ -67,6 +67,28 @@ fn build_demo_app(dir: &Path, answers: FileAnswers, rendered: bool) -> App {
     harness
 }
 
+/// A real shop's app (not the demo) with its data in `dir`: its own ledger, the keychain for
+/// secrets (not touched unless a secret is saved or read). "Try the demo" records the data
+/// folder it would open the demo with in `demo_opened`, instead of starting a process.
+pub fn real_app(dir: &Path, demo_opened: Arc<std::sync::Mutex<Vec<PathBuf>>>) -> App {
+    set_language(Language::English);
+    let services = Services::real(Some(dir.to_path_buf())).expect("the shop's services start");
+    let dialog: FileDialog = Arc::new(|_: &FileQuestion| None);
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 720.0])
+        .build_eframe(move |cc| {
+            let mut app = SaldoApp::with_file_dialog(cc, services, dialog);
+            app.set_demo_launcher(Arc::new(move |data_dir: &Path| {
+                demo_opened.lock().unwrap().push(data_dir.to_path_buf());
+                Ok(())
+            }));
+            app
+        });
+    harness.state_mut().show_panel(Panel::Counter);
+    harness.step();
+    harness
+}
+
 /// The demo app in `dir`.
 pub fn demo_app(dir: &Path) -> App {
     demo_app_with(dir, None)
