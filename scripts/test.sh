@@ -16,6 +16,7 @@ packages=(
   libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libfontconfig1 libdbus-1-3
   util-linux                            # setpriv: one test drops root to prove a read-only ledger
   libreoffice-calc-nogui                # an exported CSV is opened by LibreOffice Calc
+  dpkg-dev desktop-file-utils appstream libglib2.0-bin   # the .deb: built, validated, launched
 )
 
 missing=()
@@ -50,6 +51,13 @@ echo "dependency policy: no OpenSSL, no GTK"
 # Build everything first, with the same environment the tests run in (no rebuilds later).
 cargo build --all-targets --locked
 
+# The Debian package (a release build), installed and launched after the tests. A narrowed run
+# (arguments for cargo test) skips it.
+export SALDO_TEST_DEB=""
+if (($# == 0)); then
+  SALDO_TEST_DEB=$(scripts/package.sh | tail -n 1)
+fi
+
 work=$(mktemp -d -t saldo-test.XXXXXX)
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
@@ -78,5 +86,8 @@ dbus-run-session -- bash -euo pipefail -c '
     echo "test.sh: gnome-keyring did not start:" >&2; cat "$SALDO_TEST_WORK/keyring.log" >&2; exit 1; }
   export SALDO_TEST_KEYCHAIN=1 SALDO_TEST_DISPLAY=1 SALDO_TEST_LIBREOFFICE=1
   unset WAYLAND_DISPLAY
-  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" cargo test --locked "$@"
+  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -euo pipefail -c "
+    cargo test --locked \"\$@\"
+    if [[ -n \"\$SALDO_TEST_DEB\" ]]; then scripts/check-package.sh \"\$SALDO_TEST_DEB\"; fi
+  " xvfb-session "$@"
 ' saldo-tests "$@" 2> >(grep -v "Failed to set fd limit" >&2)

@@ -1,5 +1,9 @@
 //! The `saldo` binary: the window by default, or one command of the command line.
 
+// A release build on Windows opens no console window behind the app's window; a command typed
+// in a console attaches to that console for its output (see `attach_to_console`).
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,6 +11,7 @@ use saldo::cli::{Cli, Command, Exit};
 use saldo::logging::LogSetup;
 
 fn main() -> ExitCode {
+    attach_to_console();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -48,4 +53,18 @@ fn start_logging(cli: &Cli) {
         data_dir,
         stderr_verbosity: cli.verbose,
     });
+}
+
+/// On Windows, a console-less release build writes a command's output (and `--help`) to the
+/// console it was started from, if any. Elsewhere there is nothing to do.
+fn attach_to_console() {
+    #[cfg(all(windows, not(debug_assertions)))]
+    if std::env::args_os().len() > 1 {
+        use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+        // SAFETY: AttachConsole takes a process id and has no memory-safety preconditions; when
+        // there is no parent console it fails harmlessly and output goes nowhere, as before.
+        unsafe {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
 }
