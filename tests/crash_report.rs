@@ -2,6 +2,8 @@
 //! and where, the last log lines, no secrets — and the window announces it once at its next
 //! start.
 
+mod common;
+
 use saldo::logging::LogSetup;
 use saldo::logging::panic_report::{reports_dir, take_unshown_report};
 
@@ -46,11 +48,7 @@ fn a_panic_writes_a_report_with_the_last_log_lines_and_no_secret() {
     );
     assert!(!report.contains("very-secret-token-42"), "{report}");
     // The log file has the fault too.
-    let log_dir = saldo::logging::logs_dir(&data);
-    let log: String = std::fs::read_dir(&log_dir)
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
+    let log = common::log_text(&data);
     assert!(log.contains("stopped on an internal fault"), "{log}");
     assert!(!log.contains("very-secret-token-42"), "{log}");
 

@@ -7,22 +7,13 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use saldo::engine::{CreditOrder, EngineOptions, TopUpOrder, TransferOrder};
-use saldo::logging::{LogSetup, logs_dir};
+use saldo::logging::LogSetup;
 use saldo::providers::{CreditDirection, NewSubAccount, ProviderKind, StatementQuery};
 use saldo::secrets::SecretKind;
 use saldo::simulator::{marketext, qvatel, rechargekit, sabapayamak, smspartner};
-
-fn log_text(data: &Path) -> String {
-    let mut text = String::new();
-    for entry in std::fs::read_dir(logs_dir(data)).expect("a log folder") {
-        text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
-    }
-    text
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_log_line_carries_a_secret_after_every_providers_operations() {
@@ -164,7 +155,7 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
         .await
         .unwrap();
 
-    let log = log_text(&data);
+    let log = common::log_text(&data);
     // The log is worth reading: our references, the outcomes and the requests are there.
     for reference in [
         &cuba.reference,

@@ -250,11 +250,27 @@ pub fn settings_ui(
     run: &mut dyn FnMut(Command),
 ) {
     ui.heading(t!("settings-title"));
+    language_picker_ui(ui, "settings-language", language);
+    data_section(ui);
+    ui.separator();
+    if let Some((colour, text)) = &panel.message {
+        ui.colored_label(*colour, text);
+    }
+    ui.columns(2, |columns| {
+        profile_list_ui(&mut columns[0], panel, shop, run);
+        egui::ScrollArea::vertical()
+            .id_salt("settings-form")
+            .show(&mut columns[1], |ui| profile_form_ui(ui, panel, shop, run));
+    });
+}
+
+/// The language drop-down: switches the whole window at once and records the choice.
+pub fn language_picker_ui(ui: &mut egui::Ui, id_salt: &str, language: &mut Option<Language>) {
     ui.horizontal(|ui| {
         let label = ui.label(t!("settings-language"));
         let current = super::i18n::language();
         let mut chosen = current;
-        egui::ComboBox::from_id_salt("settings-language")
+        egui::ComboBox::from_id_salt(id_salt)
             .selected_text(current.native_name())
             .show_ui(ui, |ui| {
                 for option in Language::ALL {
@@ -267,17 +283,6 @@ pub fn settings_ui(
             set_language(chosen);
             *language = Some(chosen);
         }
-    });
-    data_section(ui);
-    ui.separator();
-    if let Some((colour, text)) = &panel.message {
-        ui.colored_label(*colour, text);
-    }
-    ui.columns(2, |columns| {
-        profile_list_ui(&mut columns[0], panel, shop, run);
-        egui::ScrollArea::vertical()
-            .id_salt("settings-form")
-            .show(&mut columns[1], |ui| profile_form_ui(ui, panel, shop, run));
     });
 }
 

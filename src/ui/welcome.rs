@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use egui::RichText;
 
-use super::i18n::{Language, set_language};
+use super::i18n::Language;
+use super::settings_panel::language_picker_ui;
 use super::theme::FAILURE;
 use crate::t;
 
@@ -56,24 +57,7 @@ pub fn welcome_ui(
     let mut choice = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.set_max_width(720.0);
-        ui.horizontal(|ui| {
-            let label = ui.label(t!("settings-language"));
-            let current = super::i18n::language();
-            let mut chosen = current;
-            egui::ComboBox::from_id_salt("welcome-language")
-                .selected_text(current.native_name())
-                .show_ui(ui, |ui| {
-                    for option in Language::ALL {
-                        ui.selectable_value(&mut chosen, option, option.native_name());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-            if chosen != current {
-                set_language(chosen);
-                *language = Some(chosen);
-            }
-        });
+        language_picker_ui(ui, "welcome-language", language);
         ui.add_space(12.0);
         ui.heading(RichText::new(t!("welcome-title")).size(28.0));
         ui.add_space(6.0);

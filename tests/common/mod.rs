@@ -186,3 +186,11 @@ pub fn engine_with_all(
     set("in", SecretKind::Password, rechargekit::DEMO_PASSWORD);
     Engine::new(Arc::new(ledger), secrets, options)
 }
+
+/// Everything the daily log files of the data folder `data` hold.
+pub fn log_text(data: &Path) -> String {
+    std::fs::read_dir(saldo::logging::logs_dir(data))
+        .expect("a log folder in the data folder")
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect()
+}
