@@ -23,8 +23,9 @@ if dpkg-query -W -f='${Status}' saldo 2>/dev/null | grep -q "install ok installe
 fi
 
 home=$(mktemp -d -t saldo-package-home.XXXXXX)
+launched=""
 cleanup() {
-  pkill -TERM -x saldo 2>/dev/null || true
+  if [[ -n $launched ]]; then kill -TERM "$launched" 2>/dev/null || true; fi
   as_root dpkg -r saldo >/dev/null 2>&1 || true
   rm -rf "$home"
 }
@@ -51,18 +52,25 @@ echo "package: desktop entry, metainfo and icons are valid"
 
 # Launched the way a desktop does, with a throw-away home: the window opens on the welcome and
 # the new shop's ledger appears in the home's data folder.
+# Only the saldo started here is looked at and closed (not one a person may be running).
+already=$(pgrep -x saldo || true)
 HOME="$home" XDG_DATA_HOME="$home/.local/share" gio launch "$desktop" &
-for _ in $(seq 120); do
-  if xwininfo -root -tree 2>/dev/null | grep -qE '"saldo": \(.*"saldo"\)'; then break; fi
-  sleep 0.5
-done
-xwininfo -root -tree | grep -qE '"saldo": \(.*"saldo"\)' || fail "no saldo window appeared after gio launch"
+saldo_window() {
+  local tree
+  tree=$(xwininfo -root -tree 2>/dev/null || true)
+  grep -qE '"saldo": \(.*"saldo"\)' <<<"$tree"
+}
+for _ in $(seq 120); do saldo_window && break; sleep 0.5; done
+saldo_window || fail "no saldo window appeared after gio launch"
+launched=$(pgrep -x saldo | grep -vxF -e "${already:-none}" | tail -n 1 || true)
+[[ -n $launched ]] || fail "the launched saldo process was not found"
 for _ in $(seq 20); do [[ -f "$home/.local/share/saldo/saldo.sqlite3" ]] && break; sleep 0.5; done
 [[ -f "$home/.local/share/saldo/saldo.sqlite3" ]] || fail "the launched saldo made no ledger"
 echo "package: the desktop entry launched saldo (window open, ledger in the data folder)"
-pkill -TERM -x saldo
-for _ in $(seq 40); do pgrep -x saldo >/dev/null || break; sleep 0.25; done
-! pgrep -x saldo >/dev/null || fail "saldo did not close on SIGTERM"
+kill -TERM "$launched"
+for _ in $(seq 40); do kill -0 "$launched" 2>/dev/null || break; sleep 0.25; done
+! kill -0 "$launched" 2>/dev/null || fail "saldo did not close on SIGTERM"
+launched=""
 
 as_root dpkg -r saldo >/dev/null
 [[ ! -e /usr/bin/saldo ]] || fail "dpkg -r left /usr/bin/saldo behind"

@@ -21,7 +21,7 @@ as_root() {
 if ! command -v dpkg-shlibdeps >/dev/null; then
   echo "package.sh: installing dpkg-dev (dpkg-shlibdeps finds the package's library dependencies)" >&2
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
 fi
 if ! cargo deb --version 2>/dev/null | grep -qF "$cargo_deb_version"; then
   echo "package.sh: installing cargo-deb $cargo_deb_version" >&2

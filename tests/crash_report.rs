@@ -34,7 +34,10 @@ fn a_panic_writes_a_report_with_the_last_log_lines_and_no_secret() {
     assert_eq!(reports.len(), 1, "{reports:?}");
     let report = std::fs::read_to_string(&reports[0]).unwrap();
     assert!(
-        report.starts_with(&format!("saldo {} stopped", env!("CARGO_PKG_VERSION"))),
+        report.starts_with(&format!(
+            "saldo {} met an internal fault",
+            env!("CARGO_PKG_VERSION")
+        )),
         "{report}"
     );
     assert!(report.contains("thread:  saldo-worker"), "{report}");
@@ -49,7 +52,7 @@ fn a_panic_writes_a_report_with_the_last_log_lines_and_no_secret() {
     assert!(!report.contains("very-secret-token-42"), "{report}");
     // The log file has the fault too.
     let log = common::log_text(&data);
-    assert!(log.contains("stopped on an internal fault"), "{log}");
+    assert!(log.contains("met an internal fault"), "{log}");
     assert!(!log.contains("very-secret-token-42"), "{log}");
 
     // The next start is told once.

@@ -29,7 +29,7 @@ toast-settled = { $reference } is now { $state }
 toast-settled-many = { $count } operations now have a final outcome: see History
 toast-moved = Moved { $amount } to { $destination }
 toast-subaccount-created = New sub-account created in { $profile }
-toast-crash-report = saldo stopped on an internal fault last time. A report is in { $path } — please send it to whoever supports your saldo. Every operation was written before it was sent: check Needs review.
+toast-crash-report = saldo met an internal fault last time. A report is in { $path } — please send it to whoever supports your saldo. Every operation was written before it was sent: check Needs review.
 
 ## Countries, states, kinds, secrets
 

@@ -29,7 +29,7 @@ toast-settled = { $reference } figura ahora como { $state }
 toast-settled-many = { $count } operaciones ya tienen un resultado final: véalas en Historial
 toast-moved = Crédito movido: { $amount } a { $destination }
 toast-subaccount-created = Nueva subcuenta creada en { $profile }
-toast-crash-report = saldo se detuvo por un fallo interno la última vez. Hay un informe en { $path }: envíelo a quien le da soporte de saldo. Cada operación se guardó antes de enviarse: revise «Por revisar».
+toast-crash-report = saldo tuvo un fallo interno la última vez. Hay un informe en { $path }: envíelo a quien le da soporte de saldo. Cada operación se guardó antes de enviarse: revise «Por revisar».
 
 ## Países, estados, tipos, secretos
 

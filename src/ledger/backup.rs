@@ -51,6 +51,8 @@ pub enum RestoreProblem {
     Newer { found: i64, supported: i64 },
     #[error("it is not a saldo ledger")]
     NotALedger,
+    #[error("{0} operation(s) are being sent right now: restore when they have finished")]
+    InFlight(i64),
 }
 
 /// What a restore did.
@@ -93,29 +95,64 @@ fn unreadable(path: &Path, error: &rusqlite::Error) -> LedgerError {
 
 /// A file name with the time in it, e.g. `before-restore-20261123-101500.sqlite3`.
 pub fn stamped_name(prefix: &str) -> String {
-    let stamp = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S");
+    let stamp = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S-%3f");
     format!("{prefix}{stamp}{BACKUP_SUFFIX}")
+}
+
+/// Whether `out` names the ledger file itself (or its journal): a backup there would replace
+/// the ledger under the running program.
+fn is_the_ledger(ledger: &Path, out: &Path) -> bool {
+    let canonical = |path: &Path| {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let folder = parent.map_or_else(|| std::env::current_dir().ok(), |p| p.canonicalize().ok());
+        folder.zip(path.file_name()).map(|(f, n)| f.join(n))
+    };
+    match (canonical(ledger), canonical(out)) {
+        (Some(ledger), Some(out)) => {
+            let ledger = ledger.to_string_lossy().into_owned();
+            let out = out.to_string_lossy().into_owned();
+            out == ledger || out == format!("{ledger}-wal") || out == format!("{ledger}-shm")
+        }
+        _ => false,
+    }
 }
 
 impl Ledger {
     /// Writes a consistent copy of the ledger to `out` (replacing it) while the ledger stays in
     /// use, and checks the copy.
     pub fn backup_to(&self, out: &Path) -> Result<BackupFacts, LedgerError> {
-        backup_file(self.path(), out)
+        if is_the_ledger(self.path(), out) {
+            return Err(backup_error(out, "that is the ledger itself"));
+        }
+        let source = open_read_only(self.path())?;
+        copy_to_file(&source, out)
     }
 
     /// Replaces the ledger's content with the backup `file` after checking it; the ledger as
-    /// it was is first kept aside in `backups/`. Operations made after the backup was taken
-    /// are only in the ledger kept aside.
+    /// it was is first kept aside in `backups/`. Refused while an operation is being sent.
+    /// Operations made after the backup was taken are only in the ledger kept aside.
+    ///
+    /// This process's other ledger work waits for the whole restore; another program's writes
+    /// are held off while the ledger is kept aside.
     pub fn restore_from(&self, file: &Path) -> Result<Restored, LedgerError> {
         let facts = check_backup(file)?;
         let data_dir = self.path().parent().unwrap_or(Path::new("."));
         let aside = backups_dir(data_dir).join(stamped_name("before-restore-"));
         std::fs::create_dir_all(backups_dir(data_dir)).map_err(|e| backup_error(&aside, e))?;
-        self.backup_to(&aside)?;
+
+        let mut conn = self.conn();
+        // Nothing may be written between the copy kept aside and the restore.
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(super::write_error)?;
+        // In WAL mode a reading connection still sees the committed ledger.
+        let kept = in_flight(&conn).and_then(|sending| match sending {
+            0 => copy_to_file(&open_read_only(self.path())?, &aside),
+            n => Err(not_restorable(file, RestoreProblem::InFlight(n))),
+        });
+        conn.execute_batch("COMMIT").map_err(super::write_error)?;
+        kept?;
 
         let source = open_read_only(file)?;
-        let mut conn = self.conn();
         {
             let backup =
                 rusqlite::backup::Backup::new(&source, &mut conn).map_err(super::write_error)?;
@@ -134,6 +171,19 @@ impl Ledger {
             previous_kept_at: aside,
         })
     }
+}
+
+/// How many operations may be on their way to a provider right now (recorded or sending, and
+/// their sender's deadline not yet past).
+fn in_flight(conn: &Connection) -> Result<i64, LedgerError> {
+    let now = super::now_ms();
+    conn.query_row(
+        "SELECT count(*) FROM transactions WHERE state IN ('recorded', 'sending') \
+         AND coalesce(send_deadline_at, created_at + 45000) + ?1 >= ?2",
+        rusqlite::params![super::follow_up::LEFTOVER_GRACE_MS, now],
+        |r| r.get(0),
+    )
+    .map_err(super::read_error)
 }
 
 /// Copies every page in one step, so the copy is one moment of the source. A source or target
@@ -159,9 +209,10 @@ fn copy_in_one_step(backup: &rusqlite::backup::Backup<'_, '_>) -> rusqlite::Resu
     }
 }
 
-/// Copies the ledger file `ledger` to `out` with the online backup API (one step: one moment),
-/// through `OUT.partial` renamed into place, and checks the copy.
-pub fn backup_file(ledger: &Path, out: &Path) -> Result<BackupFacts, LedgerError> {
+/// Copies the database behind `source` to `out` with the online backup API (one step: one
+/// moment): written to `OUT.partial`, synced, checked, and only then renamed into place, so a
+/// good earlier file at `out` is never replaced by a bad one.
+fn copy_to_file(source: &Connection, out: &Path) -> Result<BackupFacts, LedgerError> {
     let partial = out.with_file_name(format!(
         "{}.partial",
         out.file_name()
@@ -169,29 +220,37 @@ pub fn backup_file(ledger: &Path, out: &Path) -> Result<BackupFacts, LedgerError
             .unwrap_or_else(|| "backup".into())
     ));
     let _ = std::fs::remove_file(&partial);
-    let copy = || -> Result<(), LedgerError> {
-        let source = open_read_only(ledger)?;
-        let mut target =
-            Connection::open(&partial).map_err(|e| backup_error(out, sqlite_reason(&e)))?;
-        let backup = rusqlite::backup::Backup::new(&source, &mut target)
-            .map_err(|e| backup_error(out, sqlite_reason(&e)))?;
-        copy_in_one_step(&backup).map_err(|e| backup_error(out, sqlite_reason(&e)))?;
+    let copy = || -> Result<BackupFacts, LedgerError> {
+        let failed = |e: rusqlite::Error| backup_error(out, sqlite_reason(&e));
+        let mut target = Connection::open(&partial).map_err(failed)?;
+        let backup = rusqlite::backup::Backup::new(source, &mut target).map_err(failed)?;
+        copy_in_one_step(&backup).map_err(failed)?;
         drop(backup);
         // A backup is one file: no journal beside it.
         target
             .pragma_update(None, "journal_mode", "DELETE")
-            .map_err(|e| backup_error(out, sqlite_reason(&e)))?;
+            .map_err(failed)?;
         drop(target);
         std::fs::File::open(&partial)
             .and_then(|f| f.sync_all())
             .map_err(|e| backup_error(out, e))?;
-        std::fs::rename(&partial, out).map_err(|e| backup_error(out, e))
+        let facts = check_backup(&partial).map_err(|e| match e {
+            LedgerError::NotRestorable { problem, .. } => backup_error(out, problem),
+            other => other,
+        })?;
+        std::fs::rename(&partial, out).map_err(|e| backup_error(out, e))?;
+        if let Some(folder) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // The rename itself survives a power cut once the folder is synced.
+            let _ = std::fs::File::open(folder).and_then(|f| f.sync_all());
+        }
+        Ok(BackupFacts {
+            path: out.to_path_buf(),
+            ..facts
+        })
     };
-    if let Err(error) = copy() {
+    let facts = copy().inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);
-        return Err(error);
-    }
-    let facts = check_backup(out)?;
+    })?;
     tracing::info!(
         out = %out.display(),
         operations = facts.operations,
@@ -285,7 +344,10 @@ pub fn daily_backup(ledger: &Ledger, keep: usize) -> Result<DailyBackup, LedgerE
         ledger.backup_to(&path)?;
     }
     let mut removed = 0;
-    for old in daily_backups(data_dir).into_iter().skip(keep.max(1)) {
+    // Today's backup always counts as the newest, even when a wrong clock once named files
+    // after days still to come.
+    let others = daily_backups(data_dir).into_iter().filter(|p| *p != path);
+    for old in others.skip(keep.max(1) - 1) {
         if std::fs::remove_file(old).is_ok() {
             removed += 1;
         }
@@ -357,5 +419,71 @@ mod tests {
                 .join("before-restore-20200101-000000.sqlite3")
                 .exists()
         );
+    }
+
+    #[test]
+    fn a_backup_never_replaces_the_ledger_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let before = std::fs::read(ledger.path()).unwrap();
+        let error = ledger.backup_to(ledger.path()).unwrap_err();
+        assert!(
+            error.to_string().contains("that is the ledger itself"),
+            "{error}"
+        );
+        let wal = dir.path().join("saldo.sqlite3-wal");
+        assert!(ledger.backup_to(&wal).is_err());
+        assert_eq!(std::fs::read(ledger.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn a_restore_waits_until_nothing_is_being_sent() {
+        use crate::domain::{Money, Reference, Unit};
+        use crate::ledger::{NewOperation, StateChange, TxKind};
+        use crate::providers::ProviderKind;
+
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let kind = ProviderKind::Qvatel;
+        let profile = ledger
+            .add_profile(
+                "cuba",
+                kind,
+                "https://qvatel.com/api",
+                &kind.default_settings(),
+            )
+            .unwrap();
+        let backup = dir.path().join("empty.sqlite3");
+        ledger.backup_to(&backup).unwrap();
+        let reference = Reference::generate();
+        let sending = NewOperation {
+            reference: &reference,
+            kind: TxKind::TopUp,
+            profile_id: profile.id,
+            destination: "+5352942387",
+            amount: Money::from_minor(2000, Unit::Usd),
+            refuse_repeat_within_ms: None,
+            send_deadline_at: crate::ledger::now_ms() + 60_000,
+            batch_row: None,
+        };
+        ledger
+            .record_sending(&sending, &StateChange::default())
+            .unwrap();
+
+        let error = ledger.restore_from(&backup).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("1 operation(s) are being sent right now"),
+            "{error}"
+        );
+        assert!(
+            ledger.transaction(&reference).is_ok(),
+            "the ledger is unchanged"
+        );
+        let kept_aside = std::fs::read_dir(backups_dir(dir.path()))
+            .map(|entries| entries.count())
+            .unwrap_or(0);
+        assert_eq!(kept_aside, 0, "nothing was kept aside: nothing changed");
     }
 }

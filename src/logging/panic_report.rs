@@ -1,6 +1,7 @@
-//! When saldo stops on an internal fault: a short report (version, system, what and where, the
+//! When saldo meets an internal fault (a panic): a short report (version, system, what and where, the
 //! last log lines, all without secrets) in the data folder, and a sentence saying where it is.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::redact::redact_line;
@@ -21,6 +22,7 @@ pub fn install(data_dir: &Path) {
     let folder = reports_dir(data_dir);
     INSTALLED.call_once(move || {
         std::panic::set_hook(Box::new(move |info| {
+            let _reporting = super::writer::reporting_a_panic();
             let what = info
                 .payload()
                 .downcast_ref::<&str>()
@@ -35,25 +37,31 @@ pub fn install(data_dir: &Path) {
                 .name()
                 .unwrap_or("unnamed")
                 .to_string();
-            tracing::error!(%thread, %place, "saldo stopped on an internal fault: {what}");
-            eprintln!(
+            // The report first: nothing after it may stop it from being written. stderr may be
+            // a closed pipe, so writing to it must not panic again.
+            let report = report_text(&what, &place, &thread);
+            let written = write_report(&folder, &report);
+            let mut stderr = std::io::stderr();
+            let _ = writeln!(
+                stderr,
                 "thread '{thread}' panicked at {place}: {}",
                 redact_line(&what)
             );
-            let report = report_text(&what, &place, &thread);
-            match write_report(&folder, &report) {
-                Ok(path) => eprintln!(
-                    "saldo stopped because of an internal fault. A report is in {} — please \
-                     send it to whoever supports your saldo. The ledger is safe: every operation \
-                     was written before it was sent; open saldo again and check Needs review.",
+            let _ = match &written {
+                Ok(path) => writeln!(
+                    stderr,
+                    "saldo met an internal fault. A report is in {} — please send it to whoever \
+                     supports your saldo. The ledger is safe: every operation was written before \
+                     it was sent. If saldo closed, open it again and check Needs review.",
                     path.display()
                 ),
-                Err(error) => eprintln!(
-                    "saldo stopped because of an internal fault ({}), and could not write a \
-                     report: {error}",
+                Err(error) => writeln!(
+                    stderr,
+                    "saldo met an internal fault ({}), and could not write a report: {error}",
                     redact_line(&what)
                 ),
-            }
+            };
+            tracing::error!(%thread, %place, "saldo met an internal fault: {what}");
         }));
     });
 }
@@ -61,7 +69,7 @@ pub fn install(data_dir: &Path) {
 /// The report: version, system, what and where, and the last log lines.
 pub fn report_text(what: &str, place: &str, thread: &str) -> String {
     let mut text = format!(
-        "saldo {version} stopped on an internal fault\n\
+        "saldo {version} met an internal fault\n\
          when:    {when}\n\
          system:  {system} ({os} {arch})\n\
          thread:  {thread}\n\

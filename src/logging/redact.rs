@@ -77,7 +77,36 @@ fn is_name_char(byte: u8) -> bool {
 }
 
 fn ends_value(byte: u8) -> bool {
-    byte.is_ascii_whitespace() || b"\"'&,;}])<>\\".contains(&byte)
+    byte.is_ascii_whitespace() || b"\"'&,;}])<>".contains(&byte)
+}
+
+/// Where a value starting at `start` ends: at a closing quote (also an escaped one, `\"`),
+/// a separator or a space; an object or array value (`{…}`, `[…]`) ends at its matching
+/// bracket. A `\/` inside a value (JSON-escaped slash) is part of it.
+fn value_end(bytes: &[u8], start: usize) -> usize {
+    if let Some(&open @ (b'{' | b'[')) = bytes.get(start) {
+        let close = if open == b'{' { b'}' } else { b']' };
+        let mut depth = 0usize;
+        for (offset, &byte) in bytes[start..].iter().enumerate() {
+            if byte == open {
+                depth += 1;
+            } else if byte == close {
+                depth -= 1;
+                if depth == 0 {
+                    return start + offset + 1;
+                }
+            }
+        }
+        return bytes.len();
+    }
+    let mut end = start;
+    while end < bytes.len() && !ends_value(bytes[end]) {
+        if bytes[end] == b'\\' && matches!(bytes.get(end + 1), Some(b'"' | b'\'')) {
+            break;
+        }
+        end += 1;
+    }
+    end
 }
 
 /// Replaces the value after each credential-named key: `key=value`, `key: value`,
@@ -107,10 +136,7 @@ fn redact_named_values(text: &str) -> String {
             at = value_start + REDACTED.len();
             continue;
         }
-        let mut value_end = value_start;
-        while value_end < bytes.len() && !ends_value(bytes[value_end]) {
-            value_end += 1;
-        }
+        let value_end = value_end(bytes, value_start);
         if value_end == value_start {
             continue;
         }
@@ -131,13 +157,14 @@ fn value_after_separator(bytes: &[u8], mut at: usize) -> Option<usize> {
             *at += 1;
         }
     };
-    skip(&mut at, b"\"' ");
+    // Quotes may come escaped (`\"`) when a reply is logged inside a quoted field.
+    skip(&mut at, b"\\\"' ");
     match bytes.get(at) {
         Some(b'=') if bytes.get(at + 1) == Some(&b'>') => at += 2,
         Some(b'=' | b':') => at += 1,
         _ => return None,
     }
-    skip(&mut at, b" \"'");
+    skip(&mut at, b" \\\"'");
     Some(at)
 }
 

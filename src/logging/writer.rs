@@ -3,7 +3,8 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, TryLockError};
+use std::time::Duration;
 
 use tracing_subscriber::fmt::MakeWriter;
 
@@ -14,25 +15,58 @@ pub const RECENT_LINES: usize = 40;
 
 static RECENT: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
 
-fn recent() -> MutexGuard<'static, VecDeque<String>> {
-    RECENT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+thread_local! {
+    /// Set while this thread runs the crash-report hook.
+    static IN_PANIC_HOOK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as reporting a panic until the guard is dropped: meanwhile it never waits
+/// long for the lock of the recent lines (it may have panicked while holding it). The thread may
+/// live on (a tokio worker survives a task's panic), so the mark does not outlast the report.
+pub(super) fn reporting_a_panic() -> impl Drop {
+    struct Reporting;
+    impl Drop for Reporting {
+        fn drop(&mut self) {
+            IN_PANIC_HOOK.with(|flag| flag.set(false));
+        }
+    }
+    IN_PANIC_HOOK.with(|flag| flag.set(true));
+    Reporting
+}
+
+/// Runs `work` on the recent lines. A thread reporting a panic tries for 100 ms at most and
+/// then goes without; every other thread simply waits its turn.
+fn with_recent<T>(work: impl FnOnce(&mut VecDeque<String>) -> T) -> Option<T> {
+    if !IN_PANIC_HOOK.with(std::cell::Cell::get) {
+        let mut recent = RECENT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        return Some(work(&mut recent));
+    }
+    for _ in 0..50 {
+        match RECENT.try_lock() {
+            Ok(mut recent) => return Some(work(&mut recent)),
+            Err(TryLockError::Poisoned(poisoned)) => return Some(work(&mut poisoned.into_inner())),
+            Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(2)),
+        }
+    }
+    None
 }
 
 /// The last log lines written in this process (already without secrets), oldest first.
 pub fn recent_lines() -> Vec<String> {
-    recent().iter().cloned().collect()
+    with_recent(|recent| recent.iter().cloned().collect()).unwrap_or_default()
 }
 
 fn keep_recent(text: &str) {
-    let mut recent = recent();
-    for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        if recent.len() == RECENT_LINES {
-            recent.pop_front();
+    with_recent(|recent| {
+        for line in text.lines().filter(|line| !line.trim().is_empty()) {
+            if recent.len() == RECENT_LINES {
+                recent.pop_front();
+            }
+            recent.push_back(line.to_string());
         }
-        recent.push_back(line.to_string());
-    }
+    });
 }
 
 /// Wraps a log destination so that every event is redacted before it reaches it.

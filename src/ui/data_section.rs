@@ -168,8 +168,12 @@ fn confirm_restore_ui(
         ),
     );
     ui.horizontal(|ui| {
+        // One click restores once: the button is off while the restore runs.
         if ui
-            .add_enabled(!selling, egui::Button::new(t!("data-restore-yes")))
+            .add_enabled(
+                !selling && !section.working,
+                egui::Button::new(t!("data-restore-yes")),
+            )
             .clicked()
         {
             section.working = true;
@@ -177,7 +181,10 @@ fn confirm_restore_ui(
                 path: facts.path.clone(),
             });
         }
-        if ui.button(t!("data-restore-no")).clicked() {
+        if ui
+            .add_enabled(!section.working, egui::Button::new(t!("data-restore-no")))
+            .clicked()
+        {
             section.confirm_restore = None;
         }
     });
