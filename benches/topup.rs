@@ -1,6 +1,8 @@
 //! How long one journal-first top-up takes at the counter, end to end: three committed ledger
 //! writes (`synchronous=FULL`), the send and the status check over HTTP on 127.0.0.1 against
-//! the in-process simulator. Run: `cargo bench --bench topup -- 300` (the count is optional).
+//! the in-process simulator. Run: `cargo bench --bench topup -- 300` (the count is optional);
+//! add `--logged` to write the log file as the app does (every request and reply at the default
+//! level, each line redacted).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +30,13 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
+    if std::env::args().any(|a| a == "--logged") {
+        saldo::logging::init(&saldo::logging::LogSetup {
+            data_dir: Some(dir.path().to_path_buf()),
+            stderr_verbosity: 0,
+        })
+        .expect("the log file opens");
+    }
     let mut times = runtime.block_on(async {
         let mut config = SimConfig::default();
         for account in config.qvatel.accounts.values_mut() {
@@ -53,7 +62,11 @@ fn main() {
             Arc::new(secrets),
             EngineOptions::default(),
         );
-        let order = TopUpOrder::new("bench", "52942387", "20");
+        // The same sale over and over: past the repeat guard on purpose.
+        let order = TopUpOrder {
+            confirm_repeat: true,
+            ..TopUpOrder::new("bench", "52942387", "20")
+        };
         let mut times = Vec::with_capacity(count);
         for _ in 0..count {
             let start = Instant::now();
