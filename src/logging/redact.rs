@@ -34,6 +34,16 @@ fn known() -> MutexGuard<'static, BTreeSet<(Reverse<usize>, String)>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The ways a secret appears in a request, a reply or a log line: as written, JSON-escaped
+/// (`/` as `\/`) and percent-encoded.
+pub fn spellings(secret: &str) -> [String; 3] {
+    [
+        secret.to_string(),
+        secret.replace('/', "\\/"),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+    ]
+}
+
 /// Remembers a secret value so that no log line can carry it. Called by [`crate::secrets`]
 /// for every secret read, saved or received.
 pub fn remember_secret(value: &str) {
@@ -41,10 +51,8 @@ pub fn remember_secret(value: &str) {
     if value.len() < SHORTEST_SECRET {
         return;
     }
-    let escaped = value.replace('/', "\\/");
-    let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
     let mut known = known();
-    for form in [value.to_string(), escaped, encoded] {
+    for form in spellings(value) {
         if known.len() < MOST_SECRETS {
             known.insert((Reverse(form.len()), form));
         }

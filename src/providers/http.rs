@@ -196,9 +196,7 @@ fn clipped(body: &str) -> String {
 pub fn redact<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
     let mut clean = text.to_string();
     for secret in secrets.iter().map(AsRef::as_ref).filter(|s| s.len() >= 4) {
-        let escaped = secret.replace('/', "\\/");
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        for form in [secret.to_string(), escaped, encoded] {
+        for form in crate::logging::redact::spellings(secret) {
             clean = clean.replace(&form, "[redacted]");
         }
     }
