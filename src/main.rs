@@ -11,6 +11,8 @@ use saldo::cli::{Cli, Command, Exit};
 use saldo::logging::LogSetup;
 
 fn main() -> ExitCode {
+    // Everything saldo writes holds customers' numbers or the shop's books: this user's only.
+    saldo::paths::keep_new_files_private();
     attach_to_console();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -19,3 +19,39 @@ pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, String> {
 pub fn demo_dir(data_dir: &std::path::Path) -> PathBuf {
     data_dir.join("demo")
 }
+
+/// Makes a folder (and its parents) readable by this user only (0700 on Unix): the data
+/// folder, logs, backups and crash reports hold customers' numbers and the shop's books.
+/// A folder that already exists keeps the permissions it has.
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Makes a file readable and writable by this user only (0600 on Unix).
+pub fn make_private(file: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
+}
+
+/// From now on, files and folders this process creates are private to its user (umask 077 on
+/// Unix), whoever creates them: SQLite's journal files, the log appender, exports.
+pub fn keep_new_files_private() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file mode creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}

@@ -1,7 +1,8 @@
 //! Backups and restores through the real `saldo` binary, against a ledger another process is
 //! writing: a backup taken in the middle of a running batch holds every operation committed
-//! before it, exactly; restoring it brings those back, keeps the ledger as it was aside (with
-//! every later row), and a damaged or foreign file is refused without touching the ledger.
+//! before it, exactly; restoring it merges it back without forgetting any later row (so a
+//! resumed batch sends nothing again), keeps the ledger as it was aside, and a damaged or
+//! foreign file is refused without touching the ledger.
 
 mod common;
 
@@ -75,7 +76,7 @@ async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
     let rows = read_batch(file.as_bytes(), &profile).unwrap();
     let batch = engine
         .ledger()
-        .create_batch(profile.id, "customers.csv", false, &rows)
+        .create_batch(profile.id, "customers.csv", false, "customers", &rows)
         .unwrap();
 
     let running = {
@@ -150,7 +151,8 @@ async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
     assert!(backed_up.keys().all(|r| after.contains_key(r)));
     check_backup(&backup_file).expect("the backup is a sound ledger");
 
-    // Restored (by another process, while this one has the ledger open): exactly the backup.
+    // Restored (by another process, while this one has the ledger open): merged, so every
+    // row sent after the backup stays, with its batch link.
     let out = saldo(&data, &["restore", backup_file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
@@ -158,32 +160,128 @@ async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
         said.starts_with(&format!("restored {} operations", backed_up.len())),
         "{said}"
     );
-    assert_eq!(operations(&ledger_file), backed_up);
-    // This process's open ledger sees the restored content too.
+    assert!(
+        said.contains(&format!(
+            "0 came back from the backup, {} made since it was taken were kept",
+            120 - backed_up.len()
+        )),
+        "{said}"
+    );
+    assert_eq!(operations(&ledger_file), finished, "nothing was forgotten");
+    // This process's open ledger sees the merged content too.
     let seen = engine.ledger().history_page(None, 1000).unwrap();
-    assert_eq!(seen.len(), backed_up.len());
-    // The ledger as it was, with all 120 rows, is kept aside: nothing is lost.
+    assert_eq!(seen.len(), 120);
+    // The ledger as it was, with all 120 rows, is kept aside as well.
     let aside = said
         .split("the ledger as it was is kept in ")
         .nth(1)
-        .and_then(|rest| rest.split(". ").next())
         .expect("the restore names where the old ledger is kept");
     assert_eq!(operations(Path::new(aside)), finished);
     assert!(aside.starts_with(data.join("backups").to_str().unwrap()));
 
-    // Rows that were in flight at the backup's moment are settled by asking the provider, once
-    // their deadline (4 s) and its grace have passed.
-    let open = backed_up.values().filter(|s| !is_final(s)).count();
-    tokio::time::sleep(Duration::from_millis(
-        4_000 + saldo::ledger::follow_up::LEFTOVER_GRACE_MS as u64 + 500,
-    ))
-    .await;
-    let report = engine.reconcile_now(None).await.unwrap();
-    let restored = operations(&ledger_file);
+    // Finding 5: resuming the batch after the restore sends nothing again.
+    let before_resume = sim.requests_to("/recharge/prepaid").len();
+    let rows = engine
+        .run_batch(
+            batch,
+            BatchRun::default(),
+            Arc::new(AtomicBool::new(false)),
+            |_| {},
+        )
+        .await
+        .unwrap();
     assert!(
-        restored.values().all(|s| s == "succeeded"),
-        "{open} open rows after the restore; reconciler: {report:?}; {restored:?}"
+        rows.iter().all(|r| r.operation.is_some()),
+        "every row still linked"
     );
+    assert_eq!(
+        sim.requests_to("/recharge/prepaid").len(),
+        before_resume,
+        "nothing resent"
+    );
+}
+
+/// A backup restored onto a ledger that lost rows (a new machine, a damaged file replaced by
+/// an older copy) brings them back, with their events and batch links.
+#[test]
+fn a_restore_brings_back_what_the_ledger_lacks_and_keeps_what_it_has() {
+    use saldo::domain::{Money, Reference, TxState, Unit};
+    use saldo::ledger::{Ledger, NewOperation, StateChange, TxKind};
+    use saldo::providers::ProviderKind;
+
+    let dir = tempfile::tempdir().unwrap();
+    let record = |ledger: &Ledger, number: &str| {
+        let profile = ledger.profile("cuba").unwrap();
+        let reference = Reference::generate();
+        ledger
+            .record_sending(
+                &NewOperation {
+                    reference: &reference,
+                    kind: TxKind::TopUp,
+                    profile_id: profile.id,
+                    destination: number,
+                    amount: Money::from_minor(2000, Unit::Usd),
+                    repeat_guard: None,
+                    request: None,
+                    batch_row: None,
+                },
+                &StateChange::default(),
+            )
+            .unwrap();
+        ledger
+            .transition(&reference, TxState::Succeeded, &StateChange::default())
+            .unwrap();
+        reference
+    };
+    let old = Ledger::open_in(&dir.path().join("old")).unwrap();
+    let kind = ProviderKind::Qvatel;
+    old.add_profile(
+        "cuba",
+        kind,
+        "https://qvatel.com/api",
+        &kind.default_settings(),
+    )
+    .unwrap();
+    let only_in_backup = record(&old, "+5352942301");
+    let backup = dir.path().join("old.sqlite3");
+    old.backup_to(&backup).unwrap();
+
+    // A new machine: its own profile of the same name, and a sale made there.
+    let data = dir.path().join("new");
+    let ledger = Ledger::open_in(&data).unwrap();
+    ledger
+        .add_profile(
+            "cuba",
+            kind,
+            "https://qvatel.com/api",
+            &kind.default_settings(),
+        )
+        .unwrap();
+    let only_here = record(&ledger, "+5352942302");
+    let restored = ledger.restore_from(&backup).unwrap();
+    assert_eq!(
+        (
+            restored.merged.operations_added,
+            restored.merged.operations_kept
+        ),
+        (1, 1)
+    );
+    for reference in [&only_in_backup, &only_here] {
+        let row = ledger.transaction(reference).unwrap();
+        assert_eq!(
+            (row.state, row.profile_name.as_str()),
+            (TxState::Succeeded, "cuba")
+        );
+        assert_eq!(
+            ledger.events(reference).unwrap().len(),
+            3,
+            "with its whole history"
+        );
+    }
+    // Restoring the same backup again adds nothing twice.
+    let again = ledger.restore_from(&backup).unwrap();
+    assert_eq!(again.merged.operations_added, 0);
+    assert_eq!(ledger.history_page(None, 10).unwrap().len(), 2);
 }
 
 #[test]

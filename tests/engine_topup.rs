@@ -104,12 +104,13 @@ async fn unclear_replies_are_unknown_and_refusals_before_commit_are_not_charged(
         (Fault::ResetBeforeCommit, TxState::Unknown, 0),
     ];
     let mut executed = 0;
-    for (fault, state, commits) in cases {
+    // One number each: an open (unknown) top-up refuses an identical one outright.
+    for (i, (fault, state, commits)) in cases.into_iter().enumerate() {
         rig.sim
             .inject(FaultRule::once("/recharge/send", fault.clone()));
         let row = rig
             .engine
-            .top_up(&confirmed(order("52942387", "15")))
+            .top_up(&order(&format!("5294238{i}"), "15"))
             .await
             .unwrap();
         assert_eq!(row.state, state, "{fault:?}");

@@ -56,8 +56,8 @@ fn ledger(dir: &std::path::Path) -> Ledger {
                 profile_id: profile.id,
                 destination: to,
                 amount: Money::parse(amount, unit).unwrap(),
-                refuse_repeat_within_ms: None,
-                send_deadline_at: i64::MAX,
+                repeat_guard: None,
+                request: None,
                 batch_row: None,
             })
             .unwrap();
@@ -68,6 +68,7 @@ fn ledger(dir: &std::path::Path) -> Ledger {
             provider_ref: Some("-42".into()),
             provider_message: Some(message.into()),
             detail: None,
+            basis: None,
         };
         ledger
             .transition(&reference, TxState::Succeeded, &done)

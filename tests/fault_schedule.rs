@@ -106,6 +106,7 @@ async fn send(engine: &Engine, op: &Op, lane: usize) -> Option<TxRecord> {
                 } else {
                     CreditDirection::Remove
                 },
+                confirm_repeat: false,
             };
             engine.move_credit(&order).await.map(|o| o.record)
         }
@@ -114,6 +115,7 @@ async fn send(engine: &Engine, op: &Op, lane: usize) -> Option<TxRecord> {
                 profile: "mx".into(),
                 child: child.to_string(),
                 amount: points.to_string(),
+                confirm_repeat: false,
             };
             engine.transfer(&order).await
         }

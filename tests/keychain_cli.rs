@@ -70,8 +70,8 @@ fn ledger_with_topups(
                 profile_id: cuba.id,
                 destination: number,
                 amount: Money::from_minor(*cents, Unit::Usd),
-                refuse_repeat_within_ms: None,
-                send_deadline_at: i64::MAX,
+                repeat_guard: None,
+                request: None,
                 batch_row: None,
             })
             .unwrap();
@@ -386,11 +386,33 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("failed: "), "{}", stdout(&out));
 
-    // The same number and amount again is refused until confirmed (exit 1, nothing sent).
+    // The same number and amount as the unknown one is refused outright while it is open,
+    // confirmed or not (exit 1, nothing sent).
     let sends_before = sim.get("/__sim/requests").as_array().unwrap().len();
+    for extra in [None, Some("--confirm-duplicate")] {
+        let mut args = vec!["topup", &profile, "--to", "52942387", "--amount", "15"];
+        args.extend(extra);
+        let out = saldo(&data, &args, None);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(
+            stderr(&out).contains("is still unknown"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(
+            !stderr(&out).contains("--confirm-duplicate"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        sim.get("/__sim/requests").as_array().unwrap().len(),
+        sends_before
+    );
+    // The same number and amount as the one that went through is refused until confirmed.
     let out = saldo(
         &data,
-        &["topup", &profile, "--to", "52942387", "--amount", "15"],
+        &["topup", &profile, "--to", "52942387", "--amount", "20"],
         None,
     );
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -411,7 +433,7 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
             "--to",
             "52942387",
             "--amount",
-            "15",
+            "20",
             "--confirm-duplicate",
         ],
         None,
@@ -641,7 +663,14 @@ fn review_lists_open_operations_and_settles_them_from_the_command_line() {
         "a failed top-up exits 2: {}",
         stderr(&out)
     );
-    assert!(stdout(&out).starts_with("failed: "), "{}", stdout(&out));
+    // A failure a person settled is said to be theirs, not the provider's: nothing says
+    // "nothing was charged".
+    let said = stdout(&out);
+    assert!(
+        said.starts_with("failed (settled by hand, not stated by the provider): "),
+        "{said}"
+    );
+    assert!(!said.contains("nothing was charged"), "{said}");
     let out = saldo(
         &data,
         &["review", "settle", interrupted.as_str(), "--note", "x"],
@@ -693,4 +722,135 @@ fn the_standalone_simulator_takes_seeded_fault_settings() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault"));
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// A batch file sent before is recognised (whatever its name or row order) and nothing is
+/// sent unless a new run is asked for; and everything saldo wrote is private to its user.
+#[test]
+fn a_batch_sent_before_is_recognised_and_the_shops_files_are_private() {
+    if !keychain_available() {
+        return;
+    }
+    let sim = SimProcess::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let profile = unique("cli-batch");
+    let qvatel_url = format!("{}/qvatel/api", sim.base_url);
+    let out = saldo(
+        &data,
+        &[
+            "profile",
+            "add",
+            &profile,
+            "--provider",
+            "qvatel",
+            "--base-url",
+            &qvatel_url,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = saldo(
+        &data,
+        &["credentials", "set", &profile],
+        Some("demo-qvatel-token\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = dir.path().join("monday.csv");
+    std::fs::write(
+        &first,
+        "number,amount\n52942301,20\n52942302,15\n52942303,20\n",
+    )
+    .unwrap();
+    let out = saldo(&data, &["batch", &profile, first.to_str().unwrap()], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let sends = |sim: &SimProcess| {
+        sim.get("/__sim/requests")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["path"] == "/qvatel/api/recharge/send")
+            .count()
+    };
+    assert_eq!(sends(&sim), 3);
+
+    // The same rows, in another file and order, an hour later by the repeat window's clock.
+    let again = dir.path().join("monday-copy.csv");
+    std::fs::write(
+        &again,
+        "amount,number\n20,+5352942303\n15.00,52942302\n20,52942301\n",
+    )
+    .unwrap();
+    let out = saldo(&data, &["batch", &profile, again.to_str().unwrap()], None);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let said = stderr(&out);
+    assert!(said.contains("same rows as batch 1"), "{said}");
+    assert!(said.contains("3 of 3 rows done — 3 succeeded"), "{said}");
+    assert!(said.contains("--new-run"), "{said}");
+    assert_eq!(sends(&sim), 3, "nothing was sent");
+
+    // Asked for explicitly, it is a new batch (its rows still meet the repeat guard).
+    let out = saldo(
+        &data,
+        &["batch", &profile, again.to_str().unwrap(), "--new-run"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("batch 2: 0 succeeded, 0 failed, 0 pending or unknown, 3 refused")
+    );
+    assert_eq!(sends(&sim), 3);
+
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&data), 0o700, "the data folder");
+        assert_eq!(mode(&data.join("saldo.sqlite3")), 0o600, "the ledger");
+        let logs = data.join("logs");
+        assert_eq!(mode(&logs), 0o700, "the log folder");
+        for entry in std::fs::read_dir(&logs).unwrap() {
+            let path = entry.unwrap().path();
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+        let results = dir.path().join("monday.batch-1.results.csv");
+        assert_eq!(mode(&results), 0o600, "the results file");
+        let out = saldo(
+            &data,
+            &[
+                "backup",
+                "--out",
+                dir.path().join("b.sqlite3").to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(mode(&dir.path().join("b.sqlite3")), 0o600, "a backup");
+    }
 }

@@ -95,6 +95,7 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
             sub_account: subs[0].email.clone(),
             amount: "1.5".into(),
             direction: CreditDirection::Add,
+            confirm_repeat: false,
         })
         .await
         .unwrap();
@@ -118,6 +119,7 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
             profile: "mx".into(),
             child: marketext::DEMO_CHILDREN[0].into(),
             amount: "500".into(),
+            confirm_repeat: false,
         })
         .await
         .unwrap();
@@ -127,6 +129,7 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
             profile: "mx".into(),
             child: marketext::DEMO_CHILDREN[1].into(),
             amount: "700".into(),
+            confirm_repeat: false,
         })
         .await
         .unwrap();
@@ -155,7 +158,34 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
         .await
         .unwrap();
 
+    // A renewal reply nobody can parse may still carry the new tokens: never logged.
+    sim.with_state(|s| s.marketext.expire_access_tokens());
+    sim.inject(saldo::simulator::FaultRule::once(
+        "/token/mx-main-001",
+        saldo::simulator::Fault::Reply {
+            status: 200,
+            body: "<html>renewed: LEAKED-ACCESS-123 then LEAKED-REFRESH-456</html>".into(),
+        },
+    ));
+    let refused = engine
+        .transfer(&TransferOrder {
+            profile: "mx".into(),
+            child: marketext::DEMO_CHILDREN[2].into(),
+            amount: "900".into(),
+            confirm_repeat: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(refused.state, saldo::domain::TxState::Failed);
+
     let log = common::log_text(&data);
+    assert!(
+        log.contains("a credential reply of"),
+        "the renewal's reply is logged as withheld"
+    );
+    for leaked in ["LEAKED-ACCESS-123", "LEAKED-REFRESH-456"] {
+        assert!(!log.contains(leaked), "a credential reply reached the log");
+    }
     // The log is worth reading: our references, the outcomes and the requests are there.
     for reference in [
         &cuba.reference,

@@ -59,6 +59,7 @@ impl Rig {
             profile: "mx".into(),
             child: child.into(),
             amount: amount.into(),
+            confirm_repeat: false,
         };
         self.engine.transfer(&order).await
     }
@@ -212,7 +213,8 @@ async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
         (405, "Método no permitido".into(), TxState::Failed, "does not allow"),
         (302, String::new(), TxState::Unknown, "could not be read"),
     ];
-    for (status, body, state, text) in cases {
+    // A different amount each time: an identical transfer still open would be refused.
+    for (i, (status, body, state, text)) in cases.into_iter().enumerate() {
         rig.sim.inject(FaultRule::once(
             "/topup/mx-main-001/mx-child-03",
             Fault::Reply {
@@ -220,7 +222,10 @@ async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
                 body: body.clone(),
             },
         ));
-        let row = rig.transfer("mx-child-03", "5").await.unwrap();
+        let row = rig
+            .transfer("mx-child-03", &(i + 1).to_string())
+            .await
+            .unwrap();
         assert_eq!(row.state, state, "{status} {body}");
         let message = row.provider_message.unwrap_or_default();
         assert!(message.contains(text), "{status} {body}: {message}");
@@ -292,4 +297,40 @@ async fn bad_orders_are_refused_before_anything_is_recorded() {
         )
         .unwrap_err();
     assert!(err.contains("Token, Bearer"), "{err}");
+}
+
+/// Two saldos whose access token expired renew it one at a time: the second takes the tokens
+/// the first renewed, instead of spending the used refresh token and locking the profile out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_saldos_renewing_at_once_renew_once_and_both_transfers_go_through() {
+    let rig = rig(&[], 5).await;
+    let other = common::second_engine(&rig.engine, saldo::domain::clock::system());
+    rig.sim.with_state(|s| s.marketext.expire_access_tokens());
+    rig.sim.inject(FaultRule {
+        path: "/token/mx-main-001".into(),
+        fault: Fault::Latency { ms: 300 },
+        times: 5,
+    });
+    let order = |child: &str, amount: &str| TransferOrder {
+        profile: "mx".into(),
+        child: child.into(),
+        amount: amount.into(),
+        confirm_repeat: false,
+    };
+    let (first, second) = (order("mx-child-01", "11"), order("mx-child-02", "12"));
+    let (a, b) = tokio::join!(rig.engine.transfer(&first), other.transfer(&second));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(
+        (a.state, b.state),
+        (TxState::Succeeded, TxState::Succeeded),
+        "{:?} / {:?}",
+        a.provider_message,
+        b.provider_message
+    );
+    assert_eq!(
+        rig.sim.requests_to("/token/mx-main-001").len(),
+        1,
+        "renewed once"
+    );
+    assert_eq!(rig.executed(), 2);
 }

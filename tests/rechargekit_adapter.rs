@@ -190,6 +190,33 @@ async fn a_duplicate_reference_means_ask_the_status_never_failed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_whose_order_is_not_ours_is_not_adopted() {
+    let rig = rig(0, 5).await;
+    let profile = rig.engine.ledger().profile("in").unwrap();
+    let connector = connect(&profile, rig.engine.secrets()).unwrap();
+    let sender = connector.top_up.unwrap();
+    let request = |rupees: i64| TopUpRequest {
+        reference: Reference::from_text("SAL-20261202-DUPL1CAT"),
+        destination: PhoneNumber::parse_mobile("9679833706", Country::India).unwrap(),
+        amount: Money::from_minor(rupees * 100, Unit::Inr),
+        extras: TopUpExtras {
+            operator_code: Some(3),
+            circle_code: Some(5),
+        },
+    };
+    sender.top_up(&request(10)).await.unwrap();
+    // The same reference for another amount: the provider's order is not this top-up.
+    let error = sender.top_up(&request(25)).await.unwrap_err();
+    assert!(error.outcome_unknown(), "{error}");
+    let text = error.to_string();
+    assert!(
+        text.contains("10.00 INR") && text.contains("not the 25.00 INR"),
+        "{text}"
+    );
+    assert_eq!(rig.orders(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documents_example_bodies_decode_to_the_right_outcome() {
     let rig = rig(0, 5).await;
     rig.sim.inject(FaultRule::once(

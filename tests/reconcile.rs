@@ -1,31 +1,47 @@
 //! The reconciler over real HTTP and a real ledger file: pending top-ups followed to the end,
-//! unknown outcomes settled where the provider allows it, rows a crash left half-way settled
-//! before anything new is sent, and the rest flagged for a person with the evidence.
+//! unknown outcomes settled where the provider allows it (once it can no longer be executing
+//! them), rows a crash left half-way settled before anything new is sent, and the rest flagged
+//! for a person with the evidence.
 
 mod common;
 
 use std::time::Duration;
 
-use saldo::domain::{Money, Reference, TxState, Unit};
+use std::sync::Arc;
+
+use saldo::domain::clock::SteppedClock;
+use saldo::domain::{Basis, Money, Reference, TxState, Unit};
 use saldo::engine::{CreditOrder, EngineOptions, TopUpOrder, TransferOrder};
-use saldo::ledger::{NewOperation, StateChange, TxKind, now_ms};
+use saldo::ledger::{NewOperation, StateChange, TxKind};
 use saldo::providers::CreditDirection;
 use saldo::simulator::{Fault, FaultRule, Simulator};
+
+/// The horizon during which a provider may still execute a send whose answer was lost.
+const HORIZON_MS: i64 = 60_000;
+const SECOND_READING_MS: i64 = 20_000;
 
 /// Short deadlines so "the sender has given up" comes quickly.
 fn options() -> EngineOptions {
     EngineOptions {
         retry_backoff: Duration::from_millis(20),
         deadline: Duration::from_millis(1500),
+        late_execution_horizon: Duration::from_millis(HORIZON_MS as u64),
+        second_reading_after: Duration::from_millis(SECOND_READING_MS as u64),
         ..EngineOptions::default()
     }
 }
 
-async fn setup() -> (Simulator, saldo::engine::Engine, tempfile::TempDir) {
+async fn setup() -> (
+    Simulator,
+    saldo::engine::Engine,
+    Arc<SteppedClock>,
+    tempfile::TempDir,
+) {
     let sim = common::simulator(|c| c.hang = Duration::from_secs(3)).await;
     let dir = tempfile::tempdir().unwrap();
-    let engine = common::engine_with_all(dir.path(), &sim, 1, options());
-    (sim, engine, dir)
+    let clock = SteppedClock::new();
+    let engine = common::engine_with_all_on(dir.path(), &sim, 1, options(), clock.clone());
+    (sim, engine, clock, dir)
 }
 
 fn india(number: &str) -> TopUpOrder {
@@ -36,14 +52,9 @@ fn india(number: &str) -> TopUpOrder {
     }
 }
 
-/// Waits until every send of the operations so far is surely over (deadline + grace).
-async fn past_deadlines() {
-    tokio::time::sleep(Duration::from_millis(1500 + 2_100)).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rechargekit_unknowns_are_settled_by_our_reference_both_ways() {
-    let (sim, engine, _dir) = setup().await;
+    let (sim, engine, clock, _dir) = setup().await;
     sim.inject(FaultRule::once(
         "/recharge/prepaid",
         Fault::ResetAfterCommit,
@@ -70,18 +81,25 @@ async fn rechargekit_unknowns_are_settled_by_our_reference_both_ways() {
     );
     assert_eq!(report.settled.len(), 1);
 
-    past_deadlines().await;
-    engine.reconcile(None).await.unwrap(); // scheduled a few seconds later: not yet due
-    let row = engine.refresh_status(&lost.reference).await.unwrap();
-    assert_eq!(row.state, TxState::Failed, "{row:?}");
+    // Once it can no longer arrive, the very same request goes again, with the same id: the
+    // provider executes it once.
+    clock.step(HORIZON_MS + 1_000);
+    engine.reconcile(None).await.unwrap();
+    let row = ledger.transaction(&lost.reference).unwrap();
+    assert_eq!(row.state, TxState::Succeeded, "{row:?}");
+    assert_eq!(row.basis, Some(Basis::Stated));
     let events = ledger.events(&lost.reference).unwrap();
-    let last = events.last().unwrap().detail.clone().unwrap();
-    assert!(last.contains("no record of it"), "{last}");
-    assert_eq!(
-        sim.requests_to("/recharge/prepaid").len(),
-        2,
-        "nothing was resent"
+    assert!(
+        events.iter().any(|e| e
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("same reference"))),
+        "{events:?}"
     );
+    let prepaid = sim.requests_to("/recharge/prepaid");
+    assert_eq!(prepaid.len(), 3, "sent again once");
+    assert_eq!(prepaid[1].body, prepaid[2].body, "the very same request");
+    assert_eq!(sim.with_state(|s| s.rechargekit.orders.len()), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -102,7 +120,7 @@ async fn a_pending_qvatel_top_up_is_followed_until_it_succeeds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_qvatel_top_up_whose_reply_was_lost_needs_review_with_what_to_check() {
-    let (sim, engine, _dir) = setup().await;
+    let (sim, engine, _clock, _dir) = setup().await;
     sim.inject(FaultRule::once("/recharge/send", Fault::ResetAfterCommit));
     let row = engine
         .top_up(&TopUpOrder::new("cuba", "52942387", "20"))
@@ -135,12 +153,13 @@ async fn a_qvatel_top_up_whose_reply_was_lost_needs_review_with_what_to_check() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sms_partner_moves_are_settled_by_comparing_balances() {
-    let (sim, engine, _dir) = setup().await;
+    let (sim, engine, clock, _dir) = setup().await;
     let order = |amount: &str| CreditOrder {
         profile: "fr".into(),
         sub_account: "1002".into(),
         amount: amount.into(),
         direction: CreditDirection::Add,
+        confirm_repeat: false,
     };
     sim.inject(FaultRule::once(
         "/subaccount/credit/add",
@@ -157,8 +176,25 @@ async fn sms_partner_moves_are_settled_by_comparing_balances() {
         (executed.state, lost.state, settled_ok.state),
         (TxState::Unknown, TxState::Unknown, TxState::Succeeded)
     );
-    let report = engine.reconcile(Some("fr")).await.unwrap();
-    assert_eq!(report.settled.len(), 2, "{report:?}");
+    // Nothing is concluded while the provider may still execute them, nor on one reading.
+    let report = engine.reconcile_now(Some("fr")).await.unwrap();
+    assert!(report.settled.is_empty(), "{report:?}");
+    clock.step(HORIZON_MS + 1_000);
+    let report = engine.reconcile_now(Some("fr")).await.unwrap();
+    assert!(report.settled.is_empty(), "{report:?}");
+    // The lost one settles first; the executed one waits for it (it overlaps), then needs
+    // its own two readings.
+    let mut settled = 0;
+    for _ in 0..3 {
+        clock.step(SECOND_READING_MS + 1_000);
+        settled += engine
+            .reconcile_now(Some("fr"))
+            .await
+            .unwrap()
+            .settled
+            .len();
+    }
+    assert_eq!(settled, 2);
     let ledger = engine.ledger();
     let executed = ledger.transaction(&executed.reference).unwrap();
     assert_eq!(executed.state, TxState::Succeeded);
@@ -170,21 +206,23 @@ async fn sms_partner_moves_are_settled_by_comparing_balances() {
             .starts_with("executed"),
         "{executed:?}"
     );
+    let lost = ledger.transaction(&lost.reference).unwrap();
     assert_eq!(
-        ledger.transaction(&lost.reference).unwrap().state,
-        TxState::Failed
+        (lost.state, lost.basis),
+        (TxState::Failed, Some(Basis::Inferred))
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_marketext_transfer_with_a_lost_reply_needs_review() {
-    let (sim, engine, _dir) = setup().await;
+    let (sim, engine, _clock, _dir) = setup().await;
     sim.inject(FaultRule::once("mx-child-01", Fault::ResetAfterCommit));
     let row = engine
         .transfer(&TransferOrder {
             profile: "mx".into(),
             child: "mx-child-01".into(),
             amount: "50".into(),
+            confirm_repeat: false,
         })
         .await
         .unwrap();
@@ -197,7 +235,7 @@ async fn a_marketext_transfer_with_a_lost_reply_needs_review() {
     );
 }
 
-/// Writes a row as an interrupted saldo would have left it.
+/// Writes a row as an interrupted saldo would have left it: nobody holds its claim.
 fn leftover(engine: &saldo::engine::Engine, profile: &str, to: &str, sending: bool) -> Reference {
     let ledger = engine.ledger();
     let profile = ledger.profile(profile).unwrap();
@@ -209,8 +247,8 @@ fn leftover(engine: &saldo::engine::Engine, profile: &str, to: &str, sending: bo
             profile_id: profile.id,
             destination: to,
             amount: Money::parse("100", Unit::Inr).unwrap(),
-            refuse_repeat_within_ms: None,
-            send_deadline_at: now_ms() - 10_000,
+            repeat_guard: None,
+            request: Some(r#"{"operator_code":1,"circle_code":5}"#),
             batch_row: None,
         })
         .unwrap();
@@ -224,12 +262,13 @@ fn leftover(engine: &saldo::engine::Engine, profile: &str, to: &str, sending: bo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rows_a_crash_left_are_settled_before_the_next_send_to_that_profile() {
-    let (sim, engine, _dir) = setup().await;
+    let (sim, engine, clock, _dir) = setup().await;
     let never_sent = leftover(&engine, "in", "+919876500001", false);
     let interrupted = leftover(&engine, "in", "+919876500002", true);
-    // A row whose sender may still be working on it is left alone.
+    // A row whose sender is alive (it holds the claim), however old, is left alone.
     let ledger = engine.ledger();
     let in_flight = Reference::generate();
+    let _sender = ledger.claim(&in_flight).unwrap().unwrap();
     ledger
         .record_new(&NewOperation {
             reference: &in_flight,
@@ -237,8 +276,8 @@ async fn rows_a_crash_left_are_settled_before_the_next_send_to_that_profile() {
             profile_id: ledger.profile("in").unwrap().id,
             destination: "+919876500003",
             amount: Money::parse("100", Unit::Inr).unwrap(),
-            refuse_repeat_within_ms: None,
-            send_deadline_at: now_ms() + 60_000,
+            repeat_guard: None,
+            request: None,
             batch_row: None,
         })
         .unwrap();
@@ -246,24 +285,34 @@ async fn rows_a_crash_left_are_settled_before_the_next_send_to_that_profile() {
         .transition(&in_flight, TxState::Sending, &StateChange::default())
         .unwrap();
 
+    clock.step(24 * 60 * 60 * 1000);
     let fresh = engine.top_up(&india("9876543299")).await.unwrap();
     assert_eq!(fresh.state, TxState::Succeeded);
     let never = ledger.transaction(&never_sent).unwrap();
-    assert_eq!(never.state, TxState::Failed);
-    assert!(never.provider_message.unwrap().contains("never sent"));
-    let cut = ledger.transaction(&interrupted).unwrap();
     assert_eq!(
-        cut.state,
-        TxState::Failed,
-        "the provider has no record of it"
+        (never.state, never.basis),
+        (TxState::Failed, Some(Basis::Stated))
     );
+    assert!(never.provider_message.unwrap().contains("never sent"));
+    // Interrupted mid-send: moved to unknown before the new top-up — never to failed, since
+    // the provider may still execute what was sent until the horizon after saldo stopped.
+    let cut = ledger.transaction(&interrupted).unwrap();
+    assert_eq!(cut.state, TxState::Unknown, "{cut:?}");
     assert!(
         cut.updated_at <= fresh.created_at,
         "settled before the new top-up was recorded"
     );
+    // Once it can no longer arrive, it goes again with the same reference: executed once.
+    clock.step(HORIZON_MS + 1_000);
+    engine.reconcile(None).await.unwrap();
+    let cut = ledger.transaction(&interrupted).unwrap();
+    assert_eq!(cut.state, TxState::Succeeded, "{cut:?}");
     assert_eq!(
         ledger.transaction(&in_flight).unwrap().state,
         TxState::Sending
     );
-    assert_eq!(sim.requests_to("/recharge/prepaid").len(), 1);
+    let sent = sim.requests_to("/recharge/prepaid");
+    assert_eq!(sent.len(), 2, "the new one, and the interrupted one once");
+    let id = saldo::providers::rechargekit::partner_request_id(&interrupted);
+    assert!(sent[1].body.contains(&id));
 }

@@ -309,6 +309,7 @@ fn order(sub: &str, amount: &str, direction: CreditDirection) -> CreditOrder {
         sub_account: sub.into(),
         amount: amount.into(),
         direction,
+        confirm_repeat: false,
     }
 }
 

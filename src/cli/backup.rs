@@ -51,17 +51,19 @@ pub fn backup(args: BackupArgs, ledger: &Ledger) -> Result<Output, CliError> {
 
 pub fn restore(args: RestoreArgs, ledger: &Ledger) -> Result<Output, CliError> {
     let restored = ledger.restore_from(&args.file)?;
-    let since = restored
-        .from
-        .newest_operation_at
-        .map_or_else(|| "it was taken".to_string(), local_text);
+    let merged = restored.merged;
     Ok(Output::ok(format!(
-        "restored {} operations ({}) from {}; the ledger as it was is kept in {}. Operations \
-         made after {since} are only in that file: check the provider's records since then \
-         before sending anything again",
+        "restored {} operations ({}) from {}, merged into the ledger: {} came back from the \
+         backup, {} made since it was taken were kept, {} got the rest of their history from \
+         it; {} batch rows got their link back. No operation was forgotten; the ledger as it \
+         was is kept in {}",
         restored.from.operations,
         newest_text(&restored.from),
         restored.from.path.display(),
+        merged.operations_added,
+        merged.operations_kept,
+        merged.operations_completed,
+        merged.rows_linked,
         restored.previous_kept_at.display(),
     )))
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Args;
 
 use super::{CliError, Exit, Output};
-use crate::engine::batch_file::read_batch;
+use crate::engine::batch_file::{fingerprint, read_batch};
 use crate::engine::{BatchProgress, BatchRun, Engine};
 use crate::ledger::BatchRowStatus;
 use crate::ledger::export::{spreadsheet_cell, spreadsheet_destination};
@@ -37,6 +37,10 @@ pub struct BatchArgs {
     /// Send rows that repeat a recent top-up (same number and amount) instead of refusing them.
     #[arg(long)]
     pub confirm_duplicates: bool,
+    /// Send the file as a new batch even though the same rows were stored as a batch before
+    /// (without it, such a file is recognised and nothing is sent).
+    #[arg(long, conflicts_with = "resume")]
+    pub new_run: bool,
     /// Where to write the per-row results (default: next to the batch file).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
@@ -182,10 +186,44 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
         )
     })?;
     let source = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+    let print = fingerprint(&profile, &rows);
+    let earlier = engine.ledger().batches_with_fingerprint(&print)?;
+    if let Some(last) = earlier.last().filter(|_| !args.new_run) {
+        let progress = BatchProgress::of(&engine.ledger().batch_rows(last.id)?);
+        let unsent = progress.total - progress.done;
+        let carry_on = if unsent > 0 {
+            format!(
+                "; carry on with it (sending only the {unsent} rows never sent): saldo batch \
+                 --resume {}",
+                last.id
+            )
+        } else {
+            String::new()
+        };
+        return Err(CliError::new(
+            Exit::BadInput,
+            format!(
+                "nothing was sent: {} holds the same rows as batch {} (stored {} from {}): {} of \
+                 {} rows done — {} succeeded, {} failed, {} pending or unknown, {} refused{carry_on}. \
+                 To send every row again as a new batch, add --new-run",
+                file.display(),
+                last.id,
+                crate::domain::time::local_text(last.created_at),
+                last.source,
+                progress.done,
+                progress.total,
+                progress.succeeded,
+                progress.failed,
+                progress.unsettled,
+                progress.refused,
+            ),
+        ));
+    }
     let id = engine.ledger().create_batch(
         profile.id,
         &source.to_string_lossy(),
         args.confirm_duplicates,
+        &print,
         &rows,
     )?;
     eprintln!(

@@ -70,6 +70,7 @@ impl From<EngineError> for CliError {
         let exit = match &error {
             EngineError::BadInput(_)
             | EngineError::PossibleRepeat(_)
+            | EngineError::RepeatOfOpen(_)
             | EngineError::SalesBlocked { .. } => Exit::BadInput,
             EngineError::Config(_) | EngineError::Secret(_) => Exit::Config,
             EngineError::NotRecorded(_)

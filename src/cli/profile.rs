@@ -74,8 +74,9 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             let base_url = check_base_url(&base_url).map_err(bad)?;
             let mut settings = kind.default_settings();
             if let Some(unit) = unit {
-                settings.unit =
+                let unit =
                     Unit::from_code(&unit).ok_or_else(|| bad(format!("unknown unit “{unit}”")))?;
+                settings.change_unit(unit);
             }
             if let Some(list) = denominations {
                 settings.denominations = ProfileSettings::parse_denominations(&list, settings.unit)

@@ -17,7 +17,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
     /// Faults drawn at random, name=rate: timeout-before-commit, timeout-after-commit,
-    /// reset-before-commit, reset, malformed, httpNNN. Example:
+    /// late-commit, reset-before-commit, reset, malformed, httpNNN. Example:
     /// timeout-after-commit=0.05,reset=0.02,http500=0.02,malformed=0.01
     #[arg(long, default_value = "")]
     pub faults: String,

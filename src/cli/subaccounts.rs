@@ -29,6 +29,11 @@ pub enum SubaccountsAction {
         sub_account: String,
         /// The credit to move, e.g. 10 or 2.50.
         amount: String,
+        /// Move it even though the same credit went to this sub-account moments ago (refused
+        /// otherwise, for the profile's duplicate window; a repeat of a move that is still
+        /// open is always refused).
+        #[arg(long)]
+        confirm_duplicate: bool,
     },
     /// Move credit from a sub-account back to the main account.
     ///
@@ -38,6 +43,9 @@ pub enum SubaccountsAction {
         sub_account: String,
         /// The credit to move back, e.g. 5.
         amount: String,
+        /// Move it even though the same credit came back from this sub-account moments ago.
+        #[arg(long)]
+        confirm_duplicate: bool,
     },
     /// Create a sub-account (without credit; give it credit with add-credit).
     ///
@@ -100,18 +108,26 @@ pub fn run(
         SubaccountsAction::AddCredit {
             sub_account,
             amount,
-        } => (CreditDirection::Add, sub_account, amount),
+            confirm_duplicate,
+        } => (CreditDirection::Add, sub_account, amount, confirm_duplicate),
         SubaccountsAction::RemoveCredit {
             sub_account,
             amount,
-        } => (CreditDirection::Remove, sub_account, amount),
+            confirm_duplicate,
+        } => (
+            CreditDirection::Remove,
+            sub_account,
+            amount,
+            confirm_duplicate,
+        ),
     };
-    let (direction, sub_account, amount) = direction;
+    let (direction, sub_account, amount, confirm_repeat) = direction;
     let order = CreditOrder {
         profile,
         sub_account,
         amount,
         direction,
+        confirm_repeat,
     };
     let outcome = runtime.block_on(engine.move_credit(&order))?;
     let mut output = describe(&outcome.record);

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{CliError, Exit, Output};
-use crate::domain::{Reference, TxState};
+use crate::domain::{Basis, Reference, TxState};
 use crate::engine::{Engine, TopUpOrder};
 use crate::ledger::{TxKind, TxRecord};
 
@@ -24,7 +24,8 @@ pub struct TopupArgs {
     #[arg(long)]
     pub circle: Option<String>,
     /// Send it even though the same number got the same amount moments ago (the repeat is
-    /// refused otherwise, for the profile's duplicate window, 10 minutes by default).
+    /// refused otherwise, for the profile's duplicate window, 10 minutes by default). A repeat
+    /// of a top-up that is still open (sending, pending, unknown) is always refused.
     #[arg(long)]
     pub confirm_duplicate: bool,
 }
@@ -67,10 +68,25 @@ pub fn describe(record: &TxRecord) -> Output {
             format!("succeeded: {what}{provider_ref}{provider_said}"),
             Exit::Ok,
         ),
-        TxState::Failed => (
-            format!("failed: {what}: {message} (nothing was charged)"),
-            Exit::Rejected,
-        ),
+        // Only a failure the provider stated (or a send that never reached it) means nothing
+        // was charged; one saldo or a person concluded says so.
+        TxState::Failed => match record.basis {
+            Some(Basis::Inferred) => (
+                format!(
+                    "failed (concluded by saldo from the evidence, not stated by the provider): \
+                     {what}: {message}"
+                ),
+                Exit::Rejected,
+            ),
+            Some(Basis::ByHand) => (
+                format!("failed (settled by hand, not stated by the provider): {what}: {message}"),
+                Exit::Rejected,
+            ),
+            _ => (
+                format!("failed: {what}: {message} (nothing was charged)"),
+                Exit::Rejected,
+            ),
+        },
         TxState::Pending => (
             format!(
                 "pending: {what}{provider_ref}: accepted, not confirmed yet; check again with \

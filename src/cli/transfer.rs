@@ -16,6 +16,11 @@ pub struct TransferArgs {
     /// Whole points to transfer, e.g. 5000.
     #[arg(long)]
     pub amount: String,
+    /// Send it even though the same points went to this child account moments ago (refused
+    /// otherwise, for the profile's duplicate window; a repeat of a transfer that is still
+    /// open is always refused).
+    #[arg(long)]
+    pub confirm_duplicate: bool,
 }
 
 pub fn run(
@@ -27,6 +32,7 @@ pub fn run(
         profile: args.profile,
         child: args.to,
         amount: args.amount,
+        confirm_repeat: args.confirm_duplicate,
     };
     let record = runtime.block_on(engine.transfer(&order))?;
     Ok(describe(&record))

@@ -1,6 +1,7 @@
 //! Plain values of the trade: money, phone numbers, transaction states and our references.
 //! Nothing here does I/O.
 
+pub mod clock;
 pub mod jalali;
 pub mod money;
 pub mod phone;
@@ -11,4 +12,4 @@ pub mod time;
 pub use money::{Money, MoneyError, Unit};
 pub use phone::{Country, PhoneError, PhoneNumber};
 pub use reference::Reference;
-pub use state::{IllegalTransition, TxState};
+pub use state::{Basis, IllegalTransition, TxState};

@@ -90,6 +90,14 @@ pub enum MoneyError {
     TooManyDecimals { unit: Unit, max: u32 },
     #[error("the amount is too large")]
     TooLarge,
+    /// "5,000" for a unit with fewer than three decimals: a thousands separator, or a decimal
+    /// one? Nothing is guessed.
+    #[error("“{text}” is ambiguous: did you mean {thousands} or {decimal}? Type the one you mean")]
+    Ambiguous {
+        text: String,
+        thousands: String,
+        decimal: String,
+    },
 }
 
 /// An amount: integer minor units of a [`Unit`].
@@ -121,8 +129,26 @@ impl Money {
     }
 
     /// Reads an amount a person typed: "20", "20.00", "20,00" (comma as decimal separator),
-    /// surrounding spaces allowed. Negative amounts are refused.
+    /// surrounding spaces allowed. Negative amounts are refused, and so is a separator followed
+    /// by exactly three digits when the unit has fewer decimals ("5,000" points, "1,000"
+    /// rupees): a clerk may mean thousands, and the wrong amount would be sent without a word.
     pub fn parse(text: &str, unit: Unit) -> Result<Money, MoneyError> {
+        let trimmed = text.trim();
+        if let Some((whole, fraction)) = trimmed.split_once(['.', ','])
+            && unit.scale() < 3
+            && fraction.len() == 3
+            && !whole.is_empty()
+            && !whole.starts_with('0')
+            && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
+            // Both readings must be amounts of this unit ("20.001" dollars is not one).
+            && let Ok(decimal) = Money::parse_signed(&format!("{whole}.{fraction}"), unit)
+        {
+            return Err(MoneyError::Ambiguous {
+                text: trimmed.to_string(),
+                thousands: format!("{whole}{fraction}"),
+                decimal: decimal.to_plain_decimal(),
+            });
+        }
         let money = Money::parse_signed(text, unit)?;
         if money.minor < 0 {
             return Err(MoneyError::Negative);
@@ -253,7 +279,7 @@ mod tests {
             ("0.01", Unit::Usd, 1),
             (".50", Unit::Usd, 50),
             ("7", Unit::Points, 7),
-            ("7.000", Unit::Points, 7),
+            ("7.0", Unit::Points, 7),
             ("0.800", Unit::Eur, 800),
             ("0.045", Unit::Eur, 45),
             ("92233720368547758.07", Unit::Usd, i64::MAX),
@@ -299,6 +325,52 @@ mod tests {
                 unit: Unit::Points,
                 max: 0
             })
+        );
+    }
+
+    #[test]
+    fn three_digits_after_a_separator_are_asked_about_not_guessed() {
+        let ambiguous = |text: &str, unit| match Money::parse(text, unit) {
+            Err(MoneyError::Ambiguous {
+                thousands, decimal, ..
+            }) => (thousands, decimal),
+            other => panic!("{text:?} read as {other:?}"),
+        };
+        assert_eq!(
+            ambiguous("5,000", Unit::Points),
+            ("5000".into(), "5".into())
+        );
+        assert_eq!(ambiguous("1,000", Unit::Inr), ("1000".into(), "1".into()));
+        assert_eq!(
+            ambiguous(" 12.500 ", Unit::Usd),
+            ("12500".into(), "12.5".into())
+        );
+        let message = Money::parse("5,000", Unit::Points).unwrap_err().to_string();
+        assert!(
+            message.contains("5000") && message.contains(" 5"),
+            "{message}"
+        );
+        // Three decimals are decimals where the unit has three, and two are always decimals.
+        assert_eq!(
+            Money::parse("5,000", Unit::Eur),
+            Ok(Money::from_minor(5000, Unit::Eur))
+        );
+        assert_eq!(
+            Money::parse("5,00", Unit::Inr),
+            Ok(Money::from_minor(500, Unit::Inr))
+        );
+        assert_eq!(
+            Money::parse("0.500", Unit::Usd),
+            Ok(Money::from_minor(50, Unit::Usd))
+        );
+        assert_eq!(
+            Money::parse("5000", Unit::Points),
+            Ok(Money::from_minor(5000, Unit::Points))
+        );
+        // What a provider sends is read as written.
+        assert_eq!(
+            Money::parse_signed("5.000", Unit::Points),
+            Ok(Money::from_minor(5, Unit::Points))
         );
     }
 

@@ -10,9 +10,16 @@ pub struct Reference(String);
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 impl Reference {
-    /// Makes a new reference for an operation starting now.
+    /// Makes a new reference for an operation starting now, by the machine's clock.
     pub fn generate() -> Reference {
-        let day = jiff::Timestamp::now().strftime("%Y%m%d");
+        Reference::generate_on(jiff::Timestamp::now().as_millisecond())
+    }
+
+    /// Makes a new reference for an operation starting at `unix_ms` (the engine's clock).
+    pub fn generate_on(unix_ms: i64) -> Reference {
+        let day = jiff::Timestamp::from_millisecond(unix_ms)
+            .map(|t| t.strftime("%Y%m%d").to_string())
+            .unwrap_or_else(|_| "00000000".to_string());
         let random = uuid::Uuid::new_v4().as_u128();
         let tail: String = (0..8)
             .map(|i| ALPHABET[((random >> (i * 5)) & 31) as usize] as char)

@@ -16,7 +16,8 @@ pub enum TxState {
     Sending,
     /// The provider confirmed it.
     Succeeded,
-    /// The provider refused it; nothing was charged.
+    /// It did not go through: the provider said so (nothing was charged), or saldo or a
+    /// person concluded it — see the row's [`Basis`].
     Failed,
     /// The provider accepted it but has not finished it.
     Pending,
@@ -87,6 +88,38 @@ impl TxState {
     /// Reads the word stored in the ledger.
     pub fn parse(word: &str) -> Option<TxState> {
         TxState::ALL.into_iter().find(|s| s.as_str() == word)
+    }
+}
+
+/// How a final outcome is known: a provider's word is a fact, saldo's arithmetic and a
+/// person's judgement are conclusions. Only a stated failure means "nothing was charged" and
+/// lets the same operation be sent again without asking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Basis {
+    /// The provider said so, or nothing ever reached it (the row was never sent, or the
+    /// provider refused the request before doing anything).
+    Stated,
+    /// saldo concluded it from evidence (balances compared before and after).
+    Inferred,
+    /// A person settled it by hand.
+    ByHand,
+}
+
+impl Basis {
+    /// The word stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Stated => "stated",
+            Basis::Inferred => "inferred",
+            Basis::ByHand => "by_hand",
+        }
+    }
+
+    /// Reads the word stored in the ledger.
+    pub fn parse(word: &str) -> Option<Basis> {
+        [Basis::Stated, Basis::Inferred, Basis::ByHand]
+            .into_iter()
+            .find(|b| b.as_str() == word)
     }
 }
 

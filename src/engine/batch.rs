@@ -196,9 +196,11 @@ impl Engine {
         };
         match self.top_up_batch_row(order, line).await {
             Ok(_) => RowResult::Done,
-            Err(error @ (EngineError::PossibleRepeat(_) | EngineError::BadInput(_))) => {
-                refuse(error.to_string()).await
-            }
+            Err(
+                error @ (EngineError::PossibleRepeat(_)
+                | EngineError::RepeatOfOpen(_)
+                | EngineError::BadInput(_)),
+            ) => refuse(error.to_string()).await,
             // Another run of the same batch took this row: it is not ours to send.
             Err(EngineError::NotRecorded(LedgerError::BatchRowTaken { .. })) => RowResult::Done,
             Err(error) => RowResult::Stop(error),

@@ -56,7 +56,12 @@ pub fn read_batch(
         .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
         .collect();
     let mut problems = Vec::new();
-    for name in &names {
+    for (at, name) in names.iter().enumerate() {
+        if names[..at].contains(name) {
+            problems.push(format!(
+                "line 1: the column “{name}” is named twice: which one holds the value?"
+            ));
+        }
         if !COLUMNS.contains(&name.as_str()) {
             problems.push(format!(
                 "line 1: unknown column “{name}”: the columns are {}",
@@ -82,6 +87,15 @@ pub fn read_batch(
         };
         let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if record.len() > names.len() {
+            problems.push(format!(
+                "line {line}: {} fields, but the header names {} columns (a comma inside a \
+                 value? put the value in double quotes)",
+                record.len(),
+                names.len()
+            ));
             continue;
         }
         let cell = |at: Option<usize>| {
@@ -115,6 +129,48 @@ pub fn read_batch(
     } else {
         Err(problems)
     }
+}
+
+/// What identifies a batch whatever its file's name or row order: the profile and every row
+/// as it would be sent (number in E.164, amount in minor units, operator and circle codes),
+/// sorted, hashed (SHA-256, hex). Rows that do not check out are hashed as written.
+pub fn fingerprint(profile: &Profile, rows: &[BatchRowInput]) -> String {
+    use sha2::Digest;
+    let mut lines: Vec<String> = rows
+        .iter()
+        .map(
+            |row| match check_top_up(&order_for(&profile.name, row, false), profile) {
+                Ok(checked) => format!(
+                    "{},{},{},{}",
+                    checked.number.e164(),
+                    checked.amount.minor(),
+                    checked
+                        .extras
+                        .operator_code
+                        .map_or(String::new(), |c| c.to_string()),
+                    checked
+                        .extras
+                        .circle_code
+                        .map_or(String::new(), |c| c.to_string())
+                ),
+                Err(_) => format!(
+                    "raw:{},{},{},{}",
+                    row.number,
+                    row.amount,
+                    row.operator.as_deref().unwrap_or(""),
+                    row.circle.as_deref().unwrap_or("")
+                ),
+            },
+        )
+        .collect();
+    lines.sort();
+    let mut hash = sha2::Sha256::new();
+    hash.update(format!("profile {}\n", profile.id));
+    for line in &lines {
+        hash.update(line.as_bytes());
+        hash.update(b"\n");
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The top-up order a batch row stands for.
@@ -171,5 +227,44 @@ mod tests {
         )
         .unwrap_err();
         assert!(problems[0].contains("line 2"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_column_named_twice_or_a_row_with_extra_fields_is_refused() {
+        let cuba = profile(ProviderKind::Qvatel);
+        let problems =
+            read_batch("number,amount,amount\n52942387,20,15\n".as_bytes(), &cuba).unwrap_err();
+        assert!(problems[0].contains("named twice"), "{problems:?}");
+        let problems = read_batch(
+            "number,amount\n52942387,20\n52942388,1,000\n".as_bytes(),
+            &cuba,
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("line 3: 3 fields, but the header names 2"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_same_rows_in_another_order_have_the_same_fingerprint() {
+        let cuba = profile(ProviderKind::Qvatel);
+        let a = read_batch(
+            "number,amount\n52942387,20\n+5352942388,15\n".as_bytes(),
+            &cuba,
+        )
+        .unwrap();
+        let b = read_batch(
+            "amount,number\n15.00,52942388\n20,5352942387\n".as_bytes(),
+            &cuba,
+        )
+        .unwrap();
+        assert_eq!(fingerprint(&cuba, &a), fingerprint(&cuba, &b));
+        let c = read_batch("number,amount\n52942387,20\n".as_bytes(), &cuba).unwrap();
+        assert_ne!(fingerprint(&cuba, &a), fingerprint(&cuba, &c));
+        let mut other = cuba.clone();
+        other.id = 2;
+        assert_ne!(fingerprint(&cuba, &a), fingerprint(&other, &a));
     }
 }

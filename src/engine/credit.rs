@@ -2,13 +2,13 @@
 //! sub-account's balance before the move kept as evidence.
 
 use crate::domain::{Money, Reference, TxState};
-use crate::ledger::{StateChange, TxKind, TxRecord, now_ms};
+use crate::ledger::{StateChange, TxKind, TxRecord};
 use crate::providers::{CreditDirection, CreditMove, NewSubAccount, SubAccount};
 
 use super::balance_check::BalanceBefore;
 use tracing::Instrument;
 
-use super::journal::{Deadline, Start, operation_span, settle_error};
+use super::journal::{Deadline, Start, operation_span, repeat_guard, settle_error};
 use super::{Engine, EngineError};
 
 /// A credit move as a person or a script asks for it.
@@ -19,6 +19,8 @@ pub struct CreditOrder {
     pub sub_account: String,
     pub amount: String,
     pub direction: CreditDirection,
+    /// The person confirmed that this repeats a recent move of the same amount on purpose.
+    pub confirm_repeat: bool,
 }
 
 /// How a credit move ended: the ledger row, and the balances the provider reported.
@@ -99,7 +101,7 @@ impl Engine {
                 ))
             })?;
 
-        let reference = Reference::generate();
+        let reference = Reference::generate_on(self.ledger.now());
         let kind = match order.direction {
             CreditDirection::Add => TxKind::CreditAdd,
             CreditDirection::Remove => TxKind::CreditRemove,
@@ -107,21 +109,25 @@ impl Engine {
         let evidence = BalanceBefore {
             sub_account: sub.id.clone(),
             balance: sub.balance,
-            read_at: now_ms(),
+            read_at: self.ledger.now(),
         };
         let deadline = Deadline::after(self.operation_deadline(&profile));
-        self.record_and_start(Start {
-            reference: reference.clone(),
-            kind,
-            profile_id: profile.id,
-            destination: sub.id.clone(),
-            amount,
-            evidence: Some(evidence.to_string()),
-            refuse_repeat_within_ms: None,
-            batch_row: None,
-            deadline,
-        })
-        .await?;
+        let _claim = self
+            .record_and_start(Start {
+                reference: reference.clone(),
+                kind,
+                profile_id: profile.id,
+                destination: sub.id.clone(),
+                amount,
+                evidence: Some(evidence.to_string()),
+                repeat_guard: Some(repeat_guard(
+                    profile.settings.duplicate_window_secs,
+                    order.confirm_repeat,
+                )),
+                request: None,
+                batch_row: None,
+            })
+            .await?;
         let request = CreditMove {
             reference: reference.clone(),
             direction: order.direction,
@@ -142,6 +148,7 @@ impl Engine {
                         receipt.main_balance, receipt.sub_balance
                     )),
                     detail: Some(receipt.raw),
+                    basis: None,
                 },
                 Some((receipt.main_balance, receipt.sub_balance)),
             ),
@@ -150,7 +157,9 @@ impl Engine {
                 (state, change, None)
             }
         };
-        let record = self.record_outcome(&reference, state, change).await?;
+        let record = self
+            .record_outcome(&reference, TxState::Sending, state, change)
+            .await?;
         Ok(CreditOutcome {
             record,
             sub_account: sub,

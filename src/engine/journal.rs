@@ -1,23 +1,25 @@
-//! The steps every money-moving operation shares: record the intent and mark it as sending
-//! (both committed before anything goes out), send with retries only when nothing reached the
-//! provider, and record the outcome.
+//! The steps every money-moving operation shares: claim the operation, record the intent and
+//! mark it as sending (both committed before anything goes out), send with retries only when
+//! nothing reached the provider, and record the outcome by compare-and-set; the claim is
+//! released only after that.
 
 use std::future::Future;
 use std::time::Duration;
 
 use crate::domain::{Money, Reference, TxState};
-use crate::ledger::{BatchLine, LedgerError, NewOperation, StateChange, TxKind, TxRecord, now_ms};
+use crate::ledger::{
+    BatchLine, Claim, LedgerError, NewOperation, RepeatGuard, Settled, StateChange, TxKind,
+    TxRecord,
+};
 use crate::providers::ProviderError;
 
 use super::{Engine, EngineError, MAX_RATE_LIMIT_WAIT, blocking};
 
-/// When an operation must be over: the sending process gives up by then, and the ledger row
-/// carries the same time so the reconciler can tell a row in flight from one a crash left.
+/// When the sender stops waiting for the provider, on the monotonic clock (a wall-clock step
+/// changes nothing). Who owns the operation is decided by its claim, never by this time.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Deadline {
     pub at: tokio::time::Instant,
-    /// The same moment in Unix milliseconds.
-    pub unix_ms: i64,
 }
 
 impl Deadline {
@@ -25,7 +27,6 @@ impl Deadline {
     pub fn after(length: Duration) -> Deadline {
         Deadline {
             at: tokio::time::Instant::now() + length,
-            unix_ms: now_ms().saturating_add(i64::try_from(length.as_millis()).unwrap_or(i64::MAX)),
         }
     }
 }
@@ -39,10 +40,11 @@ pub(super) struct Start {
     pub amount: Money,
     /// What the `sending` event keeps as evidence (e.g. the balance before).
     pub evidence: Option<String>,
-    /// The duplicate-send guard's window, if it applies.
-    pub refuse_repeat_within_ms: Option<i64>,
+    /// The repeat guard, if it applies.
+    pub repeat_guard: Option<RepeatGuard>,
+    /// What the request carries beyond destination and amount (JSON), to send it again as is.
+    pub request: Option<String>,
     pub batch_row: Option<BatchLine>,
-    pub deadline: Deadline,
 }
 
 /// A destination for the log: enough to tell numbers apart, not the whole number.
@@ -63,6 +65,17 @@ pub(super) fn operation_span(reference: &Reference) -> tracing::Span {
 
 /// The state to record and what to record with it.
 pub(super) type Settlement = (TxState, StateChange);
+
+/// The repeat guard of a profile's window (seconds; 0 turns the confirmation off, never the
+/// refusal of a repeat of an open operation).
+pub(super) fn repeat_guard(window_secs: u64, confirmed: bool) -> RepeatGuard {
+    RepeatGuard {
+        window_ms: i64::try_from(window_secs)
+            .unwrap_or(i64::MAX / 1000)
+            .saturating_mul(1000),
+        confirmed,
+    }
+}
 
 fn failure_message(error: &ProviderError) -> String {
     match error {
@@ -87,19 +100,24 @@ pub(super) fn settle_error(error: &ProviderError) -> Settlement {
                 .raw()
                 .map_or_else(|| error.to_string(), str::to_string),
         ),
+        basis: None,
     };
     (state, change)
 }
 
 impl Engine {
-    /// Commits the operation as `recorded` and `sending` in one transaction (with its evidence,
-    /// such as the balance before, in the `sending` event). Nothing may be sent unless this
-    /// returns `Ok`.
-    pub(super) async fn record_and_start(&self, start: Start) -> Result<(), EngineError> {
+    /// Claims the operation, then commits it as `recorded` and `sending` in one transaction
+    /// (with its evidence, such as the balance before, in the `sending` event). Nothing may be
+    /// sent unless this returns `Ok`; the claim it returns is held until the outcome is
+    /// recorded, so nobody else takes the operation over while it is in flight.
+    pub(super) async fn record_and_start(&self, start: Start) -> Result<Claim, EngineError> {
         let ledger = self.ledger.clone();
         let (reference, kind, profile_id) = (start.reference.clone(), start.kind, start.profile_id);
         let (destination, amount) = (masked(&start.destination), start.amount);
         blocking(move || {
+            let claim = ledger.claim(&start.reference)?.ok_or_else(|| {
+                LedgerError::Write(format!("{} is already claimed", start.reference))
+            })?;
             let change = StateChange {
                 detail: start.evidence,
                 ..StateChange::default()
@@ -110,14 +128,14 @@ impl Engine {
                 profile_id: start.profile_id,
                 destination: &start.destination,
                 amount: start.amount,
-                refuse_repeat_within_ms: start.refuse_repeat_within_ms,
-                send_deadline_at: start.deadline.unix_ms,
+                repeat_guard: start.repeat_guard,
+                request: start.request.as_deref(),
                 batch_row: start.batch_row,
             };
-            ledger.record_sending(&new, &change)
+            ledger.record_sending(&new, &change).map(|()| claim)
         })
         .await?
-        .map(|_| {
+        .inspect(|_| {
             tracing::info!(
                 %reference,
                 ?kind,
@@ -129,6 +147,7 @@ impl Engine {
         })
         .map_err(|error| match error {
             LedgerError::PossibleRepeat(earlier) => EngineError::PossibleRepeat(earlier),
+            LedgerError::RepeatOfOpen(earlier) => EngineError::RepeatOfOpen(earlier),
             other => EngineError::NotRecorded(other),
         })
     }
@@ -184,19 +203,31 @@ impl Engine {
             })
     }
 
-    /// Commits the outcome of a sent operation. If that fails, the error says the operation
-    /// was sent and must not be sent again.
+    /// Commits the outcome of an operation that stood `expected` when its owner read it, by
+    /// compare-and-set (see [`crate::ledger::Ledger::settle_from`]). If that fails, the error
+    /// says the operation was sent and must not be sent again.
     pub(super) async fn record_outcome(
         &self,
         reference: &Reference,
+        expected: TxState,
         state: TxState,
         change: StateChange,
     ) -> Result<TxRecord, EngineError> {
         let ledger = self.ledger.clone();
         let r = reference.clone();
-        let written = tokio::task::spawn_blocking(move || ledger.transition(&r, state, &change))
-            .await
-            .unwrap_or_else(|e| Err(LedgerError::Write(format!("internal task failed: {e}"))));
+        let written =
+            tokio::task::spawn_blocking(move || ledger.settle_from(&r, expected, state, &change))
+                .await
+                .unwrap_or_else(|e| Err(LedgerError::Write(format!("internal task failed: {e}"))));
+        if let Ok(Settled::Noted(record)) = &written {
+            tracing::warn!(
+                %reference,
+                outcome = %state,
+                ledger_state = %record.state,
+                "a late outcome was appended to an operation that had moved on"
+            );
+        }
+        let written = written.map(Settled::into_record);
         match &written {
             Ok(record) => tracing::info!(
                 %reference,

@@ -49,6 +49,13 @@ pub struct EngineOptions {
     /// The longest a whole operation (send and confirmation) may take; a profile with a short
     /// request timeout gets a shorter one (see [`Engine::operation_deadline`]).
     pub deadline: Duration,
+    /// How long after a send ended without an answer the provider may still execute it: a
+    /// real server keeps working after the client hangs up. Nothing is concluded from "not
+    /// found" or from balances before this has passed (by the wall clock, so keep it well
+    /// above any clock step: minutes).
+    pub late_execution_horizon: Duration,
+    /// How far apart the two balance readings that settle a credit move must be.
+    pub second_reading_after: Duration,
 }
 
 impl Default for EngineOptions {
@@ -58,6 +65,8 @@ impl Default for EngineOptions {
             retry_backoff: Duration::from_millis(300),
             rate_limit_retries: 4,
             deadline: Duration::from_secs(45),
+            late_execution_horizon: Duration::from_secs(10 * 60),
+            second_reading_after: Duration::from_secs(2 * 60),
         }
     }
 }
@@ -103,6 +112,15 @@ pub enum EngineError {
         .0.reference, crate::domain::time::local_text(.0.created_at), .0.state
     )]
     PossibleRepeat(EarlierOperation),
+    /// The same operation (kind, destination and amount) is still open — being sent, pending
+    /// or unknown: nothing was recorded or sent, and no confirmation overrides this.
+    #[error(
+        "the same operation, {}, recorded at {}, is still {}: nothing was sent. It may still \
+         go through — do not send it again until it is settled (see Needs review, or \
+         `saldo status {}`)",
+        .0.reference, crate::domain::time::local_text(.0.created_at), .0.state, .0.reference
+    )]
+    RepeatOfOpen(EarlierOperation),
     /// The sale would take the profile's last read balance below the floor set for it;
     /// nothing was recorded or sent.
     #[error(
@@ -171,6 +189,11 @@ impl Engine {
             options,
             recovering: Arc::new(tokio::sync::Mutex::new(())),
         }
+    }
+
+    /// How this engine waits and retries.
+    pub fn options(&self) -> EngineOptions {
+        self.options
     }
 
     /// The ledger this engine writes to.
@@ -247,7 +270,7 @@ impl Engine {
             .await
             .map_err(EngineError::Provider)?;
         let ledger = self.ledger.clone();
-        let read_at = crate::ledger::now_ms();
+        let read_at = self.ledger.now();
         blocking(move || ledger.record_balance(profile.id, balance, read_at)).await??;
         Ok(balance)
     }

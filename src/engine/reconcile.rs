@@ -1,16 +1,21 @@
 //! The reconciler: follows every operation that is not final until it is, or until a person
-//! must decide. Pending top-ups are asked about with back-off; unknown ones are settled where
-//! the provider allows it (RechargeKit by our reference, QvaTel by its id, SMS Partner by
-//! comparing balances); rows a crash left half-way are settled first. What it cannot settle
-//! is flagged "needs review" with the evidence it collected.
+//! must decide. It works only on operations it has claimed (see [`crate::ledger::claims`]): a
+//! row whose sender is alive is in flight and left alone, whatever the clocks say; a row whose
+//! claim can be taken was left by an interruption. Pending top-ups are asked about with
+//! back-off; unknown ones are settled where the provider allows it — RechargeKit by sending the
+//! very same request again (it creates an order once per reference), QvaTel by its id, SMS
+//! Partner by two balance readings after the provider can no longer execute the move. What it
+//! cannot settle is flagged "needs review" with the evidence. Every settlement is
+//! compare-and-set: another reconciler having settled an operation first is not an error.
 
-use crate::domain::{Reference, TxState};
-use crate::ledger::{NextCheck, StateChange, TxKind, TxRecord, now_ms};
-use crate::providers::{Connector, Profile, StatusQuery};
+use crate::domain::{Basis, PhoneNumber, Reference, TxState};
+use crate::ledger::{NextCheck, StateChange, TxKind, TxRecord};
+use crate::providers::{Connector, Profile, StatusProgress, StatusQuery, TopUpRequest};
 
 use super::balance_check::{BalanceBefore, BalanceReading, BalanceVerdict, judge, later_reading};
 use tracing::Instrument;
 
+use super::journal::{Deadline, settle_error};
 use super::topup::settle_status;
 use super::{Engine, EngineError, blocking};
 
@@ -32,7 +37,7 @@ pub struct ReconcileReport {
     pub settled: Vec<TxRecord>,
     /// Operations a person must look at, with the reason in `review_reason`.
     pub needs_review: Vec<TxRecord>,
-    /// Operations still open that will be asked about again later.
+    /// Operations still open that will be asked about again later (or in flight).
     pub waiting: usize,
 }
 
@@ -43,6 +48,8 @@ enum Step {
     Later {
         review: Option<String>,
         note: String,
+        /// When to ask again (Unix ms); `None`: after the usual back-off.
+        at: Option<i64>,
     },
     /// In flight in some process, or not due yet: leave it alone.
     NotDue,
@@ -52,16 +59,26 @@ fn later(review: Option<String>, note: impl Into<String>) -> Step {
     Step::Later {
         review,
         note: note.into(),
+        at: None,
     }
 }
 
-fn settled(state: TxState, message: Option<String>, detail: String) -> Step {
+fn later_at(at: i64, note: impl Into<String>) -> Step {
+    Step::Later {
+        review: None,
+        note: note.into(),
+        at: Some(at),
+    }
+}
+
+fn settled(state: TxState, message: Option<String>, detail: String, basis: Basis) -> Step {
     Step::Settled(
         state,
         StateChange {
             provider_ref: None,
             provider_message: message,
             detail: Some(format!("reconciler: {detail}")),
+            basis: Some(basis),
         },
     )
 }
@@ -71,6 +88,16 @@ fn backoff(checks: i64) -> i64 {
     FIRST_CHECK_INTERVAL_MS
         .saturating_mul(1_i64 << doublings)
         .min(MAX_CHECK_INTERVAL_MS)
+}
+
+fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The first of two balance readings, as kept on the operation: the verdict it gave and when.
+fn parse_first_reading(text: &str) -> Option<(TxState, i64)> {
+    let (state, at) = text.split_once('@')?;
+    Some((TxState::parse(state)?, at.parse().ok()?))
 }
 
 impl Engine {
@@ -107,16 +134,15 @@ impl Engine {
     }
 
     /// Settles the rows of a profile that an interruption left `recorded` or `sending`, before
-    /// anything new is sent to it. Rows still within their sender's deadline are in flight
-    /// (perhaps in another saldo) and are left alone.
+    /// anything new is sent to it. Rows whose sender is alive (it holds their claim, perhaps in
+    /// another saldo) are in flight and left alone.
     pub(super) async fn recover_leftovers(&self, profile: &Profile) -> Result<(), EngineError> {
         let _one_at_a_time = self.recovering.lock().await;
         let ledger = self.ledger.clone();
         let id = profile.id;
-        let now = now_ms();
-        let leftovers = blocking(move || ledger.leftovers(id, now)).await??;
-        if !leftovers.is_empty() {
-            self.follow_up_all(leftovers, false).await?;
+        let unfinished = blocking(move || ledger.unfinished_sends(id)).await??;
+        if !unfinished.is_empty() {
+            self.follow_up_all(unfinished, false).await?;
         }
         Ok(())
     }
@@ -142,11 +168,29 @@ impl Engine {
     ) -> Result<ReconcileReport, EngineError> {
         let mut report = ReconcileReport::default();
         let mut connectors: Vec<(i64, Option<Connector>, Option<Profile>)> = Vec::new();
-        for record in open {
-            let now = now_ms();
-            let due = now_regardless || record.next_check_at.is_none_or(|at| at <= now);
-            if matches!(record.state, TxState::Pending | TxState::Unknown) && !due {
+        for listed in open {
+            let now = self.ledger.now();
+            let due = now_regardless || listed.next_check_at.is_none_or(|at| at <= now);
+            if matches!(listed.state, TxState::Pending | TxState::Unknown) && !due {
                 report.waiting += 1;
+                continue;
+            }
+            // Only what this pass has claimed is touched: a live sender, another reconciler
+            // or a person settling it holds the claim meanwhile.
+            let ledger = self.ledger.clone();
+            let reference = listed.reference.clone();
+            let claimed = blocking(move || {
+                let Some(claim) = ledger.claim(&reference)? else {
+                    return Ok(None);
+                };
+                ledger.transaction(&reference).map(|row| Some((claim, row)))
+            })
+            .await??;
+            let Some((_claim, record)) = claimed else {
+                report.waiting += 1;
+                continue;
+            };
+            if record.state.is_final() {
                 continue;
             }
             if !connectors.iter().any(|(id, ..)| *id == record.profile_id) {
@@ -162,7 +206,7 @@ impl Engine {
                 .find(|(id, ..)| *id == record.profile_id)
                 .expect("just added");
             let (step, record) = self
-                .follow_up(record, connector.as_ref(), profile.as_ref(), now)
+                .follow_up(record, connector.as_ref(), profile.as_ref())
                 .await?;
             self.apply_step(record, step, &mut report).await?;
         }
@@ -179,19 +223,21 @@ impl Engine {
             Step::NotDue => report.waiting += 1,
             Step::Settled(state, change) => {
                 let row = self
-                    .record_outcome(&record.reference, state, change)
+                    .record_outcome(&record.reference, record.state, state, change)
                     .await?;
-                if row.state.is_final() {
+                if row.state.is_final() && row.review_reason.is_none() {
                     report.settled.push(row);
+                } else if row.review_reason.is_some() {
+                    report.needs_review.push(row);
                 } else {
                     report.waiting += 1;
                 }
             }
-            Step::Later { review, note } => {
+            Step::Later { review, note, at } => {
                 let ledger = self.ledger.clone();
                 let reference = record.reference.clone();
                 let state = record.state;
-                let at = now_ms() + backoff(record.checks);
+                let at = at.unwrap_or_else(|| self.ledger.now() + backoff(record.checks));
                 let row = blocking(move || {
                     let next = NextCheck {
                         expected: state,
@@ -213,8 +259,7 @@ impl Engine {
         Ok(())
     }
 
-    /// Moves an operation on only if nobody else has since it was read (the window's
-    /// reconciler and a command, or two sends recovering the same leftover).
+    /// Moves an operation on only if nobody else has since it was read.
     async fn move_if_still(
         &self,
         record: &TxRecord,
@@ -231,17 +276,16 @@ impl Engine {
         })
     }
 
-    /// Decides the next step for one open operation; returns it with the row as it stands
-    /// (a leftover is first moved to `unknown`).
+    /// Decides the next step for one open operation this pass has claimed; returns it with the
+    /// row as it stands (a leftover is first moved to `unknown`).
     async fn follow_up(
         &self,
         record: TxRecord,
         connector: Option<&Connector>,
         profile: Option<&Profile>,
-        now: i64,
     ) -> Result<(Step, TxRecord), EngineError> {
         let step = match record.state {
-            TxState::Recorded | TxState::Sending if !record.is_leftover(now) => Step::NotDue,
+            // Claimed, so its sender is gone: it stopped before sending anything.
             TxState::Recorded => {
                 let never = StateChange {
                     detail: Some("reconciler: saldo stopped before sending it".into()),
@@ -253,12 +297,14 @@ impl Engine {
                             TxState::Failed,
                             Some("never sent: saldo stopped before sending it".into()),
                             "never sent (the row was recorded but not marked as sending)".into(),
+                            Basis::Stated,
                         );
                         return Ok((step, row));
                     }
                     None => Step::NotDue,
                 }
             }
+            // Claimed, so its sender is gone: it stopped while sending.
             TxState::Sending => {
                 let interrupted = StateChange {
                     provider_ref: None,
@@ -266,6 +312,7 @@ impl Engine {
                         "saldo stopped while sending it: outcome unknown".into(),
                     ),
                     detail: Some("reconciler: saldo stopped before recording the outcome".into()),
+                    basis: None,
                 };
                 match self
                     .move_if_still(&record, TxState::Unknown, interrupted)
@@ -286,6 +333,19 @@ impl Engine {
         Ok((step, record))
     }
 
+    /// When the provider can no longer execute an operation whose send ended without an
+    /// answer: the late-execution horizon after the send ended (Unix ms, by the ledger's clock).
+    async fn beyond_reach_at(&self, record: &TxRecord) -> Result<i64, EngineError> {
+        let ledger = self.ledger.clone();
+        let reference = record.reference.clone();
+        let events = blocking(move || ledger.events(&reference)).await??;
+        let ended = events
+            .iter()
+            .find(|e| e.from_state == Some(TxState::Sending))
+            .map_or(record.updated_at, |e| e.at);
+        Ok(ended.saturating_add(millis(self.options.late_execution_horizon)))
+    }
+
     /// Asks the provider (or the balances) how an open operation ended.
     async fn ask_provider(
         &self,
@@ -301,7 +361,7 @@ impl Engine {
             ));
         };
         match record.kind {
-            TxKind::TopUp => self.ask_top_up_status(record, connector).await,
+            TxKind::TopUp => self.ask_top_up_status(record, connector, profile).await,
             TxKind::CreditAdd | TxKind::CreditRemove => {
                 self.compare_balances(record, connector, profile).await
             }
@@ -316,10 +376,110 @@ impl Engine {
         }
     }
 
+    /// Sends the very same request again, with the same reference, to a provider that creates
+    /// an order once per reference: it executes it now if it never arrived, or answers
+    /// "duplicate" and then the existing order's status.
+    async fn send_same_again(
+        &self,
+        record: &TxRecord,
+        connector: &Connector,
+        profile: &Profile,
+    ) -> Result<Step, EngineError> {
+        let (Some(sender), Some(country)) =
+            (connector.top_up.clone(), profile.provider.topup_country())
+        else {
+            return Ok(later(
+                Some("the provider cannot be sent the top-up again".into()),
+                "no top-up capability",
+            ));
+        };
+        let destination = match PhoneNumber::from_e164(&record.destination, country) {
+            Ok(number) => number,
+            Err(error) => {
+                return Ok(later(
+                    Some(format!("its number cannot be read back ({error})")),
+                    "the number cannot be read back",
+                ));
+            }
+        };
+        // Only the very same request is safe to send again: without the fields it was sent
+        // with (a row an older saldo recorded), a person decides.
+        let extras = match record.request.as_deref().map(serde_json::from_str) {
+            Some(Ok(extras)) => extras,
+            Some(Err(error)) => {
+                return Ok(later(
+                    Some(format!("the request as sent cannot be read back ({error})")),
+                    "the request as sent cannot be read back",
+                ));
+            }
+            None => {
+                return Ok(later(
+                    Some(format!(
+                        "the provider has no record of it, and the request as sent was not \
+                         kept, so it cannot be sent again as it was: check the provider's \
+                         records for {} {} around {}, then settle it",
+                        record.destination,
+                        record.amount,
+                        crate::domain::time::local_text(record.created_at)
+                    )),
+                    "the request as sent was not kept",
+                ));
+            }
+        };
+        let request = TopUpRequest {
+            reference: record.reference.clone(),
+            destination,
+            amount: record.amount,
+            extras,
+        };
+        let ledger = self.ledger.clone();
+        let (reference, state) = (record.reference.clone(), record.state);
+        let noted = blocking(move || {
+            ledger.append_note(
+                &reference,
+                state,
+                "reconciler: the provider has no record of it and can no longer be executing \
+                 the first send: sending the very same request again, with the same reference \
+                 (the provider creates it once)",
+            )
+        })
+        .await??;
+        if !noted {
+            return Ok(Step::NotDue);
+        }
+        let deadline = Deadline::after(self.operation_deadline(profile));
+        let sent = self
+            .send_money(deadline, || sender.top_up(&request))
+            .instrument(super::journal::operation_span(&record.reference))
+            .await;
+        let (state, mut change) = match sent {
+            Ok(receipt) => {
+                let status = connector.top_up_status.as_deref();
+                self.settle_receipt(&record.reference, receipt, status, deadline)
+                    .await
+            }
+            Err(error) => settle_error(&error),
+        };
+        if state == record.state {
+            return Ok(later(
+                None,
+                format!(
+                    "sent again; still no answer: {}",
+                    change.provider_message.unwrap_or_default()
+                ),
+            ));
+        }
+        change.detail = change
+            .detail
+            .map(|d| format!("reconciler: sent again\n{d}"));
+        Ok(Step::Settled(state, change))
+    }
+
     async fn ask_top_up_status(
         &self,
         record: &TxRecord,
         connector: &Connector,
+        profile: Option<&Profile>,
     ) -> Result<Step, EngineError> {
         let Some(status) = connector.top_up_status.as_deref() else {
             return Ok(later(
@@ -361,27 +521,52 @@ impl Engine {
                 ));
             }
         };
-        let now = now_ms();
-        let state = match settle_status(&report) {
-            Some(state) => state,
-            None if record.state == TxState::Unknown && !record.may_still_arrive(now) => {
-                return Ok(settled(
-                    TxState::Failed,
-                    report.message.clone(),
-                    format!("the provider has no record of it\n{}", report.raw),
-                ));
-            }
-            None if record.state == TxState::Unknown => {
-                return Ok(later(None, "not found yet; its send may still arrive"));
-            }
-            None => {
-                return Ok(later(
+        let now = self.ledger.now();
+        if report.progress == StatusProgress::NotFound {
+            // "Not found" alone never means failed: the request may still arrive, or have been
+            // lost on the way. A provider that creates an order once per reference is sent the
+            // very same request again once the first can no longer be executing.
+            return match (record.state, profile) {
+                (TxState::Unknown, Some(profile)) if status.deduplicates_by_reference() => {
+                    let reach = self.beyond_reach_at(record).await?;
+                    if now < reach {
+                        Ok(later_at(
+                            reach,
+                            "not found yet; its send may still arrive: asking again once it \
+                             no longer can",
+                        ))
+                    } else {
+                        self.send_same_again(record, connector, profile).await
+                    }
+                }
+                (TxState::Unknown, _) => Ok(later(
+                    Some(format!(
+                        "the provider has no record of it, which does not mean it failed: \
+                         check the provider's records for {} {} around {}, then settle it",
+                        record.destination,
+                        record.amount,
+                        crate::domain::time::local_text(record.created_at)
+                    )),
+                    format!("status check: not found\n{}", report.raw),
+                )),
+                _ => Ok(later(
                     Some("the provider accepted it but no longer knows it".into()),
                     format!("status check: not found\n{}", report.raw),
-                ));
-            }
+                )),
+            };
+        }
+        if let Some(amount) = report.amount.filter(|a| *a != record.amount) {
+            let why = format!(
+                "the provider's order under our reference is for {amount}, not {}: it is not \
+                 taken as this operation; check it with the provider, then settle it",
+                record.amount
+            );
+            return Ok(later(Some(why), format!("status check\n{}", report.raw)));
+        }
+        let Some(state) = settle_status(&report) else {
+            return Ok(later(None, "no answer yet"));
         };
-        if state == TxState::Pending && record.state == TxState::Pending {
+        if state == record.state {
             let too_long = now - record.created_at > PENDING_TOO_LONG_MS;
             return Ok(later(
                 too_long.then(|| "still pending after a day: ask the provider".to_string()),
@@ -394,16 +579,28 @@ impl Engine {
                 provider_ref: None,
                 provider_message: report.message.clone(),
                 detail: Some(format!("reconciler: status check\n{}", report.raw)),
+                basis: None,
             },
         ))
     }
 
+    /// Settles a credit move whose reply was lost by the sub-account's balance: only once the
+    /// provider can no longer be executing it, only on an exact match, and only when two
+    /// readings apart in time agree. Anything else goes to a person with the arithmetic.
     async fn compare_balances(
         &self,
         record: &TxRecord,
         connector: &Connector,
         profile: Option<&Profile>,
     ) -> Result<Step, EngineError> {
+        let now = self.ledger.now();
+        let reach = self.beyond_reach_at(record).await?;
+        if now < reach {
+            return Ok(later_at(
+                reach,
+                "the provider may still execute it: comparing balances once it no longer can",
+            ));
+        }
         let ledger = self.ledger.clone();
         let (reference, profile_id, destination, since) = (
             record.reference.clone(),
@@ -432,15 +629,17 @@ impl Engine {
                 "no balance before the move",
             ));
         };
+        // A reading counts only if it was taken after the provider could last execute it.
+        let seen_later = later_reading(record, &others, None).filter(|r| r.read_at >= reach);
         let now_reading = match (&connector.sub_accounts, profile) {
-            (Some(lister), Some(_)) if later_reading(record, &others, None).is_none() => {
+            (Some(lister), Some(_)) if seen_later.is_none() => {
                 match self.read_with_retry(|| lister.sub_accounts()).await {
                     Ok(list) => list
                         .into_iter()
                         .find(|s| s.id == record.destination)
                         .map(|s| BalanceReading {
                             balance: s.balance,
-                            read_at: now_ms(),
+                            read_at: self.ledger.now(),
                         }),
                     Err(error) => {
                         return Ok(later(
@@ -453,7 +652,7 @@ impl Engine {
             }
             _ => None,
         };
-        let Some(reading) = later_reading(record, &others, now_reading) else {
+        let Some(reading) = seen_later.or(now_reading) else {
             return Ok(later(
                 Some(format!(
                     "sub-account {} is no longer listed: its balance cannot be compared",
@@ -462,13 +661,63 @@ impl Engine {
                 "sub-account not found",
             ));
         };
-        Ok(match judge(record, &before, reading, &others) {
-            BalanceVerdict::Settled(state, why) => settled(state, Some(why.clone()), why),
-            BalanceVerdict::Wait(why) => later(
+        let first = record
+            .first_reading
+            .as_deref()
+            .and_then(parse_first_reading);
+        let keep_first = |reading: Option<String>| {
+            let ledger = self.ledger.clone();
+            let (reference, state) = (record.reference.clone(), record.state);
+            blocking(move || ledger.set_first_reading(&reference, state, reading.as_deref()))
+        };
+        match judge(record, &before, reading, &others) {
+            BalanceVerdict::Settled(state, why) => match first {
+                Some((agreed, at)) if agreed == state => {
+                    let apart = reading.read_at - at;
+                    let gap = millis(self.options.second_reading_after);
+                    if apart >= gap {
+                        Ok(settled(
+                            state,
+                            Some(why.clone()),
+                            format!(
+                                "{why} (the same at two readings {} s apart; concluded from \
+                                 balances, not stated by the provider)",
+                                apart / 1000
+                            ),
+                            Basis::Inferred,
+                        ))
+                    } else {
+                        Ok(later_at(at + gap, "waiting for the second balance reading"))
+                    }
+                }
+                Some((first_state, _)) => {
+                    keep_first(None).await??;
+                    let why = format!(
+                        "two balance readings disagree (first {first_state}, now {state}): the \
+                         sub-account's balance is moving — {why}"
+                    );
+                    Ok(later(Some(why.clone()), why))
+                }
+                None => {
+                    keep_first(Some(format!("{state}@{}", reading.read_at))).await??;
+                    let ledger = self.ledger.clone();
+                    let (reference, current) = (record.reference.clone(), record.state);
+                    let note = format!("reconciler: first balance reading: {why}");
+                    blocking(move || ledger.append_note(&reference, current, &note)).await??;
+                    Ok(later_at(
+                        reading.read_at + millis(self.options.second_reading_after),
+                        format!("first balance reading: {why}"),
+                    ))
+                }
+            },
+            BalanceVerdict::Wait(why) => Ok(later(
                 (record.checks >= CHECKS_BEFORE_REVIEW).then(|| why.clone()),
                 why,
-            ),
-            BalanceVerdict::Review(why) => later(Some(why.clone()), why),
-        })
+            )),
+            BalanceVerdict::Review(why) => {
+                keep_first(None).await??;
+                Ok(later(Some(why.clone()), why))
+            }
+        }
     }
 }

@@ -1,8 +1,9 @@
-//! Operations a person must look at (unknown outcomes, and rows a crash left half-way), and
-//! settling them by hand with a note — an event like any other.
+//! Operations a person must look at — unknown outcomes, rows an interruption left half-way,
+//! and settled ones a later fact contradicted — and settling them by hand with a note, an
+//! event like any other. Nobody settles an operation that a live saldo is sending.
 
-use crate::domain::{Reference, TxState};
-use crate::ledger::{EventRecord, StateChange, TxRecord};
+use crate::domain::{Basis, Reference, TxState};
+use crate::ledger::{EventRecord, LedgerError, StateChange, TxRecord};
 
 use super::{Engine, EngineError, blocking};
 
@@ -13,6 +14,15 @@ pub enum Settlement {
     Failed,
 }
 
+impl Settlement {
+    fn state(self) -> TxState {
+        match self {
+            Settlement::Succeeded => TxState::Succeeded,
+            Settlement::Failed => TxState::Failed,
+        }
+    }
+}
+
 /// An operation needing review, with its event log as evidence.
 #[derive(Clone, Debug)]
 pub struct ReviewItem {
@@ -20,26 +30,40 @@ pub struct ReviewItem {
     pub events: Vec<EventRecord>,
 }
 
+fn busy(reference: &Reference) -> EngineError {
+    EngineError::BadInput(format!(
+        "{reference} is being sent (or checked) right now by a running saldo: nothing was \
+         changed. Wait until it has finished, then look again"
+    ))
+}
+
 impl Engine {
     /// Every operation whose outcome nobody knows yet — unknown, left recorded or sending by
-    /// an interruption, or flagged by the reconciler — oldest first.
+    /// an interruption, flagged by the reconciler, or settled but contradicted later — oldest
+    /// first. Operations a live saldo is sending right now are not listed: they are not stuck.
     pub async fn needs_review(&self) -> Result<Vec<ReviewItem>, EngineError> {
         let ledger = self.ledger.clone();
         Ok(blocking(move || {
-            let records = ledger.open_operations(None)?;
+            let records = ledger.open_or_flagged()?;
             records
                 .into_iter()
                 .filter(|r| r.review_reason.is_some() || r.state != TxState::Pending)
+                .filter(|r| {
+                    !matches!(r.state, TxState::Recorded | TxState::Sending)
+                        || !ledger.is_claimed(&r.reference)
+                })
                 .map(|record| {
                     let events = ledger.events(&record.reference)?;
                     Ok(ReviewItem { record, events })
                 })
-                .collect::<Result<Vec<_>, crate::ledger::LedgerError>>()
+                .collect::<Result<Vec<_>, LedgerError>>()
         })
         .await??)
     }
 
-    /// Settles an open operation by hand, after checking with the provider or the customer.
+    /// Settles an operation by hand, after checking with the provider or the customer. It is
+    /// refused while a live saldo holds the operation (sending it, or checking it); a settled
+    /// operation can be settled again only when a later fact contradicted it.
     pub async fn settle(
         &self,
         reference: &Reference,
@@ -54,43 +78,47 @@ impl Engine {
         }
         let ledger = self.ledger.clone();
         let r = reference.clone();
-        let record = blocking(move || ledger.transaction(&r)).await??;
-        let target = match outcome {
-            Settlement::Succeeded => TxState::Succeeded,
-            Settlement::Failed => TxState::Failed,
-        };
-        match (record.state, outcome) {
-            (TxState::Succeeded | TxState::Failed, _) => {
-                return Err(EngineError::BadInput(format!(
-                    "{reference} is already {}: nothing to settle",
-                    record.state
-                )));
+        let target = outcome.state();
+        blocking(move || {
+            let Some(_claim) = ledger.claim(&r)? else {
+                return Err(busy(&r));
+            };
+            let record = ledger.transaction(&r)?;
+            match record.state {
+                TxState::Succeeded | TxState::Failed if record.review_reason.is_some() => {
+                    ledger.resolve_flag_by_hand(&r, record.state, target, &note)?;
+                    return Ok(ledger.transaction(&r)?);
+                }
+                TxState::Succeeded | TxState::Failed => {
+                    return Err(EngineError::BadInput(format!(
+                        "{r} is already {}: nothing to settle",
+                        record.state
+                    )));
+                }
+                TxState::Recorded if target == TxState::Succeeded => {
+                    return Err(EngineError::BadInput(format!(
+                        "{r} was recorded but never sent: it cannot have succeeded"
+                    )));
+                }
+                _ => {}
             }
-            (TxState::Recorded, Settlement::Succeeded) => {
-                return Err(EngineError::BadInput(format!(
-                    "{reference} was recorded but never sent: it cannot have succeeded"
-                )));
-            }
-            _ => {}
-        }
-        let ledger = self.ledger.clone();
-        let r = reference.clone();
-        let written = blocking(move || {
-            if record.state == TxState::Recorded {
+            let mut from = record.state;
+            if from == TxState::Recorded {
                 let never = StateChange {
                     detail: Some("never sent (settled by hand)".to_string()),
                     ..StateChange::default()
                 };
-                ledger.transition(&r, TxState::Sending, &never)?;
+                ledger.transition_from(&r, TxState::Recorded, TxState::Sending, &never)?;
+                from = TxState::Sending;
             }
             let change = StateChange {
                 provider_ref: None,
                 provider_message: Some(format!("settled by hand: {note}")),
                 detail: Some(format!("settled by hand as {target}: {note}")),
+                basis: Some(Basis::ByHand),
             };
-            ledger.transition(&r, target, &change)
+            Ok(ledger.settle_from(&r, from, target, &change)?.into_record())
         })
-        .await?;
-        written.map_err(EngineError::from)
+        .await?
     }
 }

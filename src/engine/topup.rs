@@ -12,7 +12,7 @@ use crate::providers::{
 
 use tracing::Instrument;
 
-use super::journal::{Deadline, Settlement, Start, operation_span, settle_error};
+use super::journal::{Deadline, Settlement, Start, operation_span, repeat_guard, settle_error};
 use super::{Engine, EngineError, blocking};
 
 /// A top-up as a person or a script asks for it: text straight from the counter.
@@ -141,29 +141,32 @@ impl Engine {
         })?;
         self.recover_leftovers(&profile).await?;
 
-        let reference = Reference::generate();
+        let reference = Reference::generate_on(self.ledger.now());
         let request = TopUpRequest {
             reference: reference.clone(),
             destination: checked.number,
             amount: checked.amount,
             extras: checked.extras,
         };
-        let window_ms = i64::try_from(profile.settings.duplicate_window_secs)
-            .unwrap_or(i64::MAX / 1000)
-            .saturating_mul(1000);
         let deadline = Deadline::after(self.operation_deadline(&profile));
-        self.record_and_start(Start {
-            reference: reference.clone(),
-            kind: TxKind::TopUp,
-            profile_id: profile.id,
-            destination: request.destination.e164(),
-            amount: request.amount,
-            evidence: None,
-            refuse_repeat_within_ms: (!order.confirm_repeat && window_ms > 0).then_some(window_ms),
-            batch_row,
-            deadline,
-        })
-        .await?;
+        // Kept so the very same request can be sent again (see the reconciler).
+        let extras = serde_json::to_string(&request.extras).ok();
+        let _claim = self
+            .record_and_start(Start {
+                reference: reference.clone(),
+                kind: TxKind::TopUp,
+                profile_id: profile.id,
+                destination: request.destination.e164(),
+                amount: request.amount,
+                evidence: None,
+                repeat_guard: Some(repeat_guard(
+                    profile.settings.duplicate_window_secs,
+                    order.confirm_repeat,
+                )),
+                request: extras,
+                batch_row,
+            })
+            .await?;
         self.remember_choices(&profile, order, &request.destination.e164())
             .await;
         let (state, change) = async {
@@ -178,7 +181,8 @@ impl Engine {
         }
         .instrument(operation_span(&reference))
         .await;
-        self.record_outcome(&reference, state, change).await
+        self.record_outcome(&reference, TxState::Sending, state, change)
+            .await
     }
 
     /// Keeps the operator and circle chosen for a number, for the counter to offer next time.
@@ -201,7 +205,7 @@ impl Engine {
 
     /// Turns an accepted top-up into a state, asking for its status when the provider's
     /// acceptance is not yet a confirmation.
-    async fn settle_receipt(
+    pub(super) async fn settle_receipt(
         &self,
         receipt_reference: &Reference,
         receipt: TopUpReceipt,
@@ -212,6 +216,7 @@ impl Engine {
             provider_ref: receipt.provider_ref.clone(),
             provider_message: receipt.message.clone(),
             detail: Some(receipt.raw.clone()),
+            basis: None,
         };
         let reference = &receipt_reference;
         let state = match (receipt.progress, status) {

@@ -6,7 +6,7 @@ use crate::providers::TransferRequest;
 
 use tracing::Instrument;
 
-use super::journal::{Deadline, Start, operation_span, settle_error};
+use super::journal::{Deadline, Start, operation_span, repeat_guard, settle_error};
 use super::{Engine, EngineError};
 
 /// A transfer as a person or a script asks for it.
@@ -16,6 +16,8 @@ pub struct TransferOrder {
     /// The child account's id at the provider.
     pub child: String,
     pub amount: String,
+    /// The person confirmed that this repeats a recent transfer of the same amount on purpose.
+    pub confirm_repeat: bool,
 }
 
 impl Engine {
@@ -48,20 +50,24 @@ impl Engine {
             ))
         })?;
         self.recover_leftovers(&profile).await?;
-        let reference = Reference::generate();
+        let reference = Reference::generate_on(self.ledger.now());
         let deadline = Deadline::after(self.operation_deadline(&profile));
-        self.record_and_start(Start {
-            reference: reference.clone(),
-            kind: TxKind::Transfer,
-            profile_id: profile.id,
-            destination: child.to_string(),
-            amount,
-            evidence: None,
-            refuse_repeat_within_ms: None,
-            batch_row: None,
-            deadline,
-        })
-        .await?;
+        let _claim = self
+            .record_and_start(Start {
+                reference: reference.clone(),
+                kind: TxKind::Transfer,
+                profile_id: profile.id,
+                destination: child.to_string(),
+                amount,
+                evidence: None,
+                repeat_guard: Some(repeat_guard(
+                    profile.settings.duplicate_window_secs,
+                    order.confirm_repeat,
+                )),
+                request: None,
+                batch_row: None,
+            })
+            .await?;
         let request = TransferRequest {
             reference: reference.clone(),
             child: child.to_string(),
@@ -78,10 +84,12 @@ impl Engine {
                     provider_ref: None,
                     provider_message: Some("OK".to_string()),
                     detail: Some(receipt.raw),
+                    basis: None,
                 },
             ),
             Err(error) => settle_error(&error),
         };
-        self.record_outcome(&reference, state, change).await
+        self.record_outcome(&reference, TxState::Sending, state, change)
+            .await
     }
 }

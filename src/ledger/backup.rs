@@ -5,9 +5,9 @@
 //! copied. It is written beside its destination and renamed into place, then checked.
 //!
 //! A restore first checks the file (`integrity_check`, a saldo schema this saldo knows), keeps
-//! the current ledger aside as a backup, and then copies the file *into* the live ledger with the
-//! same backup API — so a window that has the ledger open sees the restored one, and no file is
-//! swapped under a running program.
+//! the current ledger aside as a backup, and then merges the file *into* the live ledger in one
+//! transaction — so a window that has the ledger open sees it, no file is swapped under a
+//! running program, and no operation the ledger holds is ever forgotten.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,6 +62,8 @@ pub struct Restored {
     pub from: BackupFacts,
     /// Where the ledger as it was before is kept.
     pub previous_kept_at: PathBuf,
+    /// What the merge brought back and kept.
+    pub merged: super::merge::MergeCounts,
 }
 
 /// The backup folder of a data folder.
@@ -128,62 +130,84 @@ impl Ledger {
         copy_to_file(&source, out)
     }
 
-    /// Replaces the ledger's content with the backup `file` after checking it; the ledger as
-    /// it was is first kept aside in `backups/`. Refused while an operation is being sent.
-    /// Operations made after the backup was taken are only in the ledger kept aside.
-    ///
-    /// This process's other ledger work waits for the whole restore; another program's writes
-    /// are held off while the ledger is kept aside.
+    /// Brings the backup `file` back after checking it, without forgetting anything: its
+    /// operations, events and batch links are merged into the ledger as it stands (see
+    /// [`super::merge`]), so operations made after the backup stay and a resumed batch never
+    /// sends a row again. The ledger as it was is first kept aside in `backups/`. Refused while
+    /// an operation is being sent; the check, the copy kept aside and the merge happen under
+    /// one write lock, so nothing can start being sent in between.
     pub fn restore_from(&self, file: &Path) -> Result<Restored, LedgerError> {
         let facts = check_backup(file)?;
         let data_dir = self.path().parent().unwrap_or(Path::new("."));
         let aside = backups_dir(data_dir).join(stamped_name("before-restore-"));
-        std::fs::create_dir_all(backups_dir(data_dir)).map_err(|e| backup_error(&aside, e))?;
-
-        let mut conn = self.conn();
-        // Nothing may be written between the copy kept aside and the restore.
-        conn.execute_batch("BEGIN IMMEDIATE")
+        crate::paths::create_private_dir(&backups_dir(data_dir))
+            .map_err(|e| backup_error(&aside, e))?;
+        // The backup itself is never written: a copy of it, brought to this saldo's schema, is
+        // what is merged.
+        let staged = backups_dir(data_dir).join(stamped_name(".restoring-"));
+        let merged = (|| {
+            copy_to_file(&open_read_only(file)?, &staged)?;
+            {
+                let mut copy = Connection::open(&staged).map_err(super::write_error)?;
+                migrations::apply(&mut copy).map_err(super::write_error)?;
+            }
+            let mut conn = self.conn();
+            conn.execute(
+                "ATTACH DATABASE ?1 AS restored",
+                [staged.to_string_lossy().as_ref()],
+            )
             .map_err(super::write_error)?;
-        // In WAL mode a reading connection still sees the committed ledger.
-        let kept = in_flight(&conn).and_then(|sending| match sending {
-            0 => copy_to_file(&open_read_only(self.path())?, &aside),
-            n => Err(not_restorable(file, RestoreProblem::InFlight(n))),
-        });
-        conn.execute_batch("COMMIT").map_err(super::write_error)?;
-        kept?;
-
-        let source = open_read_only(file)?;
-        {
-            let backup =
-                rusqlite::backup::Backup::new(&source, &mut conn).map_err(super::write_error)?;
-            copy_in_one_step(&backup).map_err(super::write_error)?;
-        }
-        // An older saldo's backup is brought up to this saldo's schema.
-        migrations::apply(&mut conn).map_err(super::write_error)?;
+            let merged = (|| {
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(super::write_error)?;
+                match in_flight(self, &tx)? {
+                    0 => {}
+                    n => return Err(not_restorable(file, RestoreProblem::InFlight(n))),
+                }
+                // In WAL mode a reading connection sees the committed ledger.
+                copy_to_file(&open_read_only(self.path())?, &aside)?;
+                let counts = super::merge::merge_restored(&tx)?;
+                tx.commit().map_err(super::write_error)?;
+                Ok(counts)
+            })();
+            let _ = conn.execute("DETACH DATABASE restored", []);
+            merged
+        })();
+        let _ = std::fs::remove_file(&staged);
+        let merged = merged?;
         tracing::warn!(
             from = %file.display(),
             operations = facts.operations,
+            added = merged.operations_added,
+            kept = merged.operations_kept,
             kept_aside = %aside.display(),
-            "the ledger was restored from a backup"
+            "a backup was merged back into the ledger"
         );
         Ok(Restored {
             from: facts,
             previous_kept_at: aside,
+            merged,
         })
     }
 }
 
-/// How many operations may be on their way to a provider right now (recorded or sending, and
-/// their sender's deadline not yet past).
-fn in_flight(conn: &Connection) -> Result<i64, LedgerError> {
-    let now = super::now_ms();
-    conn.query_row(
-        "SELECT count(*) FROM transactions WHERE state IN ('recorded', 'sending') \
-         AND coalesce(send_deadline_at, created_at + 45000) + ?1 >= ?2",
-        rusqlite::params![super::follow_up::LEFTOVER_GRACE_MS, now],
-        |r| r.get(0),
-    )
-    .map_err(super::read_error)
+/// How many operations are on their way to a provider right now: recorded or sending, and
+/// held by a live sender.
+fn in_flight(ledger: &Ledger, conn: &Connection) -> Result<i64, LedgerError> {
+    let mut stmt = conn
+        .prepare("SELECT reference FROM transactions WHERE state IN ('recorded', 'sending')")
+        .map_err(super::read_error)?;
+    let references = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(super::read_error)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(super::read_error)?;
+    let held = references
+        .iter()
+        .filter(|r| ledger.is_claimed(&crate::domain::Reference::from_text(r)))
+        .count();
+    Ok(held as i64)
 }
 
 /// Copies every page in one step, so the copy is one moment of the source. A source or target
@@ -336,7 +360,7 @@ pub struct DailyBackup {
 pub fn daily_backup(ledger: &Ledger, keep: usize) -> Result<DailyBackup, LedgerError> {
     let data_dir = ledger.path().parent().unwrap_or(Path::new("."));
     let folder = backups_dir(data_dir);
-    std::fs::create_dir_all(&folder).map_err(|e| backup_error(&folder, e))?;
+    crate::paths::create_private_dir(&folder).map_err(|e| backup_error(&folder, e))?;
     let today = jiff::Zoned::now().strftime("%Y-%m-%d").to_string();
     let path = folder.join(format!("{DAILY_PREFIX}{today}{BACKUP_SUFFIX}"));
     let made_now = !path.exists();
@@ -462,10 +486,11 @@ mod tests {
             profile_id: profile.id,
             destination: "+5352942387",
             amount: Money::from_minor(2000, Unit::Usd),
-            refuse_repeat_within_ms: None,
-            send_deadline_at: crate::ledger::now_ms() + 60_000,
+            repeat_guard: None,
+            request: None,
             batch_row: None,
         };
+        let _sender = ledger.claim(&reference).unwrap().unwrap();
         ledger
             .record_sending(&sending, &StateChange::default())
             .unwrap();

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::transactions::{BatchLine, TX_COLUMNS, TxRecord, tx_from_row};
-use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use super::{Ledger, LedgerError, read_error, write_error};
 
 /// A row of a batch file, as validated before the batch is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +29,8 @@ pub struct BatchInfo {
     pub confirm_repeats: bool,
     pub created_at: i64,
     pub finished_at: Option<i64>,
+    /// What identifies its rows whatever the file (see `engine::batch_file::fingerprint`).
+    pub fingerprint: Option<String>,
 }
 
 /// A batch row and what became of it.
@@ -46,6 +48,21 @@ impl BatchRowStatus {
     pub fn is_unsent(&self) -> bool {
         self.operation.is_none() && self.refusal.is_none()
     }
+}
+
+const BATCH_COLUMNS: &str =
+    "b.id, p.name, b.source, b.confirm_repeats, b.created_at, b.finished_at, b.fingerprint";
+
+fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchInfo> {
+    Ok(BatchInfo {
+        id: r.get(0)?,
+        profile_name: r.get(1)?,
+        source: r.get(2)?,
+        confirm_repeats: r.get(3)?,
+        created_at: r.get(4)?,
+        finished_at: r.get(5)?,
+        fingerprint: r.get(6)?,
+    })
 }
 
 /// Links a batch row to the operation that sends it; fails if the row already has one.
@@ -78,6 +95,7 @@ impl Ledger {
         profile_id: i64,
         source: &str,
         confirm_repeats: bool,
+        fingerprint: &str,
         rows: &[BatchRowInput],
     ) -> Result<i64, LedgerError> {
         let mut conn = self.conn();
@@ -85,9 +103,9 @@ impl Ledger {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(write_error)?;
         tx.execute(
-            "INSERT INTO batches (profile_id, source, confirm_repeats, created_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![profile_id, source, confirm_repeats, now_ms()],
+            "INSERT INTO batches (profile_id, source, confirm_repeats, created_at, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![profile_id, source, confirm_repeats, self.now(), fingerprint],
         )
         .map_err(write_error)?;
         let id = tx.last_insert_rowid();
@@ -119,23 +137,31 @@ impl Ledger {
     pub fn batch(&self, id: i64) -> Result<BatchInfo, LedgerError> {
         let conn = self.conn();
         conn.query_row(
-            "SELECT b.id, p.name, b.source, b.confirm_repeats, b.created_at, b.finished_at
-             FROM batches b JOIN profiles p ON p.id = b.profile_id WHERE b.id = ?1",
+            &format!("SELECT {BATCH_COLUMNS} FROM batches b JOIN profiles p ON p.id = b.profile_id WHERE b.id = ?1"),
             [id],
-            |r| {
-                Ok(BatchInfo {
-                    id: r.get(0)?,
-                    profile_name: r.get(1)?,
-                    source: r.get(2)?,
-                    confirm_repeats: r.get(3)?,
-                    created_at: r.get(4)?,
-                    finished_at: r.get(5)?,
-                })
-            },
+            batch_from_row,
         )
         .optional()
         .map_err(read_error)?
         .ok_or(LedgerError::BatchNotFound(id))
+    }
+
+    /// The batches stored with this fingerprint, oldest first: the same rows sent before.
+    pub fn batches_with_fingerprint(
+        &self,
+        fingerprint: &str,
+    ) -> Result<Vec<BatchInfo>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {BATCH_COLUMNS} FROM batches b JOIN profiles p ON p.id = b.profile_id
+                 WHERE b.fingerprint = ?1 ORDER BY b.created_at, b.id"
+            ))
+            .map_err(read_error)?;
+        stmt.query_map([fingerprint], batch_from_row)
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)
     }
 
     /// Every row of a batch in file order, with its operation or refusal.
@@ -200,7 +226,7 @@ impl Ledger {
         let conn = self.conn();
         conn.execute(
             "UPDATE batches SET finished_at = ?2 WHERE id = ?1 AND finished_at IS NULL",
-            params![id, now_ms()],
+            params![id, self.now()],
         )
         .map_err(write_error)?;
         Ok(())

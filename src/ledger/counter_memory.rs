@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use super::{Ledger, LedgerError, read_error, write_error};
 
 /// A number the clerk keeps at hand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl Ledger {
                 "INSERT INTO favourite_numbers (profile_id, number, label, created_at)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (profile_id, number) DO UPDATE SET label = ?3",
-                params![profile_id, number, label.trim(), now_ms()],
+                params![profile_id, number, label.trim(), self.now()],
             )
             .map(drop)
             .map_err(write_error)
@@ -113,7 +113,7 @@ impl Ledger {
                 "INSERT INTO number_choices (profile_id, number, choices, updated_at)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (profile_id, number) DO UPDATE SET choices = ?3, updated_at = ?4",
-                params![profile_id, number, json, now_ms()],
+                params![profile_id, number, json, self.now()],
             )
             .map(drop)
             .map_err(write_error)
@@ -171,8 +171,8 @@ mod tests {
                     profile_id: id,
                     destination: number,
                     amount: Money::from_minor(1000, Unit::Inr),
-                    refuse_repeat_within_ms: None,
-                    send_deadline_at: i64::MAX,
+                    repeat_guard: None,
+                    request: None,
                     batch_row: None,
                 })
                 .unwrap();

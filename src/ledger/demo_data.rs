@@ -3,7 +3,7 @@
 
 use rusqlite::params;
 
-use super::{Ledger, LedgerError, now_ms, write_error};
+use super::{Ledger, LedgerError, write_error};
 use crate::domain::{Reference, TxState};
 use crate::providers::ProviderKind;
 
@@ -50,7 +50,7 @@ impl Ledger {
             return Ok(0);
         }
         let mut rng = fastrand::Rng::with_seed(seed);
-        let end = now_ms();
+        let end = self.now();
         let start = end - 90 * DAY_MS;
         let step = ((end - start) / rows as i64).max(1);
         let mut conn = self.conn();

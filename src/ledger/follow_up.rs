@@ -5,15 +5,11 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::transactions::{TX_COLUMNS, TxKind, TxRecord, tx_from_row};
-use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use super::{Ledger, LedgerError, read_error, write_error};
 use crate::domain::{Reference, TxState};
 
 /// How long after an operation turns pending the reconciler first asks about it.
 pub const FIRST_PENDING_CHECK_MS: i64 = 5_000;
-
-/// How long after its send deadline a row still `recorded` or `sending` counts as left by an
-/// interruption: the sending process has given up on it by then, or is gone.
-pub const LEFTOVER_GRACE_MS: i64 = 2_000;
 
 /// An operation on a destination, with the time its send ended (when it left `sending`).
 #[derive(Clone, Debug)]
@@ -38,22 +34,6 @@ pub struct NextCheck<'a> {
     pub note: Option<&'a str>,
 }
 
-impl TxRecord {
-    /// Whether this row is still `recorded` or `sending` although its sender's deadline has
-    /// passed: saldo stopped while sending it.
-    pub fn is_leftover(&self, now: i64) -> bool {
-        matches!(self.state, TxState::Recorded | TxState::Sending) && !self.may_still_arrive(now)
-    }
-
-    /// Whether a request for this operation may still be on its way to the provider: its
-    /// sender's deadline (plus a grace for the last bytes in flight) has not passed.
-    pub fn may_still_arrive(&self, now: i64) -> bool {
-        // Rows written before deadlines were recorded: the longest deadline saldo ever used.
-        let deadline = self.send_deadline_at.unwrap_or(self.created_at + 45_000);
-        now <= deadline.saturating_add(LEFTOVER_GRACE_MS)
-    }
-}
-
 impl Ledger {
     /// Every operation not final yet (of one profile, or all), oldest first.
     pub fn open_operations(&self, profile_id: Option<i64>) -> Result<Vec<TxRecord>, LedgerError> {
@@ -74,21 +54,57 @@ impl Ledger {
         rows.into_iter().collect()
     }
 
-    /// The rows of a profile still `recorded` or `sending` whose sender's deadline (plus the
-    /// grace) has passed before `now`: the leftovers of an interruption. Uses the state index,
-    /// so it stays cheap however many other operations are open.
-    pub fn leftovers(&self, profile_id: i64, now: i64) -> Result<Vec<TxRecord>, LedgerError> {
+    /// The rows of a profile still `recorded` or `sending`, oldest first: each is either in
+    /// flight (its sender holds its claim) or a leftover of an interruption (nobody does).
+    /// Uses the state index, so it stays cheap however many other operations are open.
+    pub fn unfinished_sends(&self, profile_id: i64) -> Result<Vec<TxRecord>, LedgerError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(&format!(
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
                  WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1
-                   AND COALESCE(t.send_deadline_at, t.created_at + 45000) < ?2
                  ORDER BY t.created_at, t.id"
             ))
             .map_err(read_error)?;
         let rows = stmt
-            .query_map(params![profile_id, now - LEFTOVER_GRACE_MS], tx_from_row)
+            .query_map(params![profile_id], tx_from_row)
+            .map_err(read_error)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(read_error)?;
+        rows.into_iter().collect()
+    }
+
+    /// Keeps the first of two balance readings of a credit move (or clears it), only while the
+    /// operation is still in `expected`.
+    pub fn set_first_reading(
+        &self,
+        reference: &Reference,
+        expected: TxState,
+        reading: Option<&str>,
+    ) -> Result<(), LedgerError> {
+        let conn = self.conn();
+        conn.execute(
+            "UPDATE transactions SET first_reading = ?3 WHERE reference = ?1 AND state = ?2",
+            params![reference.as_str(), expected.as_str(), reading],
+        )
+        .map_err(write_error)?;
+        Ok(())
+    }
+
+    /// Every operation a person may have to look at: open ones, and settled ones flagged
+    /// because a later fact contradicted them; oldest first.
+    pub fn open_or_flagged(&self) -> Result<Vec<TxRecord>, LedgerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.state IN ('recorded', 'sending', 'pending', 'unknown')
+                    OR (t.state IN ('succeeded', 'failed') AND t.review_reason IS NOT NULL)
+                 ORDER BY t.created_at, t.id"
+            ))
+            .map_err(read_error)?;
+        let rows = stmt
+            .query_map([], tx_from_row)
             .map_err(read_error)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(read_error)?;
@@ -152,7 +168,7 @@ impl Ledger {
         reference: &Reference,
         next: &NextCheck<'_>,
     ) -> Result<(), LedgerError> {
-        let now = now_ms();
+        let now = self.now();
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -186,5 +202,82 @@ impl Ledger {
             .map_err(write_error)?;
         }
         tx.commit().map_err(write_error)
+    }
+}
+
+impl Ledger {
+    /// Appends a note to an operation's event log (state unchanged), only while it is still
+    /// in `expected`; returns whether it was written.
+    pub fn append_note(
+        &self,
+        reference: &Reference,
+        expected: TxState,
+        note: &str,
+    ) -> Result<bool, LedgerError> {
+        let conn = self.conn();
+        let written = conn
+            .execute(
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+                 SELECT id, ?3, state, state, ?4 FROM transactions
+                 WHERE reference = ?1 AND state = ?2",
+                params![reference.as_str(), expected.as_str(), self.now(), note],
+            )
+            .map_err(write_error)?;
+        Ok(written == 1)
+    }
+
+    /// A person's decision on a settled operation that a later fact contradicted (it is
+    /// flagged for review): it is kept or corrected to `to`, by hand, with the note as the
+    /// event. Only while it still stands `expected` and is flagged; returns whether it was.
+    pub fn resolve_flag_by_hand(
+        &self,
+        reference: &Reference,
+        expected: TxState,
+        to: TxState,
+        note: &str,
+    ) -> Result<bool, LedgerError> {
+        let now = self.now();
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(write_error)?;
+        let id: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM transactions WHERE reference = ?1 AND state = ?2
+                   AND state IN ('succeeded', 'failed') AND review_reason IS NOT NULL",
+                params![reference.as_str(), expected.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(read_error)?;
+        let Some(id) = id else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE transactions SET state = ?2, updated_at = ?3, basis = 'by_hand',
+                 review_reason = NULL, provider_message = ?4
+             WHERE id = ?1",
+            params![id, to.as_str(), now, format!("settled by hand: {note}")],
+        )
+        .map_err(write_error)?;
+        let what = if to == expected {
+            "kept as"
+        } else {
+            "corrected to"
+        };
+        tx.execute(
+            "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id,
+                now,
+                expected.as_str(),
+                to.as_str(),
+                format!("{what} {to} by hand: {note}")
+            ],
+        )
+        .map_err(write_error)?;
+        tx.commit().map_err(write_error)?;
+        Ok(true)
     }
 }

@@ -175,8 +175,8 @@ mod tests {
                 profile_id,
                 destination,
                 amount: Money::from_minor(cents, Unit::Usd),
-                refuse_repeat_within_ms: None,
-                send_deadline_at: i64::MAX,
+                repeat_guard: None,
+                request: None,
                 batch_row: None,
             })
             .unwrap();

@@ -103,6 +103,25 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT;
     ALTER TABLE profiles ADD COLUMN archived_at INTEGER;
     "#,
+    // 4: how a final outcome is known (stated by the provider, inferred by saldo, settled by
+    // hand); the request as sent, to send the very same one again where the provider
+    // deduplicates on our reference; the first of two balance readings that settle a credit
+    // move; and each batch's fingerprint, so a file sent before is recognised.
+    r#"
+    ALTER TABLE transactions ADD COLUMN basis TEXT
+        CHECK (basis IN ('stated', 'inferred', 'by_hand'));
+    ALTER TABLE transactions ADD COLUMN request TEXT;
+    ALTER TABLE transactions ADD COLUMN first_reading TEXT;
+    UPDATE transactions SET basis = CASE
+            WHEN provider_message LIKE 'settled by hand%' THEN 'by_hand'
+            WHEN provider_message LIKE 'executed%' OR provider_message LIKE 'not executed%'
+              OR provider_message LIKE '%not found%' THEN 'inferred'
+            ELSE 'stated' END
+        WHERE state IN ('succeeded', 'failed');
+    CREATE INDEX transactions_by_what ON transactions (destination, kind, amount_minor, state);
+    ALTER TABLE batches ADD COLUMN fingerprint TEXT;
+    CREATE INDEX batches_by_fingerprint ON batches (fingerprint, created_at);
+    "#,
 ];
 
 /// The schema version this build of saldo writes.

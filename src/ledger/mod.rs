@@ -6,33 +6,38 @@
 pub mod backup;
 pub mod balances;
 pub mod batches;
+pub mod claims;
 pub mod counter_memory;
 pub mod demo_data;
 pub mod export;
 pub mod follow_up;
 pub mod history;
+pub mod merge;
 pub mod migrations;
 pub mod profiles;
 pub mod reader;
 pub mod transactions;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use crate::domain::IllegalTransition;
+use crate::domain::clock::{self, Clock};
 
 pub use backup::{BackupFacts, RestoreProblem, Restored};
 pub use balances::BalanceReading;
 pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
+pub use claims::Claim;
 pub use counter_memory::FavouriteNumber;
 pub use follow_up::{DestinationOperation, NextCheck};
 pub use history::{HistoryCursor, HistoryFilter};
 pub use reader::{DailySales, HistorySummary, LedgerReader, UnitTotal};
 pub use transactions::{
-    BatchLine, EarlierOperation, EventRecord, NewOperation, StateChange, TxKind, TxRecord,
+    BatchLine, EarlierOperation, EventRecord, NewOperation, RepeatGuard, Settled, StateChange,
+    TxKind, TxRecord,
 };
 
 /// The ledger file's name inside the data directory.
@@ -62,6 +67,12 @@ pub enum LedgerError {
     ProfileExists(String),
     #[error("there is no profile named “{0}”: see `saldo profile list`")]
     ProfileNotFound(String),
+    #[error(
+        "profile “{name}” still has {open} operation(s) to settle (pending, unknown or flagged): \
+         settle them first (see Needs review), then remove it — its secrets are needed to \
+         settle them"
+    )]
+    ProfileInUse { name: String, open: i64 },
     #[error("there is no operation with reference {0}")]
     TransactionNotFound(String),
     #[error(transparent)]
@@ -71,6 +82,10 @@ pub enum LedgerError {
     /// The same kind, destination and amount went out a moment ago (the duplicate-send guard).
     #[error("this repeats {} recorded at {} ({})", .0.reference, crate::domain::time::local_text(.0.created_at), .0.state)]
     PossibleRepeat(EarlierOperation),
+    /// The same kind, destination and amount is still open (being sent, pending or unknown):
+    /// nobody may send it again until that one is settled.
+    #[error("this repeats {} recorded at {}, which is still {}", .0.reference, crate::domain::time::local_text(.0.created_at), .0.state)]
+    RepeatOfOpen(EarlierOperation),
     #[error("row {line} of batch {batch_id} already has an operation: it is not sent again")]
     BatchRowTaken { batch_id: i64, line: i64 },
     #[error("there is no batch {0}: the number is the one `saldo batch` printed when it started")]
@@ -115,12 +130,13 @@ pub(crate) fn read_error(error: rusqlite::Error) -> LedgerError {
 pub struct Ledger {
     conn: Mutex<Connection>,
     path: PathBuf,
+    clock: Arc<dyn Clock>,
 }
 
 impl Ledger {
     /// Opens (creating if needed) the ledger in a data directory.
     pub fn open_in(data_dir: &Path) -> Result<Ledger, LedgerError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| LedgerError::Open {
+        crate::paths::create_private_dir(data_dir).map_err(|e| LedgerError::Open {
             path: data_dir.to_path_buf(),
             reason: e.to_string(),
         })?;
@@ -136,7 +152,16 @@ impl Ledger {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let created = !path.exists();
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
+        if created {
+            // It holds customers' numbers and the shop's books: this user's only. SQLite gives
+            // its journal files the same permissions.
+            crate::paths::make_private(path).map_err(|e| LedgerError::Open {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+        }
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
         // Refuse a newer file before anything (even the journal mode) writes to it.
@@ -159,7 +184,24 @@ impl Ledger {
         Ok(Ledger {
             conn: Mutex::new(conn),
             path: path.to_path_buf(),
+            clock: clock::system(),
         })
+    }
+
+    /// The same ledger reading time from `clock` (tests step it as NTP would).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Ledger {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by this ledger's clock (Unix ms, UTC): the only time ledger and engine code read.
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The clock this ledger reads.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     /// Where the ledger file is.
@@ -197,11 +239,6 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, LedgerError> {
     conn.busy_timeout(Duration::from_secs(5))
         .map_err(read_error)?;
     Ok(conn)
-}
-
-/// Milliseconds since the Unix epoch, UTC.
-pub fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 #[cfg(test)]

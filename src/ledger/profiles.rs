@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Ledger, LedgerError, now_ms, read_error, write_error};
+use super::{Ledger, LedgerError, read_error, write_error};
 use crate::providers::{Profile, ProfileSettings, ProviderKind};
 
 fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Profile, LedgerError>> {
@@ -50,7 +50,7 @@ impl Ledger {
         let inserted = conn.execute(
             "INSERT INTO profiles (name, provider, base_url, settings, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![name, provider.as_str(), base_url, json, now_ms()],
+            params![name, provider.as_str(), base_url, json, self.now()],
         );
         match inserted {
             Ok(_) => {}
@@ -109,9 +109,27 @@ impl Ledger {
 
     /// Removes a profile. One with operations in the ledger is put aside instead: renamed
     /// `NAME~ID` so the name is free again, hidden from every list, and kept for the history.
+    ///
+    /// Refused while any of its operations is open (or flagged for review): settling one needs
+    /// the profile and its secrets, which go with it.
     pub fn remove_profile(&self, name: &str) -> Result<ProfileRemoval, LedgerError> {
         let profile = self.profile(name)?;
         let conn = self.conn();
+        let open: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM transactions WHERE profile_id = ?1
+                   AND (state IN ('recorded', 'sending', 'pending', 'unknown')
+                        OR review_reason IS NOT NULL)",
+                [profile.id],
+                |r| r.get(0),
+            )
+            .map_err(read_error)?;
+        if open > 0 {
+            return Err(LedgerError::ProfileInUse {
+                name: profile.name,
+                open,
+            });
+        }
         let used: bool = conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM transactions WHERE profile_id = ?1)
@@ -123,7 +141,7 @@ impl Ledger {
         if used {
             conn.execute(
                 "UPDATE profiles SET archived_at = ?2, name = name || '~' || id WHERE id = ?1",
-                params![profile.id, now_ms()],
+                params![profile.id, self.now()],
             )
             .map_err(write_error)?;
             Ok(ProfileRemoval::PutAside)
@@ -188,5 +206,60 @@ mod tests {
             ProfileRemoval::Deleted
         );
         assert!(ledger.profiles().unwrap().is_empty());
+    }
+}
+
+#[cfg(test)]
+mod removal_tests {
+    use super::*;
+    use crate::domain::{Money, Reference, TxState, Unit};
+    use crate::ledger::{NewOperation, StateChange, TxKind};
+
+    #[test]
+    fn a_profile_with_an_open_operation_is_not_removed_and_keeps_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let settings = ProviderKind::Qvatel.default_settings();
+        let profile = ledger
+            .add_profile(
+                "cuba",
+                ProviderKind::Qvatel,
+                "https://qvatel.com/api",
+                &settings,
+            )
+            .unwrap();
+        let reference = Reference::generate();
+        ledger
+            .record_sending(
+                &NewOperation {
+                    reference: &reference,
+                    kind: TxKind::TopUp,
+                    profile_id: profile.id,
+                    destination: "+5352942387",
+                    amount: Money::from_minor(2000, Unit::Usd),
+                    repeat_guard: None,
+                    request: None,
+                    batch_row: None,
+                },
+                &StateChange::default(),
+            )
+            .unwrap();
+        ledger
+            .transition(&reference, TxState::Unknown, &StateChange::default())
+            .unwrap();
+        let error = ledger.remove_profile("cuba").unwrap_err();
+        assert!(
+            matches!(error, LedgerError::ProfileInUse { open: 1, .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("settle them first"), "{error}");
+        assert_eq!(ledger.profile("cuba").unwrap().id, profile.id);
+        ledger
+            .transition(&reference, TxState::Succeeded, &StateChange::default())
+            .unwrap();
+        assert_eq!(
+            ledger.remove_profile("cuba").unwrap(),
+            ProfileRemoval::PutAside
+        );
     }
 }

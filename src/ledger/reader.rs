@@ -201,8 +201,8 @@ mod tests {
                     profile_id: id,
                     destination: "+5352942387",
                     amount: Money::from_minor(100 + i, Unit::Usd),
-                    refuse_repeat_within_ms: None,
-                    send_deadline_at: i64::MAX,
+                    repeat_guard: None,
+                    request: None,
                     batch_row: None,
                 })
                 .unwrap();

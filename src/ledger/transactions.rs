@@ -5,8 +5,8 @@
 
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
-use super::{Ledger, LedgerError, now_ms, read_error, write_error};
-use crate::domain::{Money, Reference, TxState, Unit};
+use super::{Ledger, LedgerError, read_error, write_error};
+use crate::domain::{Basis, Money, Reference, TxState, Unit};
 
 /// What kind of operation a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,15 +62,26 @@ pub struct NewOperation<'a> {
     pub profile_id: i64,
     pub destination: &'a str,
     pub amount: Money,
-    /// Refuse it if an operation of the same kind, destination and amount that did not fail
-    /// was recorded within this many milliseconds (the duplicate-send guard).
-    pub refuse_repeat_within_ms: Option<i64>,
-    /// When the process sending it will have given up (Unix ms): after that, a row still
-    /// `recorded` or `sending` is a leftover of an interruption, not an operation in flight.
-    pub send_deadline_at: i64,
+    /// The repeat guard, checked in the transaction that records the operation (`None`: no
+    /// guard, for demo history and tests).
+    pub repeat_guard: Option<RepeatGuard>,
+    /// What the request carries beyond destination and amount (JSON), kept so the very same
+    /// request can be sent again where the provider deduplicates on our reference.
+    pub request: Option<&'a str>,
     /// The batch row this operation sends, linked in the same transaction so a resumed batch
     /// never sends that row again.
     pub batch_row: Option<BatchLine>,
+}
+
+/// The repeat guard of one new operation: the same kind, destination and amount as an earlier
+/// one is refused outright while that one is open (recorded, sending, pending, unknown), and
+/// needs the person's confirmation within `window_ms` of one that went through or whose
+/// failure the provider never stated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepeatGuard {
+    pub window_ms: i64,
+    /// The person confirmed a repeat of a settled operation on purpose.
+    pub confirmed: bool,
 }
 
 /// A row of a batch: the batch's id and the row's line in its file.
@@ -98,6 +109,29 @@ pub struct StateChange {
     pub provider_message: Option<String>,
     /// Evidence for the event log: raw reply with secrets removed, error text.
     pub detail: Option<String>,
+    /// How a final outcome is known (`None`: stated by the provider).
+    pub basis: Option<Basis>,
+}
+
+/// What a compare-and-set settlement did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// The operation moved to the new state.
+    Moved(TxRecord),
+    /// Someone else had already settled it the same way: nothing was written.
+    Already(TxRecord),
+    /// It had moved on to another state: the fact was appended to its event log (and, where
+    /// it contradicts a settled outcome, the operation was flagged for review).
+    Noted(TxRecord),
+}
+
+impl Settled {
+    /// The operation as it stands afterwards.
+    pub fn into_record(self) -> TxRecord {
+        match self {
+            Settled::Moved(r) | Settled::Already(r) | Settled::Noted(r) => r,
+        }
+    }
 }
 
 /// An operation as stored.
@@ -116,8 +150,13 @@ pub struct TxRecord {
     /// Milliseconds since the Unix epoch, UTC.
     pub created_at: i64,
     pub updated_at: i64,
-    /// When the sending process gives up on it (Unix ms), if recorded with one.
-    pub send_deadline_at: Option<i64>,
+    /// How a final outcome is known; `None` while it is open.
+    pub basis: Option<Basis>,
+    /// The request's fields beyond destination and amount, as sent (JSON).
+    pub request: Option<String>,
+    /// The first of the two balance readings that settle a credit move, while waiting for the
+    /// second.
+    pub first_reading: Option<String>,
     /// When the reconciler should next ask about it (Unix ms).
     pub next_check_at: Option<i64>,
     /// How many times the reconciler has asked about it without an answer.
@@ -138,7 +177,7 @@ pub struct EventRecord {
 pub(super) const TX_COLUMNS: &str =
     "t.id, t.reference, t.kind, t.profile_id, p.name AS profile_name,
     t.destination, t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message,
-    t.created_at, t.updated_at, t.send_deadline_at, t.next_check_at, t.checks,
+    t.created_at, t.updated_at, t.basis, t.request, t.first_reading, t.next_check_at, t.checks,
     t.review_reason";
 
 pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, LedgerError>> {
@@ -155,7 +194,9 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
     let provider_message = row.get("provider_message")?;
     let created_at = row.get("created_at")?;
     let updated_at = row.get("updated_at")?;
-    let send_deadline_at = row.get("send_deadline_at")?;
+    let basis: Option<String> = row.get("basis")?;
+    let request = row.get("request")?;
+    let first_reading = row.get("first_reading")?;
     let next_check_at = row.get("next_check_at")?;
     let checks = row.get("checks")?;
     let review_reason = row.get("review_reason")?;
@@ -179,7 +220,13 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
             provider_message,
             created_at,
             updated_at,
-            send_deadline_at,
+            basis: basis
+                .map(|b| {
+                    Basis::parse(&b).ok_or_else(|| LedgerError::Corrupt(format!("basis “{b}”")))
+                })
+                .transpose()?,
+            request,
+            first_reading,
             next_check_at,
             checks,
             review_reason,
@@ -196,44 +243,90 @@ fn first_check_at(state: TxState, now: i64) -> Option<i64> {
     }
 }
 
-/// Inserts a new operation in state `recorded` with its first event, after the duplicate
-/// guard, and links its batch row; inside the caller's transaction.
+fn earlier_from_row(row: &Row<'_>) -> rusqlite::Result<(String, String, i64)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+}
+
+fn earlier(found: (String, String, i64)) -> Result<EarlierOperation, LedgerError> {
+    let (reference, state, created_at) = found;
+    let state =
+        TxState::parse(&state).ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
+    Ok(EarlierOperation {
+        reference: Reference::from_text(&reference),
+        state,
+        created_at,
+    })
+}
+
+/// The repeat guard, inside the transaction that records `new`: an identical open operation
+/// refuses it outright; an identical one that went through, or whose failure only saldo or a
+/// person concluded, refuses it within the window unless the person confirmed.
+fn check_repeat(
+    tx: &rusqlite::Transaction<'_>,
+    new: &NewOperation<'_>,
+    guard: RepeatGuard,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let what = params![
+        new.destination,
+        new.kind.as_str(),
+        new.amount.minor(),
+        new.amount.unit().code()
+    ];
+    let open = tx
+        .query_row(
+            "SELECT reference, state, created_at FROM transactions
+             WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
+               AND state IN ('recorded', 'sending', 'pending', 'unknown')
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+            what,
+            earlier_from_row,
+        )
+        .optional()
+        .map_err(read_error)?;
+    if let Some(found) = open {
+        return Err(LedgerError::RepeatOfOpen(earlier(found)?));
+    }
+    if guard.confirmed || guard.window_ms <= 0 {
+        return Ok(());
+    }
+    let recent = tx
+        .query_row(
+            "SELECT reference, state, created_at FROM transactions
+             WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
+               AND created_at >= ?5
+               AND (state = 'succeeded' OR (state = 'failed' AND basis IS NOT 'stated'))
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+            params![
+                new.destination,
+                new.kind.as_str(),
+                new.amount.minor(),
+                new.amount.unit().code(),
+                now.saturating_sub(guard.window_ms)
+            ],
+            earlier_from_row,
+        )
+        .optional()
+        .map_err(read_error)?;
+    match recent {
+        Some(found) => Err(LedgerError::PossibleRepeat(earlier(found)?)),
+        None => Ok(()),
+    }
+}
+
+/// Inserts a new operation in state `recorded` with its first event, after the repeat guard,
+/// and links its batch row; inside the caller's transaction.
 fn insert_new(
     tx: &rusqlite::Transaction<'_>,
     new: &NewOperation<'_>,
     now: i64,
 ) -> Result<(), LedgerError> {
-    if let Some(window) = new.refuse_repeat_within_ms {
-        let earlier: Option<(String, String, i64)> = tx
-            .query_row(
-                "SELECT reference, state, created_at FROM transactions
-                     WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
-                       AND created_at >= ?5 AND state <> 'failed'
-                     ORDER BY created_at DESC, id DESC LIMIT 1",
-                params![
-                    new.destination,
-                    new.kind.as_str(),
-                    new.amount.minor(),
-                    new.amount.unit().code(),
-                    now - window
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(read_error)?;
-        if let Some((reference, state, created_at)) = earlier {
-            let state = TxState::parse(&state)
-                .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
-            return Err(LedgerError::PossibleRepeat(EarlierOperation {
-                reference: Reference::from_text(&reference),
-                state,
-                created_at,
-            }));
-        }
+    if let Some(guard) = new.repeat_guard {
+        check_repeat(tx, new, guard, now)?;
     }
     tx.execute(
         "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
-                 unit, state, created_at, updated_at, send_deadline_at)
+                 unit, state, created_at, updated_at, request)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
         params![
             new.reference.as_str(),
@@ -244,7 +337,7 @@ fn insert_new(
             new.amount.unit().code(),
             TxState::Recorded.as_str(),
             now,
-            new.send_deadline_at
+            new.request
         ],
     )
     .map_err(write_error)?;
@@ -261,15 +354,11 @@ fn insert_new(
     Ok(())
 }
 
-/// Moves an operation to a new state, if the rules allow it, and appends the event; inside
-/// the caller's transaction.
-fn apply_transition(
+/// An operation's id and state, read inside a transaction.
+fn current_state(
     tx: &rusqlite::Transaction<'_>,
     reference: &Reference,
-    to: TxState,
-    change: &StateChange,
-    now: i64,
-) -> Result<(), LedgerError> {
+) -> Result<(i64, TxState), LedgerError> {
     let current: Option<(i64, String)> = tx
         .query_row(
             "SELECT id, state FROM transactions WHERE reference = ?1",
@@ -280,16 +369,34 @@ fn apply_transition(
         .map_err(read_error)?;
     let (id, state) =
         current.ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
-    let from =
+    let state =
         TxState::parse(&state).ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
+    Ok((id, state))
+}
+
+/// Moves an operation to a new state, if the rules allow it, and appends the event; inside
+/// the caller's transaction.
+fn apply_transition(
+    tx: &rusqlite::Transaction<'_>,
+    reference: &Reference,
+    to: TxState,
+    change: &StateChange,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let (id, from) = current_state(tx, reference)?;
     from.check(to)?;
+    let basis = to
+        .is_final()
+        .then(|| change.basis.unwrap_or(Basis::Stated).as_str());
     tx.execute(
         "UPDATE transactions SET state = ?2, updated_at = ?3,
                  provider_ref = COALESCE(?4, provider_ref),
                  provider_message = COALESCE(?5, provider_message),
                  next_check_at = ?6,
                  checks = 0,
-                 review_reason = CASE WHEN ?7 THEN NULL ELSE review_reason END
+                 review_reason = CASE WHEN ?7 THEN NULL ELSE review_reason END,
+                 basis = ?8,
+                 first_reading = NULL
              WHERE id = ?1",
         params![
             id,
@@ -298,7 +405,8 @@ fn apply_transition(
             change.provider_ref,
             change.provider_message,
             first_check_at(to, now),
-            to.is_final()
+            to.is_final(),
+            basis
         ],
     )
     .map_err(write_error)?;
@@ -306,6 +414,59 @@ fn apply_transition(
         "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, now, from.as_str(), to.as_str(), change.detail],
+    )
+    .map_err(write_error)?;
+    Ok(())
+}
+
+/// Whether a provider's report of `reported` contradicts an operation that stands `current`.
+fn contradicts(current: TxState, reported: TxState) -> bool {
+    use TxState::*;
+    matches!(
+        (current, reported),
+        (Failed, Succeeded | Pending) | (Succeeded, Failed)
+    )
+}
+
+/// Appends a fact that came too late to move the operation (it had moved on), keeping the
+/// provider's reference; a fact that contradicts a settled outcome flags it for review.
+fn note_late_fact(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    current: TxState,
+    reported: TxState,
+    change: &StateChange,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let detail = format!(
+        "late outcome: {reported} (the operation was already {current}){}{}",
+        change
+            .provider_message
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default(),
+        change
+            .detail
+            .as_deref()
+            .map(|d| format!("\n{d}"))
+            .unwrap_or_default()
+    );
+    let review = contradicts(current, reported).then(|| {
+        format!(
+            "the provider later reported it {reported}, but the ledger says {current}: check              with the provider and the customer, then settle it"
+        )
+    });
+    tx.execute(
+        "UPDATE transactions SET provider_ref = COALESCE(provider_ref, ?2),
+                 review_reason = COALESCE(?3, review_reason)
+             WHERE id = ?1",
+        params![id, change.provider_ref, review],
+    )
+    .map_err(write_error)?;
+    tx.execute(
+        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+             VALUES (?1, ?2, ?3, ?3, ?4)",
+        params![id, now, current.as_str(), detail],
     )
     .map_err(write_error)?;
     Ok(())
@@ -320,7 +481,7 @@ impl Ledger {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(write_error)?;
-            insert_new(&tx, new, now_ms())?;
+            insert_new(&tx, new, self.now())?;
             tx.commit().map_err(write_error)?;
         }
         self.transaction(new.reference)
@@ -337,7 +498,7 @@ impl Ledger {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(write_error)?;
-        let now = now_ms();
+        let now = self.now();
         insert_new(&tx, new, now)?;
         apply_transition(&tx, new.reference, TxState::Sending, change, now)?;
         tx.commit().map_err(write_error)
@@ -369,7 +530,7 @@ impl Ledger {
             if state.as_deref() != Some(from.as_str()) {
                 return Ok(None);
             }
-            apply_transition(&tx, reference, to, change, now_ms())?;
+            apply_transition(&tx, reference, to, change, self.now())?;
             tx.commit().map_err(write_error)?;
         }
         self.transaction(reference).map(Some)
@@ -387,10 +548,46 @@ impl Ledger {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(write_error)?;
-            apply_transition(&tx, reference, to, change, now_ms())?;
+            apply_transition(&tx, reference, to, change, self.now())?;
             tx.commit().map_err(write_error)?;
         }
         self.transaction(reference)
+    }
+
+    /// Settles an operation by compare-and-set: it moves to `to` only if it still stands
+    /// `expected` (or is open and `to` is a final fact). Otherwise nothing moves: if it is
+    /// already `to` nothing is written, and any other fact is appended to its event log with
+    /// the provider's reference — flagged for review when it contradicts a settled outcome.
+    /// Provider facts are never dropped.
+    pub fn settle_from(
+        &self,
+        reference: &Reference,
+        expected: TxState,
+        to: TxState,
+        change: &StateChange,
+    ) -> Result<Settled, LedgerError> {
+        let outcome = {
+            let mut conn = self.conn();
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(write_error)?;
+            let (id, current) = current_state(&tx, reference)?;
+            let now = self.now();
+            let outcome = if current == to {
+                Settled::Already
+            } else if current == expected
+                || (!current.is_final() && to.is_final() && current.can_become(to))
+            {
+                apply_transition(&tx, reference, to, change, now)?;
+                Settled::Moved
+            } else {
+                note_late_fact(&tx, id, current, to, change, now)?;
+                Settled::Noted
+            };
+            tx.commit().map_err(write_error)?;
+            outcome
+        };
+        Ok(outcome(self.transaction(reference)?))
     }
 
     /// The operation with this reference.
@@ -479,8 +676,8 @@ mod tests {
                 profile_id,
                 destination: "+5352942387",
                 amount,
-                refuse_repeat_within_ms: None,
-                send_deadline_at: i64::MAX,
+                repeat_guard: None,
+                request: None,
                 batch_row: None,
             })
             .unwrap();
@@ -497,6 +694,7 @@ mod tests {
                     provider_ref: Some("qvatel-1".into()),
                     provider_message: Some("Recargado".into()),
                     detail: Some("{'result': 1}".into()),
+                    basis: None,
                 },
             )
             .unwrap();
@@ -527,8 +725,8 @@ mod tests {
                 profile_id,
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
-                refuse_repeat_within_ms: None,
-                send_deadline_at: i64::MAX,
+                repeat_guard: None,
+                request: None,
                 batch_row: None,
             })
             .unwrap();
@@ -554,8 +752,8 @@ mod tests {
                 profile_id,
                 destination: "+5352942387",
                 amount: Money::from_minor(1500, Unit::Usd),
-                refuse_repeat_within_ms: None,
-                send_deadline_at: i64::MAX,
+                repeat_guard: None,
+                request: None,
                 batch_row: None,
             })
             .unwrap();

@@ -72,7 +72,7 @@ fn targets(level: LevelFilter) -> Targets {
 
 fn daily_file(data_dir: &Path) -> Result<tracing_appender::rolling::RollingFileAppender, String> {
     let folder = logs_dir(data_dir);
-    std::fs::create_dir_all(&folder)
+    crate::paths::create_private_dir(&folder)
         .map_err(|e| format!("cannot create the log folder {}: {e}", folder.display()))?;
     tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)

@@ -108,7 +108,7 @@ fn system_name() -> String {
 }
 
 fn write_report(folder: &Path, report: &str) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(folder)?;
+    crate::paths::create_private_dir(folder)?;
     let stamp = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S-%3f").to_string();
     let path = folder.join(format!("crash-{stamp}.txt"));
     std::fs::write(&path, report)?;

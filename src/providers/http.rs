@@ -132,6 +132,29 @@ fn describe(error: &reqwest::Error) -> String {
 pub async fn send_and_read(
     request: reqwest::RequestBuilder,
 ) -> Result<(reqwest::StatusCode, String), ProviderError> {
+    exchange(request, Bodies::Logged).await
+}
+
+/// Like [`send_and_read`], for a credential endpoint (a login, a token renewal): neither the
+/// request's body nor the reply's is ever logged, at any level. Such a reply may carry new
+/// tokens in a form nobody can parse — and so nobody can redact.
+pub async fn send_and_read_credentials(
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String), ProviderError> {
+    exchange(request, Bodies::Withheld).await
+}
+
+/// Whether an exchange's bodies may reach the log.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Bodies {
+    Logged,
+    Withheld,
+}
+
+async fn exchange(
+    request: reqwest::RequestBuilder,
+    bodies: Bodies,
+) -> Result<(reqwest::StatusCode, String), ProviderError> {
     let (client, request) = request.build_split();
     let request = request.map_err(transport_error)?;
     let (method, url) = (request.method().clone(), request.url().clone());
@@ -140,12 +163,14 @@ pub async fn send_and_read(
         url.path().to_string(),
     );
     tracing::debug!(%method, %host, %path, "request");
-    tracing::trace!(
-        query = url.query().unwrap_or(""),
-        headers = ?request.headers(),
-        body = %request.body().and_then(|b| b.as_bytes()).map(String::from_utf8_lossy).unwrap_or_default(),
-        "request in full"
-    );
+    if bodies == Bodies::Logged {
+        tracing::trace!(
+            query = url.query().unwrap_or(""),
+            headers = ?request.headers(),
+            body = %request.body().and_then(|b| b.as_bytes()).map(String::from_utf8_lossy).unwrap_or_default(),
+            "request in full"
+        );
+    }
     let started = std::time::Instant::now();
     let elapsed_ms = || started.elapsed().as_millis();
     let no_reply = |error: reqwest::Error| {
@@ -162,12 +187,16 @@ pub async fn send_and_read(
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
     let body = response.text().await.map_err(no_reply)?;
+    let shown = match bodies {
+        Bodies::Logged => clipped(&body),
+        Bodies::Withheld => format!("[a credential reply of {} bytes, not logged]", body.len()),
+    };
     tracing::debug!(
         %method,
         %path,
         status = status.as_u16(),
         elapsed_ms = elapsed_ms(),
-        body = %clipped(&body),
+        body = %shown,
         "reply"
     );
     if status == reqwest::StatusCode::TOO_MANY_REQUESTS {

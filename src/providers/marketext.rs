@@ -14,7 +14,7 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::http::{endpoint, redact, send_and_read};
+use super::http::{endpoint, redact, send_and_read, send_and_read_credentials};
 use super::lenient::{self, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
 use super::registry::{
@@ -306,8 +306,34 @@ impl Marketext {
         send_and_read(call).await
     }
 
-    /// Renews the access token with the refresh token and stores both new tokens.
+    /// The tokens the keychain holds now (another saldo may have renewed them).
+    async fn stored_tokens(&self) -> Option<(Secret, Secret)> {
+        let secrets = self.secrets.clone();
+        let profile = self.profile.clone();
+        tokio::task::spawn_blocking(move || {
+            let access = secrets.get(&profile, SecretKind::AccessToken).ok()?;
+            let refresh = secrets.get(&profile, SecretKind::RefreshToken).ok()?;
+            Some((access, refresh))
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// Renews the access token with the refresh token and stores both new tokens — one saldo
+    /// at a time: a refresh token is good for one renewal, so whoever waited for its turn
+    /// first takes the tokens another saldo renewed meanwhile.
     async fn renew(&self) -> Result<(), ProviderError> {
+        let refused = lock(&self.tokens).access.clone();
+        let _turn = super::renewal::turn(&self.profile).await;
+        if let Some((access, refresh)) = self.stored_tokens().await
+            && access.expose() != refused.expose()
+        {
+            let mut tokens = lock(&self.tokens);
+            tokens.access = access;
+            tokens.refresh = Some(refresh);
+            return Ok(());
+        }
         let Some(refresh) = lock(&self.tokens).refresh.clone() else {
             return Err(ProviderError::Auth {
                 message: "the access token was refused and there is no refresh token: save new \
@@ -326,7 +352,7 @@ impl Marketext {
                 ("refresh_token", refresh.expose()),
                 ("token_lifetime", self.token_lifetime.as_str()),
             ]);
-        let (status, raw) = send_and_read(call).await?;
+        let (status, raw) = send_and_read_credentials(call).await?;
         let reply: Option<TokenReply> = lenient::decode(&raw).ok();
         let (Some(access), Some(next_refresh)) = (
             reply.as_ref().and_then(|r| r.access_token.clone()),

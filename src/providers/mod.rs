@@ -9,6 +9,7 @@ pub mod profile;
 pub mod qvatel;
 pub mod rechargekit;
 pub mod registry;
+pub mod renewal;
 pub mod sabapayamak;
 pub mod smspartner;
 
@@ -33,8 +34,9 @@ pub struct TopUpRequest {
     pub extras: TopUpExtras,
 }
 
-/// Provider-specific details of a top-up, resolved from what the person chose.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Provider-specific details of a top-up, resolved from what the person chose; kept with the
+/// operation (JSON) so the same request can be sent again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TopUpExtras {
     /// RechargeKit's `operator_code`.
     pub operator_code: Option<u32>,
@@ -71,6 +73,9 @@ pub struct StatusReport {
     pub progress: StatusProgress,
     pub message: Option<String>,
     pub raw: String,
+    /// The amount the provider holds for the order, when its reply says (to check the order
+    /// found under our reference is the one we sent).
+    pub amount: Option<Money>,
 }
 
 /// The state a status check reports.
@@ -104,6 +109,13 @@ pub trait TopUpStatus: Send + Sync {
     /// Whether the provider can only be asked by its own id, so a top-up whose reply was lost
     /// cannot be looked up (QvaTel), rather than by our reference (RechargeKit).
     fn needs_provider_ref(&self) -> bool;
+
+    /// Whether the provider creates an order once per reference of ours, answering a repeat
+    /// of the same reference with "duplicate" (RechargeKit's `partner_request_id`): then an
+    /// unknown top-up is settled by sending the very same request again.
+    fn deduplicates_by_reference(&self) -> bool {
+        false
+    }
 
     fn top_up_status<'a>(
         &'a self,

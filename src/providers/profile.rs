@@ -183,6 +183,29 @@ impl ProviderKind {
 }
 
 impl ProfileSettings {
+    /// Counts the profile in another unit, keeping the face value of its denominations (20.00
+    /// USD becomes 20 PTS, not 2000); one that cannot be written in the new unit's decimals
+    /// (15.50 as whole points) is dropped.
+    pub fn change_unit(&mut self, unit: Unit) {
+        let (from, to) = (self.unit.scale(), unit.scale());
+        let rescale = |minor: i64| -> Option<i64> {
+            if to >= from {
+                minor.checked_mul(10_i64.checked_pow(to - from)?)
+            } else {
+                let factor = 10_i64.checked_pow(from - to)?;
+                (minor % factor == 0).then_some(minor / factor)
+            }
+        };
+        self.denominations = self
+            .denominations
+            .iter()
+            .filter_map(|&m| rescale(m))
+            .collect();
+        self.low_balance_minor = self.low_balance_minor.and_then(rescale);
+        self.sales_floor_minor = self.sales_floor_minor.and_then(rescale);
+        self.unit = unit;
+    }
+
     /// The denominations as amounts.
     pub fn denomination_amounts(&self) -> Vec<Money> {
         self.denominations
@@ -251,6 +274,24 @@ pub fn check_profile_name(name: &str) -> Result<&str, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn another_unit_keeps_the_face_value_of_the_denominations() {
+        let mut settings = ProviderKind::Qvatel.default_settings();
+        assert_eq!(settings.unit, Unit::Usd);
+        settings.denominations = vec![2000, 1500, 1550];
+        settings.change_unit(Unit::Points);
+        assert_eq!(
+            settings.denomination_amounts(),
+            vec![
+                Money::from_minor(20, Unit::Points),
+                Money::from_minor(15, Unit::Points)
+            ]
+        );
+        settings.change_unit(Unit::Eur);
+        assert_eq!(settings.denominations, vec![20_000, 15_000]);
+    }
+
     use super::*;
 
     #[test]

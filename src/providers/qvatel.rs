@@ -262,6 +262,7 @@ impl QvaTel {
                     progress,
                     message: Some(self.clean(&estado)).filter(|s| !s.is_empty()),
                     raw: self.clean(raw),
+                    amount: None,
                 })
             }
             0 => Err(self.provider_error(reply.error, raw)),

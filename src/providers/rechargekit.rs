@@ -13,7 +13,7 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::http::{endpoint, redact, send_and_read};
+use super::http::{endpoint, redact, send_and_read, send_and_read_credentials};
 use super::lenient::{self, WireDecimal, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
 use super::registry::{
@@ -219,6 +219,8 @@ pub enum OrderAnswer {
         orderid: Option<String>,
         message: Option<String>,
         raw: String,
+        /// The order's amount, when the reply carries it (status checks do).
+        amount: Option<Money>,
     },
     /// Our reference was used before: the order exists; ask its status.
     Duplicate,
@@ -236,6 +238,11 @@ struct OrderReply {
     orderid: Option<String>,
     #[serde(default, deserialize_with = "opt_text")]
     optransid: Option<String>,
+    // The status check echoes the order's amount: "Provider response: { error, msg, status,
+    // orderid, optransid, amount, commission }" (manishisblessed/same_day_Solution_1,
+    // services/rechargekit/statusCheck.ts). No integration shows the number echoed.
+    #[serde(default)]
+    amount: Option<WireDecimal>,
 }
 
 #[derive(Deserialize)]
@@ -361,8 +368,13 @@ impl RechargeKit {
             (Some(m), Some(o)) => Some(format!("{m}; {o}")),
             (m, o) => m.or(o),
         };
+        let amount = reply
+            .amount
+            .as_ref()
+            .and_then(|a| Money::parse_signed(&a.0, self.unit).ok());
         Ok(OrderAnswer::Order {
             progress,
+            amount,
             orderid: reply
                 .orderid
                 .filter(|o| !o.trim().is_empty())
@@ -411,7 +423,7 @@ impl RechargeKit {
             .post(endpoint(&self.base, &self.paths.login))
             .header(reqwest::header::ACCEPT, "application/json")
             .json(&body);
-        let (status, raw) = send_and_read(call).await?;
+        let (status, raw) = send_and_read_credentials(call).await?;
         let token = lenient::parse_value(&raw)
             .ok()
             .as_ref()
@@ -509,16 +521,36 @@ impl RechargeKit {
             })
             .await?;
         let answer = match self.read_order_reply(status, &raw)? {
-            // Our id is already known to the provider: the order exists. Ask, never refuse.
-            OrderAnswer::Duplicate => self
-                .order_status(&partner_request_id(&request.reference))
-                .await
-                .map_err(|e| ProviderError::MaybeSent {
-                    reason: format!(
-                        "the provider already has an order {} and its status could not be read: {e}",
-                        request.reference
-                    ),
-                })?,
+            // Our id is already known to the provider: the order exists. Ask, never refuse —
+            // and adopt its status only if it is the order we sent.
+            OrderAnswer::Duplicate => {
+                let found = self
+                    .order_status(&partner_request_id(&request.reference))
+                    .await
+                    .map_err(|e| ProviderError::MaybeSent {
+                        reason: format!(
+                            "the provider already has an order {} and its status could not be \
+                             read: {e}",
+                            request.reference
+                        ),
+                    })?;
+                if let OrderAnswer::Order {
+                    amount: Some(amount),
+                    ..
+                } = &found
+                    && *amount != request.amount
+                {
+                    return Err(ProviderError::MaybeSent {
+                        reason: format!(
+                            "the provider holds an order under our reference {} for {amount}, \
+                             not the {} sent: it is not taken as this top-up; check it with the \
+                             provider",
+                            request.reference, request.amount
+                        ),
+                    });
+                }
+                found
+            }
             order => order,
         };
         match answer {
@@ -537,6 +569,7 @@ impl RechargeKit {
                 orderid,
                 message,
                 raw,
+                ..
             } => Ok(TopUpReceipt {
                 provider_ref: orderid,
                 progress: if progress == StatusProgress::Delivered {
@@ -565,6 +598,7 @@ impl RechargeKit {
                     progress: StatusProgress::NotFound,
                     message: Some(message),
                     raw,
+                    amount: None,
                 });
             }
             other => other?,
@@ -574,11 +608,13 @@ impl RechargeKit {
                 progress,
                 message,
                 raw,
+                amount,
                 ..
             } => Ok(StatusReport {
                 progress,
                 message,
                 raw,
+                amount,
             }),
             OrderAnswer::Duplicate => {
                 Err(self.malformed("the status check answered \"duplicate\"", "[status check]"))
@@ -611,6 +647,10 @@ impl TopUp for RechargeKit {
 impl TopUpStatus for RechargeKit {
     fn needs_provider_ref(&self) -> bool {
         false
+    }
+
+    fn deduplicates_by_reference(&self) -> bool {
+        true
     }
 
     fn top_up_status<'a>(

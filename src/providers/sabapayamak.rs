@@ -14,7 +14,7 @@ use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::http::{endpoint, redact, send_and_read};
+use super::http::{endpoint, redact, send_and_read, send_and_read_credentials};
 use super::lenient::{self, WireDecimal, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
 use super::registry::{
@@ -396,7 +396,7 @@ impl SabaPayamak {
             .post(endpoint(&self.base, "user/authenticate"))
             .header(reqwest::header::ACCEPT, "application/json")
             .json(&body);
-        let (status, raw) = send_and_read(call).await?;
+        let (status, raw) = send_and_read_credentials(call).await?;
         let token = self.read_auth_reply(status, &raw)?;
         let expiry = now_secs() + i64::from(self.valid_days) * 86_400;
         if let Ok(mut session) = self.session.lock() {

@@ -12,6 +12,9 @@ pub enum Fault {
     Status { code: u16 },
     /// Hold the request without doing anything until the client gives up.
     TimeoutBeforeCommit,
+    /// Work on the request for longer than the client waits (the simulator's hang time), then
+    /// execute it anyway: the client has given up by the time the provider commits.
+    LateCommit,
     /// Do the work, then hold the reply until the client gives up.
     TimeoutAfterCommit,
     /// Drop the connection without doing anything.
@@ -32,6 +35,7 @@ impl Fault {
         matches!(
             self,
             Fault::Latency { .. }
+                | Fault::LateCommit
                 | Fault::TimeoutAfterCommit
                 | Fault::ResetAfterCommit
                 | Fault::Malformed
@@ -75,8 +79,9 @@ pub struct RandomFaults {
 
 impl RandomFaults {
     /// Reads `name=rate,…`, e.g. `timeout-after-commit=0.05,reset=0.02,http500=0.02,malformed=0.01`.
-    /// Names: timeout-before-commit, timeout-after-commit, reset-before-commit, reset (after
-    /// the commit), malformed, and httpNNN for any status (http429, http500, http503…).
+    /// Names: timeout-before-commit, timeout-after-commit, late-commit (executed after the
+    /// client gave up), reset-before-commit, reset (after the commit), malformed, and httpNNN
+    /// for any status (http429, http500, http503…).
     pub fn parse_rates(text: &str) -> Result<Vec<(Fault, f64)>, String> {
         let mut rates = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -92,6 +97,7 @@ impl RandomFaults {
             let fault = match name.trim() {
                 "timeout-before-commit" => Fault::TimeoutBeforeCommit,
                 "timeout-after-commit" => Fault::TimeoutAfterCommit,
+                "late-commit" => Fault::LateCommit,
                 "reset-before-commit" => Fault::ResetBeforeCommit,
                 "reset" | "reset-after-commit" => Fault::ResetAfterCommit,
                 "malformed" => Fault::Malformed,
@@ -103,7 +109,8 @@ impl RandomFaults {
                     _ => {
                         return Err(format!(
                             "unknown fault “{other}”: use timeout-before-commit, \
-                             timeout-after-commit, reset-before-commit, reset, malformed or httpNNN"
+                             timeout-after-commit, late-commit, reset-before-commit, reset, \
+                             malformed or httpNNN"
                         ));
                     }
                 },

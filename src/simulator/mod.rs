@@ -4,6 +4,10 @@
 //! (`saldo simulate --port N`). It binds to 127.0.0.1 only, records every request it receives,
 //! and shows that record and its state as JSON at `GET /__sim/requests` and `GET /__sim/state`;
 //! faults are armed with `POST /__sim/faults`.
+//!
+//! Like a real server, it keeps working on a request after the client hangs up: every
+//! provider request runs in a task of its own, so whatever the request commits is committed
+//! even when the client has given up, timed out or reset the connection.
 
 pub mod faults;
 pub mod marketext;
@@ -13,6 +17,7 @@ pub mod sabapayamak;
 pub mod smspartner;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -80,6 +85,8 @@ pub struct SimShared {
     hang: Duration,
     random: Mutex<RandomFaults>,
     rng: Mutex<fastrand::Rng>,
+    /// Requests still being worked on (the client may have given up on them long ago).
+    working: AtomicUsize,
 }
 
 impl SimShared {
@@ -187,6 +194,7 @@ impl Simulator {
             hang: config.hang,
             rng: Mutex::new(fastrand::Rng::with_seed(config.random.seed)),
             random: Mutex::new(config.random),
+            working: AtomicUsize::new(0),
         });
         let app = Router::new()
             .merge(qvatel::routes())
@@ -269,6 +277,25 @@ impl Simulator {
         *lock(&self.shared.random) = random;
     }
 
+    /// How many requests the simulator is still working on, whether or not their client is
+    /// still waiting.
+    pub fn working(&self) -> usize {
+        self.shared.working.load(Ordering::SeqCst)
+    }
+
+    /// Waits until the simulator has finished every request it received (a late commit
+    /// included), or `limit` has passed; returns whether it is idle.
+    pub async fn wait_idle(&self, limit: Duration) -> bool {
+        let give_up = tokio::time::Instant::now() + limit;
+        while self.working() > 0 {
+            if tokio::time::Instant::now() >= give_up {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
     /// Reads or changes the simulated state.
     pub fn with_state<T>(&self, f: impl FnOnce(&mut SimState) -> T) -> T {
         f(&mut lock(&self.shared.state))
@@ -309,6 +336,26 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
     };
     let request = Request::from_parts(parts, Body::from(bytes));
     let latency_ms = lock(&shared.random).latency_ms;
+    // The work runs detached, as on a real server: a client that hangs up does not undo it.
+    shared.working.fetch_add(1, Ordering::SeqCst);
+    let worker = shared.clone();
+    let work = tokio::spawn(async move {
+        let response = serve(&worker, request, next, fault, latency_ms).await;
+        worker.working.fetch_sub(1, Ordering::SeqCst);
+        response
+    });
+    work.await
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// Answers one provider request under its fault, if any.
+async fn serve(
+    shared: &SimShared,
+    request: Request,
+    next: Next,
+    fault: Option<Fault>,
+    latency_ms: u64,
+) -> Response {
     if latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(latency_ms)).await;
     }
@@ -318,6 +365,11 @@ async fn record_and_fault(State(shared): State<Shared>, request: Request, next: 
     match fault {
         Fault::Latency { ms } => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
+            next.run(request).await
+        }
+        Fault::LateCommit => {
+            // Slower than any client waits, and executed all the same.
+            tokio::time::sleep(shared.hang).await;
             next.run(request).await
         }
         Fault::Status { code } => (

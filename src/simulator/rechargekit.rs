@@ -246,7 +246,10 @@ async fn status_check(State(shared): State<Shared>, headers: HeaderMap, body: By
         2 => "order in queue",
         _ => "Recharge failed at operator",
     };
-    Json(order_json(&order, status, &id, msg)).into_response()
+    let mut reply = order_json(&order, status, &id, msg);
+    // The status check echoes the order's amount (see the adapter).
+    reply["amount"] = json!(Money::from_minor(order.amount_paise, Unit::Inr).to_plain_decimal());
+    Json(reply).into_response()
 }
 
 async fn balance_check(State(shared): State<Shared>, headers: HeaderMap) -> Response {

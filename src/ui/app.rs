@@ -163,7 +163,7 @@ impl SaldoApp {
             warned_low: Default::default(),
             report_first_frame: std::env::var_os(FIRST_FRAME_ENV).is_some(),
             first_frame_reported: false,
-            opened_at: crate::ledger::now_ms(),
+            opened_at: crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock),
             data: DataSection::default(),
             welcome: Welcome::default(),
             demo_launcher: native_demo_launcher(),
@@ -580,7 +580,7 @@ impl SaldoApp {
         }
         let backend = &self.backend;
         let mut run = |command: Command| backend.run(command);
-        let now = crate::ledger::now_ms();
+        let now = crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock);
         match self.prefs.panel {
             Panel::Counter => topup_ui(ui, &mut self.topup, &self.shop, &mut run),
             Panel::Balances => balances_ui(ui, &mut self.shop, now, &mut run),

@@ -498,7 +498,9 @@ impl Worker {
                 let result = match engine.balance(&profile).await {
                     Ok(amount) => Ok(BalanceReading {
                         amount,
-                        read_at: crate::ledger::now_ms(),
+                        read_at: crate::domain::clock::Clock::now_ms(
+                            &crate::domain::clock::SystemClock,
+                        ),
                     }),
                     Err(e) => Err(text(e)),
                 };

@@ -65,7 +65,9 @@ impl DataSection {
                 t!(
                     "data-restore-done",
                     count = restored.from.operations,
-                    kept = restored.previous_kept_at.display().to_string()
+                    added = restored.merged.operations_added,
+                    kept = restored.merged.operations_kept,
+                    aside = restored.previous_kept_at.display().to_string()
                 ),
             ),
             Err(error) => (FAILURE, error.clone()),

@@ -35,6 +35,12 @@ pub fn engine_error_text(error: &EngineError) -> String {
             time = local_text(earlier.created_at),
             state = state_text(earlier.state)
         ),
+        EngineError::RepeatOfOpen(earlier) => t!(
+            "error-repeat-of-open",
+            reference = earlier.reference.as_str(),
+            time = local_text(earlier.created_at),
+            state = state_text(earlier.state)
+        ),
         EngineError::SalesBlocked {
             profile,
             balance,
@@ -155,6 +161,16 @@ pub fn money_error_text(error: &MoneyError) -> String {
             t!("amount-error-decimals", unit = unit.code(), places = *max)
         }
         MoneyError::TooLarge => t!("amount-error-too-large"),
+        MoneyError::Ambiguous {
+            text,
+            thousands,
+            decimal,
+        } => t!(
+            "amount-error-ambiguous",
+            text = text,
+            thousands = thousands,
+            decimal = decimal
+        ),
     }
 }
 

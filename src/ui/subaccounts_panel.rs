@@ -475,6 +475,7 @@ fn move_ui(
                     sub_account: account.id.clone(),
                     amount: amount.to_decimal_string(),
                     direction: panel.direction,
+                    confirm_repeat: false,
                 }));
             } else if decision == Decision::Back {
                 panel.step = Step::Choosing;
@@ -615,6 +616,7 @@ fn transfer_ui(
                     profile: profile.name.clone(),
                     child: panel.child.trim().to_string(),
                     amount: amount.to_decimal_string(),
+                    confirm_repeat: false,
                 }));
             } else if decision == Decision::Back {
                 panel.step = Step::Choosing;

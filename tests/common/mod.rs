@@ -151,7 +151,26 @@ pub fn engine_with_all(
     timeout_secs: u64,
     options: EngineOptions,
 ) -> Engine {
-    let ledger = Ledger::open_in(dir).expect("ledger opens");
+    engine_with_all_on(
+        dir,
+        sim,
+        timeout_secs,
+        options,
+        saldo::domain::clock::system(),
+    )
+}
+
+/// Like [`engine_with_all`], reading time from `clock`.
+pub fn engine_with_all_on(
+    dir: &Path,
+    sim: &Simulator,
+    timeout_secs: u64,
+    options: EngineOptions,
+    clock: Arc<dyn saldo::domain::clock::Clock>,
+) -> Engine {
+    let ledger = Ledger::open_in(dir)
+        .expect("ledger opens")
+        .with_clock(clock.clone());
     let secrets = Arc::new(SecretStore::in_memory());
     let profiles = [
         ("cuba", ProviderKind::Qvatel, sim.qvatel_base_url()),
@@ -185,6 +204,15 @@ pub fn engine_with_all(
     set("in", SecretKind::Username, rechargekit::DEMO_USERNAME);
     set("in", SecretKind::Password, rechargekit::DEMO_PASSWORD);
     Engine::new(Arc::new(ledger), secrets, options)
+}
+
+/// A second engine on the same ledger file and the same secrets, as a second saldo (the window
+/// and a command, or two counters) would be: its own connection, its own clock.
+pub fn second_engine(first: &Engine, clock: Arc<dyn saldo::domain::clock::Clock>) -> Engine {
+    let ledger = Ledger::open(first.ledger().path())
+        .expect("ledger opens")
+        .with_clock(clock);
+    Engine::new(Arc::new(ledger), first.secrets().clone(), first.options())
 }
 
 /// Everything the daily log files of the data folder `data` hold.

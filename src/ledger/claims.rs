@@ -1,0 +1,166 @@
+//! Who owns an operation right now: an OS file lock per reference, held by the sender from
+//! before the row is marked `sending` until its outcome is committed, and by whoever settles
+//! it afterwards (a reconciler, a person). The operating system drops the lock when its holder
+//! exits, is killed or the machine restarts, so a row is a leftover exactly when its lock can
+//! be taken — no deadline, no wall clock, no guess about how long a send may take.
+//!
+//! The locks live in `in-flight/` beside the ledger file, one `<reference>.lock` each, removed
+//! when released. On a shared PostgreSQL ledger the same role falls to a lease row renewed by
+//! its owner and expired by the server's clock (see CONTRIBUTING.md).
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{Ledger, LedgerError};
+use crate::domain::Reference;
+
+/// The folder beside the ledger file that holds the locks of operations in flight.
+pub const CLAIMS_FOLDER: &str = "in-flight";
+
+/// The lock on one operation. Whoever holds it may send or settle that operation; nobody
+/// else may. Dropping it releases the operation.
+#[derive(Debug)]
+pub struct Claim {
+    path: PathBuf,
+    // Closing the file releases the lock; it is removed from the folder first.
+    _file: File,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(held), Ok(named)) => held.ino() == named.ino() && held.dev() == named.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    // Windows refuses to remove a file that is open, so the name cannot change under a lock.
+    path.exists()
+}
+
+fn claim_error(path: &Path, error: impl std::fmt::Display) -> LedgerError {
+    LedgerError::Write(format!(
+        "could not take the lock {} for an operation: {error}. Check that the ledger's folder is \
+         writable",
+        path.display()
+    ))
+}
+
+impl Ledger {
+    /// The folder of this ledger's operation locks.
+    pub fn claims_dir(&self) -> PathBuf {
+        self.path()
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(CLAIMS_FOLDER)
+    }
+
+    fn claim_path(&self, reference: &Reference) -> PathBuf {
+        self.claims_dir().join(format!("{reference}.lock"))
+    }
+
+    /// Takes the lock on an operation, or `None` when a live sender or settler holds it.
+    pub fn claim(&self, reference: &Reference) -> Result<Option<Claim>, LedgerError> {
+        let dir = self.claims_dir();
+        crate::paths::create_private_dir(&dir).map_err(|e| claim_error(&dir, e))?;
+        let path = self.claim_path(reference);
+        // The holder removes the file before closing it: a lock taken on a file that has just
+        // been removed (or made anew) is no lock, so look again.
+        for _ in 0..5 {
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| claim_error(&path, e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => return Ok(None),
+                Err(TryLockError::Error(e)) => return Err(claim_error(&path, e)),
+            }
+            if same_file(&file, &path) {
+                // For a person looking at the folder: which process holds it.
+                let _ = file.set_len(0);
+                let _ = writeln!(file, "{}", std::process::id());
+                return Ok(Some(Claim { path, _file: file }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether a live sender or settler holds the lock on an operation right now.
+    pub fn is_claimed(&self, reference: &Reference) -> bool {
+        let path = self.claim_path(reference);
+        let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => !same_file(&file, &path) && path.exists(),
+            Err(TryLockError::WouldBlock) => true,
+            // A lock that cannot even be tried: be careful and take it as held.
+            Err(TryLockError::Error(_)) => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_holder_at_a_time_and_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let other = Ledger::open_in(dir.path()).unwrap();
+        let reference = Reference::generate();
+        assert!(!ledger.is_claimed(&reference));
+        let claim = ledger.claim(&reference).unwrap().expect("free");
+        assert!(ledger.is_claimed(&reference));
+        assert!(
+            other.is_claimed(&reference),
+            "seen through another ledger handle"
+        );
+        assert!(other.claim(&reference).unwrap().is_none(), "held");
+        assert!(
+            ledger.claim(&reference).unwrap().is_none(),
+            "held, even by its own ledger"
+        );
+        drop(claim);
+        assert!(!other.is_claimed(&reference));
+        assert!(
+            !ledger
+                .claims_dir()
+                .join(format!("{reference}.lock"))
+                .exists()
+        );
+        let again = other.claim(&reference).unwrap();
+        assert!(again.is_some(), "free again once released");
+    }
+
+    #[test]
+    fn a_lock_left_by_a_dead_holder_is_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let reference = Reference::generate();
+        std::fs::create_dir_all(ledger.claims_dir()).unwrap();
+        // A holder that was killed leaves its file behind, unlocked.
+        std::fs::write(
+            ledger.claims_dir().join(format!("{reference}.lock")),
+            "4242\n",
+        )
+        .unwrap();
+        assert!(!ledger.is_claimed(&reference));
+        assert!(ledger.claim(&reference).unwrap().is_some());
+    }
+}
