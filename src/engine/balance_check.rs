@@ -133,6 +133,14 @@ pub fn judge(
                     record.reference
                 ));
             }
+            // Two moves whose outcomes are both unknown: one balance cannot tell them apart.
+            TxState::Unknown => {
+                return BalanceVerdict::Review(format!(
+                    "{} on the same sub-account is unknown too, so the balances cannot tell \
+                     the two apart",
+                    record.reference
+                ));
+            }
             _ => {
                 return BalanceVerdict::Wait(format!(
                     "{} on the same sub-account is not settled yet",
@@ -254,10 +262,16 @@ mod tests {
         let verdict = judge(&unknown, &before, later(9_000), &others);
         assert!(matches!(verdict, BalanceVerdict::Review(_)), "{verdict:?}");
         let open = [op(
-            record(3, TxKind::CreditAdd, 100, TxState::Unknown, 3_000),
+            record(3, TxKind::CreditAdd, 100, TxState::Pending, 3_000),
             Some(3_100),
         )];
         let verdict = judge(&unknown, &before, later(12_000), &open);
         assert!(matches!(verdict, BalanceVerdict::Wait(_)), "{verdict:?}");
+        let also_unknown = [op(
+            record(3, TxKind::CreditAdd, 100, TxState::Unknown, 3_000),
+            Some(3_100),
+        )];
+        let verdict = judge(&unknown, &before, later(12_000), &also_unknown);
+        assert!(matches!(verdict, BalanceVerdict::Review(_)), "{verdict:?}");
     }
 }

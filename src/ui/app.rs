@@ -335,7 +335,7 @@ impl SaldoApp {
             }
             Event::CreditMoved(result) => {
                 let profile = result.as_ref().ok().map(|o| o.record.profile_name.clone());
-                self.toast_for_move(result.as_ref().map(|o| &o.record));
+                self.toast_for_move(result.as_ref().map(|o| &o.record).map_err(|f| &f.message));
                 self.subaccounts.credit_moved(result);
                 self.after_money_moved(profile.as_deref());
             }
@@ -351,7 +351,7 @@ impl SaldoApp {
             }
             Event::Transferred(result) => {
                 let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
-                self.toast_for_move(result.as_ref());
+                self.toast_for_move(result.as_ref().map_err(|f| &f.message));
                 self.subaccounts.transferred(result);
                 self.after_money_moved(profile.as_deref());
             }

@@ -177,7 +177,7 @@ pub enum Command {
 
 /// Why a top-up did not end with a recorded outcome.
 #[derive(Clone, Debug)]
-pub struct TopUpFailure {
+pub struct SendFailure {
     pub message: String,
     /// It may have reached the provider: the clerk must not send it again.
     pub may_have_been_sent: bool,
@@ -185,9 +185,9 @@ pub struct TopUpFailure {
     pub repeat_of: Option<crate::ledger::EarlierOperation>,
 }
 
-impl From<EngineError> for TopUpFailure {
+impl From<EngineError> for SendFailure {
     fn from(error: EngineError) -> Self {
-        TopUpFailure {
+        SendFailure {
             message: engine_error_text(&error),
             may_have_been_sent: error.may_have_been_sent(),
             repeat_of: match error {
@@ -218,7 +218,7 @@ pub type SecretStatus = Vec<(SecretKind, Result<bool, String>)>;
 #[derive(Debug)]
 pub enum Event {
     Profiles(Result<Vec<Profile>, String>),
-    TopUpFinished(Result<TxRecord, TopUpFailure>),
+    TopUpFinished(Result<TxRecord, SendFailure>),
     CounterMemory {
         profile: String,
         recent: Vec<String>,
@@ -239,12 +239,12 @@ pub enum Event {
         profile: String,
         result: Result<Vec<SubAccount>, String>,
     },
-    CreditMoved(Result<CreditOutcome, String>),
+    CreditMoved(Result<CreditOutcome, SendFailure>),
     SubAccountCreated {
         profile: String,
         result: Result<(), String>,
     },
-    Transferred(Result<TxRecord, String>),
+    Transferred(Result<TxRecord, SendFailure>),
     Statement {
         profile: String,
         result: Result<Vec<Movement>, String>,
@@ -445,7 +445,7 @@ impl Worker {
         match command {
             Command::LoadProfiles => Event::Profiles(self.ledger(|l| l.profiles()).await),
             Command::TopUp(order) => {
-                Event::TopUpFinished(engine.top_up(&order).await.map_err(TopUpFailure::from))
+                Event::TopUpFinished(engine.top_up(&order).await.map_err(SendFailure::from))
             }
             Command::LoadCounterMemory { profile } => {
                 let name = profile.clone();
@@ -524,7 +524,7 @@ impl Worker {
                 Event::SubAccounts { profile, result }
             }
             Command::MoveCredit(order) => {
-                Event::CreditMoved(engine.move_credit(&order).await.map_err(text))
+                Event::CreditMoved(engine.move_credit(&order).await.map_err(SendFailure::from))
             }
             Command::CreateSubAccount { profile, new } => {
                 let result = engine
@@ -534,7 +534,7 @@ impl Worker {
                 Event::SubAccountCreated { profile, result }
             }
             Command::Transfer(order) => {
-                Event::Transferred(engine.transfer(&order).await.map_err(text))
+                Event::Transferred(engine.transfer(&order).await.map_err(SendFailure::from))
             }
             Command::LoadStatement { profile, query } => {
                 let result = engine.statement(&profile, &query).await.map_err(text);

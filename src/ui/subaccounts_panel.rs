@@ -5,7 +5,7 @@
 
 use egui::RichText;
 
-use super::backend::Command;
+use super::backend::{Command, SendFailure};
 use super::error_text::{money_error_text, state_text};
 use super::panels::{
     Decision, FIND, REFRESH, confirm_or_back_ui, key_pressed, no_field_focused, shortcut_text,
@@ -42,6 +42,11 @@ pub struct SubAccountsPanel {
     step: Step,
     /// The last move's or transfer's outcome, as the person reads it.
     outcome: Option<(String, egui::Color32, Vec<String>)>,
+    /// The move or transfer last sent, kept to send it again if the person confirms that it
+    /// repeats a recent one on purpose.
+    last_sent: Option<Command>,
+    /// The same move confirmed as a deliberate repeat, offered after the repeat guard asked.
+    repeat_offer: Option<Command>,
     new_account: Option<NewSubAccount>,
     creating: bool,
     child: String,
@@ -63,6 +68,8 @@ impl Default for SubAccountsPanel {
             amount_text: String::new(),
             step: Step::Choosing,
             outcome: None,
+            last_sent: None,
+            repeat_offer: None,
             new_account: None,
             creating: false,
             child: String::new(),
@@ -80,9 +87,20 @@ impl SubAccountsPanel {
         }
     }
 
+    /// What a refused send says, and the repeat to offer when the guard asked for a
+    /// confirmation (never while the earlier one is open: then no repeat is offered).
+    fn refused(&mut self, failure: SendFailure) -> (String, egui::Color32, Vec<String>) {
+        if failure.repeat_of.is_some() {
+            self.repeat_offer = self.last_sent.take().map(confirmed_repeat);
+            return (t!("result-repeat"), WARNING, vec![failure.message]);
+        }
+        (t!("subaccounts-not-moved"), FAILURE, vec![failure.message])
+    }
+
     /// Takes the outcome of a credit move.
-    pub fn credit_moved(&mut self, result: Result<CreditOutcome, String>) {
+    pub fn credit_moved(&mut self, result: Result<CreditOutcome, SendFailure>) {
         self.step = Step::Choosing;
+        self.repeat_offer = None;
         self.outcome = Some(match result {
             Ok(outcome) => {
                 let mut lines = record_lines(&outcome.record);
@@ -100,22 +118,23 @@ impl SubAccountsPanel {
                 self.amount_text.clear();
                 (headline, colour, lines)
             }
-            Err(error) => (t!("subaccounts-not-moved"), FAILURE, vec![error]),
+            Err(failure) => self.refused(failure),
         });
         // The balances changed (or may have): read the list again.
         self.loaded_for = None;
     }
 
     /// Takes the outcome of a transfer to a child account.
-    pub fn transferred(&mut self, result: Result<TxRecord, String>) {
+    pub fn transferred(&mut self, result: Result<TxRecord, SendFailure>) {
         self.step = Step::Choosing;
+        self.repeat_offer = None;
         self.outcome = Some(match result {
             Ok(record) => {
                 let (headline, colour) = headline(&record);
                 self.amount_text.clear();
                 (headline, colour, record_lines(&record))
             }
-            Err(error) => (t!("subaccounts-not-moved"), FAILURE, vec![error]),
+            Err(failure) => self.refused(failure),
         });
     }
 
@@ -218,6 +237,9 @@ pub fn subaccounts_ui(
         ui.label(RichText::new(headline).size(22.0).strong().color(*colour));
         for line in lines {
             ui.label(line);
+        }
+        if panel.repeat_offer.is_some() {
+            repeat_offer_ui(ui, panel, run);
         }
         ui.add_space(8.0);
     }
@@ -470,13 +492,15 @@ fn move_ui(
             if decision == Decision::Confirm {
                 panel.step = Step::Sending;
                 panel.outcome = None;
-                run(Command::MoveCredit(CreditOrder {
+                let order = Command::MoveCredit(CreditOrder {
                     profile: profile.name.clone(),
                     sub_account: account.id.clone(),
                     amount: amount.to_decimal_string(),
                     direction: panel.direction,
                     confirm_repeat: false,
-                }));
+                });
+                panel.last_sent = Some(order.clone());
+                run(order);
             } else if decision == Decision::Back {
                 panel.step = Step::Choosing;
             }
@@ -612,15 +636,54 @@ fn transfer_ui(
             if decision == Decision::Confirm {
                 panel.step = Step::Sending;
                 panel.outcome = None;
-                run(Command::Transfer(TransferOrder {
+                let order = Command::Transfer(TransferOrder {
                     profile: profile.name.clone(),
                     child: panel.child.trim().to_string(),
                     amount: amount.to_decimal_string(),
                     confirm_repeat: false,
-                }));
+                });
+                panel.last_sent = Some(order.clone());
+                run(order);
             } else if decision == Decision::Back {
                 panel.step = Step::Choosing;
             }
         }
     }
+}
+
+/// The same move or transfer, confirmed as a deliberate repeat.
+fn confirmed_repeat(order: Command) -> Command {
+    match order {
+        Command::MoveCredit(order) => Command::MoveCredit(CreditOrder {
+            confirm_repeat: true,
+            ..order
+        }),
+        Command::Transfer(order) => Command::Transfer(TransferOrder {
+            confirm_repeat: true,
+            ..order
+        }),
+        other => other,
+    }
+}
+
+/// "Send again anyway" after the repeat guard asked: only when the earlier one went through,
+/// never while it is open (the engine refuses that outright).
+fn repeat_offer_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, run: &mut dyn FnMut(Command)) {
+    ui.horizontal(|ui| {
+        if ui
+            .button(t!("counter-send-again"))
+            .on_hover_text(t!("subaccounts-send-again-tip"))
+            .clicked()
+            && let Some(order) = panel.repeat_offer.take()
+        {
+            panel.step = Step::Sending;
+            panel.outcome = None;
+            panel.last_sent = Some(order.clone());
+            run(order);
+        }
+        if ui.button(t!("counter-cancel")).clicked() {
+            panel.repeat_offer = None;
+            panel.outcome = None;
+        }
+    });
 }

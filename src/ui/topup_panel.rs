@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use egui::{Key, Modifiers, RichText};
 
-use super::backend::{Command, TopUpFailure};
+use super::backend::{Command, SendFailure};
 use super::error_text::{money_error_text, phone_error_text};
 use super::panels::{DIGIT_KEYS, Decision, confirm_or_back_ui, key_pressed};
 use super::shop::Shop;
@@ -25,7 +25,7 @@ pub(super) enum Stage {
     Entering,
     Reviewing { number: PhoneNumber, amount: Money },
     Sending { number: PhoneNumber, amount: Money },
-    Done(Result<TxRecord, TopUpFailure>),
+    Done(Result<TxRecord, SendFailure>),
 }
 
 /// The counter's state.
@@ -76,7 +76,7 @@ impl TopUpPanel {
     }
 
     /// Takes the engine's answer for the top-up being sent.
-    pub fn finished(&mut self, result: Result<TxRecord, TopUpFailure>) {
+    pub fn finished(&mut self, result: Result<TxRecord, SendFailure>) {
         self.stage = Stage::Done(result);
         self.memory_of = None;
     }

@@ -3,11 +3,11 @@
 
 use egui::Color32;
 
-use super::backend::{Command, TopUpFailure};
+use super::backend::{Command, SendFailure};
 use super::error_text::state_text;
 use super::theme::{FAILURE, SUCCESS, WARNING};
 use super::topup_panel::{Stage, TopUpPanel};
-use crate::domain::{Money, PhoneNumber, TxState};
+use crate::domain::{Basis, Money, PhoneNumber, TxState};
 use crate::engine::TopUpOrder;
 use crate::ledger::TxRecord;
 use crate::t;
@@ -26,7 +26,7 @@ pub(super) fn submit_order(
 }
 
 /// The headline, its colour and the detail lines for a finished top-up.
-pub fn result_text(result: &Result<TxRecord, TopUpFailure>) -> (String, Color32, Vec<String>) {
+pub fn result_text(result: &Result<TxRecord, SendFailure>) -> (String, Color32, Vec<String>) {
     let record = match result {
         Ok(record) => record,
         Err(failure) if failure.repeat_of.is_some() => {
@@ -71,7 +71,13 @@ pub fn result_text(result: &Result<TxRecord, TopUpFailure>) -> (String, Color32,
             FAILURE,
             vec![
                 t!("result-reason", reason = reason),
-                t!("result-nothing-charged", what = what),
+                // Only a failure the provider stated means nothing was charged.
+                match record.basis {
+                    Some(Basis::Inferred | Basis::ByHand) => {
+                        t!("result-failure-concluded", what = what)
+                    }
+                    _ => t!("result-nothing-charged", what = what),
+                },
                 reference,
             ],
         ),
@@ -111,13 +117,13 @@ mod tests {
 
     #[test]
     fn a_failure_after_sending_never_reads_as_not_sent() {
-        let sent = TopUpFailure {
+        let sent = SendFailure {
             message: "top-up SAL-1 was sent but saldo could not record that".into(),
             may_have_been_sent: true,
             repeat_of: None,
         };
         assert_eq!(result_text(&Err(sent)).0, t!("result-unknown"));
-        let refused = TopUpFailure {
+        let refused = SendFailure {
             message: "nothing was sent: the disk is full".into(),
             may_have_been_sent: false,
             repeat_of: None,

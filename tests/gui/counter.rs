@@ -126,6 +126,18 @@ fn an_unclear_outcome_says_do_not_resend_and_lands_in_review() {
     assert!(shows(&harness, "Do NOT send it again"));
     let row = ledger_rows(&harness, 1).remove(0);
     assert_eq!(row.state, TxState::Unknown);
+    // The same top-up typed again is refused outright while it is open: no "send anyway".
+    click(&mut harness, "Next customer");
+    harness.run_steps(2);
+    send_top_up(&mut harness, "52942387", "15.00 USD");
+    wait_for(&mut harness, "is still unknown");
+    assert!(harness.query_by_label("Send again anyway").is_none());
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(
+        sim.requests_to("/recharge/send").len(),
+        1,
+        "nothing was sent again"
+    );
     // The Review panel lists it with its evidence.
     open_panel(&mut harness, "Needs review");
     wait_for(&mut harness, row.reference.as_str());

@@ -55,6 +55,34 @@ fn credit_moves_to_a_sub_account_after_a_confirm_step_with_both_balances() {
 }
 
 #[test]
+fn the_same_move_again_asks_before_it_is_sent_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_sms_partner(&mut harness);
+    type_into(&mut harness, "Search", "shop-01@");
+    let move_five = |harness: &mut App| {
+        wait_for(harness, "1 of 45 sub-accounts");
+        harness.get_by_label("1001").click();
+        harness.run_steps(2);
+        type_into(harness, "Amount (EUR)", "5");
+        harness.key_press(Key::Enter);
+        harness.run_steps(2);
+        click(harness, "Confirm move");
+    };
+    move_five(&mut harness);
+    wait_for(&mut harness, "Credit moved");
+    move_five(&mut harness);
+    wait_for(&mut harness, "Same top-up moments ago — send again?");
+    assert!(shows(&harness, "This repeats SAL-"));
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(sim.with_state(|s| s.smspartner.moves.len()), 1, "not sent twice yet");
+    click(&mut harness, "Send again anyway");
+    wait_for(&mut harness, "Credit moved");
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(sim.with_state(|s| s.smspartner.moves.len()), 2, "sent once more, on purpose");
+}
+
+#[test]
 fn an_unknown_credit_move_says_so_and_is_listed_for_review() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = demo_app(dir.path());
