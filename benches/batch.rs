@@ -55,7 +55,7 @@ async fn with_saldo(rows: usize) -> Duration {
     }
     let batch_rows = read_batch(file.as_bytes(), &profile).expect("rows");
     let id = ledger
-        .create_batch(profile.id, "bench.csv", false, "bench", &batch_rows)
+        .create_batch(profile.id, "bench.csv", false, "bench", true, &batch_rows)
         .expect("batch");
     let engine = Engine::new(
         Arc::new(ledger),

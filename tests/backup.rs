@@ -76,7 +76,7 @@ async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
     let rows = read_batch(file.as_bytes(), &profile).unwrap();
     let batch = engine
         .ledger()
-        .create_batch(profile.id, "customers.csv", false, "customers", &rows)
+        .create_batch(profile.id, "customers.csv", false, "customers", true, &rows)
         .unwrap();
 
     let running = {
@@ -340,5 +340,49 @@ fn a_damaged_or_foreign_file_is_refused_and_the_ledger_is_untouched() {
     assert!(
         !data.join("backups").exists(),
         "nothing was kept aside: nothing changed"
+    );
+}
+
+/// A profile renamed by a restore (its name belonged to another provider) is found again by
+/// the next restore of the same backup: nothing is added twice, nothing fails.
+#[test]
+fn restoring_twice_finds_a_profile_the_first_restore_renamed() {
+    use saldo::ledger::Ledger;
+    use saldo::providers::ProviderKind;
+
+    let dir = tempfile::tempdir().unwrap();
+    let old = Ledger::open_in(&dir.path().join("old")).unwrap();
+    let cuba = ProviderKind::Qvatel;
+    old.add_profile(
+        "shop",
+        cuba,
+        "https://qvatel.com/api",
+        &cuba.default_settings(),
+    )
+    .unwrap();
+    let backup = dir.path().join("old.sqlite3");
+    old.backup_to(&backup).unwrap();
+    let ledger = Ledger::open_in(&dir.path().join("new")).unwrap();
+    let india = ProviderKind::Rechargekit;
+    ledger
+        .add_profile(
+            "shop",
+            india,
+            &india.default_base_url(),
+            &india.default_settings(),
+        )
+        .unwrap();
+    ledger.restore_from(&backup).unwrap();
+    ledger.restore_from(&backup).unwrap();
+    let names: Vec<String> = ledger
+        .profiles()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("shop~restored")),
+        "{names:?}"
     );
 }

@@ -33,7 +33,7 @@ fn store(engine: &saldo::engine::Engine, file: &str, confirm: bool) -> i64 {
     let profile = ledger.profile("cuba").unwrap();
     let rows = read_batch(file.as_bytes(), &profile).unwrap();
     ledger
-        .create_batch(profile.id, "test.csv", confirm, "test", &rows)
+        .create_batch(profile.id, "test.csv", confirm, "test", true, &rows)
         .unwrap()
 }
 

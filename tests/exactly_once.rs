@@ -502,3 +502,87 @@ async fn an_amount_with_a_thousands_separator_is_refused_not_guessed() {
     assert!(w.sim.requests_to("/recharge/prepaid").is_empty());
     assert!(w.sim.with_state(|s| s.marketext.transfers.is_empty()));
 }
+
+/// A RechargeKit request sent again that gets no answer either may still arrive: the horizon
+/// starts anew from it, and nothing more is sent before it has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_sent_again_without_an_answer_restarts_the_horizon() {
+    let w = world().await;
+    w.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::ResetBeforeCommit,
+    ));
+    let lost = w.engine.top_up(&india("9876543217")).await.unwrap();
+    assert_eq!(lost.state, TxState::Unknown);
+    w.clock.step(ms(HORIZON) + 1_000);
+    // The second send is lost too.
+    w.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::ResetBeforeCommit,
+    ));
+    w.engine.reconcile_now(None).await.unwrap();
+    let sends = || w.sim.requests_to("/recharge/prepaid").len();
+    assert_eq!(sends(), 2);
+    assert_eq!(
+        w.engine
+            .ledger()
+            .transaction(&lost.reference)
+            .unwrap()
+            .state,
+        TxState::Unknown
+    );
+    // Asked again at once (the window's reconciler, `saldo status`): nothing is sent.
+    w.engine.reconcile_now(None).await.unwrap();
+    w.engine.refresh_status(&lost.reference).await.unwrap();
+    assert_eq!(
+        sends(),
+        2,
+        "not sent again within the horizon of the last send"
+    );
+    w.clock.step(ms(HORIZON) + ms(options().deadline) + 1_000);
+    w.engine.reconcile_now(None).await.unwrap();
+    assert_eq!(sends(), 3);
+    let row = w.engine.ledger().transaction(&lost.reference).unwrap();
+    assert_eq!(row.state, TxState::Succeeded);
+    assert_eq!(w.sim.with_state(|s| s.rechargekit.orders.len()), 1);
+}
+
+/// A first balance reading taken from a later move's "balance before" is not compared with
+/// itself: the second reading is a fresh one, and the move is settled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_reading_borrowed_from_a_later_move_does_not_wait_forever() {
+    let w = world().await;
+    w.sim.inject(FaultRule::once(
+        "/subaccount/credit/add",
+        Fault::ResetBeforeCommit,
+    ));
+    let lost = w
+        .engine
+        .move_credit(&credit("1003", "3"))
+        .await
+        .unwrap()
+        .record;
+    assert_eq!(lost.state, TxState::Unknown);
+    w.clock.step(ms(HORIZON) + 1_000);
+    // A later move on the same sub-account reads its balance before: the first reading.
+    let later = w
+        .engine
+        .move_credit(&credit("1003", "1"))
+        .await
+        .unwrap()
+        .record;
+    assert_eq!(later.state, TxState::Succeeded);
+    w.engine.reconcile_now(None).await.unwrap();
+    let row = w.engine.ledger().transaction(&lost.reference).unwrap();
+    assert!(row.first_reading.is_some(), "{row:?}");
+    for _ in 0..2 {
+        w.clock.step(ms(SECOND_READING) + 1_000);
+        w.engine.reconcile_now(None).await.unwrap();
+    }
+    let row = w.engine.ledger().transaction(&lost.reference).unwrap();
+    assert_eq!(
+        (row.state, row.basis),
+        (TxState::Failed, Some(Basis::Inferred)),
+        "{row:?}"
+    );
+}

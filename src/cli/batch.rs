@@ -13,8 +13,8 @@ use clap::Args;
 use super::{CliError, Exit, Output};
 use crate::engine::batch_file::{fingerprint, read_batch};
 use crate::engine::{BatchProgress, BatchRun, Engine};
-use crate::ledger::BatchRowStatus;
 use crate::ledger::export::{spreadsheet_cell, spreadsheet_destination};
+use crate::ledger::{BatchRowStatus, LedgerError};
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -187,8 +187,16 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
     })?;
     let source = std::path::absolute(file).unwrap_or_else(|_| file.clone());
     let print = fingerprint(&profile, &rows);
-    let earlier = engine.ledger().batches_with_fingerprint(&print)?;
-    if let Some(last) = earlier.last().filter(|_| !args.new_run) {
+    let stored = engine.ledger().create_batch(
+        profile.id,
+        &source.to_string_lossy(),
+        args.confirm_duplicates,
+        &print,
+        args.new_run,
+        &rows,
+    );
+    if let Err(LedgerError::SameRows { batch_id }) = stored {
+        let last = engine.ledger().batch(batch_id)?;
         let progress = BatchProgress::of(&engine.ledger().batch_rows(last.id)?);
         let unsent = progress.total - progress.done;
         let carry_on = if unsent > 0 {
@@ -219,13 +227,7 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
             ),
         ));
     }
-    let id = engine.ledger().create_batch(
-        profile.id,
-        &source.to_string_lossy(),
-        args.confirm_duplicates,
-        &print,
-        &rows,
-    )?;
+    let id = stored?;
     eprintln!(
         "batch {id}: {} rows checked and stored; if it is interrupted, carry on with: saldo batch --resume {id}",
         rows.len()

@@ -88,6 +88,8 @@ impl Engine {
             ))
         })?;
         self.recover_leftovers(&profile).await?;
+        // Stamped before the list is asked for: the balance is at least this old.
+        let read_at = self.ledger.now();
         let wanted = order.sub_account.trim();
         let sub = self
             .sub_accounts(&order.profile)
@@ -109,7 +111,7 @@ impl Engine {
         let evidence = BalanceBefore {
             sub_account: sub.id.clone(),
             balance: sub.balance,
-            read_at: self.ledger.now(),
+            read_at,
         };
         let deadline = Deadline::after(self.operation_deadline(&profile));
         let _claim = self

@@ -90,6 +90,10 @@ fn backoff(checks: i64) -> i64 {
         .min(MAX_CHECK_INTERVAL_MS)
 }
 
+/// The note written when the very same request is sent again: the horizon runs from it anew.
+const SENT_AGAIN: &str =
+    "reconciler: the provider has no record of it and can no longer be executing";
+
 fn millis(duration: std::time::Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
@@ -334,15 +338,27 @@ impl Engine {
     }
 
     /// When the provider can no longer execute an operation whose send ended without an
-    /// answer: the late-execution horizon after the send ended (Unix ms, by the ledger's clock).
+    /// answer: the late-execution horizon after its last send ended (Unix ms, by the ledger's
+    /// clock). A request sent again starts the horizon anew, counted from the end of its
+    /// deadline.
     async fn beyond_reach_at(&self, record: &TxRecord) -> Result<i64, EngineError> {
         let ledger = self.ledger.clone();
         let reference = record.reference.clone();
         let events = blocking(move || ledger.events(&reference)).await??;
-        let ended = events
+        let first_end = events
             .iter()
             .find(|e| e.from_state == Some(TxState::Sending))
             .map_or(record.updated_at, |e| e.at);
+        let again_end = events
+            .iter()
+            .filter(|e| {
+                e.detail
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with(SENT_AGAIN))
+            })
+            .map(|e| e.at.saturating_add(millis(self.options.deadline)))
+            .max();
+        let ended = again_end.map_or(first_end, |again| again.max(first_end));
         Ok(ended.saturating_add(millis(self.options.late_execution_horizon)))
     }
 
@@ -438,9 +454,10 @@ impl Engine {
             ledger.append_note(
                 &reference,
                 state,
-                "reconciler: the provider has no record of it and can no longer be executing \
-                 the first send: sending the very same request again, with the same reference \
-                 (the provider creates it once)",
+                &format!(
+                    "{SENT_AGAIN} the last send: sending the very same request again, with the \
+                     same reference (the provider creates it once)"
+                ),
             )
         })
         .await??;
@@ -461,8 +478,10 @@ impl Engine {
             Err(error) => settle_error(&error),
         };
         if state == record.state {
-            return Ok(later(
-                None,
+            // No answer again: this send may still arrive, so the horizon starts anew.
+            let reach = self.beyond_reach_at(record).await?;
+            return Ok(later_at(
+                reach,
                 format!(
                     "sent again; still no answer: {}",
                     change.provider_message.unwrap_or_default()
@@ -629,8 +648,16 @@ impl Engine {
                 "no balance before the move",
             ));
         };
-        // A reading counts only if it was taken after the provider could last execute it.
-        let seen_later = later_reading(record, &others, None).filter(|r| r.read_at >= reach);
+        let first = record
+            .first_reading
+            .as_deref()
+            .and_then(parse_first_reading);
+        let gap = millis(self.options.second_reading_after);
+        // A reading counts only if it was taken after the provider could last execute it, and,
+        // as the second one, far enough after the first.
+        let seen_later = later_reading(record, &others, None).filter(|r| {
+            r.read_at >= reach && first.is_none_or(|(_, at)| r.read_at >= at.saturating_add(gap))
+        });
         let now_reading = match (&connector.sub_accounts, profile) {
             (Some(lister), Some(_)) if seen_later.is_none() => {
                 match self.read_with_retry(|| lister.sub_accounts()).await {
@@ -661,10 +688,6 @@ impl Engine {
                 "sub-account not found",
             ));
         };
-        let first = record
-            .first_reading
-            .as_deref()
-            .and_then(parse_first_reading);
         let keep_first = |reading: Option<String>| {
             let ledger = self.ledger.clone();
             let (reference, state) = (record.reference.clone(), record.state);
@@ -674,7 +697,6 @@ impl Engine {
             BalanceVerdict::Settled(state, why) => match first {
                 Some((agreed, at)) if agreed == state => {
                     let apart = reading.read_at - at;
-                    let gap = millis(self.options.second_reading_after);
                     if apart >= gap {
                         Ok(settled(
                             state,
@@ -705,7 +727,7 @@ impl Engine {
                     let note = format!("reconciler: first balance reading: {why}");
                     blocking(move || ledger.append_note(&reference, current, &note)).await??;
                     Ok(later_at(
-                        reading.read_at + millis(self.options.second_reading_after),
+                        reading.read_at.saturating_add(gap),
                         format!("first balance reading: {why}"),
                     ))
                 }

@@ -95,10 +95,18 @@ fn unreadable(path: &Path, error: &rusqlite::Error) -> LedgerError {
     }
 }
 
-/// A file name with the time in it, e.g. `before-restore-20261123-101500.sqlite3`.
-pub fn stamped_name(prefix: &str) -> String {
-    let stamp = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S-%3f");
+/// A file name with the local time `unix_ms` in it, e.g.
+/// `before-restore-20261123-101500-123.sqlite3`.
+pub fn stamped_name(prefix: &str, unix_ms: i64) -> String {
+    let stamp = local(unix_ms).strftime("%Y%m%d-%H%M%S-%3f");
     format!("{prefix}{stamp}{BACKUP_SUFFIX}")
+}
+
+/// A ledger time in the machine's time zone.
+fn local(unix_ms: i64) -> jiff::Zoned {
+    jiff::Timestamp::from_millisecond(unix_ms)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(jiff::tz::TimeZone::system())
 }
 
 /// Whether `out` names the ledger file itself (or its journal): a backup there would replace
@@ -139,12 +147,12 @@ impl Ledger {
     pub fn restore_from(&self, file: &Path) -> Result<Restored, LedgerError> {
         let facts = check_backup(file)?;
         let data_dir = self.path().parent().unwrap_or(Path::new("."));
-        let aside = backups_dir(data_dir).join(stamped_name("before-restore-"));
+        let aside = backups_dir(data_dir).join(stamped_name("before-restore-", self.now()));
         crate::paths::create_private_dir(&backups_dir(data_dir))
             .map_err(|e| backup_error(&aside, e))?;
         // The backup itself is never written: a copy of it, brought to this saldo's schema, is
         // what is merged.
-        let staged = backups_dir(data_dir).join(stamped_name(".restoring-"));
+        let staged = backups_dir(data_dir).join(stamped_name(".restoring-", self.now()));
         let merged = (|| {
             copy_to_file(&open_read_only(file)?, &staged)?;
             {
@@ -361,7 +369,7 @@ pub fn daily_backup(ledger: &Ledger, keep: usize) -> Result<DailyBackup, LedgerE
     let data_dir = ledger.path().parent().unwrap_or(Path::new("."));
     let folder = backups_dir(data_dir);
     crate::paths::create_private_dir(&folder).map_err(|e| backup_error(&folder, e))?;
-    let today = jiff::Zoned::now().strftime("%Y-%m-%d").to_string();
+    let today = local(ledger.now()).strftime("%Y-%m-%d").to_string();
     let path = folder.join(format!("{DAILY_PREFIX}{today}{BACKUP_SUFFIX}"));
     let made_now = !path.exists();
     if made_now {

@@ -89,19 +89,36 @@ pub(super) fn link_row(
 }
 
 impl Ledger {
-    /// Stores a batch and all its rows in one transaction; returns its id.
+    /// Stores a batch and all its rows in one transaction; returns its id. Unless `new_run`,
+    /// it is refused when a batch with the same fingerprint was stored before (checked in the
+    /// same transaction, so two runs of one file started at once store it once).
     pub fn create_batch(
         &self,
         profile_id: i64,
         source: &str,
         confirm_repeats: bool,
         fingerprint: &str,
+        new_run: bool,
         rows: &[BatchRowInput],
     ) -> Result<i64, LedgerError> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(write_error)?;
+        if !new_run {
+            let earlier: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM batches WHERE fingerprint = ?1
+                     ORDER BY created_at DESC, id DESC LIMIT 1",
+                    [fingerprint],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(read_error)?;
+            if let Some(batch_id) = earlier {
+                return Err(LedgerError::SameRows { batch_id });
+            }
+        }
         tx.execute(
             "INSERT INTO batches (profile_id, source, confirm_repeats, created_at, fingerprint)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -144,24 +161,6 @@ impl Ledger {
         .optional()
         .map_err(read_error)?
         .ok_or(LedgerError::BatchNotFound(id))
-    }
-
-    /// The batches stored with this fingerprint, oldest first: the same rows sent before.
-    pub fn batches_with_fingerprint(
-        &self,
-        fingerprint: &str,
-    ) -> Result<Vec<BatchInfo>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {BATCH_COLUMNS} FROM batches b JOIN profiles p ON p.id = b.profile_id
-                 WHERE b.fingerprint = ?1 ORDER BY b.created_at, b.id"
-            ))
-            .map_err(read_error)?;
-        stmt.query_map([fingerprint], batch_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)
     }
 
     /// Every row of a batch in file order, with its operation or refusal.

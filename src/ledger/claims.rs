@@ -5,8 +5,10 @@
 //! be taken — no deadline, no wall clock, no guess about how long a send may take.
 //!
 //! The locks live in `in-flight/` beside the ledger file, one `<reference>.lock` each, removed
-//! when released. On a shared PostgreSQL ledger the same role falls to a lease row renewed by
-//! its owner and expired by the server's clock (see CONTRIBUTING.md).
+//! when released on Unix (where a lock on a file whose name was removed or made anew is
+//! detected by its inode) and kept on Windows (where that cannot be told, so no name ever
+//! changes under a lock). On a shared PostgreSQL ledger the same role falls to a lease row
+//! renewed by its owner and expired by the server's clock (see CONTRIBUTING.md).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -29,6 +31,7 @@ pub struct Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
+        #[cfg(unix)]
         let _ = std::fs::remove_file(&self.path);
     }
 }
@@ -43,9 +46,20 @@ fn same_file(file: &File, path: &Path) -> bool {
 }
 
 #[cfg(not(unix))]
-fn same_file(_file: &File, path: &Path) -> bool {
-    // Windows refuses to remove a file that is open, so the name cannot change under a lock.
-    path.exists()
+fn same_file(_file: &File, _path: &Path) -> bool {
+    // Lock files are never removed here, so the name always names the file that was locked.
+    true
+}
+
+/// Whether a reference is one of ours (`SAL-…`: letters, digits and dashes only), and so a
+/// safe file name: a typed or merged-in reference never reaches outside `in-flight/`.
+fn is_reference(reference: &Reference) -> bool {
+    let text = reference.as_str();
+    !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn claim_error(path: &Path, error: impl std::fmt::Display) -> LedgerError {
@@ -71,19 +85,29 @@ impl Ledger {
 
     /// Takes the lock on an operation, or `None` when a live sender or settler holds it.
     pub fn claim(&self, reference: &Reference) -> Result<Option<Claim>, LedgerError> {
+        if !is_reference(reference) {
+            return Err(LedgerError::TransactionNotFound(reference.to_string()));
+        }
         let dir = self.claims_dir();
         crate::paths::create_private_dir(&dir).map_err(|e| claim_error(&dir, e))?;
         let path = self.claim_path(reference);
         // The holder removes the file before closing it: a lock taken on a file that has just
         // been removed (or made anew) is no lock, so look again.
         for _ in 0..5 {
-            let mut file = OpenOptions::new()
+            let opened = OpenOptions::new()
                 .read(true)
                 .write(true)
                 .create(true)
                 .truncate(false)
-                .open(&path)
-                .map_err(|e| claim_error(&path, e))?;
+                .open(&path);
+            let mut file = match opened {
+                Ok(file) => file,
+                // A file its holder is removing right now: held, for this moment.
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && path.exists() => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(claim_error(&path, e)),
+            };
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => return Ok(None),
@@ -101,6 +125,9 @@ impl Ledger {
 
     /// Whether a live sender or settler holds the lock on an operation right now.
     pub fn is_claimed(&self, reference: &Reference) -> bool {
+        if !is_reference(reference) {
+            return false;
+        }
         let path = self.claim_path(reference);
         let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else {
             return false;
@@ -138,6 +165,7 @@ mod tests {
         );
         drop(claim);
         assert!(!other.is_claimed(&reference));
+        #[cfg(unix)]
         assert!(
             !ledger
                 .claims_dir()
@@ -146,6 +174,20 @@ mod tests {
         );
         let again = other.claim(&reference).unwrap();
         assert!(again.is_some(), "free again once released");
+    }
+
+    #[test]
+    fn a_reference_that_is_not_ours_is_never_a_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(&dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("FOO.lock"), "keep").unwrap();
+        let sneaky = Reference::from_text("../../foo");
+        assert!(ledger.claim(&sneaky).is_err());
+        assert!(!ledger.is_claimed(&sneaky));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("FOO.lock")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]

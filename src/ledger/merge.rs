@@ -30,8 +30,9 @@ pub struct MergeCounts {
 const MERGE: &str = r#"
 CREATE TEMP TABLE merge_known AS SELECT reference FROM main.transactions;
 
--- Profiles: the backup's settings come back; one the ledger lacks is added (renamed if its
--- name now belongs to a profile of another provider).
+-- Profiles: the backup's settings come back; one the ledger lacks is added (renamed
+-- NAME~restoredID if its name now belongs to a profile of another provider — and found under
+-- that name by the next restore).
 UPDATE main.profiles SET base_url = r.base_url, settings = r.settings, archived_at = r.archived_at
   FROM (SELECT name, provider, base_url, settings, archived_at FROM restored.profiles) AS r
   WHERE r.name = main.profiles.name AND r.provider = main.profiles.provider;
@@ -40,10 +41,17 @@ INSERT INTO main.profiles (name, provider, base_url, settings, created_at, archi
               THEN r.name || '~restored' || r.id ELSE r.name END,
          r.provider, r.base_url, r.settings, r.created_at, r.archived_at
   FROM restored.profiles r
-  WHERE NOT EXISTS (SELECT 1 FROM main.profiles m WHERE m.name = r.name AND m.provider = r.provider);
+  WHERE NOT EXISTS (SELECT 1 FROM main.profiles m WHERE m.provider = r.provider
+                      AND m.name IN (r.name, r.name || '~restored' || r.id));
+-- One profile of the ledger for each of the backup's: its own name first.
 CREATE TEMP TABLE merge_profiles AS
-  SELECT r.id AS old, m.id AS new FROM restored.profiles r JOIN main.profiles m
-    ON m.provider = r.provider AND (m.name = r.name OR m.name = r.name || '~restored' || r.id);
+  SELECT old, new FROM (
+    SELECT r.id AS old, COALESCE(
+        (SELECT m.id FROM main.profiles m WHERE m.provider = r.provider AND m.name = r.name),
+        (SELECT m.id FROM main.profiles m
+          WHERE m.provider = r.provider AND m.name = r.name || '~restored' || r.id)) AS new
+    FROM restored.profiles r)
+  WHERE new IS NOT NULL;
 
 -- Operations only the backup holds, and their events.
 INSERT INTO main.transactions (reference, kind, profile_id, destination, amount_minor, unit,
@@ -157,7 +165,9 @@ pub(super) fn merge_restored(tx: &Transaction<'_>) -> Result<MergeCounts, Ledger
             "SELECT count(*) FROM main.transactions
              WHERE reference NOT IN (SELECT reference FROM restored.transactions)",
         )?,
-        batches_added: count("SELECT count(*) FROM merge_new_batches")?,
+        batches_added: count(
+            "SELECT count(*) FROM merge_new_batches n JOIN merge_batches b ON b.old = n.id",
+        )?,
         rows_linked: count("SELECT count(*) FROM merge_links")?,
     };
     tx.execute_batch(CLEAN_UP).map_err(write_error)?;

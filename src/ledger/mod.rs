@@ -90,6 +90,9 @@ pub enum LedgerError {
     BatchRowTaken { batch_id: i64, line: i64 },
     #[error("there is no batch {0}: the number is the one `saldo batch` printed when it started")]
     BatchNotFound(i64),
+    /// A batch with the same rows was stored before.
+    #[error("the same rows were stored as batch {batch_id}: nothing was stored or sent")]
+    SameRows { batch_id: i64 },
     #[error(
         "could not write the backup {path}: {reason}. Choose a folder with free space that you can write to"
     )]

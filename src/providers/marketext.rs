@@ -325,7 +325,7 @@ impl Marketext {
     /// first takes the tokens another saldo renewed meanwhile.
     async fn renew(&self) -> Result<(), ProviderError> {
         let refused = lock(&self.tokens).access.clone();
-        let _turn = super::renewal::turn(&self.profile).await;
+        let turn = super::renewal::turn(&self.profile).await;
         if let Some((access, refresh)) = self.stored_tokens().await
             && access.expose() != refused.expose()
         {
@@ -334,6 +334,15 @@ impl Marketext {
             tokens.refresh = Some(refresh);
             return Ok(());
         }
+        let Ok(_turn) = turn else {
+            return Err(ProviderError::Auth {
+                message: format!(
+                    "another saldo has been renewing the tokens of {} for a while: nothing was \
+                     sent; try again in a moment",
+                    self.profile
+                ),
+            });
+        };
         let Some(refresh) = lock(&self.tokens).refresh.clone() else {
             return Err(ProviderError::Auth {
                 message: "the access token was refused and there is no refresh token: save new \

@@ -32,26 +32,55 @@ fn turn_file(profile: &str) -> PathBuf {
     turns_dir().join(format!("{name}.lock"))
 }
 
+/// Another saldo has been renewing the same profile's tokens for longer than a renewal takes.
+#[derive(Debug)]
+pub struct StillRenewing;
+
+/// Whether the folder is this user's own (on a shared temporary folder, another user could
+/// have made it first).
+#[cfg(unix)]
+fn is_ours(dir: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: getuid cannot fail and touches no memory.
+    let me = unsafe { libc::getuid() };
+    std::fs::metadata(dir).is_ok_and(|m| m.uid() == me && m.mode() & 0o077 == 0)
+}
+
+#[cfg(not(unix))]
+fn is_ours(_dir: &std::path::Path) -> bool {
+    true
+}
+
 /// Waits for this process's turn to renew the tokens of `profile` and holds it until dropped.
-/// `None` when no lock file can be made (then the renewal goes ahead unguarded, as before).
-pub async fn turn(profile: &str) -> Option<File> {
+/// `Ok(None)` when no turn can be had at all (no private folder for the lock file): then the
+/// renewal goes ahead unguarded. `Err` when another saldo holds the turn for longer than a
+/// renewal takes: then nothing is renewed.
+pub async fn turn(profile: &str) -> Result<Option<File>, StillRenewing> {
     let path = turn_file(profile);
-    crate::paths::create_private_dir(path.parent()?).ok()?;
-    let file = OpenOptions::new()
+    let Some(dir) = path.parent() else {
+        return Ok(None);
+    };
+    if crate::paths::create_private_dir(dir).is_err() || !is_ours(dir) {
+        return Ok(None);
+    }
+    let Ok(file) = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .open(&path)
-        .ok()?;
+    else {
+        return Ok(None);
+    };
     let give_up = tokio::time::Instant::now() + MOST_WAIT;
     loop {
         match file.try_lock() {
-            Ok(()) => return Some(file),
+            Ok(()) => return Ok(Some(file)),
             Err(TryLockError::WouldBlock) if tokio::time::Instant::now() < give_up => {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            Err(_) => return None,
+            Err(TryLockError::WouldBlock) => return Err(StillRenewing),
+            Err(TryLockError::Error(_)) => return Ok(None),
         }
     }
 }
@@ -61,12 +90,12 @@ mod tests {
     #[tokio::test]
     async fn one_turn_at_a_time_per_profile() {
         let name = format!("test-{}", uuid::Uuid::new_v4());
-        let first = super::turn(&name).await.expect("a turn");
-        let other = super::turn(&format!("{name}-other")).await;
+        let first = super::turn(&name).await.unwrap().expect("a turn");
+        let other = super::turn(&format!("{name}-other")).await.unwrap();
         assert!(other.is_some(), "another profile does not wait");
         let waiting = tokio::spawn({
             let name = name.clone();
-            async move { super::turn(&name).await.is_some() }
+            async move { super::turn(&name).await.is_ok_and(|t| t.is_some()) }
         });
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         assert!(!waiting.is_finished(), "the second waits for the first");

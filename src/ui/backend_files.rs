@@ -19,7 +19,10 @@ impl Worker {
     /// Asks where, then writes a backup there.
     pub(super) async fn backup_now(&self) -> Result<Option<BackupFacts>, String> {
         let question = FileQuestion::SaveBackup {
-            suggested: stamped_name("saldo-backup-"),
+            suggested: stamped_name(
+                "saldo-backup-",
+                crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock),
+            ),
         };
         let Some(path) = self.ask_file(question).await? else {
             return Ok(None);

@@ -75,11 +75,19 @@ fn the_same_move_again_asks_before_it_is_sent_twice() {
     wait_for(&mut harness, "Same top-up moments ago — send again?");
     assert!(shows(&harness, "This repeats SAL-"));
     let sim = harness.state().services().simulator.as_ref().unwrap();
-    assert_eq!(sim.with_state(|s| s.smspartner.moves.len()), 1, "not sent twice yet");
+    assert_eq!(
+        sim.with_state(|s| s.smspartner.moves.len()),
+        1,
+        "not sent twice yet"
+    );
     click(&mut harness, "Send again anyway");
     wait_for(&mut harness, "Credit moved");
     let sim = harness.state().services().simulator.as_ref().unwrap();
-    assert_eq!(sim.with_state(|s| s.smspartner.moves.len()), 2, "sent once more, on purpose");
+    assert_eq!(
+        sim.with_state(|s| s.smspartner.moves.len()),
+        2,
+        "sent once more, on purpose"
+    );
 }
 
 #[test]
