@@ -182,6 +182,38 @@ fn a_repeat_at_the_counter_asks_for_a_second_confirmation() {
 }
 
 #[test]
+fn a_thousands_separator_is_asked_about_and_the_review_shows_the_amount_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_the_counter(&mut harness);
+    let before = ledger_count(&harness);
+    type_into(&mut harness, "Customer number", "+91 96798 33706");
+    run_until(&mut harness, "the India profile", |h| {
+        h.get_by_label("Profile").value().as_deref() == Some("demo-india")
+    });
+    choose(&mut harness, "Operator", "Jio");
+    choose(&mut harness, "Circle", "Mumbai");
+    type_into(&mut harness, "Amount", "1,000");
+    assert!(shows(
+        &harness,
+        "“1,000” is ambiguous: did you mean 1000 or 1? Type the one you mean."
+    ));
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Send top-up").is_none(), "no review");
+    assert_eq!(ledger_count(&harness), before);
+    // Typed plainly, the review shows exactly what will be sent.
+    text_field(&harness, "Amount").focus();
+    harness.run_steps(1);
+    for _ in 0..5 {
+        harness.key_press(Key::Backspace);
+    }
+    type_into(&mut harness, "Amount", "1000");
+    click(&mut harness, "Review");
+    wait_for(&mut harness, "Amount: 1000.00 INR");
+}
+
+#[test]
 fn a_number_with_plus_91_picks_the_india_profile_and_its_choices_are_remembered() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = demo_app(dir.path());
