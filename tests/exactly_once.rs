@@ -40,10 +40,23 @@ struct World {
 }
 
 async fn world() -> World {
+    world_with_timeout(1).await
+}
+
+/// A world whose profiles wait `timeout_secs` for a reply (long sends stay in flight).
+async fn world_with_timeout(timeout_secs: u64) -> World {
     let sim = common::simulator(|c| c.hang = Duration::from_millis(LATE_MS)).await;
     let dir = tempfile::tempdir().unwrap();
     let clock = SteppedClock::new();
-    let engine = common::engine_with_all_on(dir.path(), &sim, 1, options(), clock.clone());
+    // A longer timeout gets a deadline to match (four requests' worth, as the engine's own).
+    let options = match timeout_secs {
+        0 | 1 => options(),
+        _ => EngineOptions {
+            deadline: Duration::from_secs(timeout_secs * 4),
+            ..options()
+        },
+    };
+    let engine = common::engine_with_all_on(dir.path(), &sim, timeout_secs, options, clock.clone());
     World {
         sim,
         engine,
@@ -81,6 +94,18 @@ fn transfer(child: &str, amount: &str) -> TransferOrder {
 
 fn ms(duration: Duration) -> i64 {
     duration.as_millis() as i64
+}
+
+/// Waits until the one operation of the ledger is being sent; returns its reference.
+async fn in_flight(engine: &Engine) -> saldo::domain::Reference {
+    for _ in 0..500 {
+        let open = engine.ledger().open_operations(None).unwrap();
+        if let Some(row) = open.iter().find(|r| r.state == TxState::Sending) {
+            return row.reference.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the top-up never started sending");
 }
 
 /// Finding 1: a timed-out SMS Partner move that the provider commits seconds later is never
@@ -223,14 +248,14 @@ async fn a_rechargekit_order_not_found_is_sent_again_with_the_same_id_never_fail
 /// is recorded when it arrives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clock_step_and_a_second_saldo_do_not_take_over_a_live_send() {
-    let w = world().await;
+    let w = world_with_timeout(10).await;
     w.sim.inject(FaultRule::once(
         "/recharge/prepaid",
-        Fault::Latency { ms: 800 },
+        Fault::Latency { ms: 2_000 },
     ));
     let engine = w.engine.clone();
     let sending = tokio::spawn(async move { engine.top_up(&india("9876543212")).await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    in_flight(&w.engine).await;
     // NTP steps the clock by hours; another saldo on the same file reconciles at once.
     w.clock.step(3 * 60 * 60 * 1000);
     let other_clock = SteppedClock::new();
@@ -261,17 +286,15 @@ async fn a_clock_step_and_a_second_saldo_do_not_take_over_a_live_send() {
 /// Finding 4: nobody settles an operation that is being sent; it is not listed for review.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_cannot_settle_an_operation_while_it_is_being_sent() {
-    let w = world().await;
+    let w = world_with_timeout(10).await;
     w.sim.inject(FaultRule::once(
         "/recharge/prepaid",
-        Fault::Latency { ms: 800 },
+        Fault::Latency { ms: 2_000 },
     ));
     let engine = w.engine.clone();
     let sending = tokio::spawn(async move { engine.top_up(&india("9876543213")).await });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let reference = in_flight(&w.engine).await;
     let ledger = w.engine.ledger();
-    let open = ledger.open_operations(None).unwrap();
-    let reference = open[0].reference.clone();
     assert!(w.engine.needs_review().await.unwrap().is_empty());
     let refused = w
         .engine

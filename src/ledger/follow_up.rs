@@ -35,43 +35,48 @@ pub struct NextCheck<'a> {
 }
 
 impl Ledger {
-    /// Every operation not final yet (of one profile, or all), oldest first.
-    pub fn open_operations(&self, profile_id: Option<i64>) -> Result<Vec<TxRecord>, LedgerError> {
+    /// The operations a query over `transactions t JOIN profiles p` selects with
+    /// [`TX_COLUMNS`], in its order.
+    fn records(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<TxRecord>, LedgerError> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
-                 WHERE t.state IN ('recorded', 'sending', 'pending', 'unknown')
-                   AND (?1 IS NULL OR t.profile_id = ?1)
-                 ORDER BY t.created_at, t.id"
-            ))
-            .map_err(read_error)?;
+        let mut stmt = conn.prepare_cached(sql).map_err(read_error)?;
         let rows = stmt
-            .query_map([profile_id], tx_from_row)
+            .query_map(params, tx_from_row)
             .map_err(read_error)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(read_error)?;
         rows.into_iter().collect()
     }
 
+    /// Every operation not final yet (of one profile, or all), oldest first.
+    pub fn open_operations(&self, profile_id: Option<i64>) -> Result<Vec<TxRecord>, LedgerError> {
+        self.records(
+            &format!(
+                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.state IN ('recorded', 'sending', 'pending', 'unknown')
+                   AND (?1 IS NULL OR t.profile_id = ?1)
+                 ORDER BY t.created_at, t.id"
+            ),
+            [profile_id],
+        )
+    }
+
     /// The rows of a profile still `recorded` or `sending`, oldest first: each is either in
     /// flight (its sender holds its claim) or a leftover of an interruption (nobody does).
     /// Uses the state index, so it stays cheap however many other operations are open.
     pub fn unfinished_sends(&self, profile_id: i64) -> Result<Vec<TxRecord>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        self.records(
+            &format!(
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
                  WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1
                  ORDER BY t.created_at, t.id"
-            ))
-            .map_err(read_error)?;
-        let rows = stmt
-            .query_map(params![profile_id], tx_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter().collect()
+            ),
+            params![profile_id],
+        )
     }
 
     /// Keeps the first of two balance readings of a credit move (or clears it), only while the
@@ -94,21 +99,15 @@ impl Ledger {
     /// Every operation a person may have to look at: open ones, and settled ones flagged
     /// because a later fact contradicted them; oldest first.
     pub fn open_or_flagged(&self) -> Result<Vec<TxRecord>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
+        self.records(
+            &format!(
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
                  WHERE t.state IN ('recorded', 'sending', 'pending', 'unknown')
                     OR (t.state IN ('succeeded', 'failed') AND t.review_reason IS NOT NULL)
                  ORDER BY t.created_at, t.id"
-            ))
-            .map_err(read_error)?;
-        let rows = stmt
-            .query_map([], tx_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter().collect()
+            ),
+            [],
+        )
     }
 
     /// The operations of `kinds` on one destination of a profile created from `since` on,

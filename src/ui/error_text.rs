@@ -196,6 +196,19 @@ pub fn state_text(state: crate::domain::TxState) -> String {
     }
 }
 
+/// An operation's state as a person reads it, saying who concluded a settled outcome when the
+/// provider did not state it ("failed (settled by hand)").
+pub fn outcome_text(record: &crate::ledger::TxRecord) -> String {
+    use crate::domain::{Basis, TxState};
+    match (record.state, record.basis) {
+        (TxState::Failed, Some(Basis::Inferred)) => t!("state-failed-inferred"),
+        (TxState::Failed, Some(Basis::ByHand)) => t!("state-failed-by-hand"),
+        (TxState::Succeeded, Some(Basis::Inferred)) => t!("state-succeeded-inferred"),
+        (TxState::Succeeded, Some(Basis::ByHand)) => t!("state-succeeded-by-hand"),
+        (state, _) => state_text(state),
+    }
+}
+
 /// An operation kind in the window's language.
 pub fn kind_text(kind: crate::ledger::TxKind) -> String {
     use crate::ledger::TxKind;

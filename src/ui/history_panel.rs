@@ -6,7 +6,7 @@ use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::Command;
-use super::error_text::{kind_text, state_text};
+use super::error_text::{kind_text, outcome_text, state_text};
 use super::history_chart::daily_sales_ui;
 use super::history_export::{ExportPanel, export_ui};
 use super::history_filter::{FilterForm, filter_ui};
@@ -174,7 +174,7 @@ fn table_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnMut(Com
                     });
                     return;
                 };
-                let state = state_text(record.state);
+                let state = outcome_text(record);
                 let cells = [
                     local_text(record.created_at),
                     record.reference.to_string(),

@@ -7,7 +7,7 @@ use crate::logging::redact::names_a_secret;
 use egui::RichText;
 
 use super::backend::Command;
-use super::error_text::{kind_text, state_text};
+use super::error_text::{kind_text, outcome_text, state_text};
 use super::panels::{REFRESH, shortcut_text};
 use super::rtl::visual;
 use super::theme::{FAILURE, SUCCESS, WARNING};
@@ -221,7 +221,7 @@ fn detail_ui(
                         (t!("review-profile"), record.profile_name.clone()),
                         (t!("review-destination"), record.destination.clone()),
                         (t!("review-amount"), record.amount.to_string()),
-                        (t!("review-state"), state_text(record.state)),
+                        (t!("review-state"), outcome_text(record)),
                         (t!("review-recorded-at"), local_text(record.created_at)),
                         (t!("review-updated-at"), local_text(record.updated_at)),
                         (

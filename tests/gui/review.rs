@@ -45,4 +45,7 @@ fn an_unknown_top_up_is_settled_by_hand_with_a_note() {
             .as_deref()
             .is_some_and(|d| d.contains("customer shows the airtime arrived"))
     }));
+    // History says who settled it: a person, not the provider.
+    open_panel(&mut harness, "History");
+    wait_for(&mut harness, "succeeded (settled by hand)");
 }
