@@ -43,10 +43,7 @@ pub fn demo_profiles(sim_base: &str) -> Vec<DemoProfile> {
             kind: ProviderKind::Rechargekit,
             base_url: format!("{sim_base}{}", rechargekit::BASE_PATH),
             options: vec![],
-            secrets: vec![
-                (SecretKind::Username, rechargekit::DEMO_USERNAME),
-                (SecretKind::Password, rechargekit::DEMO_PASSWORD),
-            ],
+            secrets: vec![(SecretKind::ApiToken, rechargekit::DEMO_API_TOKEN)],
         },
         DemoProfile {
             name: "demo-mexico",

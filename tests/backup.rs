@@ -73,7 +73,8 @@ async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
         file.push_str(&format!("96798{:05},10,Airtel,West Bengal\n", i + 1));
     }
     let profile = engine.ledger().profile("in").unwrap();
-    let rows = read_batch(file.as_bytes(), &profile).unwrap();
+    let lists = engine.ledger().topup_lists(&profile).unwrap();
+    let rows = read_batch(file.as_bytes(), &profile, &lists).unwrap();
     let batch = engine
         .ledger()
         .create_batch(profile.id, "customers.csv", false, "customers", true, &rows)

@@ -31,7 +31,8 @@ fn cuban_file(rows: usize) -> String {
 fn store(engine: &saldo::engine::Engine, file: &str, confirm: bool) -> i64 {
     let ledger = engine.ledger();
     let profile = ledger.profile("cuba").unwrap();
-    let rows = read_batch(file.as_bytes(), &profile).unwrap();
+    let lists = ledger.topup_lists(&profile).unwrap();
+    let rows = read_batch(file.as_bytes(), &profile, &lists).unwrap();
     ledger
         .create_batch(profile.id, "test.csv", confirm, "test", true, &rows)
         .unwrap()

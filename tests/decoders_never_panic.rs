@@ -9,7 +9,7 @@ use saldo::domain::Unit;
 use saldo::providers::http::{Timeouts, check_base_url, client};
 use saldo::providers::lenient;
 use saldo::providers::qvatel::QvaTel;
-use saldo::providers::rechargekit::RechargeKit;
+use saldo::providers::rechargekit::{Credentials, RechargeKit};
 use saldo::providers::sabapayamak::SabaPayamak;
 use saldo::providers::smspartner::SmsPartner;
 use saldo::secrets::Secret;
@@ -28,8 +28,7 @@ static RECHARGEKIT: LazyLock<RechargeKit> = LazyLock::new(|| {
     RechargeKit::new(
         http,
         base,
-        Secret::new("partner"),
-        Secret::new(TOKEN),
+        Credentials::Static(Secret::new(TOKEN)),
         Unit::Inr,
     )
 });
@@ -222,6 +221,7 @@ proptest! {
         no_secret(&SMSPARTNER.read_credit_reply(status, &body, "sub-handle-xyz"));
         no_secret(&RECHARGEKIT.read_order_reply(status, &body));
         no_secret(&RECHARGEKIT.read_balance_reply(status, &body));
+        no_secret(&RECHARGEKIT.read_operator_reply(status, &body));
         no_secret(&SABAPAYAMAK.read_balance_reply(status, &body));
         no_secret(&SABAPAYAMAK.read_statement_reply(status, &body));
         no_secret(&SABAPAYAMAK.read_auth_reply(status, &body).map(|_| ()));

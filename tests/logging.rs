@@ -220,7 +220,7 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
         smspartner::DEMO_KEY.into(),
         marketext::DEMO_ACCESS.into(),
         marketext::DEMO_REFRESH.into(),
-        rechargekit::DEMO_PASSWORD.into(),
+        rechargekit::DEMO_API_TOKEN.into(),
         sabapayamak::DEMO_PASSWORD.into(),
     ];
     secrets_seen.extend(subs.iter().map(|s| s.handle.expose().to_string()));

@@ -95,9 +95,12 @@ async fn a_transfer_sends_the_documented_request_and_is_recorded() {
         Some("Token demo-marketext-access")
     );
     assert_eq!(sent[0].accept.as_deref(), Some("application/json"));
-    assert_eq!(sent[0].param("format").as_deref(), Some("json"));
-    assert_eq!(sent[0].param("user").as_deref(), Some(marketext::DEMO_USER));
-    assert_eq!(sent[0].param("amount").as_deref(), Some("5000"));
+    // In the query string, as the topup page and marketext-api-node send them; no body.
+    assert_eq!(
+        sent[0].query,
+        format!("user={}&amount=5000&format=JSON", marketext::DEMO_USER)
+    );
+    assert_eq!(sent[0].body, "");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,6 +128,12 @@ async fn an_expired_token_is_renewed_exactly_once_and_the_new_pair_is_stored() {
     assert_eq!(rig.executed(), 1, "executed exactly once");
 
     let renewal = &rig.sim.requests_to("/token/mx-main-001")[0];
+    // The refresh page requires the expired access token in Authorization.
+    assert_eq!(
+        renewal.authorization.as_deref(),
+        Some("Token demo-marketext-access")
+    );
+    assert_eq!(renewal.param("format").as_deref(), Some("JSON"));
     assert_eq!(
         renewal.param("grant_type").as_deref(),
         Some("refresh_token")
@@ -333,4 +342,54 @@ async fn two_saldos_renewing_at_once_renew_once_and_both_transfers_go_through() 
         "renewed once"
     );
     assert_eq!(rig.executed(), 2);
+}
+
+/// The simulator refuses a renewal the real provider would refuse: without the expired access
+/// token in Authorization, the refresh token alone renews nothing (and is not spent).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_without_the_expired_access_token_is_refused() {
+    let rig = rig(&[], 5).await;
+    let url = format!("{}/token/{}", rig.sim.marketext_base_url(), marketext::DEMO_SOURCE);
+    let form = [
+        ("user", marketext::DEMO_USER),
+        ("grant_type", "refresh_token"),
+        ("refresh_token", marketext::DEMO_REFRESH),
+        ("token_lifetime", "60"),
+    ];
+    let http = reqwest::Client::new();
+    let bare = http.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(bare.status().as_u16(), 401);
+    let with_token = http
+        .post(&url)
+        .header("Authorization", format!("Token {}", marketext::DEMO_ACCESS))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status().as_u16(), 200);
+    let reply: serde_json::Value = with_token.json().await.unwrap();
+    assert_eq!(reply["token_type"], "Bearer");
+    assert_eq!(reply["scope"], marketext::TOPUP_SCOPE);
+}
+
+/// A token whose scope does not include topup is refused with 403: the transfer fails with a
+/// sentence that says so, and no renewal is tried (a renewed token keeps its scope).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_not_allowed_to_call_topup_is_told_as_such() {
+    let rig = rig(&[], 5).await;
+    rig.sim.with_state(|s| {
+        s.marketext.set_scope("send-sms");
+        s.marketext.expire_access_tokens();
+    });
+    let row = rig.transfer("mx-child-01", "40").await.unwrap();
+    assert_eq!(row.state, TxState::Failed, "{:?}", row.provider_message);
+    let message = row.provider_message.unwrap();
+    assert!(
+        message.contains("its scope is “send-sms”, which does not include topup"),
+        "{message}"
+    );
+    assert!(message.contains("saldo credentials set mx"), "{message}");
+    // The expired token was renewed once (401), then the renewed one was refused for its scope.
+    assert_eq!(rig.sim.requests_to("/token/mx-main-001").len(), 1);
+    assert_eq!(rig.executed(), 0);
 }

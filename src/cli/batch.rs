@@ -175,7 +175,8 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
             format!("cannot read {}: {e}", file.display()),
         )
     })?;
-    let rows = read_batch(std::io::BufReader::new(input), &profile).map_err(|problems| {
+    let lists = engine.ledger().topup_lists(&profile)?;
+    let rows = read_batch(std::io::BufReader::new(input), &profile, &lists).map_err(|problems| {
         CliError::new(
             Exit::BadInput,
             format!(
@@ -186,7 +187,7 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
         )
     })?;
     let source = std::path::absolute(file).unwrap_or_else(|_| file.clone());
-    let print = fingerprint(&profile, &rows);
+    let print = fingerprint(&profile, &lists, &rows);
     let stored = engine.ledger().create_batch(
         profile.id,
         &source.to_string_lossy(),

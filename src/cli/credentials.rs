@@ -58,7 +58,7 @@ fn read_secret(kind: SecretKind, profile: &str) -> Result<String, CliError> {
 pub fn run(command: CredentialsCommand, engine: &Engine) -> Result<Output, CliError> {
     let CredentialsCommand::Set { profile, kind } = command;
     let profile = engine.ledger().profile(&profile)?;
-    let needed = profile.provider.secret_kinds();
+    let needed = profile.secret_kinds();
     let kinds: Vec<SecretKind> = match kind {
         None => needed.to_vec(),
         Some(word) => {

@@ -90,7 +90,7 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             }
             kind.apply_options(&mut settings, &options).map_err(bad)?;
             let profile = ledger.add_profile(name, kind, base_url.as_str(), &settings)?;
-            let secrets: Vec<_> = kind.secret_kinds().iter().map(|k| k.as_str()).collect();
+            let secrets: Vec<_> = profile.secret_kinds().iter().map(|k| k.as_str()).collect();
             Ok(Output::ok(format!(
                 "added profile {} ({}) at {}; now save its {} with: saldo credentials set {}",
                 profile.name,

@@ -75,8 +75,10 @@ pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
                 marketext::DEMO_CHILDREN.join(", ")
             ),
             format!(
-                "RechargeKit: base URL {}, username {}, password {}, wallet {}",
+                "RechargeKit: base URL {}, api_token {} (or --set auth=login: username {}, \
+                 password {}), wallet {}",
                 sim.rechargekit_base_url(),
+                rechargekit::DEMO_API_TOKEN,
                 rechargekit::DEMO_USERNAME,
                 rechargekit::DEMO_PASSWORD,
                 Money::from_minor(rechargekit::DEMO_WALLET_PAISE, Unit::Inr)

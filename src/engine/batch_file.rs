@@ -6,6 +6,7 @@ use std::io::Read;
 
 use crate::ledger::BatchRowInput;
 use crate::providers::Profile;
+use crate::providers::registry::PickList;
 
 use super::topup::{TopUpOrder, check_top_up};
 
@@ -20,6 +21,7 @@ pub const MAX_BATCH_ROWS: usize = 100_000;
 pub fn read_batch(
     mut input: impl Read,
     profile: &Profile,
+    lists: &[PickList],
 ) -> Result<Vec<BatchRowInput>, Vec<String>> {
     let mut text = Vec::new();
     input
@@ -110,7 +112,7 @@ pub fn read_batch(
             operator: cell(operator_at),
             circle: cell(circle_at),
         };
-        match check_top_up(&order_for(&profile.name, &input, false), profile) {
+        match check_top_up(&order_for(&profile.name, &input, false), profile, lists) {
             Ok(_) => rows.push(input),
             Err(error) => problems.push(format!("line {line}: {error}")),
         }
@@ -134,12 +136,12 @@ pub fn read_batch(
 /// What identifies a batch whatever its file's name or row order: the profile and every row
 /// as it would be sent (number in E.164, amount in minor units, operator and circle codes),
 /// sorted, hashed (SHA-256, hex). Rows that do not check out are hashed as written.
-pub fn fingerprint(profile: &Profile, rows: &[BatchRowInput]) -> String {
+pub fn fingerprint(profile: &Profile, lists: &[PickList], rows: &[BatchRowInput]) -> String {
     use sha2::Digest;
     let mut lines: Vec<String> = rows
         .iter()
         .map(
-            |row| match check_top_up(&order_for(&profile.name, row, false), profile) {
+            |row| match check_top_up(&order_for(&profile.name, row, false), profile, lists) {
                 Ok(checked) => format!(
                     "{},{},{},{}",
                     checked.number.e164(),
@@ -188,6 +190,10 @@ mod tests {
     use super::*;
     use crate::providers::ProviderKind;
 
+    fn lists(kind: ProviderKind) -> Vec<PickList> {
+        (kind.info().topup_pickers)()
+    }
+
     fn profile(kind: ProviderKind) -> Profile {
         let mut settings = kind.default_settings();
         settings.denominations.clear();
@@ -203,7 +209,7 @@ mod tests {
     #[test]
     fn every_bad_row_is_reported_with_its_line() {
         let file = "\u{feff}Number,Amount\n52942387,20\n123,20\n\n# a comment\n52942388,abc\n";
-        let problems = read_batch(file.as_bytes(), &profile(ProviderKind::Qvatel)).unwrap_err();
+        let problems = read_batch(file.as_bytes(), &profile(ProviderKind::Qvatel), &lists(ProviderKind::Qvatel)).unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].starts_with("line 3:"), "{problems:?}");
         assert!(problems[1].starts_with("line 6:"), "{problems:?}");
@@ -213,10 +219,10 @@ mod tests {
     fn good_rows_keep_their_lines_and_extra_fields() {
         let file = "number;amount;operator;circle\n";
         // Semicolons are not the delimiter: the header names one unknown column.
-        assert!(read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit)).is_err());
+        assert!(read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit), &lists(ProviderKind::Rechargekit)).is_err());
         let file = "number,amount,operator,circle\n9876543210,100,Airtel,Delhi NCR\n\
                     9876543211 , 50 , Jio , Mumbai\n";
-        let rows = read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit)).unwrap();
+        let rows = read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit), &lists(ProviderKind::Rechargekit)).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].line, 3);
         assert_eq!(rows[1].number, "9876543211");
@@ -224,6 +230,7 @@ mod tests {
         let problems = read_batch(
             "number,amount\n9876543210,100\n".as_bytes(),
             &profile(ProviderKind::Rechargekit),
+            &lists(ProviderKind::Rechargekit),
         )
         .unwrap_err();
         assert!(problems[0].contains("line 2"), "{problems:?}");
@@ -233,11 +240,12 @@ mod tests {
     fn a_column_named_twice_or_a_row_with_extra_fields_is_refused() {
         let cuba = profile(ProviderKind::Qvatel);
         let problems =
-            read_batch("number,amount,amount\n52942387,20,15\n".as_bytes(), &cuba).unwrap_err();
+            read_batch("number,amount,amount\n52942387,20,15\n".as_bytes(), &cuba, &lists(cuba.provider)).unwrap_err();
         assert!(problems[0].contains("named twice"), "{problems:?}");
         let problems = read_batch(
             "number,amount\n52942387,20\n52942388,1,000\n".as_bytes(),
             &cuba,
+            &lists(cuba.provider),
         )
         .unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
@@ -253,18 +261,20 @@ mod tests {
         let a = read_batch(
             "number,amount\n52942387,20\n+5352942388,15\n".as_bytes(),
             &cuba,
+            &lists(cuba.provider),
         )
         .unwrap();
         let b = read_batch(
             "amount,number\n15.00,52942388\n20,5352942387\n".as_bytes(),
             &cuba,
+            &lists(cuba.provider),
         )
         .unwrap();
-        assert_eq!(fingerprint(&cuba, &a), fingerprint(&cuba, &b));
-        let c = read_batch("number,amount\n52942387,20\n".as_bytes(), &cuba).unwrap();
-        assert_ne!(fingerprint(&cuba, &a), fingerprint(&cuba, &c));
+        assert_eq!(fingerprint(&cuba, &lists(cuba.provider), &a), fingerprint(&cuba, &lists(cuba.provider), &b));
+        let c = read_batch("number,amount\n52942387,20\n".as_bytes(), &cuba, &lists(cuba.provider)).unwrap();
+        assert_ne!(fingerprint(&cuba, &lists(cuba.provider), &a), fingerprint(&cuba, &lists(cuba.provider), &c));
         let mut other = cuba.clone();
         other.id = 2;
-        assert_ne!(fingerprint(&cuba, &a), fingerprint(&other, &a));
+        assert_ne!(fingerprint(&cuba, &lists(cuba.provider), &a), fingerprint(&other, &lists(other.provider), &a));
     }
 }

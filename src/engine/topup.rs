@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::{Money, PhoneNumber, Reference, TxState};
 use crate::ledger::{BatchLine, StateChange, TxKind, TxRecord};
-use crate::providers::registry::TopUpField;
+use crate::providers::registry::{PickList, TopUpField, resolve_extras};
 use crate::providers::{
     Profile, Progress, StatusProgress, StatusQuery, StatusReport, TopUpExtras, TopUpReceipt,
     TopUpRequest, TopUpStatus,
@@ -63,8 +63,13 @@ pub struct CheckedTopUp {
 }
 
 /// Checks an order against its profile without sending or recording anything: the number for
-/// the provider's country, the amount and the profile's denominations, operator and circle.
-pub fn check_top_up(order: &TopUpOrder, profile: &Profile) -> Result<CheckedTopUp, EngineError> {
+/// the provider's country, the amount and the profile's denominations, operator and circle
+/// (against `lists`, the profile's [`Ledger::topup_lists`](crate::ledger::Ledger::topup_lists)).
+pub fn check_top_up(
+    order: &TopUpOrder,
+    profile: &Profile,
+    lists: &[PickList],
+) -> Result<CheckedTopUp, EngineError> {
     let country = profile.provider.topup_country().ok_or_else(|| {
         EngineError::Config(format!(
             "{} does not top up phones: choose a top-up profile",
@@ -94,9 +99,8 @@ pub fn check_top_up(order: &TopUpOrder, profile: &Profile) -> Result<CheckedTopU
             allowed.join(", ")
         )));
     }
-    let extras =
-        (profile.provider.info().topup_extras)(order.operator.as_deref(), order.circle.as_deref())
-            .map_err(EngineError::BadInput)?;
+    let extras = resolve_extras(lists, order.operator.as_deref(), order.circle.as_deref())
+        .map_err(EngineError::BadInput)?;
     Ok(CheckedTopUp {
         number,
         amount,
@@ -130,7 +134,8 @@ impl Engine {
         batch_row: Option<BatchLine>,
     ) -> Result<TxRecord, EngineError> {
         let profile = self.profile(&order.profile).await?;
-        let checked = check_top_up(order, &profile)?;
+        let lists = self.topup_lists(&profile).await?;
+        let checked = check_top_up(order, &profile, &lists)?;
         self.check_sales_floor(&profile, checked.amount).await?;
         let connector = self.connector(&profile).await?;
         let sender = connector.top_up.clone().ok_or_else(|| {

@@ -311,7 +311,17 @@ pub fn check_backup(file: &Path) -> Result<BackupFacts, LedgerError> {
     if verdict != ["ok"] {
         return Err(not_restorable(
             file,
-            RestoreProblem::Damaged(verdict.join("; ")),
+            // SQLite's own lines may hold line breaks: one line for the person, the first few.
+            RestoreProblem::Damaged(
+                verdict
+                    .iter()
+                    .flat_map(|l| l.lines())
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("***"))
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         ));
     }
     let schema = migrations::current_version(&conn).map_err(sqlite_failure)?;

@@ -122,6 +122,25 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE batches ADD COLUMN fingerprint TEXT;
     CREATE INDEX batches_by_fingerprint ON batches (fingerprint, created_at);
     "#,
+    // 5: a provider's own lists of top-up choices (RechargeKit's live operator list), kept
+    // so every counter offers what the provider last said. RechargeKit profiles made before
+    // the static API token became the default keep signing in as they did (auth_mode=login),
+    // and the host no integration calls becomes the one they do.
+    r#"
+    UPDATE profiles SET settings = json_set(settings, '$.options', json(json_patch(
+            coalesce(json_extract(settings, '$.options'), '{}'), '{"auth_mode":"login"}')))
+        WHERE provider = 'rechargekit'
+          AND json_extract(settings, '$.options.auth_mode') IS NULL;
+    UPDATE profiles SET base_url = 'https://v2a.rechargkit.biz'
+        WHERE provider = 'rechargekit' AND base_url = 'https://api.rechargekit.co.in/api';
+    CREATE TABLE provider_lists (
+        profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+        field      TEXT NOT NULL,
+        entries    TEXT NOT NULL,
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (profile_id, field)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build of saldo writes.
@@ -143,4 +162,53 @@ pub fn apply(conn: &mut Connection) -> rusqlite::Result<()> {
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
     tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A RechargeKit profile made with a login before the static token was the default keeps
+    /// its login, and leaves the host no integration calls; other providers are untouched.
+    #[test]
+    fn rechargekit_profiles_from_before_the_static_token_keep_signing_in() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (index, sql) in MIGRATIONS.iter().take(4).enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", index as i64 + 1)
+                .unwrap();
+        }
+        let add = |name: &str, provider: &str, url: &str, settings: &str| {
+            conn.execute(
+                "INSERT INTO profiles (name, provider, base_url, settings, created_at)
+                 VALUES (?1, ?2, ?3, ?4, 0)",
+                [name, provider, url, settings],
+            )
+            .unwrap();
+        };
+        add("in", "rechargekit", "https://api.rechargekit.co.in/api", r#"{"unit":"INR","denominations":[]}"#);
+        add("in2", "rechargekit", "https://rk.example", r#"{"unit":"INR","denominations":[],"options":{"dest":"online"}}"#);
+        add("cu", "qvatel", "https://qvatel.com/api", r#"{"unit":"USD","denominations":[]}"#);
+        apply(&mut conn).unwrap();
+        let row = |name: &str| -> (String, String) {
+            conn.query_row(
+                "SELECT base_url, settings FROM profiles WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+        };
+        let settings = |json: &str| -> crate::providers::ProfileSettings {
+            serde_json::from_str(json).unwrap()
+        };
+        let (url, json) = row("in");
+        assert_eq!(url, "https://v2a.rechargkit.biz");
+        assert_eq!(settings(&json).options["auth_mode"], "login");
+        let (url, json) = row("in2");
+        assert_eq!(url, "https://rk.example");
+        let kept = settings(&json);
+        assert_eq!((kept.options["auth_mode"].as_str(), kept.options["dest"].as_str()), ("login", "online"));
+        let (_, json) = row("cu");
+        assert!(settings(&json).options.is_empty(), "{json}");
+    }
 }

@@ -15,6 +15,7 @@ pub mod history;
 pub mod merge;
 pub mod migrations;
 pub mod profiles;
+pub mod provider_lists;
 pub mod reader;
 pub mod transactions;
 

@@ -1,12 +1,14 @@
 //! Marketext: move points from the main account to a child account (Mexico).
 //!
-//! `POST {base}/topup/{source}/{child}` with `user` and `amount` (whole points), and
+//! `POST {base}/topup/{source}/{child}?user=…&amount=…&format=JSON` (whole points), with
 //! `Authorization: Token <access token>` (or `Bearer`, a profile setting). Replies come as
 //! JSON, XML, CSV or urlencoded (`format` wins over `Accept`; we ask for JSON and read all
 //! four). Errors are HTTP statuses with an explanation; a 401 means bad credentials OR
-//! insufficient balance, told apart only by the text. Access tokens expire and are renewed with
-//! `POST {base}/token/{source}` and the refresh token; both are rotated in the keychain. There is
-//! no way to read balances or list children, so a transfer that times out stays "unknown".
+//! insufficient balance, told apart only by the text; a 403 means the token may not make this
+//! call (its scope). Access tokens expire and are renewed with `POST {base}/token/{source}`,
+//! the expired access token in `Authorization` and the refresh token in the body; both are
+//! rotated in the keychain. There is no way to read balances or list children, so a transfer
+//! that times out stays "unknown". Sources: `docs/providers/marketext.md`.
 
 use std::sync::{Arc, Mutex};
 
@@ -18,8 +20,7 @@ use super::http::{endpoint, redact, send_and_read, send_and_read_credentials};
 use super::lenient::{self, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
 use super::registry::{
-    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
-    no_topup_pickers,
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_pickers,
 };
 use super::{BoxFuture, ChildTransfer, ProviderError, TransferReceipt, TransferRequest};
 use crate::domain::Unit;
@@ -55,7 +56,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     kind: ProviderKind::Marketext,
     word: "marketext",
     display_name: "Marketext (Mexico)",
-    secret_kinds: &[SecretKind::AccessToken, SecretKind::RefreshToken],
+    secret_kinds: |_| &[SecretKind::AccessToken, SecretKind::RefreshToken],
     topup_country: None,
     default_base_url: "https://restapi.marketext.com",
     default_settings,
@@ -69,9 +70,9 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_create: false,
         child_transfer: true,
         statement: false,
+        operator_list: false,
     },
     connect,
-    topup_extras: no_topup_extras,
     topup_pickers: no_topup_pickers,
 };
 
@@ -116,7 +117,11 @@ fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
         token_lifetime: setting(&TOKEN_LIFETIME)?,
         profile: profile.name.clone(),
         secrets: parts.secrets.clone(),
-        tokens: Mutex::new(Tokens { access, refresh }),
+        tokens: Mutex::new(Tokens {
+            access,
+            refresh,
+            scope: None,
+        }),
     });
     Ok(Connector {
         child_transfer: Some(adapter),
@@ -127,6 +132,8 @@ fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
 struct Tokens {
     access: Secret,
     refresh: Option<Secret>,
+    /// What the last renewal said the access token may do (`scope`), when saldo renewed it.
+    scope: Option<String>,
 }
 
 /// A Marketext main account reached through its token pair.
@@ -218,6 +225,17 @@ struct TokenReply {
     access_token: Option<String>,
     #[serde(deserialize_with = "opt_text", default)]
     refresh_token: Option<String>,
+    // The refresh page's reply example ends with `"scope": "send-sms"`: a token carries the
+    // calls it may make (restapi.marketext.com, detail.php, token-refresh.yaml).
+    #[serde(deserialize_with = "opt_text", default)]
+    scope: Option<String>,
+}
+
+/// Whether a token's scope, as the provider wrote it, lets it call `topup`.
+fn scope_allows_topup(scope: &str) -> bool {
+    scope
+        .split([' ', ',', ';'])
+        .any(|s| s.trim().eq_ignore_ascii_case("topup") || s.trim() == "*")
 }
 
 impl Marketext {
@@ -232,6 +250,22 @@ impl Marketext {
 
     fn clean(&self, text: &str) -> String {
         redact(text, &self.secrets_now())
+    }
+
+    /// What to tell a person whose token may not call `topup`.
+    fn scope_refusal(&self) -> String {
+        let scope = lock(&self.tokens).scope.clone();
+        let said = match scope {
+            Some(scope) if !scope_allows_topup(&scope) => {
+                format!("its scope is “{scope}”, which does not include topup")
+            }
+            _ => "its scope does not include topup".to_string(),
+        };
+        format!(
+            "the provider does not allow this token to move credit ({said}): ask Marketext for \
+             a token allowed to call topup, then save it with `saldo credentials set {}`",
+            self.profile
+        )
     }
 
     /// Interprets a reply to `topup/{source}/{child}`.
@@ -272,9 +306,12 @@ impl Marketext {
             StatusCode::UNAUTHORIZED if error.as_deref().is_some_and(says_insufficient) => {
                 Err(refused("insufficient balance"))
             }
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ProviderError::Auth {
+            StatusCode::UNAUTHORIZED => Err(ProviderError::Auth {
                 message: explained("the provider refused the token"),
             }),
+            // 403 is "insufficient_scope" for a bearer token (RFC 6750 section 3.1): the token is
+            // valid but may not call topup. Renewing it keeps its scope, so nothing is retried.
+            StatusCode::FORBIDDEN => Err(refused(&self.scope_refusal())),
             StatusCode::NOT_FOUND => Err(refused("the account does not exist")),
             StatusCode::METHOD_NOT_ALLOWED => Err(refused("the provider does not allow this call")),
             _ => Err(ProviderError::Malformed {
@@ -290,6 +327,9 @@ impl Marketext {
     ) -> Result<(StatusCode, String), ProviderError> {
         let path = format!("topup/{}/{}", self.source, request.child);
         let access = lock(&self.tokens).access.clone();
+        // The topup page's example and the only public client put `user`, `amount` and
+        // `format=JSON` in the query string, with no body (restapi.marketext.com topup page;
+        // andresarcila/marketext-api-node, Marketext.js).
         let call = self
             .http
             .post(endpoint(&self.base, &path))
@@ -298,10 +338,10 @@ impl Marketext {
                 reqwest::header::AUTHORIZATION,
                 format!("{} {}", self.scheme, access.expose()),
             )
-            .query(&[("format", "json")])
-            .form(&[
+            .query(&[
                 ("user", self.user.clone()),
                 ("amount", request.amount.to_plain_decimal()),
+                ("format", "JSON".to_string()),
             ]);
         send_and_read(call).await
     }
@@ -350,11 +390,18 @@ impl Marketext {
                     .into(),
             });
         };
+        // The refresh page requires the EXPIRED access token in `Authorization`, beside the
+        // refresh token (restapi.marketext.com, detail.php, token-refresh.yaml). The refresh
+        // token stays in the body: a query string ends up in the provider's access logs.
         let call = self
             .http
             .post(endpoint(&self.base, &format!("token/{}", self.source)))
             .header(reqwest::header::ACCEPT, "application/json")
-            .query(&[("format", "json")])
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("{} {}", self.scheme, refused.expose()),
+            )
+            .query(&[("format", "JSON")])
             .form(&[
                 ("user", self.user.as_str()),
                 ("grant_type", "refresh_token"),
@@ -363,6 +410,7 @@ impl Marketext {
             ]);
         let (status, raw) = send_and_read_credentials(call).await?;
         let reply: Option<TokenReply> = lenient::decode(&raw).ok();
+        let scope = reply.as_ref().and_then(|r| r.scope.clone());
         let (Some(access), Some(next_refresh)) = (
             reply.as_ref().and_then(|r| r.access_token.clone()),
             reply.and_then(|r| r.refresh_token),
@@ -380,6 +428,7 @@ impl Marketext {
             let mut tokens = lock(&self.tokens);
             tokens.access = Secret::new(access.clone());
             tokens.refresh = Some(Secret::new(next_refresh.clone()));
+            tokens.scope = scope;
         }
         let secrets = self.secrets.clone();
         let profile = self.profile.clone();

@@ -304,3 +304,17 @@ pub trait Statement: Send + Sync {
         query: &'a StatementQuery,
     ) -> BoxFuture<'a, Result<Vec<Movement>, ProviderError>>;
 }
+
+/// The provider's own list of the operators a top-up may go to (RechargeKit's
+/// `servicewiseOperatorFetch`), as codes with names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperatorListing {
+    pub operators: Vec<(u32, String)>,
+    /// The reply body, with secrets removed.
+    pub raw: String,
+}
+
+/// Lists the operators a top-up may go to, live.
+pub trait OperatorList: Send + Sync {
+    fn operators(&self) -> BoxFuture<'_, Result<OperatorListing, ProviderError>>;
+}

@@ -57,9 +57,10 @@ impl ProviderKind {
         self.info().display_name
     }
 
-    /// The secrets a profile of this provider needs in the keychain.
+    /// The secrets a profile of this provider needs in the keychain, with the default
+    /// settings ([`Profile::secret_kinds`] for a given profile).
     pub fn secret_kinds(self) -> &'static [SecretKind] {
-        self.info().secret_kinds
+        (self.info().secret_kinds)(&self.default_settings())
     }
 
     /// The country whose numbers this provider tops up, if it tops up phones at all.
@@ -256,6 +257,14 @@ pub struct Profile {
     pub provider: ProviderKind,
     pub base_url: String,
     pub settings: ProfileSettings,
+}
+
+impl Profile {
+    /// The secrets this profile needs in the keychain (they may depend on its settings:
+    /// RechargeKit's static token or login).
+    pub fn secret_kinds(&self) -> &'static [SecretKind] {
+        (self.provider.info().secret_kinds)(&self.settings)
+    }
 }
 
 /// Checks a profile name: short, and safe to use in keychain entry names.

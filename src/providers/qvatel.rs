@@ -19,8 +19,7 @@ use std::sync::Arc;
 
 use super::profile::{ProfileSettings, ProviderKind};
 use super::registry::{
-    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
-    no_topup_pickers,
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_pickers,
 };
 use crate::domain::{Country, Money, Unit};
 use crate::secrets::{Secret, SecretKind};
@@ -30,7 +29,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     kind: ProviderKind::Qvatel,
     word: "qvatel",
     display_name: "QvaTel (Cuba)",
-    secret_kinds: &[SecretKind::ApiToken],
+    secret_kinds: |_| &[SecretKind::ApiToken],
     topup_country: Some(Country::Cuba),
     default_base_url: "https://qvatel.com/api",
     default_settings,
@@ -44,9 +43,9 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_create: false,
         child_transfer: false,
         statement: false,
+        operator_list: false,
     },
     connect,
-    topup_extras: no_topup_extras,
     topup_pickers: no_topup_pickers,
 };
 

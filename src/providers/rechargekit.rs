@@ -1,11 +1,13 @@
-//! RechargeKit prepaid mobile recharge (India).
+//! RechargeKit prepaid mobile recharge (India), its v2 API as production integrations call it.
 //!
-//! Logs in with username and password for a bearer token (renewed when refused), recharges with
-//! `mobile_no`, `operator_code`, `circle`, `amount` and OUR `partner_request_id` (its idempotency
-//! key), checks status by that same id, and reads the wallet. Replies carry `error` (0 =
-//! processed) and `status` (1 success, 2 pending, 3 failure). A reused `partner_request_id` is
-//! refused as "Duplicate order": that means "ask the status", never "failed". Paths and host
-//! are settings: they come from integrations, not the official page.
+//! Authenticates with the partner panel's static API token as `Authorization: Bearer …` (a
+//! login for a token is kept as an option), recharges with `mobile_no`, `operator_code`,
+//! `circle`, `amount` and OUR `partner_request_id` (its idempotency key), checks status by that
+//! same id, reads the wallet, and lists operators live. Replies carry `error` (0 = processed)
+//! and `status` (1 success, 2 pending, 3 failure); an HTTP 422 is a validation refusal with
+//! field messages. A reused `partner_request_id` is refused as "Duplicate order": that means
+//! "ask the status", never "failed". Host, paths and auth are settings; the evidence for each
+//! is in `docs/providers/rechargekit.md`.
 
 use std::sync::{LazyLock, Mutex};
 
@@ -17,18 +19,30 @@ use super::http::{endpoint, redact, send_and_read, send_and_read_credentials};
 use super::lenient::{self, WireDecimal, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
 use super::registry::{
-    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, TopUpField,
+    Capabilities, ConnectError, ConnectParts, Connector, PickList, ProviderInfo, TopUpField,
 };
 use super::{
-    BalanceRead, BoxFuture, Progress, ProviderError, StatusProgress, StatusQuery, StatusReport,
-    TopUp, TopUpExtras, TopUpReceipt, TopUpRequest, TopUpStatus,
+    BalanceRead, BoxFuture, OperatorList, OperatorListing, Progress, ProviderError,
+    StatusProgress, StatusQuery, StatusReport, TopUp, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
 use crate::domain::{Country, Money, Unit};
 use crate::secrets::{Secret, SecretKind};
 
+// Every v2 integration authenticates with one static token from the partner panel, read from
+// its configuration: `Authorization: "Bearer "+os.Getenv("RKIT_API_TOKEN")`
+// (Shubhangcs/paybazaar-new, internal/repositories/mobile_recharge.go) and
+// `RECHARGEKIT_API_TOKEN` (manishisblessed/same_day_Solution_1, services/rechargekit/config.ts).
+// No integration logs in; the login is kept for an account that has one.
+const AUTH: OptionSpec = OptionSpec {
+    name: "auth_mode",
+    help: "token: the partner panel's static API token (the default); login: user name and \
+           password exchanged at login_path for a token",
+    default: Some("token"),
+    allowed: &["token", "login"],
+};
 const LOGIN_PATH: OptionSpec = OptionSpec {
     name: "login_path",
-    help: "the login endpoint under the base URL",
+    help: "the login endpoint under the base URL (auth_mode=login only; no integration shows one)",
     default: Some("auth/login"),
     allowed: &[],
 };
@@ -50,6 +64,25 @@ const BALANCE_PATH: OptionSpec = OptionSpec {
     default: Some("recharge/balanceCheck"),
     allowed: &[],
 };
+// `GET recharge/servicewiseOperatorFetch?operator_category=11` lists credit-card operators
+// as `operatorList[{operator_id, operator_name, service_name, operator_category,
+// operator_category_name}]` (RechargeKit's own "Credit Card API Integration Guide V3.0.0",
+// manishisblessed/nextgen, postman/Rechargekit_CC_BILL_API_DOC.docx;
+// manishisblessed/same_day_Solution_1, services/rechargekit/operators.ts). The category of
+// prepaid mobile is in no source: it is a setting, and a list that is not of mobile operators
+// is not used.
+const OPERATORS_PATH: OptionSpec = OptionSpec {
+    name: "operators_path",
+    help: "the live operator list endpoint",
+    default: Some("recharge/servicewiseOperatorFetch"),
+    allowed: &[],
+};
+const OPERATOR_CATEGORY: OptionSpec = OptionSpec {
+    name: "operator_category",
+    help: "the operator_category of prepaid mobile in the live list (see your partner panel)",
+    default: Some("1"),
+    allowed: &[],
+};
 const DEST: OptionSpec = OptionSpec {
     name: "dest",
     help: "the optional dest field: online or offline (empty: not sent)",
@@ -62,11 +95,23 @@ pub const INFO: ProviderInfo = ProviderInfo {
     kind: ProviderKind::Rechargekit,
     word: "rechargekit",
     display_name: "RechargeKit (India)",
-    secret_kinds: &[SecretKind::Username, SecretKind::Password],
+    secret_kinds,
     topup_country: Some(Country::India),
-    default_base_url: "https://api.rechargekit.co.in/api",
+    // The recharge host of paybazaar-new since its commit c56e864 ("v2a"); the same partner
+    // also has a primary wallet at https://v2bapi.rechargkit.biz (internal/repositories/
+    // admin.go). Note the spelling "rechargkit".
+    default_base_url: "https://v2a.rechargkit.biz",
     default_settings,
-    options: &[LOGIN_PATH, RECHARGE_PATH, STATUS_PATH, BALANCE_PATH, DEST],
+    options: &[
+        AUTH,
+        LOGIN_PATH,
+        RECHARGE_PATH,
+        STATUS_PATH,
+        BALANCE_PATH,
+        OPERATORS_PATH,
+        OPERATOR_CATEGORY,
+        DEST,
+    ],
     capabilities: Capabilities {
         top_up: true,
         top_up_status: true,
@@ -76,11 +121,20 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_create: false,
         child_transfer: false,
         statement: false,
+        operator_list: true,
     },
     connect,
-    topup_extras,
     topup_pickers,
 };
+
+/// The static token by default; user name and password with `auth_mode=login`.
+fn secret_kinds(settings: &ProfileSettings) -> &'static [SecretKind] {
+    if settings.option(&AUTH).as_deref() == Some("login") {
+        &[SecretKind::Username, SecretKind::Password]
+    } else {
+        &[SecretKind::ApiToken]
+    }
+}
 
 /// Any rupee amount may be recharged: no fixed denominations.
 fn default_settings() -> ProfileSettings {
@@ -124,61 +178,37 @@ pub static OPERATORS: LazyLock<Vec<(u32, &'static str)>> =
 pub static CIRCLES: LazyLock<Vec<(u32, &'static str)>> =
     LazyLock::new(|| parse_table(include_str!("../../assets/rechargekit/circles.csv")));
 
-/// Finds a code by name (case-insensitive) or by the code itself.
-fn pick(table: &[(u32, &str)], what: &str, choice: Option<&str>) -> Result<u32, String> {
-    let listing = || {
-        table
-            .iter()
-            .map(|(_, name)| *name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let choice = choice
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| format!("choose the {what}: {}", listing()))?;
-    table
-        .iter()
-        .find(|(code, name)| name.eq_ignore_ascii_case(choice) || code.to_string() == choice)
-        .map(|(code, _)| *code)
-        .ok_or_else(|| {
-            format!(
-                "“{choice}” is not a known {what}: choose one of {}",
-                listing()
-            )
-        })
-}
-
-fn topup_pickers() -> Vec<(TopUpField, Vec<&'static str>)> {
-    let names = |table: &[(u32, &'static str)]| table.iter().map(|(_, n)| *n).collect();
+fn topup_pickers() -> Vec<PickList> {
     vec![
-        (TopUpField::Operator, names(&OPERATORS)),
-        (TopUpField::Circle, names(&CIRCLES)),
+        PickList::shipped(TopUpField::Operator, &OPERATORS),
+        PickList::shipped(TopUpField::Circle, &CIRCLES),
     ]
-}
-
-fn topup_extras(operator: Option<&str>, circle: Option<&str>) -> Result<TopUpExtras, String> {
-    Ok(TopUpExtras {
-        operator_code: Some(pick(&OPERATORS, "operator", operator)?),
-        circle_code: Some(pick(&CIRCLES, "circle", circle)?),
-    })
 }
 
 fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
     let profile = parts.profile;
     let secrets = parts.secrets;
     let setting = |spec: &OptionSpec| profile.settings.option(spec).unwrap_or_default();
+    let credentials = if setting(&AUTH) == "login" {
+        Credentials::Login {
+            username: secrets.get(&profile.name, SecretKind::Username)?,
+            password: secrets.get(&profile.name, SecretKind::Password)?,
+        }
+    } else {
+        Credentials::Static(secrets.get(&profile.name, SecretKind::ApiToken)?)
+    };
     let adapter = std::sync::Arc::new(RechargeKit {
         http: parts.http,
         base: parts.base,
-        username: secrets.get(&profile.name, SecretKind::Username)?,
-        password: secrets.get(&profile.name, SecretKind::Password)?,
+        credentials,
         paths: Paths {
             login: setting(&LOGIN_PATH),
             recharge: setting(&RECHARGE_PATH),
             status: setting(&STATUS_PATH),
             balance: setting(&BALANCE_PATH),
+            operators: setting(&OPERATORS_PATH),
         },
+        operator_category: setting(&OPERATOR_CATEGORY),
         dest: Some(setting(&DEST)).filter(|d| !d.is_empty()),
         unit: profile.settings.unit,
         token: Mutex::new(None),
@@ -186,7 +216,8 @@ fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
     Ok(Connector {
         top_up: Some(adapter.clone()),
         top_up_status: Some(adapter.clone()),
-        balance: Some(adapter),
+        balance: Some(adapter.clone()),
+        operator_list: Some(adapter),
         ..Connector::default()
     })
 }
@@ -196,17 +227,27 @@ struct Paths {
     recharge: String,
     status: String,
     balance: String,
+    operators: String,
+}
+
+/// How the partner account proves who it is.
+pub enum Credentials {
+    /// The partner panel's API token, sent as it is.
+    Static(Secret),
+    /// A user name and password exchanged at the login path for a token.
+    Login { username: Secret, password: Secret },
 }
 
 /// A RechargeKit partner account.
 pub struct RechargeKit {
     http: reqwest::Client,
     base: Url,
-    username: Secret,
-    password: Secret,
+    credentials: Credentials,
     paths: Paths,
+    operator_category: String,
     dest: Option<String>,
     unit: Unit,
+    /// The token a login gave (auth_mode=login).
     token: Mutex<Option<Secret>>,
 }
 
@@ -251,8 +292,35 @@ struct BalanceReply {
     error: Option<Value>,
     #[serde(default, deserialize_with = "opt_text")]
     msg: Option<String>,
+    // `wallet_amount` (and `dmr_wallet_amount`) are numbers: the Go model decodes them as
+    // float64 (Shubhangcs/paybazaar-new, internal/models/admin.go). Read as decimals all the
+    // same, never through f64.
     #[serde(default)]
     wallet_amount: Option<WireDecimal>,
+}
+
+/// A Laravel validation refusal: HTTP 422 `{message, errors: {field: [messages]}}`, read as
+/// such by manishisblessed/same_day_Solution_1, services/rechargekit/client.ts.
+#[derive(Deserialize)]
+struct ValidationReply {
+    #[serde(default, deserialize_with = "opt_text")]
+    message: Option<String>,
+    #[serde(default)]
+    errors: Option<serde_json::Map<String, Value>>,
+}
+
+#[derive(Deserialize)]
+struct OperatorItem {
+    #[serde(default)]
+    operator_id: Option<Value>,
+    #[serde(default)]
+    operator_code: Option<Value>,
+    #[serde(default, deserialize_with = "opt_text")]
+    operator_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    operator_category_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    service_name: Option<String>,
 }
 
 fn find_token(value: &Value) -> Option<String> {
@@ -269,26 +337,21 @@ fn find_token(value: &Value) -> Option<String> {
 }
 
 impl RechargeKit {
-    /// An adapter with the default paths and no `dest`, logging in with these credentials.
-    pub fn new(
-        http: reqwest::Client,
-        base: Url,
-        username: Secret,
-        password: Secret,
-        unit: Unit,
-    ) -> RechargeKit {
+    /// An adapter with the default paths and no `dest`.
+    pub fn new(http: reqwest::Client, base: Url, credentials: Credentials, unit: Unit) -> RechargeKit {
         let path = |spec: &OptionSpec| spec.default.unwrap_or_default().to_string();
         RechargeKit {
             http,
             base,
-            username,
-            password,
+            credentials,
             paths: Paths {
                 login: path(&LOGIN_PATH),
                 recharge: path(&RECHARGE_PATH),
                 status: path(&STATUS_PATH),
                 balance: path(&BALANCE_PATH),
+                operators: path(&OPERATORS_PATH),
             },
+            operator_category: path(&OPERATOR_CATEGORY),
             dest: None,
             unit,
             token: Mutex::new(None),
@@ -297,9 +360,45 @@ impl RechargeKit {
 
     fn clean(&self, text: &str) -> String {
         let token = self.token.lock().ok().and_then(|t| t.clone());
-        let mut secrets = vec![self.password.expose().to_string()];
+        let mut secrets: Vec<String> = match &self.credentials {
+            Credentials::Static(token) => vec![token.expose().to_string()],
+            Credentials::Login { password, .. } => vec![password.expose().to_string()],
+        };
         secrets.extend(token.map(|t| t.expose().to_string()));
         redact(text, &secrets)
+    }
+
+    /// A 422 validation refusal in words: the message and each field's complaints.
+    fn validation_refusal(&self, raw: &str) -> ProviderError {
+        let reply: Option<ValidationReply> = lenient::decode(raw).ok();
+        let mut said = reply
+            .as_ref()
+            .and_then(|r| r.message.clone())
+            .unwrap_or_else(|| "the provider refused the request's fields".into());
+        let fields: Vec<String> = reply
+            .and_then(|r| r.errors)
+            .into_iter()
+            .flatten()
+            .map(|(field, messages)| {
+                let messages: Vec<String> = match messages {
+                    Value::Array(list) => list
+                        .iter()
+                        .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_string))
+                        .collect(),
+                    Value::String(one) => vec![one],
+                    other => vec![other.to_string()],
+                };
+                format!("{field}: {}", messages.join(", "))
+            })
+            .collect();
+        if !fields.is_empty() {
+            said = format!("{said} ({})", fields.join("; "));
+        }
+        ProviderError::Rejected {
+            code: Some("422".into()),
+            message: format!("not processed: {}", self.clean(&said)),
+            raw: self.clean(raw),
+        }
     }
 
     fn malformed(&self, reason: impl Into<String>, raw: &str) -> ProviderError {
@@ -312,9 +411,22 @@ impl RechargeKit {
     /// Statuses other than success that the provider may answer before any body is read.
     fn refused_status(&self, status: StatusCode, raw: &str) -> ProviderError {
         match status {
+            // A refusal of the token, or of this computer: calls are accepted only from
+            // whitelisted addresses ("IPs are not Whitelisted", manishisblessed/nextgen,
+            // scripts/diag-rechargekit-direct.ts).
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ProviderError::Auth {
-                message: format!("the provider refused the login token (HTTP {status})"),
+                message: format!(
+                    "the provider refused the API token (HTTP {status}{}): check the token saved \
+                     with `saldo credentials set` and that this computer's address is \
+                     whitelisted in the RechargeKit partner panel",
+                    lenient::parse_value(raw)
+                        .ok()
+                        .and_then(|v| v.get("msg").and_then(Value::as_str).map(str::to_string))
+                        .map(|m| format!(", “{}”", self.clean(&m)))
+                        .unwrap_or_default()
+                ),
             },
+            StatusCode::UNPROCESSABLE_ENTITY => self.validation_refusal(raw),
             StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => ProviderError::Rejected {
                 code: Some(status.as_u16().to_string()),
                 message: format!(
@@ -414,9 +526,15 @@ impl RechargeKit {
     }
 
     async fn login(&self) -> Result<Secret, ProviderError> {
+        let Credentials::Login { username, password } = &self.credentials else {
+            return Err(ProviderError::Auth {
+                message: "this profile uses a static API token: there is nothing to log in with"
+                    .into(),
+            });
+        };
         let body = json!({
-            "username": self.username.expose(),
-            "password": self.password.expose(),
+            "username": username.expose(),
+            "password": password.expose(),
         });
         let call = self
             .http
@@ -446,6 +564,9 @@ impl RechargeKit {
     }
 
     async fn token(&self) -> Result<Secret, ProviderError> {
+        if let Credentials::Static(token) = &self.credentials {
+            return Ok(token.clone());
+        }
         let saved = self.token.lock().ok().and_then(|t| t.clone());
         match saved {
             Some(token) => Ok(token),
@@ -453,8 +574,8 @@ impl RechargeKit {
         }
     }
 
-    /// Sends an authorised request; a refused token (nothing executed) is renewed by logging in
-    /// again, once.
+    /// Sends an authorised request. With a login, a refused token (nothing executed) is
+    /// renewed by logging in again, once; a static token's refusal is the answer.
     async fn authorised(
         &self,
         build: impl Fn(&Secret) -> reqwest::RequestBuilder,
@@ -466,7 +587,8 @@ impl RechargeKit {
             },
         })?;
         let (status, raw) = send_and_read(build(&token)).await?;
-        if status != StatusCode::UNAUTHORIZED {
+        if status != StatusCode::UNAUTHORIZED || matches!(self.credentials, Credentials::Static(_))
+        {
             return Ok((status, raw));
         }
         let token = self.login().await.map_err(|e| match e {
@@ -503,7 +625,8 @@ impl RechargeKit {
             "amount": number(request.amount.to_plain_decimal()),
             "partner_request_id": partner_request_id(&request.reference),
             "circle": request.extras.circle_code,
-            "recharge_type": "1",
+            // A number: paybazaar-new's "fix recharge_type" (commit 4c0c22a) changed "1" to 1.
+            "recharge_type": 1,
             "user_var1": "",
             "user_var2": "",
             "user_var3": "",
@@ -635,6 +758,110 @@ impl RechargeKit {
     }
 }
 
+impl RechargeKit {
+    /// Interprets a reply to the live operator list: the mobile operators with their codes.
+    pub fn read_operator_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+    ) -> Result<OperatorListing, ProviderError> {
+        if !status.is_success() {
+            return Err(self.refused_status(status, raw));
+        }
+        let value = lenient::parse_value(raw).map_err(|e| self.malformed(e, raw))?;
+        match value.get("error").and_then(lenient::value_as_int) {
+            Some(0) | None => {}
+            Some(code) => {
+                return Err(ProviderError::Rejected {
+                    code: Some(code.to_string()),
+                    message: format!(
+                        "the operator list was refused: {}",
+                        value
+                            .get("msg")
+                            .and_then(Value::as_str)
+                            .map(|m| self.clean(m))
+                            .unwrap_or_else(|| "no reason given".into())
+                    ),
+                    raw: self.clean(raw),
+                });
+            }
+        }
+        // `operatorList` in the guide's sample; integrations also accept a bare list or `data`.
+        let list = ["operatorList", "operator_list", "operators", "data"]
+            .iter()
+            .find_map(|k| value.get(k).filter(|v| v.is_array()))
+            .or(Some(&value).filter(|v| v.is_array()))
+            .cloned()
+            .ok_or_else(|| self.malformed("the reply has no operatorList", raw))?;
+        let items: Vec<OperatorItem> = serde_json::from_value(list)
+            .map_err(|e| self.malformed(format!("operatorList: {e}"), raw))?;
+        let mut operators = Vec::new();
+        let mut categories = Vec::new();
+        for item in &items {
+            let code = item
+                .operator_code
+                .as_ref()
+                .or(item.operator_id.as_ref())
+                .and_then(lenient::value_as_int)
+                .and_then(|c| u32::try_from(c).ok());
+            let name = item.operator_name.as_deref().map(str::trim).unwrap_or("");
+            if let (Some(code), false) = (code, name.is_empty()) {
+                operators.push((code, self.clean(name)));
+            }
+            categories.extend(
+                [&item.operator_category_name, &item.service_name]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        let mobile = |c: &String| {
+            let c = c.to_lowercase();
+            c.contains("prepaid") || c.contains("mobile")
+        };
+        if !categories.is_empty() && !categories.iter().any(mobile) {
+            categories.sort();
+            categories.dedup();
+            return Err(ProviderError::Rejected {
+                code: None,
+                message: format!(
+                    "the live list of operator_category {} holds {} operators, not prepaid \
+                     mobile ones: set the profile's operator_category to prepaid mobile's",
+                    self.operator_category,
+                    categories.join(", ")
+                ),
+                raw: self.clean(raw),
+            });
+        }
+        if operators.is_empty() {
+            return Err(self.malformed("the operator list is empty", raw));
+        }
+        Ok(OperatorListing {
+            operators,
+            raw: self.clean(raw),
+        })
+    }
+
+    async fn fetch_operators(&self) -> Result<OperatorListing, ProviderError> {
+        let (status, raw) = self
+            .authorised(|token| {
+                self.http
+                    .get(endpoint(&self.base, &self.paths.operators))
+                    .query(&[("operator_category", self.operator_category.as_str())])
+                    .bearer_auth(token.expose())
+                    .header(reqwest::header::ACCEPT, "application/json")
+            })
+            .await?;
+        self.read_operator_reply(status, &raw)
+    }
+}
+
+impl OperatorList for RechargeKit {
+    fn operators(&self) -> BoxFuture<'_, Result<OperatorListing, ProviderError>> {
+        Box::pin(self.fetch_operators())
+    }
+}
+
 impl TopUp for RechargeKit {
     fn top_up<'a>(
         &'a self,
@@ -679,21 +906,26 @@ mod tests {
 
     #[test]
     fn shipped_tables_resolve_names_and_codes() {
+        use crate::providers::registry::resolve_extras;
         assert_eq!(OPERATORS.len(), 5);
         assert_eq!(CIRCLES.len(), 23);
-        let extras = topup_extras(Some("airtel"), Some("West Bengal")).unwrap();
+        let lists = topup_pickers();
+        let extras = resolve_extras(&lists, Some("airtel"), Some("West Bengal")).unwrap();
         assert_eq!(extras.operator_code, Some(1));
         assert_eq!(extras.circle_code, Some(23));
-        assert_eq!(
-            topup_extras(Some("3"), Some("5")).unwrap().operator_code,
-            Some(3)
-        );
-        let err = topup_extras(Some("Orange"), Some("Mumbai")).unwrap_err();
+        // The codes of KavkiTechnologies/RechargeApis' OperatorCodes.java.
+        let jio = resolve_extras(&lists, Some("Jio"), Some("5")).unwrap();
+        assert_eq!(jio.operator_code, Some(103));
+        let vi = resolve_extras(&lists, Some("1167"), Some("5")).unwrap();
+        assert_eq!(vi.operator_code, Some(1167));
+        let err = resolve_extras(&lists, Some("Orange"), Some("Mumbai")).unwrap_err();
         assert!(
             err.contains("not a known operator") && err.contains("Jio"),
             "{err}"
         );
-        let err = topup_extras(Some("Jio"), None).unwrap_err();
+        let err = resolve_extras(&lists, Some("Jio"), None).unwrap_err();
         assert!(err.starts_with("choose the circle"), "{err}");
+        let err = resolve_extras(&[], Some("Jio"), None).unwrap_err();
+        assert!(err.contains("takes no operator"), "{err}");
     }
 }

@@ -8,7 +8,7 @@ use super::http::{Timeouts, check_base_url, client};
 use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
     BalanceRead, ChildTransfer, ProviderError, Statement, SubAccountCreate, SubAccountCredit,
-    SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel, rechargekit, sabapayamak,
+    OperatorList, SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel, rechargekit, sabapayamak,
     smspartner,
 };
 use crate::domain::Country;
@@ -25,6 +25,8 @@ pub struct Capabilities {
     pub sub_account_create: bool,
     pub child_transfer: bool,
     pub statement: bool,
+    /// Lists its operators live (RechargeKit), beside the table saldo ships.
+    pub operator_list: bool,
 }
 
 /// A profile's provider, ready to use, split by capability.
@@ -38,6 +40,7 @@ pub struct Connector {
     pub sub_account_create: Option<Arc<dyn SubAccountCreate>>,
     pub child_transfer: Option<Arc<dyn ChildTransfer>>,
     pub statement: Option<Arc<dyn Statement>>,
+    pub operator_list: Option<Arc<dyn OperatorList>>,
 }
 
 impl Connector {
@@ -52,6 +55,7 @@ impl Connector {
             sub_account_create: self.sub_account_create.is_some(),
             child_transfer: self.child_transfer.is_some(),
             statement: self.statement.is_some(),
+            operator_list: self.operator_list.is_some(),
         }
     }
 }
@@ -84,8 +88,8 @@ pub struct ProviderInfo {
     pub word: &'static str,
     /// The provider's name as shops know it.
     pub display_name: &'static str,
-    /// The secrets a profile needs in the keychain.
-    pub secret_kinds: &'static [SecretKind],
+    /// The secrets a profile with these settings needs in the keychain.
+    pub secret_kinds: fn(&ProfileSettings) -> &'static [SecretKind],
     /// The country whose numbers it tops up, if it tops up phones.
     pub topup_country: Option<Country>,
     /// The documented production address.
@@ -98,10 +102,90 @@ pub struct ProviderInfo {
     pub capabilities: Capabilities,
     /// Builds the adapter for a profile.
     pub connect: fn(ConnectParts<'_>) -> Result<Connector, ConnectError>,
-    /// Resolves the operator and circle a person chose (by name or code) for a top-up.
-    pub topup_extras: fn(Option<&str>, Option<&str>) -> Result<TopUpExtras, String>,
-    /// The choices a top-up needs besides number and amount, with their options by name.
-    pub topup_pickers: fn() -> Vec<(TopUpField, Vec<&'static str>)>,
+    /// The choices a top-up needs besides number and amount, as the tables saldo ships.
+    pub topup_pickers: fn() -> Vec<PickList>,
+}
+
+/// Where a top-up choice's options come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListSource {
+    /// The table shipped with saldo (`assets/…`).
+    Shipped,
+    /// The provider's own list, fetched at this time (ms since the epoch).
+    Live { fetched_at: i64 },
+}
+
+/// The options of one top-up choice: provider codes with their names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PickList {
+    pub field: TopUpField,
+    pub entries: Vec<(u32, String)>,
+    pub source: ListSource,
+}
+
+impl PickList {
+    /// A shipped table.
+    pub fn shipped(field: TopUpField, entries: &[(u32, &str)]) -> PickList {
+        PickList {
+            field,
+            entries: entries
+                .iter()
+                .map(|(code, name)| (*code, name.to_string()))
+                .collect(),
+            source: ListSource::Shipped,
+        }
+    }
+
+    /// The option names, in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.entries.iter().map(|(_, n)| n.as_str()).collect()
+    }
+
+    /// Finds a code by name (case-insensitive) or by the code itself.
+    pub fn resolve(&self, choice: Option<&str>) -> Result<u32, String> {
+        let what = self.field.key();
+        let listing = || self.names().join(", ");
+        let choice = choice
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| format!("choose the {what}: {}", listing()))?;
+        self.entries
+            .iter()
+            .find(|(code, name)| name.eq_ignore_ascii_case(choice) || code.to_string() == choice)
+            .map(|(code, _)| *code)
+            .ok_or_else(|| {
+                format!(
+                    "“{choice}” is not a known {what}: choose one of {}",
+                    listing()
+                )
+            })
+    }
+}
+
+/// Resolves the operator and circle a person chose (by name or code) against a profile's
+/// lists; a provider that needs neither refuses both.
+pub fn resolve_extras(
+    lists: &[PickList],
+    operator: Option<&str>,
+    circle: Option<&str>,
+) -> Result<TopUpExtras, String> {
+    let mut extras = TopUpExtras::default();
+    for (field, choice) in [(TopUpField::Operator, operator), (TopUpField::Circle, circle)] {
+        match lists.iter().find(|l| l.field == field) {
+            Some(list) => {
+                let code = Some(list.resolve(choice)?);
+                match field {
+                    TopUpField::Operator => extras.operator_code = code,
+                    TopUpField::Circle => extras.circle_code = code,
+                }
+            }
+            None if choice.is_some_and(|c| !c.trim().is_empty()) => {
+                return Err(format!("this provider takes no {}", field.key()));
+            }
+            None => {}
+        }
+    }
+    Ok(extras)
 }
 
 /// A choice some providers need for a top-up.
@@ -133,19 +217,8 @@ impl TopUpField {
 }
 
 /// For providers whose top-ups need no choice besides number and amount.
-pub fn no_topup_pickers() -> Vec<(TopUpField, Vec<&'static str>)> {
+pub fn no_topup_pickers() -> Vec<PickList> {
     Vec::new()
-}
-
-/// For providers whose top-ups take no operator or circle.
-pub fn no_topup_extras(
-    operator: Option<&str>,
-    circle: Option<&str>,
-) -> Result<TopUpExtras, String> {
-    match (operator, circle) {
-        (None, None) => Ok(TopUpExtras::default()),
-        _ => Err("this provider takes no operator or circle".to_string()),
-    }
 }
 
 /// Every provider saldo speaks, in [`ProviderKind`] order.
@@ -200,10 +273,10 @@ mod tests {
     fn declared_capabilities_match_the_built_adapters() {
         let secrets = Arc::new(SecretStore::in_memory());
         for kind in ProviderKind::ALL {
-            for secret in kind.secret_kinds() {
+            let mut settings = kind.default_settings();
+            for secret in (kind.info().secret_kinds)(&settings) {
                 secrets.set("p", *secret, "secret-value").unwrap();
             }
-            let mut settings = kind.default_settings();
             for spec in kind.info().options {
                 let value = spec.allowed.first().copied().unwrap_or("x");
                 settings

@@ -18,8 +18,7 @@ use super::http::{endpoint, redact, send_and_read, send_and_read_credentials};
 use super::lenient::{self, WireDecimal, opt_text};
 use super::profile::{OptionSpec, ProfileSettings, ProviderKind};
 use super::registry::{
-    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
-    no_topup_pickers,
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_pickers,
 };
 use super::{
     BalanceRead, BoxFuture, Movement, MovementKind, ProviderError, Statement, StatementQuery,
@@ -46,7 +45,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     kind: ProviderKind::Sabapayamak,
     word: "sabapayamak",
     display_name: "Saba Payamak (Iran)",
-    secret_kinds: &[SecretKind::Username, SecretKind::Password],
+    secret_kinds: |_| &[SecretKind::Username, SecretKind::Password],
     topup_country: None,
     default_base_url: "https://api.sabapayamak.com/api/v1",
     default_settings,
@@ -60,9 +59,9 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_create: false,
         child_transfer: false,
         statement: true,
+        operator_list: false,
     },
     connect,
-    topup_extras: no_topup_extras,
     topup_pickers: no_topup_pickers,
 };
 

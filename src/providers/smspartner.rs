@@ -20,8 +20,7 @@ use std::sync::Arc;
 
 use super::profile::{ProfileSettings, ProviderKind};
 use super::registry::{
-    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_extras,
-    no_topup_pickers,
+    Capabilities, ConnectError, ConnectParts, Connector, ProviderInfo, no_topup_pickers,
 };
 use crate::domain::{Money, Unit};
 use crate::secrets::{Secret, SecretKind};
@@ -31,7 +30,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     kind: ProviderKind::Smspartner,
     word: "smspartner",
     display_name: "SMS Partner (France)",
-    secret_kinds: &[SecretKind::ApiKey],
+    secret_kinds: |_| &[SecretKind::ApiKey],
     topup_country: None,
     default_base_url: "https://api.smspartner.fr/v1",
     default_settings,
@@ -45,9 +44,9 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_account_create: true,
         child_transfer: false,
         statement: false,
+        operator_list: false,
     },
     connect,
-    topup_extras: no_topup_extras,
     topup_pickers: no_topup_pickers,
 };
 

@@ -1,6 +1,9 @@
 //! The simulated Marketext API: main accounts with point balances, child accounts, expiring
 //! access tokens renewed by refresh tokens, and replies in JSON, XML, CSV or urlencoded
-//! (`format` wins over `Accept`).
+//! (`format` wins over `Accept`). As the provider's refresh page requires, a renewal must carry
+//! an access token of the account (the expired one) in `Authorization`; every token has a
+//! scope, and a token whose scope lacks `topup` is refused with 403 (see
+//! `docs/providers/marketext.md`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,6 +35,8 @@ pub const DEMO_CHILDREN: [&str; 3] = ["mx-child-01", "mx-child-02", "mx-child-03
 const UNAUTHORIZED: &str =
     "No autorizado. Error de autenticación o no se proporcionó la información de autenticación";
 const NOT_FOUND: &str = "No encontrado. El recurso no existe.";
+// Worded by us: no source shows the provider's text for a call outside a token's scope.
+const FORBIDDEN: &str = "Prohibido. El token no tiene permiso para este recurso (scope)";
 
 /// The document's own example bodies, byte for byte, one per response format.
 pub mod examples {
@@ -46,6 +51,20 @@ pub mod examples {
     pub const ERROR_URLENCODED: &str = "error=No encontrado. El URI no coincide con ninguno de los recursos disponibles, o, si solicita un recurso con un identificador, el recurso no existe -> No encontrado. El código buscado no existe";
 }
 
+/// The scope the demo tokens carry.
+pub const TOPUP_SCOPE: &str = "topup send-sms";
+
+/// A simulated access token.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessToken {
+    /// The main account it belongs to.
+    pub owner: String,
+    /// When it expires, in ms after the simulator started.
+    pub expiry_ms: u64,
+    /// The calls it may make, space-separated (`topup`, `send-sms`).
+    pub scope: String,
+}
+
 /// A simulated main account.
 #[derive(Clone, Debug, Serialize)]
 pub struct MainAccount {
@@ -58,8 +77,8 @@ pub struct MainAccount {
 pub struct MarketextState {
     pub main_accounts: BTreeMap<String, MainAccount>,
     pub children: BTreeMap<String, i64>,
-    /// Access token → (main account, expiry in ms after the simulator started).
-    pub access_tokens: BTreeMap<String, (String, u64)>,
+    /// Access tokens ever issued, expired ones included (a renewal presents one).
+    pub access_tokens: BTreeMap<String, AccessToken>,
     /// Refresh token → main account; each is used once.
     pub refresh_tokens: BTreeMap<String, String>,
     /// How many transfers were executed (for tests: exactly-once checks).
@@ -81,7 +100,11 @@ impl MarketextState {
             children: DEMO_CHILDREN.iter().map(|c| (c.to_string(), 0)).collect(),
             access_tokens: BTreeMap::from([(
                 DEMO_ACCESS.to_string(),
-                (DEMO_SOURCE.to_string(), 86_400_000),
+                AccessToken {
+                    owner: DEMO_SOURCE.to_string(),
+                    expiry_ms: 86_400_000,
+                    scope: TOPUP_SCOPE.to_string(),
+                },
             )]),
             refresh_tokens: BTreeMap::from([(DEMO_REFRESH.to_string(), DEMO_SOURCE.to_string())]),
             transfers: Vec::new(),
@@ -91,8 +114,15 @@ impl MarketextState {
 
     /// Makes every access token expired, as after a day without use.
     pub fn expire_access_tokens(&mut self) {
-        for (_, expiry) in self.access_tokens.values_mut() {
-            *expiry = 0;
+        for token in self.access_tokens.values_mut() {
+            token.expiry_ms = 0;
+        }
+    }
+
+    /// Gives every access token this scope (renewals keep it), e.g. `send-sms` only.
+    pub fn set_scope(&mut self, scope: &str) {
+        for token in self.access_tokens.values_mut() {
+            token.scope = scope.to_string();
         }
     }
 }
@@ -175,13 +205,16 @@ async fn topup(
     let now = shared.elapsed_ms();
     let mut state = lock(&shared.state);
     let mx = &mut state.marketext;
-    let owner = bearer(&headers)
+    let token = bearer(&headers)
         .and_then(|token| mx.access_tokens.get(&token).cloned())
-        .filter(|(_, expiry)| *expiry > now)
-        .map(|(owner, _)| owner);
-    let Some(owner) = owner else {
+        .filter(|token| token.expiry_ms > now);
+    let Some(token) = token else {
         return reply(format, StatusCode::UNAUTHORIZED, "error", UNAUTHORIZED);
     };
+    if !token.scope.split(' ').any(|s| s == "topup") {
+        return reply(format, StatusCode::FORBIDDEN, "error", FORBIDDEN);
+    }
+    let owner = token.owner;
     let Some(user) = params.get("user").filter(|u| !u.is_empty()) else {
         return reply(
             format,
@@ -236,12 +269,24 @@ async fn token(
     State(shared): State<Shared>,
     Path(api_id): Path<String>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let params = params(query, &body);
     let now = shared.elapsed_ms();
     let mut state = lock(&shared.state);
     let mx = &mut state.marketext;
+    // The refresh page: the expired access token goes in `Authorization`.
+    let presented = bearer(&headers).and_then(|token| mx.access_tokens.get(&token).cloned());
+    let Some(presented) = presented.filter(|t| t.owner == api_id) else {
+        let body = serde_json::json!({"error": UNAUTHORIZED}).to_string();
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+    };
     let refresh = params.get("refresh_token").cloned().unwrap_or_default();
     let valid = params.get("grant_type").map(String::as_str) == Some("refresh_token")
         && mx.refresh_tokens.get(&refresh) == Some(&api_id)
@@ -266,14 +311,23 @@ async fn token(
     mx.next_token += 1;
     let access = format!("mx-access-{:06}", mx.next_token);
     let next_refresh = format!("mx-refresh-{:06}", mx.next_token);
-    mx.access_tokens
-        .insert(access.clone(), (api_id.clone(), now + lifetime * 1000));
+    mx.access_tokens.insert(
+        access.clone(),
+        AccessToken {
+            owner: api_id.clone(),
+            expiry_ms: now + lifetime * 1000,
+            scope: presented.scope.clone(),
+        },
+    );
     mx.refresh_tokens.insert(next_refresh.clone(), api_id);
+    // The refresh page's reply: access_token, token_type "Bearer", expires_in, refresh_token,
+    // scope.
     let body = serde_json::json!({
         "access_token": access,
-        "token_type": "Token",
+        "token_type": "Bearer",
         "expires_in": lifetime,
         "refresh_token": next_refresh,
+        "scope": presented.scope,
     });
     (
         StatusCode::OK,

@@ -1,12 +1,15 @@
-//! The simulated RechargeKit API: partner logins with expiring bearer tokens, a wallet,
-//! orders keyed by the partner's `partner_request_id` that move from pending to success or
-//! failure, duplicate ids refused, and the wallet refunded for failures.
+//! The simulated RechargeKit v2 API, as production integrations call it: the partner's static
+//! API token as a bearer token (or, optionally, a login for an expiring one), paths at the
+//! root, a wallet read as numbers, a live operator list, HTTP 422 validation refusals, orders
+//! keyed by the partner's `partner_request_id` that move from pending to success or failure,
+//! duplicate ids refused, and the wallet refunded for failures. See
+//! `docs/providers/rechargekit.md` for the source of each behaviour.
 
 use std::collections::BTreeMap;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
@@ -18,8 +21,13 @@ use crate::domain::{Money, Unit};
 use crate::providers::lenient;
 use crate::providers::rechargekit::{CIRCLES, OPERATORS};
 
-/// Where the simulated RechargeKit API lives on the simulator.
-pub const BASE_PATH: &str = "/rechargekit/api";
+
+/// Where the simulated RechargeKit API lives on the simulator (its paths at the root below).
+pub const BASE_PATH: &str = "/rechargekit";
+/// The demo partner's static API token, as the partner panel shows it.
+pub const DEMO_API_TOKEN: &str = "demo-rechargekit-api-token";
+/// The operator_category of prepaid mobile in the simulated live list.
+pub const PREPAID_CATEGORY: u32 = 1;
 /// The demo partner's user name.
 pub const DEMO_USERNAME: &str = "demo-partner";
 /// The demo partner's password.
@@ -53,8 +61,14 @@ pub struct RechargeKitState {
     /// User name → password.
     pub partners: BTreeMap<String, String>,
     pub wallet_paise: i64,
-    /// Bearer token → expiry (ms after the simulator started).
+    /// The DMR (money transfer) wallet beside it, in paise.
+    pub dmr_wallet_paise: i64,
+    /// The partner panel's static API tokens.
+    pub api_tokens: Vec<String>,
+    /// Login tokens → expiry (ms after the simulator started).
     pub tokens: BTreeMap<String, u64>,
+    /// The live operator list by operator_category: (operator_id, operator_name).
+    pub operators: BTreeMap<u32, (String, Vec<(u32, String)>)>,
     /// How long a login token lives.
     pub token_lifetime_ms: u64,
     /// How long an order stays pending (status 2) before its final status.
@@ -70,12 +84,38 @@ impl RechargeKitState {
         RechargeKitState {
             partners: BTreeMap::from([(DEMO_USERNAME.to_string(), DEMO_PASSWORD.to_string())]),
             wallet_paise: DEMO_WALLET_PAISE,
+            dmr_wallet_paise: 0,
+            api_tokens: vec![DEMO_API_TOKEN.to_string()],
             tokens: BTreeMap::new(),
+            operators: BTreeMap::from([
+                (
+                    PREPAID_CATEGORY,
+                    (
+                        "prepaid".to_string(),
+                        OPERATORS.iter().map(|(c, n)| (*c, n.to_string())).collect(),
+                    ),
+                ),
+                (
+                    11,
+                    (
+                        "credit_card".to_string(),
+                        vec![(215, "SBI Card".to_string())],
+                    ),
+                ),
+            ]),
             token_lifetime_ms: 3_600_000,
             pending_ms: 0,
             orders: BTreeMap::new(),
             next: 0,
         }
+    }
+
+    /// The prepaid operators the live list offers now (and the recharge accepts).
+    pub fn prepaid_operators(&self) -> Vec<(u32, String)> {
+        self.operators
+            .get(&PREPAID_CATEGORY)
+            .map(|(_, list)| list.clone())
+            .unwrap_or_default()
     }
 
     /// Makes every login token expired.
@@ -124,20 +164,42 @@ fn text(value: &Value, name: &str) -> Option<String> {
     }
 }
 
-/// Whether the request carries a live bearer token.
+/// Whether the request carries the static API token, or a live login token.
 fn authorised(state: &RechargeKitState, headers: &HeaderMap, now: u64) -> bool {
-    headers
+    let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|token| state.tokens.get(token.trim()))
-        .is_some_and(|expiry| *expiry > now)
+        .map(str::trim);
+    token.is_some_and(|token| {
+        state.api_tokens.iter().any(|t| t == token)
+            || state.tokens.get(token).is_some_and(|expiry| *expiry > now)
+    })
 }
 
 fn unauthorised() -> Response {
     (
         StatusCode::UNAUTHORIZED,
-        Json(json!({"error": 1, "msg": "Unauthorized"})),
+        Json(json!({"error": 1, "msg": "access denied."})),
+    )
+        .into_response()
+}
+
+/// A Laravel validation refusal: HTTP 422 with the message of the first field and every
+/// field's messages (the shape services/rechargekit/client.ts of
+/// manishisblessed/same_day_Solution_1 reads).
+fn invalid(fields: &[(&str, String)]) -> Response {
+    let errors: serde_json::Map<String, Value> = fields
+        .iter()
+        .map(|(field, message)| (field.to_string(), json!([message])))
+        .collect();
+    let message = match fields.len() {
+        1 => fields[0].1.clone(),
+        n => format!("{} (and {} more errors)", fields[0].1, n - 1),
+    };
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(json!({"message": message, "errors": errors})),
     )
         .into_response()
 }
@@ -171,33 +233,57 @@ async fn recharge(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     if !authorised(rk, &headers, now) {
         return unauthorised();
     }
-    let Some(partner_request_id) = text(&body, "partner_request_id").filter(|p| !p.is_empty())
-    else {
-        return not_processed("partner_request_id is required");
-    };
-    if rk.orders.contains_key(&partner_request_id) {
-        return not_processed("Duplicate order, Order ID must be unique");
+    // The fields' form is checked first, all at once (HTTP 422); then the business rules.
+    let mut problems = Vec::new();
+    let partner_request_id = text(&body, "partner_request_id").unwrap_or_default();
+    if partner_request_id.is_empty() {
+        problems.push((
+            "partner_request_id",
+            "The partner request id field is required.".to_string(),
+        ));
     }
     let mobile = text(&body, "mobile_no").unwrap_or_default();
     if mobile.len() != 10 || !mobile.bytes().all(|b| b.is_ascii_digit()) {
-        return not_processed("Invalid mobile number");
+        problems.push((
+            "mobile_no",
+            "The mobile no must be 10 digits.".to_string(),
+        ));
     }
     let code = |name: &str| text(&body, name).and_then(|c| c.parse::<u32>().ok());
-    let Some(operator_code) =
-        code("operator_code").filter(|c| OPERATORS.iter().any(|(o, _)| o == c))
-    else {
-        return not_processed("Invalid operator code");
-    };
-    let Some(circle) = code("circle").filter(|c| CIRCLES.iter().any(|(o, _)| o == c)) else {
-        return not_processed("Invalid circle code");
-    };
+    let (operator_code, circle) = (code("operator_code"), code("circle"));
+    if operator_code.is_none() {
+        problems.push((
+            "operator_code",
+            "The operator code field is required.".to_string(),
+        ));
+    }
+    if circle.is_none() {
+        problems.push(("circle", "The circle field is required.".to_string()));
+    }
     let amount = text(&body, "amount")
         .and_then(|a| Money::parse(&a, Unit::Inr).ok())
         .map(Money::minor)
         .filter(|a| *a > 0);
-    let Some(amount_paise) = amount else {
-        return not_processed("Invalid amount");
+    if amount.is_none() {
+        problems.push((
+            "amount",
+            "The amount must be a number greater than 0.".to_string(),
+        ));
+    }
+    let (Some(operator_code), Some(circle), Some(amount_paise), true) =
+        (operator_code, circle, amount, problems.is_empty())
+    else {
+        return invalid(&problems);
     };
+    if rk.orders.contains_key(&partner_request_id) {
+        return not_processed("Duplicate order, Order ID must be unique");
+    }
+    if !rk.prepaid_operators().iter().any(|(o, _)| *o == operator_code) {
+        return not_processed("Invalid operator code");
+    }
+    if !CIRCLES.iter().any(|(c, _)| *c == circle) {
+        return not_processed("Invalid circle code");
+    }
     if rk.wallet_paise < amount_paise {
         return not_processed("Insufficient wallet balance");
     }
@@ -259,8 +345,69 @@ async fn balance_check(State(shared): State<Shared>, headers: HeaderMap) -> Resp
     if !authorised(rk, &headers, now) {
         return unauthorised();
     }
-    let wallet = Money::from_minor(rk.wallet_paise, Unit::Inr).to_decimal_string();
-    Json(json!({"error": 0, "wallet_amount": wallet})).into_response()
+    // Numbers, as the Go model reads them (float64): rupees with their paise.
+    let number = |paise: i64| {
+        let text = Money::from_minor(paise, Unit::Inr).to_plain_decimal();
+        serde_json::from_str::<Value>(&text).unwrap_or(Value::String(text))
+    };
+    Json(json!({
+        "error": 0,
+        "msg": "balance fetched",
+        "wallet_amount": number(rk.wallet_paise),
+        "dmr_wallet_amount": number(rk.dmr_wallet_paise),
+    }))
+    .into_response()
+}
+
+async fn operator_fetch(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let now = shared.elapsed_ms();
+    let state = lock(&shared.state);
+    let rk = &state.rechargekit;
+    if !authorised(rk, &headers, now) {
+        return unauthorised();
+    }
+    let category = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "operator_category")
+        .and_then(|(_, v)| v.parse::<u32>().ok());
+    let Some(category) = category else {
+        return invalid(&[(
+            "operator_category",
+            "The operator category field is required.".to_string(),
+        )]);
+    };
+    let Some((name, operators)) = rk.operators.get(&category) else {
+        return not_processed("No operator found");
+    };
+    // The guide's sample: {error, msg, status, operatorList: [{operator_id, operator_name,
+    // service_name, operator_category, operator_category_name}]}.
+    let list: Vec<Value> = operators
+        .iter()
+        .map(|(id, operator)| {
+            json!({
+                "operator_id": id,
+                "operator_name": operator,
+                "service_name": format!("RKIT {}", name.to_uppercase()),
+                "operator_category": category,
+                "operator_category_name": name,
+            })
+        })
+        .collect();
+    Json(json!({
+        "error": 0,
+        "msg": "operator list fetched",
+        "status": 1,
+        "operatorList": list,
+    }))
+    .into_response()
+}
+
+/// A status check asked with GET is refused (it takes a JSON body by POST).
+async fn status_by_get() -> Response {
+    unauthorised()
 }
 
 /// The routes of the simulated RechargeKit API.
@@ -270,7 +417,11 @@ pub fn routes() -> Router<Shared> {
         .route(&format!("{BASE_PATH}/recharge/prepaid"), post(recharge))
         .route(
             &format!("{BASE_PATH}/recharge/statusCheck"),
-            post(status_check),
+            post(status_check).get(status_by_get),
+        )
+        .route(
+            &format!("{BASE_PATH}/recharge/servicewiseOperatorFetch"),
+            get(operator_fetch),
         )
         .route(
             &format!("{BASE_PATH}/recharge/balanceCheck"),

@@ -320,6 +320,7 @@ impl SaldoApp {
                 number,
                 choices,
             } => self.topup.choices_loaded(&profile, &number, choices),
+            Event::TopUpLists { profile, result } => self.topup.lists_loaded(&profile, result),
             Event::Balance { profile, result } => self.balance_read(profile, result),
             Event::Balances(readings) => {
                 for (name, reading) in readings {

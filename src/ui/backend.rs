@@ -90,6 +90,11 @@ pub enum Command {
     LoadCounterMemory {
         profile: String,
     },
+    /// The operators and circles a top-up through a profile offers; the provider's live list
+    /// is fetched when the kept one is missing or a day old.
+    LoadTopUpLists {
+        profile: String,
+    },
     /// The operator and circle last chosen for a number.
     LoadNumberChoices {
         profile: String,
@@ -228,6 +233,10 @@ pub enum Event {
         profile: String,
         number: String,
         choices: BTreeMap<String, String>,
+    },
+    TopUpLists {
+        profile: String,
+        result: Result<crate::engine::ListRefresh, String>,
     },
     Balance {
         profile: String,
@@ -462,6 +471,13 @@ impl Worker {
                     favourites,
                 }
             }
+            Command::LoadTopUpLists { profile } => Event::TopUpLists {
+                result: engine
+                    .refresh_topup_lists(&profile, false)
+                    .await
+                    .map_err(|e| e.to_string()),
+                profile,
+            },
             Command::LoadNumberChoices { profile, number } => {
                 let (p, n) = (profile.clone(), number.clone());
                 let choices = self
@@ -713,8 +729,8 @@ impl Worker {
 
     async fn secret_status(&self, profile: &str) -> SecretStatus {
         let name = profile.to_string();
-        let Ok(provider) = self
-            .ledger(move |l| l.profile(&name).map(|p| p.provider))
+        let Ok(needed) = self
+            .ledger(move |l| l.profile(&name).map(|p| p.secret_kinds()))
             .await
         else {
             return Vec::new();
@@ -722,8 +738,7 @@ impl Worker {
         let secrets = self.engine.secrets().clone();
         let profile = profile.to_string();
         tokio::task::spawn_blocking(move || {
-            provider
-                .secret_kinds()
+            needed
                 .iter()
                 .map(|&kind| {
                     let has = secrets

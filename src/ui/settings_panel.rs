@@ -508,7 +508,7 @@ fn secrets_ui(
     egui::Grid::new("settings-secrets")
         .num_columns(3)
         .show(ui, |ui| {
-            for &kind in profile.provider.secret_kinds() {
+            for &kind in profile.secret_kinds() {
                 let label = ui.label(secret_kind_text(kind));
                 let value = panel.secrets.entry(kind).or_default();
                 ui.add(

@@ -13,10 +13,10 @@ use super::shop::Shop;
 use super::theme::{COUNTER_SIZE, FAILURE, SUCCESS, WARNING};
 use super::topup_result::{result_text, submit_order};
 use crate::domain::{Country, Money, PhoneNumber};
-use crate::engine::TopUpOrder;
+use crate::engine::{ListRefresh, TopUpOrder};
 use crate::ledger::{FavouriteNumber, TxRecord};
 use crate::providers::Profile;
-use crate::providers::registry::{TopUpField, capabilities_of};
+use crate::providers::registry::{ListSource, PickList, TopUpField, capabilities_of};
 use crate::t;
 
 /// Where the counter is in serving one customer.
@@ -48,6 +48,8 @@ pub struct TopUpPanel {
     memory_of: Option<String>,
     /// The number whose remembered choices were asked for.
     choices_asked_for: Option<String>,
+    /// The operator and circle lists of a profile (by name), live or shipped.
+    lists: Option<(String, Result<ListRefresh, String>)>,
 }
 
 impl Default for TopUpPanel {
@@ -65,6 +67,7 @@ impl Default for TopUpPanel {
             favourites: Vec::new(),
             memory_of: None,
             choices_asked_for: None,
+            lists: None,
         }
     }
 }
@@ -103,6 +106,21 @@ impl TopUpPanel {
         }
     }
 
+    /// Takes the operator and circle lists of a profile.
+    pub fn lists_loaded(&mut self, profile: &str, result: Result<ListRefresh, String>) {
+        if self.profile.as_deref() == Some(profile) {
+            self.lists = Some((profile.to_string(), result));
+        }
+    }
+
+    /// The lists a profile's top-ups choose from: as loaded, or the shipped tables until then.
+    fn lists_of(&self, profile: &Profile) -> Vec<PickList> {
+        match &self.lists {
+            Some((name, Ok(refresh))) if *name == profile.name => refresh.lists.clone(),
+            _ => (profile.provider.info().topup_pickers)(),
+        }
+    }
+
     /// Takes the choices remembered for a number; the clerk's own choices win.
     pub fn choices_loaded(
         &mut self,
@@ -129,6 +147,7 @@ impl TopUpPanel {
             recent: std::mem::take(&mut self.recent),
             favourites: std::mem::take(&mut self.favourites),
             memory_of: self.memory_of.take(),
+            lists: self.lists.take(),
             ..TopUpPanel::default()
         };
     }
@@ -170,6 +189,11 @@ pub fn topup_ui(
         run(Command::LoadCounterMemory {
             profile: profile.name.clone(),
         });
+        if panel.lists.as_ref().is_none_or(|(name, _)| *name != profile.name) {
+            run(Command::LoadTopUpLists {
+                profile: profile.name.clone(),
+            });
+        }
     }
     let Some(country) = profile.provider.topup_country() else {
         return;
@@ -326,10 +350,11 @@ fn entering_ui(
     }
     ui.add_space(10.0);
     amount_ui(ui, panel, profile, number_focused);
-    let pickers = (profile.provider.info().topup_pickers)();
-    for (field, options) in &pickers {
-        picker_ui(ui, panel, *field, options);
+    let pickers = panel.lists_of(profile);
+    for list in &pickers {
+        picker_ui(ui, panel, list.field, &list.names());
     }
+    lists_source_ui(ui, panel, &pickers);
     ui.add_space(12.0);
     let paused = shop.sales_paused(profile, panel.amount);
     if let Some((balance, floor)) = paused {
@@ -343,7 +368,7 @@ fn entering_ui(
             .strong(),
         );
     }
-    let chosen = pickers.iter().all(|(f, _)| panel.choices.contains_key(f));
+    let chosen = pickers.iter().all(|l| panel.choices.contains_key(&l.field));
     let ready = parsed.is_ok() && panel.amount.is_some() && chosen && paused.is_none();
     // Enter reviews from anywhere on the counter: the number field, an amount button, or none.
     let enter = key_pressed(ui, Key::Enter);
@@ -452,6 +477,33 @@ fn picker_ui(ui: &mut egui::Ui, panel: &mut TopUpPanel, field: TopUpField, optio
         .labelled_by(label.id);
     if let Some(choice) = picked {
         panel.choices.insert(field, choice);
+    }
+}
+
+/// Says where the operators on offer come from: the provider's live list (and when it was
+/// fetched) or saldo's shipped table (and why the live one is not in use).
+fn lists_source_ui(ui: &mut egui::Ui, panel: &TopUpPanel, lists: &[PickList]) {
+    let Some(operators) = lists.iter().find(|l| l.field == TopUpField::Operator) else {
+        return;
+    };
+    let failure = match &panel.lists {
+        Some((_, Ok(refresh))) => refresh.failure.clone(),
+        Some((_, Err(error))) => Some(error.clone()),
+        None => None,
+    };
+    let text = match operators.source {
+        ListSource::Live { fetched_at } => t!(
+            "counter-operators-live",
+            age = super::shop::age_text(
+                fetched_at,
+                crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock)
+            )
+        ),
+        ListSource::Shipped => t!("counter-operators-shipped"),
+    };
+    let response = ui.label(RichText::new(text).weak().small());
+    if let Some(failure) = failure {
+        response.on_hover_text(t!("counter-operators-fetch-failed", reason = failure));
     }
 }
 

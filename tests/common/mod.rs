@@ -201,8 +201,7 @@ pub fn engine_with_all_on(
     set("fr", SecretKind::ApiKey, smspartner::DEMO_KEY);
     set("mx", SecretKind::AccessToken, marketext::DEMO_ACCESS);
     set("mx", SecretKind::RefreshToken, marketext::DEMO_REFRESH);
-    set("in", SecretKind::Username, rechargekit::DEMO_USERNAME);
-    set("in", SecretKind::Password, rechargekit::DEMO_PASSWORD);
+    set("in", SecretKind::ApiToken, rechargekit::DEMO_API_TOKEN);
     Engine::new(Arc::new(ledger), secrets, options)
 }
 
