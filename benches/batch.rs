@@ -53,7 +53,8 @@ async fn with_saldo(rows: usize) -> Duration {
     for number in numbers(rows, 1_000_000) {
         file.push_str(&format!("{number},20\n"));
     }
-    let batch_rows = read_batch(file.as_bytes(), &profile).expect("rows");
+    let lists = ledger.topup_lists(&profile).expect("lists");
+    let batch_rows = read_batch(file.as_bytes(), &profile, &lists).expect("rows");
     let id = ledger
         .create_batch(profile.id, "bench.csv", false, "bench", true, &batch_rows)
         .expect("batch");
