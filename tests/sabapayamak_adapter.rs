@@ -1,6 +1,7 @@
 //! Saba Payamak over real HTTP on 127.0.0.1 against the simulator: authentication and the
 //! token kept with its expiry, balance, statements by Jalali range and last N (by kind), the
-//! plural/singular path fallback, and the document's example bodies.
+//! SDKs' singular paths first and the page's plural ones after, camelCase and PascalCase items,
+//! "no content" statements, .NET double amounts, and the document's example bodies.
 
 mod common;
 
@@ -22,8 +23,12 @@ struct Rig {
     _dir: tempfile::TempDir,
 }
 
-async fn rig(singular_only: bool) -> Rig {
-    let sim = common::simulator(|c| c.sabapayamak.singular_only = singular_only).await;
+async fn rig(plural_only: bool) -> Rig {
+    rig_with(move |saba| saba.plural_only = plural_only).await
+}
+
+async fn rig_with(configure: impl FnOnce(&mut sabapayamak::SabaPayamakState)) -> Rig {
+    let sim = common::simulator(|c| configure(&mut c.sabapayamak)).await;
     let dir = tempfile::tempdir().unwrap();
     let (engine, secrets) = common::engine_with(
         dir.path(),
@@ -159,7 +164,9 @@ async fn a_jalali_range_lists_exactly_its_movements() {
             .iter()
             .any(|m| m.kind == Some(MovementKind::Receive))
     );
-    let asked = &rig.sim.requests_to("/credits")[0];
+    // The SDKs' singular path, first and only.
+    let asked = &rig.sim.requests_to("/credit")[0];
+    assert!(rig.sim.requests_to("/credits").is_empty());
     assert_eq!(asked.param("StartDate").as_deref(), Some("1403/01/01"));
     assert_eq!(asked.param("EndDate").as_deref(), Some("1403/06/31"));
 }
@@ -180,10 +187,10 @@ async fn the_last_movements_can_be_asked_for_all_kinds_or_one() {
         .unwrap();
     assert_eq!(last.len(), 5);
     let paths = [
-        (MovementKind::Send, "/credits/send-sms/4"),
-        (MovementKind::Receive, "/credits/recived/4"),
-        (MovementKind::Purchase, "/credits/charge/4"),
-        (MovementKind::Refund, "/credits/money-back/4"),
+        (MovementKind::Send, "/credit/send-sms/4"),
+        (MovementKind::Receive, "/credit/recived/4"),
+        (MovementKind::Purchase, "/credit/charge/4"),
+        (MovementKind::Refund, "/credit/money-back/4"),
     ];
     for (kind, path) in paths {
         let query = StatementQuery::Last {
@@ -195,11 +202,11 @@ async fn the_last_movements_can_be_asked_for_all_kinds_or_one() {
         assert!(movements.iter().all(|m| m.kind == Some(kind)), "{kind:?}");
         assert_eq!(rig.sim.requests_to(path).len(), 1, "{path}");
     }
-    assert_eq!(rig.sim.requests_to("/credits/5").len(), 1);
+    assert_eq!(rig.sim.requests_to("/credit/5").len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_singular_paths_of_the_sdks_are_tried_when_the_plural_is_missing() {
+async fn the_pages_plural_paths_are_tried_when_the_singular_is_missing() {
     let rig = rig(true).await;
     let (from, to) = (day("1403/07/01"), day("1403/07/30"));
     let movements = rig
@@ -208,23 +215,112 @@ async fn the_singular_paths_of_the_sdks_are_tried_when_the_plural_is_missing() {
         .await
         .unwrap();
     assert_eq!(movements.len(), rig.expected_in_range(from, to));
-    assert_eq!(
-        rig.sim.requests_to("/credits").len(),
-        1,
-        "plural tried first"
-    );
-    let singular = rig.sim.requests_to("/credit");
-    assert!(
-        singular
-            .iter()
-            .any(|r| r.param("StartDate").as_deref() == Some("1403/07/01"))
-    );
+    let singular: Vec<_> = rig
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/credit") || r.path.ends_with("/credits"))
+        .map(|r| r.path.rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(singular, ["credit", "credits"], "singular first, then plural");
+    let plural = &rig.sim.requests_to("/credits")[0];
+    assert_eq!(plural.param("StartDate").as_deref(), Some("1403/07/01"));
     let query = StatementQuery::Last {
         count: 2,
         kind: Some(MovementKind::Send),
     };
     assert_eq!(rig.engine.statement("ir", &query).await.unwrap().len(), 2);
-    assert_eq!(rig.sim.requests_to("/credit/send-sms/2").len(), 1);
+    assert_eq!(rig.sim.requests_to("/credits/send-sms/2").len(), 1);
+}
+
+/// Items come in camelCase (what the simulator, like ASP.NET, writes by default) or in the
+/// page's PascalCase: the same movements either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statement_items_are_read_in_either_casing() {
+    let query = StatementQuery::Last {
+        count: 30,
+        kind: None,
+    };
+    let camel = rig(false).await;
+    let from_camel = camel.engine.statement("ir", &query).await.unwrap();
+    let pascal = rig_with(|s| s.pascal_case = true).await;
+    let from_pascal = pascal.engine.statement("ir", &query).await.unwrap();
+    assert_eq!(from_camel.len(), 30);
+    assert_eq!(from_camel, from_pascal);
+    // What the simulator sent really was camelCase, then PascalCase.
+    let body = |rig: &Rig| {
+        let token = rig.secrets.get("ir", SecretKind::SessionToken).unwrap();
+        let token = token.expose().split_once(' ').unwrap().1.to_string();
+        let url = format!("{}/credit/1", rig.sim.sabapayamak_base_url());
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let camel_body = body(&camel).await;
+    assert!(camel_body.contains("\"creditRemain\"") && !camel_body.contains("\"CreditRemain\""));
+    assert!(body(&pascal).await.contains("\"CreditRemain\""));
+}
+
+/// A statement with nothing in it is empty, however the provider says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_content_is_an_empty_statement_not_an_error() {
+    use sabapayamak::EmptyStatement;
+    for empty in [
+        EmptyStatement::Result1002,
+        EmptyStatement::NoContent,
+        EmptyStatement::EmptyList,
+    ] {
+        let rig = rig_with(move |s| s.empty = empty).await;
+        // Before the demo account's first movement.
+        let query = StatementQuery::Range {
+            from: day("1402/01/01"),
+            to: day("1402/01/10"),
+        };
+        let movements = rig.engine.statement("ir", &query).await;
+        assert_eq!(movements.unwrap(), Vec::new(), "{empty:?}");
+    }
+    // As an error's code, beside a status of 200.
+    let rig = rig(false).await;
+    rig.sim.inject(FaultRule::once(
+        "/credit/3",
+        Fault::Body {
+            body: r#"{"status":"200","message":"","id":0,"data":null,"errors":[{"message":"داده ای وجود ندارد","code":1002}]}"#.into(),
+        },
+    ));
+    let query = StatementQuery::Last { count: 3, kind: None };
+    assert!(rig.engine.statement("ir", &query).await.unwrap().is_empty());
+}
+
+/// Amounts a .NET double wrote with a stray last digit are rounded to the unit's decimals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amounts_with_double_artefacts_are_rounded_not_refused() {
+    let plain = rig(false).await;
+    let query = StatementQuery::Last {
+        count: 10,
+        kind: None,
+    };
+    let expected = plain.engine.statement("ir", &query).await.unwrap();
+    let rig = rig_with(|s| s.double_artefacts = true).await;
+    let movements = rig.engine.statement("ir", &query).await.unwrap();
+    assert_eq!(movements, expected);
+    rig.sim.inject(FaultRule::once(
+        "/credit/1",
+        Fault::Body {
+            body: r#"{"status":"200","message":"ok","id":1,"data":[{"creditType":"ارسال","amount":0.30000000000000004,"creditRemain":1234.5699999999999,"descriptions":"","insertDate":"1403/05/05 10:00:00"}],"errors":[]}"#.into(),
+        },
+    ));
+    let one = StatementQuery::Last { count: 1, kind: None };
+    let movements = rig.engine.statement("ir", &one).await.unwrap();
+    assert_eq!(movements[0].amount, Money::from_minor(30, Unit::Irr));
+    assert_eq!(movements[0].remaining, Money::from_minor(1_234_57, Unit::Irr));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -245,7 +341,7 @@ async fn the_documents_example_bodies_decode() {
         sabapayamak::examples::MOVEMENT
     );
     rig.sim
-        .inject(FaultRule::once("/credits/1", Fault::Body { body: list }));
+        .inject(FaultRule::once("/credit/1", Fault::Body { body: list }));
     let query = StatementQuery::Last {
         count: 1,
         kind: None,

@@ -437,6 +437,7 @@ option-operators_path = The live operator list endpoint
 option-operator_category = The operator category of prepaid mobile in the live list (see the partner panel)
 option-virtual_number = The account's virtual number (VirtualNumber)
 option-token_valid_days = How many days (1 to 365) a new session token should last
+option-statement_path = The statement endpoint tried first: credit (the official SDKs) or credits (the provider's page)
 
 ## First run
 

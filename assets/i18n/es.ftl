@@ -437,6 +437,7 @@ option-operators_path = La ruta de la lista de operadores en vivo
 option-operator_category = La categoría de operadores de prepago móvil en la lista en vivo (vea el panel de socio)
 option-virtual_number = El número virtual de la cuenta (VirtualNumber)
 option-token_valid_days = Cuántos días (1 a 365) debe durar un token de sesión nuevo
+option-statement_path = La ruta del extracto que se prueba primero: credit (los SDK oficiales) o credits (la página del proveedor)
 
 ## Primer inicio
 

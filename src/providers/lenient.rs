@@ -271,6 +271,75 @@ impl<'de> Deserialize<'de> for WireDecimal {
     }
 }
 
+/// Rounds a decimal as a .NET `double` writes it (`0.30000000000000004`, `1E-05`) to `scale`
+/// decimals, half away from zero, without going through binary floating point. Returns the
+/// plain decimal and whether digits were dropped; `None` when it is not a number.
+pub fn round_decimal(text: &str, scale: u32) -> Option<(String, bool)> {
+    let text = text.trim();
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (body, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits_only(whole) || !digits_only(fraction)
+    {
+        return None;
+    }
+    // All digits, and where the decimal point falls among them.
+    let mut digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+    let mut point = whole.len() as i64 + i64::from(exponent);
+    if point < 0 {
+        let pad = usize::try_from(-point).ok()?.min(400);
+        digits.splice(0..0, std::iter::repeat_n(0, pad));
+        point = 0;
+    }
+    let point = usize::try_from(point).ok()?.min(400);
+    if digits.len() < point {
+        digits.resize(point, 0);
+    }
+    let keep = point + scale as usize;
+    let dropped = digits.get(keep..).unwrap_or_default();
+    let changed = dropped.iter().any(|d| *d != 0);
+    let round_up = dropped.first().is_some_and(|d| *d >= 5);
+    digits.resize(keep, 0);
+    if round_up {
+        let mut at = keep;
+        loop {
+            if at == 0 {
+                digits.insert(0, 1);
+                break;
+            }
+            at -= 1;
+            if digits[at] == 9 {
+                digits[at] = 0;
+            } else {
+                digits[at] += 1;
+                break;
+            }
+        }
+    }
+    let point = digits.len() - scale as usize;
+    let text_of = |d: &[u8]| d.iter().map(|d| char::from(b'0' + d)).collect::<String>();
+    let whole = text_of(&digits[..point]);
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut out = String::new();
+    if negative && digits.iter().any(|d| *d != 0) {
+        out.push('-');
+    }
+    out.push_str(whole);
+    if scale > 0 {
+        out.push('.');
+        out.push_str(&text_of(&digits[point..]));
+    }
+    Some((out, changed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,5 +426,23 @@ mod tests {
         let b: Reply = decode("{'result': 1, 'balance': 0.800}").unwrap();
         assert_eq!((a.result, a.balance.0.as_str()), (1, "0.800"));
         assert_eq!((b.result, b.balance.0.as_str()), (1, "0.800"));
+    }
+
+    #[test]
+    fn double_artefacts_round_to_the_units_scale() {
+        let round = |t: &str, scale| round_decimal(t, scale);
+        assert_eq!(round("0.30000000000000004", 2), Some(("0.30".into(), true)));
+        assert_eq!(round("2869.2", 2), Some(("2869.20".into(), false)));
+        assert_eq!(round("1234", 2), Some(("1234.00".into(), false)));
+        assert_eq!(round("99.995", 2), Some(("100.00".into(), true)));
+        assert_eq!(round("-0.004", 2), Some(("0.00".into(), true)));
+        assert_eq!(round("-12.345", 2), Some(("-12.35".into(), true)));
+        assert_eq!(round("1E-05", 2), Some(("0.00".into(), true)));
+        assert_eq!(round("1.5e3", 0), Some(("1500".into(), false)));
+        assert_eq!(round("4567.999999999999", 0), Some(("4568".into(), true)));
+        assert_eq!(round(".5", 0), Some(("1".into(), true)));
+        assert_eq!(round("abc", 2), None);
+        assert_eq!(round("", 2), None);
+        assert_eq!(round("1.2.3", 2), None);
     }
 }

@@ -3,10 +3,14 @@
 //! `POST {base}/user/authenticate` (`Username`, `Password`, `VirtualNumber`, `TokenValidDay`)
 //! gives a token for `Authorization: Bearer`; it is kept in the keychain with its expiry and
 //! renewed a day before it runs out, or when refused. Replies are `{status: "200", message, id,
-//! data, errors}`. `GET /credit` is the balance; `GET /credits?StartDate&EndDate` (Jalali
-//! `yyyy/mm/dd`), `/credits/{count}` and `/credits/{kind}/{count}` are the statement, with the
-//! official SDKs' singular `/credit/…` tried when the plural answers 404. Movement types are
-//! Persian words; dates come as `"2020\02\02 14:14:15"` (an invalid JSON escape) in either calendar.
+//! data, errors}`. `GET /credit` is the balance; `GET /credit?StartDate&EndDate` (Jalali
+//! `yyyy/mm/dd`), `/credit/{count}` and `/credit/{kind}/{count}` are the statement, as all
+//! three official SDKs call them, with the provider page's plural `/credits/…` tried when the
+//! singular answers 404. Items are read in camelCase (the ASP.NET default the provider's own
+//! plugin reads) or PascalCase (the page); "no content" (HTTP 204, result 1002) is an empty
+//! statement; amounts written by a .NET `double` are rounded to the unit's decimals. Movement
+//! types are Persian words; dates come as `"2020\02\02 14:14:15"` (an invalid JSON escape) in
+//! either calendar. Sources: `docs/providers/sabapayamak.md`.
 
 use std::sync::{Arc, Mutex};
 
@@ -33,6 +37,16 @@ const VIRTUAL_NUMBER: OptionSpec = OptionSpec {
     default: None,
     allowed: &[],
 };
+// KaransCo/sabapayamak-dotnet (SabaPayamak/SabaPayamakAPI.cs), KaransCo/sabapayamak-node
+// (sabapayamak.js) and iamirnet/sabapayamak-php (src/SabapayamakApi.php) all call the singular
+// `/api/v1/credit?StartDate=…`, `/credit/{count}`, `/credit/{kind}/{count}`; the provider's page
+// (api.sabapayamak.com/v1/credit-doc) writes `/credits…`. Either is tried after the other.
+const STATEMENT_PATH: OptionSpec = OptionSpec {
+    name: "statement_path",
+    help: "the statement endpoint tried first: credit (the SDKs) or credits (the provider's page)",
+    default: Some("credit"),
+    allowed: &["credit", "credits"],
+};
 const TOKEN_VALID_DAYS: OptionSpec = OptionSpec {
     name: "token_valid_days",
     help: "how many days (1 to 365) a new token should last",
@@ -49,7 +63,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     topup_country: None,
     default_base_url: "https://api.sabapayamak.com/api/v1",
     default_settings,
-    options: &[VIRTUAL_NUMBER, TOKEN_VALID_DAYS],
+    options: &[VIRTUAL_NUMBER, TOKEN_VALID_DAYS, STATEMENT_PATH],
     capabilities: Capabilities {
         top_up: false,
         top_up_status: false,
@@ -110,6 +124,10 @@ fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
         password: secrets.get(&profile.name, SecretKind::Password)?,
         virtual_number,
         valid_days,
+        statement_path: profile
+            .settings
+            .option(&STATEMENT_PATH)
+            .unwrap_or_else(|| "credit".into()),
         unit: profile.settings.unit,
         profile: profile.name.clone(),
         secrets: Some(secrets.clone()),
@@ -202,6 +220,8 @@ pub struct SabaPayamak {
     password: Secret,
     virtual_number: String,
     valid_days: u32,
+    /// `credit` or `credits`: the statement path tried first.
+    statement_path: String,
     unit: Unit,
     profile: String,
     secrets: Option<Arc<SecretStore>>,
@@ -220,17 +240,36 @@ struct Envelope {
     errors: Value,
 }
 
+/// A statement item. The page shows the C# model's PascalCase (`CreditType`…, as in
+/// KaransCo/sabapayamak-dotnet Models/CreditViewModel.cs); the provider's own WordPress plugin
+/// reads replies in camelCase (`data->token`, `recID`: common-repository/sabapayamak,
+/// includes/sms.php), ASP.NET's default. Both are read.
 #[derive(Deserialize)]
 struct WireMovement {
-    #[serde(rename = "CreditType", default, deserialize_with = "opt_text")]
+    #[serde(
+        rename = "creditType",
+        alias = "CreditType",
+        default,
+        deserialize_with = "opt_text"
+    )]
     credit_type: Option<String>,
-    #[serde(rename = "Amount")]
+    #[serde(rename = "amount", alias = "Amount")]
     amount: WireDecimal,
-    #[serde(rename = "CreditRemain")]
+    #[serde(rename = "creditRemain", alias = "CreditRemain")]
     credit_remain: WireDecimal,
-    #[serde(rename = "Descriptions", default, deserialize_with = "opt_text")]
+    #[serde(
+        rename = "descriptions",
+        alias = "Descriptions",
+        default,
+        deserialize_with = "opt_text"
+    )]
     descriptions: Option<String>,
-    #[serde(rename = "InsertDate", default, deserialize_with = "opt_text")]
+    #[serde(
+        rename = "insertDate",
+        alias = "InsertDate",
+        default,
+        deserialize_with = "opt_text"
+    )]
     insert_date: Option<String>,
 }
 
@@ -251,6 +290,7 @@ impl SabaPayamak {
             password,
             virtual_number: virtual_number.to_string(),
             valid_days: 30,
+            statement_path: "credit".into(),
             unit,
             profile: String::new(),
             secrets: None,
@@ -333,12 +373,49 @@ impl SabaPayamak {
             .map_err(|e| self.malformed(format!("credit “{text}”: {e}"), raw))
     }
 
+    /// Whether a statement reply says "no content": HTTP 204, or result 1002 in `status` or
+    /// in an error's `code` — `NoContent = 1002` ("داده ای وجود ندارد", no data) in the SDK's
+    /// result codes (KaransCo/sabapayamak-dotnet, Enum/ResultStatus.cs), HTTP 204 its
+    /// `HttpStatus.NoContent`. Where the live API puts 1002 is in no source: both are read.
+    fn says_no_content(status: StatusCode, raw: &str) -> bool {
+        if status == StatusCode::NO_CONTENT || (status.is_success() && raw.trim().is_empty()) {
+            return true;
+        }
+        let Ok(value) = lenient::parse_value(raw) else {
+            return false;
+        };
+        let is_code = |v: &Value| lenient::value_as_int(v) == Some(1002);
+        value.get("status").is_some_and(is_code)
+            || value
+                .get("errors")
+                .and_then(Value::as_array)
+                .is_some_and(|errors| errors.iter().any(|e| e.get("code").is_some_and(is_code)))
+    }
+
+    /// A wire amount in the unit's decimals; a .NET `double` artefact such as
+    /// `0.30000000000000004` is rounded (and the rounding logged), never refused.
+    fn wire_amount(&self, wire: &WireDecimal, raw: &str) -> Result<Money, ProviderError> {
+        let (text, rounded) = lenient::round_decimal(&wire.0, self.unit.scale())
+            .ok_or_else(|| self.malformed(format!("amount “{}” is not a number", wire.0), raw))?;
+        if rounded {
+            tracing::info!(
+                wire = %wire.0, read = %text,
+                "a statement amount had more decimals than the unit: rounded (a .NET double)"
+            );
+        }
+        Money::parse_signed(&text, self.unit)
+            .map_err(|e| self.malformed(format!("amount “{}”: {e}", wire.0), raw))
+    }
+
     /// Interprets a statement reply: its movements.
     pub fn read_statement_reply(
         &self,
         status: StatusCode,
         raw: &str,
     ) -> Result<Vec<Movement>, ProviderError> {
+        if Self::says_no_content(status, raw) {
+            return Ok(Vec::new());
+        }
         let data = self.read_envelope(status, raw)?;
         let items: Vec<WireMovement> = match data {
             Value::Null => Vec::new(),
@@ -348,10 +425,7 @@ impl SabaPayamak {
         items
             .into_iter()
             .map(|item| {
-                let money = |w: &WireDecimal| {
-                    Money::parse_signed(&w.0, self.unit)
-                        .map_err(|e| self.malformed(format!("amount “{}”: {e}", w.0), raw))
-                };
+                let money = |w: &WireDecimal| self.wire_amount(w, raw);
                 let kind_text = item.credit_type.unwrap_or_default();
                 let when_text = item.insert_date.unwrap_or_default();
                 let read = read_insert_date(&when_text);
@@ -451,16 +525,18 @@ impl SabaPayamak {
         send_and_read(call(&token)).await
     }
 
-    /// GETs the seed's plural path, and the SDKs' singular one if the plural is not there.
+    /// GETs a statement at `{statement_path}{rest}` (the SDKs' singular `credit` unless the
+    /// profile says otherwise), and at the other spelling if that one is not there.
     async fn get_statement(
         &self,
-        plural: &str,
+        rest: &str,
         query: &[(&str, String)],
     ) -> Result<Vec<Movement>, ProviderError> {
-        let (status, raw) = self.get(plural, query).await?;
+        let first = self.statement_path.as_str();
+        let other = if first == "credits" { "credit" } else { "credits" };
+        let (status, raw) = self.get(&format!("{first}{rest}"), query).await?;
         if status == StatusCode::NOT_FOUND {
-            let singular = plural.replacen("credits", "credit", 1);
-            let (status, raw) = self.get(&singular, query).await?;
+            let (status, raw) = self.get(&format!("{other}{rest}"), query).await?;
             return self.read_statement_reply(status, &raw);
         }
         self.read_statement_reply(status, &raw)
@@ -470,16 +546,16 @@ impl SabaPayamak {
         match *query {
             StatementQuery::Range { from, to } => {
                 let params = [("StartDate", from.to_string()), ("EndDate", to.to_string())];
-                self.get_statement("credits", &params).await
+                self.get_statement("", &params).await
             }
             StatementQuery::Last { count, kind: None } => {
-                self.get_statement(&format!("credits/{count}"), &[]).await
+                self.get_statement(&format!("/{count}"), &[]).await
             }
             StatementQuery::Last {
                 count,
                 kind: Some(kind),
             } => {
-                let path = format!("credits/{}/{count}", kind_path(kind));
+                let path = format!("/{}/{count}", kind_path(kind));
                 self.get_statement(&path, &[]).await
             }
         }

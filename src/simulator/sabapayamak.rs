@@ -1,6 +1,9 @@
 //! The simulated Saba Payamak API: accounts by user name, expiring tokens, and a credit ledger
 //! of typed movements from 1403/01/01 (20 March 2024) to today. Statement dates come
-//! in the document's own form, `"2024\03\21 10:00:00"`, which is not valid JSON.
+//! in the document's own form, `"2024\03\21 10:00:00"`, which is not valid JSON. As the
+//! evidence has it (`docs/providers/sabapayamak.md`): replies in camelCase, statements at the
+//! SDKs' singular `/credit…` paths; the variants (PascalCase, the page's plural paths, "no
+//! content" as HTTP 204 or result 1002, .NET double artefacts) are switches in the state.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -55,9 +58,28 @@ pub struct SabaPayamakState {
     /// Oldest first.
     pub movements: Vec<SimMovement>,
     pub credit: i64,
-    /// Serve only the official SDKs' singular `/credit/…` paths (the plural ones answer 404).
-    pub singular_only: bool,
+    /// Serve only the provider page's plural `/credits/…` paths (the SDKs' singular ones
+    /// answer 404); by default the singular ones are served and the plural answer 404.
+    pub plural_only: bool,
+    /// Write statement items as the page's PascalCase instead of ASP.NET's camelCase.
+    pub pascal_case: bool,
+    /// How a statement with no movements is answered.
+    pub empty: EmptyStatement,
+    /// Write amounts as a .NET `double` may (`1234.0000000000002`).
+    pub double_artefacts: bool,
     next: u64,
+}
+
+/// How the simulated API answers a statement with no movements.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum EmptyStatement {
+    /// `{status: "1002", message: "داده ای وجود ندارد", data: null}`.
+    #[default]
+    Result1002,
+    /// HTTP 204 with no body.
+    NoContent,
+    /// `status: "200"` with an empty list.
+    EmptyList,
 }
 
 const KINDS: [&str; 4] = ["ارسال", "دریافت", "شارژ", "برگشت اعتبار"];
@@ -119,7 +141,10 @@ impl SabaPayamakState {
             tokens: BTreeMap::new(),
             movements,
             credit,
-            singular_only: false,
+            plural_only: false,
+            pascal_case: false,
+            empty: EmptyStatement::Result1002,
+            double_artefacts: false,
             next: 0,
         }
     }
@@ -149,20 +174,47 @@ fn refused() -> Response {
 }
 
 /// A movement as the API writes it, with the date's invalid `\` escapes kept.
-fn movement_json(m: &SimMovement) -> String {
+fn movement_json(m: &SimMovement, saba: &SabaPayamakState) -> String {
     let (y, mo, d) = m.date;
+    let names = if saba.pascal_case {
+        ["CreditType", "Amount", "CreditRemain", "Descriptions", "InsertDate"]
+    } else {
+        ["creditType", "amount", "creditRemain", "descriptions", "insertDate"]
+    };
+    // A .NET double's shortest round-trip form of a whole number that went through sums.
+    let amount = |n: i64| {
+        if saba.double_artefacts {
+            format!("{n}.0000000000002")
+        } else {
+            n.to_string()
+        }
+    };
     format!(
-        "{{\"CreditType\":{},\"Amount\":{},\"CreditRemain\":{},\"Descriptions\":{},\"InsertDate\":\"{y}\\{mo:02}\\{d:02} {}\"}}",
+        "{{\"{}\":{},\"{}\":{},\"{}\":{},\"{}\":{},\"{}\":\"{y}\\{mo:02}\\{d:02} {}\"}}",
+        names[0],
         serde_json::to_string(&m.kind).unwrap_or_default(),
-        m.amount,
-        m.remain,
+        names[1],
+        amount(m.amount),
+        names[2],
+        amount(m.remain),
+        names[3],
         serde_json::to_string(&m.description).unwrap_or_default(),
+        names[4],
         m.time
     )
 }
 
-fn list(movements: &[&SimMovement]) -> Response {
-    let items: Vec<String> = movements.iter().map(|m| movement_json(m)).collect();
+fn list(movements: &[&SimMovement], saba: &SabaPayamakState) -> Response {
+    if movements.is_empty() {
+        match saba.empty {
+            EmptyStatement::Result1002 => {
+                return envelope("1002", "داده ای وجود ندارد", "null");
+            }
+            EmptyStatement::NoContent => return StatusCode::NO_CONTENT.into_response(),
+            EmptyStatement::EmptyList => {}
+        }
+    }
+    let items: Vec<String> = movements.iter().map(|m| movement_json(m, saba)).collect();
     envelope(
         "200",
         "با موفقیت انجام شد",
@@ -201,7 +253,8 @@ async fn authenticate(State(shared): State<Shared>, body: Bytes) -> Response {
     envelope(
         "200",
         "با موفقیت انجام شد",
-        &json!({"Token": token}).to_string(),
+        // camelCase, as the provider's plugin reads it (`data->token`).
+        &json!({"token": token}).to_string(),
     )
 }
 
@@ -235,7 +288,7 @@ fn range(
     let now = shared.elapsed_ms();
     let state = lock(&shared.state);
     let saba = &state.sabapayamak;
-    if saba.singular_only != singular {
+    if saba.plural_only == singular {
         return StatusCode::NOT_FOUND.into_response();
     }
     if !authorised(saba, headers, now) {
@@ -257,7 +310,7 @@ fn range(
                 .is_ok_and(|d| d >= from && d <= to)
         })
         .collect();
-    list(&picked)
+    list(&picked, saba)
 }
 
 fn last(
@@ -270,7 +323,7 @@ fn last(
     let now = shared.elapsed_ms();
     let state = lock(&shared.state);
     let saba = &state.sabapayamak;
-    if saba.singular_only != singular {
+    if saba.plural_only == singular {
         return StatusCode::NOT_FOUND.into_response();
     }
     if !authorised(saba, headers, now) {
@@ -292,7 +345,7 @@ fn last(
         .filter(|m| wanted.is_none_or(|k| m.kind == k))
         .take(count)
         .collect();
-    list(&picked)
+    list(&picked, saba)
 }
 
 async fn plural_range(

@@ -29,7 +29,7 @@ fn the_last_movements_show_with_totals_by_kind() {
     click(&mut harness, "Show");
     wait_for(&mut harness, "5 movements");
     let sim = harness.state().services().simulator.as_ref().unwrap();
-    assert_eq!(sim.requests_to("/credits/5").len(), 1);
+    assert_eq!(sim.requests_to("/credit/5").len(), 1);
     assert!(shows(&harness, "Gregorian day"));
 }
 
@@ -62,12 +62,12 @@ fn a_range_picked_in_the_jalali_calendar_reaches_the_provider() {
     click(&mut harness, "Show");
     run_until(&mut harness, "the statement", |h| {
         let sim = h.state().services().simulator.as_ref().unwrap();
-        !sim.requests_to("/credits").is_empty()
+        !sim.requests_to("/credit").is_empty()
             && h.query_by_role_and_label(Role::Button, "Show").is_some()
             && !h.state().is_busy()
     });
     let sim = harness.state().services().simulator.as_ref().unwrap();
-    let asked = sim.requests_to("/credits");
+    let asked = sim.requests_to("/credit");
     let asked = asked.last().expect("a range request");
     assert_eq!(
         asked.param("StartDate").as_deref(),
