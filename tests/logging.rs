@@ -107,6 +107,7 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
                 email: "new-shop@example.fr".into(),
                 first_name: "Ana".into(),
                 last_name: "Diaz".into(),
+                is_buyer: false,
             },
         )
         .await

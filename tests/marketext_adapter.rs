@@ -349,7 +349,11 @@ async fn two_saldos_renewing_at_once_renew_once_and_both_transfers_go_through() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renewal_without_the_expired_access_token_is_refused() {
     let rig = rig(&[], 5).await;
-    let url = format!("{}/token/{}", rig.sim.marketext_base_url(), marketext::DEMO_SOURCE);
+    let url = format!(
+        "{}/token/{}",
+        rig.sim.marketext_base_url(),
+        marketext::DEMO_SOURCE
+    );
     let form = [
         ("user", marketext::DEMO_USER),
         ("grant_type", "refresh_token"),

@@ -109,7 +109,7 @@ async fn status_and_balance_read_the_simulated_account() {
 }
 
 #[tokio::test]
-async fn an_undocumented_estado_means_not_final_yet() {
+async fn pendiente_is_in_progress_fallido_is_final_and_an_unknown_word_is_not_final() {
     let mut config = SimConfig::default();
     config.qvatel.status_delay_ms = 60_000;
     let sim = Simulator::start(0, config).await.unwrap();
@@ -117,6 +117,30 @@ async fn an_undocumented_estado_means_not_final_yet() {
     let id = sent_id(&qvatel).await;
     let status = qvatel.top_up_status(by_id(&id)).await.unwrap();
     assert_eq!(status.progress, StatusProgress::InProgress);
+    assert_eq!(status.message.as_deref(), Some("Pendiente"));
+
+    for (word, progress) in [
+        ("Fallido", StatusProgress::Failed),
+        ("Rechazado", StatusProgress::Failed),
+        ("Cancelado", StatusProgress::Failed),
+        ("Error", StatusProgress::Failed),
+        ("Entregado", StatusProgress::Delivered),
+        ("Recargado", StatusProgress::Delivered),
+        ("Procesado por ETECSA", StatusProgress::InProgress),
+    ] {
+        sim.with_state(|s| {
+            s.qvatel.status_delay_ms = 0;
+            s.qvatel.final_estado = word.to_string();
+        });
+        let status = qvatel.top_up_status(by_id(&id)).await.unwrap();
+        assert_eq!(status.progress, progress, "{word}");
+    }
+    let status = qvatel.top_up_status(by_id(&id)).await.unwrap();
+    let said = status.message.unwrap();
+    assert!(
+        said.contains("“Procesado por ETECSA”, a word saldo does not know"),
+        "{said}"
+    );
 }
 
 #[tokio::test]

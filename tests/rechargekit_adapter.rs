@@ -104,7 +104,10 @@ async fn a_recharge_sends_every_field_with_the_static_token_and_succeeds() {
             .contains("operator reference OP")
     );
     assert_eq!(rig.wallet(), rechargekit::DEMO_WALLET_PAISE - 10_00);
-    assert!(rig.sim.requests_to("/auth/login").is_empty(), "no login call");
+    assert!(
+        rig.sim.requests_to("/auth/login").is_empty(),
+        "no login call"
+    );
 
     let sent = rig.sim.requests_to("/recharge/prepaid");
     assert_eq!(sent.len(), 1);
@@ -144,7 +147,10 @@ async fn a_recharge_sends_every_field_with_the_static_token_and_succeeds() {
     );
     let http = reqwest::Client::new();
     let wallet: serde_json::Value = http
-        .get(format!("{}/recharge/balanceCheck", rig.sim.rechargekit_base_url()))
+        .get(format!(
+            "{}/recharge/balanceCheck",
+            rig.sim.rechargekit_base_url()
+        ))
         .bearer_auth(rechargekit::DEMO_API_TOKEN)
         .send()
         .await
@@ -164,7 +170,10 @@ async fn the_simulator_refuses_what_the_v2_api_refuses() {
     let base = rig.sim.rechargekit_base_url();
     let http = reqwest::Client::new();
     let status = |r: reqwest::Response| r.status().as_u16();
-    let no_token = http.get(format!("{base}/recharge/balanceCheck")).send().await;
+    let no_token = http
+        .get(format!("{base}/recharge/balanceCheck"))
+        .send()
+        .await;
     assert_eq!(status(no_token.unwrap()), 401);
     let by_get = http
         .get(format!("{base}/recharge/statusCheck?partner_request_id=X"))
@@ -190,7 +199,10 @@ async fn the_simulator_refuses_what_the_v2_api_refuses() {
         .unwrap();
     assert_eq!(invalid.status().as_u16(), 422);
     let body: serde_json::Value = invalid.json().await.unwrap();
-    assert_eq!(body["errors"]["mobile_no"][0], "The mobile no must be 10 digits.");
+    assert_eq!(
+        body["errors"]["mobile_no"][0],
+        "The mobile no must be 10 digits."
+    );
     assert!(body["message"].is_string());
     assert_eq!(rig.orders(), 0);
 }
@@ -210,9 +222,18 @@ async fn a_validation_refusal_is_a_failure_with_the_field_messages() {
     let row = rig.top_up("9679833706", "10").await.unwrap();
     assert_eq!(row.state, TxState::Failed, "{:?}", row.provider_message);
     let message = row.provider_message.unwrap();
-    assert!(message.starts_with("not processed: The circle field is required."), "{message}");
-    assert!(message.contains("amount: The amount must be at least 10."), "{message}");
-    assert!(message.contains("circle: The circle field is required."), "{message}");
+    assert!(
+        message.starts_with("not processed: The circle field is required."),
+        "{message}"
+    );
+    assert!(
+        message.contains("amount: The amount must be at least 10."),
+        "{message}"
+    );
+    assert!(
+        message.contains("circle: The circle field is required."),
+        "{message}"
+    );
     assert_eq!(rig.orders(), 0);
 }
 
@@ -221,7 +242,11 @@ async fn a_wrong_path_or_token_is_refused_and_nothing_is_charged() {
     let wrong_path = rig_with(&["recharge_path=api/recharge/prepaid".to_string()], 0, 5).await;
     let row = wrong_path.top_up("9679833706", "10").await.unwrap();
     assert_eq!(row.state, TxState::Failed, "{:?}", row.provider_message);
-    assert!(row.provider_message.unwrap().contains("check the profile's base URL and paths"));
+    assert!(
+        row.provider_message
+            .unwrap()
+            .contains("check the profile's base URL and paths")
+    );
     assert_eq!(wrong_path.orders(), 0);
 
     let rig = rig(0, 5).await;
@@ -240,7 +265,10 @@ async fn a_wrong_path_or_token_is_refused_and_nothing_is_charged() {
     assert!(!text.contains("not-the-token"), "{text}");
     let row = rig.top_up("9679833706", "10").await.unwrap();
     assert_eq!(row.state, TxState::Failed, "{:?}", row.provider_message);
-    assert!(rig.sim.requests_to("/auth/login").is_empty(), "a static token is not renewed");
+    assert!(
+        rig.sim.requests_to("/auth/login").is_empty(),
+        "a static token is not renewed"
+    );
     assert_eq!(rig.orders(), 0);
 }
 
@@ -250,7 +278,12 @@ async fn a_wrong_path_or_token_is_refused_and_nothing_is_charged() {
 async fn the_live_operator_list_is_fetched_kept_and_used() {
     let rig = rig(0, 5).await;
     rig.sim.with_state(|s| {
-        let prepaid = &mut s.rechargekit.operators.get_mut(&rechargekit::PREPAID_CATEGORY).unwrap().1;
+        let prepaid = &mut s
+            .rechargekit
+            .operators
+            .get_mut(&rechargekit::PREPAID_CATEGORY)
+            .unwrap()
+            .1;
         prepaid.push((2001, "Test Telecom".into()));
     });
     let new_operator = TopUpOrder {
@@ -262,8 +295,15 @@ async fn the_live_operator_list_is_fetched_kept_and_used() {
 
     let refresh = rig.engine.refresh_topup_lists("in", false).await.unwrap();
     assert_eq!(refresh.failure, None);
-    let operators = refresh.lists.iter().find(|l| l.field == TopUpField::Operator).unwrap();
-    assert!(matches!(operators.source, ListSource::Live { .. }), "{operators:?}");
+    let operators = refresh
+        .lists
+        .iter()
+        .find(|l| l.field == TopUpField::Operator)
+        .unwrap();
+    assert!(
+        matches!(operators.source, ListSource::Live { .. }),
+        "{operators:?}"
+    );
     assert!(operators.entries.contains(&(2001, "Test Telecom".into())));
     let asked = &rig.sim.requests_to("/recharge/servicewiseOperatorFetch")[0];
     assert_eq!(asked.method, "GET");
@@ -277,7 +317,12 @@ async fn the_live_operator_list_is_fetched_kept_and_used() {
 
     // Fresh for a day: not fetched again unless asked.
     rig.engine.refresh_topup_lists("in", false).await.unwrap();
-    assert_eq!(rig.sim.requests_to("/recharge/servicewiseOperatorFetch").len(), 1);
+    assert_eq!(
+        rig.sim
+            .requests_to("/recharge/servicewiseOperatorFetch")
+            .len(),
+        1
+    );
     // A fetch that fails keeps the list in use and says why.
     rig.sim.inject(FaultRule {
         path: "/recharge/servicewiseOperatorFetch".into(),
@@ -298,7 +343,11 @@ async fn a_live_list_of_another_service_is_not_used() {
     let failure = refresh.failure.unwrap();
     assert!(failure.contains("credit_card"), "{failure}");
     assert!(failure.contains("operator_category"), "{failure}");
-    let operators = refresh.lists.iter().find(|l| l.field == TopUpField::Operator).unwrap();
+    let operators = refresh
+        .lists
+        .iter()
+        .find(|l| l.field == TopUpField::Operator)
+        .unwrap();
     assert_eq!(operators.source, ListSource::Shipped);
     assert!(operators.entries.contains(&(103, "Jio".into())));
 }

@@ -118,6 +118,43 @@ async fn a_pending_qvatel_top_up_is_followed_until_it_succeeds() {
     assert_eq!(sim.with_state(|s| s.qvatel.recharges.len()), 1);
 }
 
+/// A recharge QvaTel reports as `Fallido` ends failed instead of pending forever; a word
+/// nobody knows keeps it pending, with the word in its event log for a person to see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_qvatel_top_up_reported_fallido_fails_and_an_unknown_estado_is_kept_for_a_person() {
+    let sim = common::simulator(|c| c.qvatel.status_delay_ms = 300).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = common::engine_with_all(dir.path(), &sim, 2, options());
+    let first = engine
+        .top_up(&TopUpOrder::new("cuba", "52942387", "20"))
+        .await
+        .unwrap();
+    let second = engine
+        .top_up(&TopUpOrder::new("cuba", "52942388", "20"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.state, second.state),
+        (TxState::Pending, TxState::Pending)
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    sim.with_state(|s| s.qvatel.final_estado = "Fallido".into());
+    let failed = engine.refresh_status(&first.reference).await.unwrap();
+    assert_eq!(failed.state, TxState::Failed, "{failed:?}");
+    assert_eq!(failed.provider_message.as_deref(), Some("Fallido"));
+    sim.with_state(|s| s.qvatel.final_estado = "Procesado".into());
+    let still = engine.refresh_status(&second.reference).await.unwrap();
+    assert_eq!(still.state, TxState::Pending);
+    let events = engine.ledger().events(&second.reference).unwrap();
+    assert!(
+        events.iter().any(|e| e
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("“Procesado”, a word saldo does not know"))),
+        "{events:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_qvatel_top_up_whose_reply_was_lost_needs_review_with_what_to_check() {
     let (sim, engine, _clock, _dir) = setup().await;

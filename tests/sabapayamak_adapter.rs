@@ -222,7 +222,11 @@ async fn the_pages_plural_paths_are_tried_when_the_singular_is_missing() {
         .filter(|r| r.path.ends_with("/credit") || r.path.ends_with("/credits"))
         .map(|r| r.path.rsplit('/').next().unwrap().to_string())
         .collect();
-    assert_eq!(singular, ["credit", "credits"], "singular first, then plural");
+    assert_eq!(
+        singular,
+        ["credit", "credits"],
+        "singular first, then plural"
+    );
     let plural = &rig.sim.requests_to("/credits")[0];
     assert_eq!(plural.param("StartDate").as_deref(), Some("1403/07/01"));
     let query = StatementQuery::Last {
@@ -295,7 +299,10 @@ async fn no_content_is_an_empty_statement_not_an_error() {
             body: r#"{"status":"200","message":"","id":0,"data":null,"errors":[{"message":"داده ای وجود ندارد","code":1002}]}"#.into(),
         },
     ));
-    let query = StatementQuery::Last { count: 3, kind: None };
+    let query = StatementQuery::Last {
+        count: 3,
+        kind: None,
+    };
     assert!(rig.engine.statement("ir", &query).await.unwrap().is_empty());
 }
 
@@ -317,10 +324,16 @@ async fn amounts_with_double_artefacts_are_rounded_not_refused() {
             body: r#"{"status":"200","message":"ok","id":1,"data":[{"creditType":"ارسال","amount":0.30000000000000004,"creditRemain":1234.5699999999999,"descriptions":"","insertDate":"1403/05/05 10:00:00"}],"errors":[]}"#.into(),
         },
     ));
-    let one = StatementQuery::Last { count: 1, kind: None };
+    let one = StatementQuery::Last {
+        count: 1,
+        kind: None,
+    };
     let movements = rig.engine.statement("ir", &one).await.unwrap();
     assert_eq!(movements[0].amount, Money::from_minor(30, Unit::Irr));
-    assert_eq!(movements[0].remaining, Money::from_minor(1_234_57, Unit::Irr));
+    assert_eq!(
+        movements[0].remaining,
+        Money::from_minor(1_234_57, Unit::Irr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -87,14 +87,12 @@ async fn credit_moves_both_ways_and_reports_both_balances() {
         .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "10"))
         .await
         .unwrap();
-    assert_eq!(added.main_balance, eur("2859.2"));
-    assert_eq!(added.sub_balance, eur("71.8"));
+    assert_eq!(added.balances, Some((eur("2859.2"), eur("71.8"))));
     let removed = sms
         .move_credit(&credit(CreditDirection::Remove, "subtok-0001-demo", "2.5"))
         .await
         .unwrap();
-    assert_eq!(removed.main_balance, eur("2861.7"));
-    assert_eq!(removed.sub_balance, eur("69.3"));
+    assert_eq!(removed.balances, Some((eur("2861.7"), eur("69.3"))));
     assert_eq!(sub_balance(&sim, "1001"), 69_300);
 
     let sent = sim.requests_to("/subaccount/credit/add");
@@ -218,10 +216,7 @@ async fn the_documents_example_bodies_decode_to_the_right_outcome() {
             .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "10"))
             .await
             .unwrap();
-        assert_eq!(
-            (receipt.main_balance, receipt.sub_balance),
-            (eur(main), eur(sub))
-        );
+        assert_eq!(receipt.balances, Some((eur(main), eur(sub))));
     }
     sim.inject(FaultRule::once(
         "/subaccount/credit/add",
@@ -273,12 +268,30 @@ async fn a_429_is_reported_as_rate_limiting_and_create_adds_a_sub_account() {
         email: "shop-46@example.fr".into(),
         first_name: "Ana".into(),
         last_name: "Diaz".into(),
+        is_buyer: false,
     };
-    sms.create_sub_account(&new).await.unwrap();
+    let made = sms.create_sub_account(&new).await.unwrap();
     let created = sim.requests_to("/subaccount/create");
     let body: serde_json::Value = serde_json::from_str(&created[0].body).unwrap();
     assert_eq!(body["type"], "advanced");
     assert_eq!(body["parameters"]["email"], "shop-46@example.fr");
+    // Required, and sent even when 0 (the Go client's omitempty would drop it).
+    assert_eq!(body["parameters"]["isBuyer"], 0);
+    // The reply names the new sub-account's token.
+    let token = sim.with_state(|s| {
+        s.smspartner.accounts[smspartner::DEMO_KEY]
+            .subaccounts
+            .iter()
+            .find(|a| a.email == "shop-46@example.fr")
+            .unwrap()
+            .token
+            .clone()
+    });
+    assert_eq!(made.email, "shop-46@example.fr");
+    assert_eq!(
+        made.handle.as_ref().map(|h| h.expose().to_string()),
+        Some(token)
+    );
     assert!(
         body["parameters"].get("creditToAttribute").is_none(),
         "credit moves go through the journal"
@@ -406,4 +419,133 @@ async fn a_rate_limited_read_backs_off_and_succeeds() {
         started.elapsed() >= Duration::from_millis(250),
         "it waited before asking again"
     );
+}
+
+/// Creation reads its own control codes: 7 is an e-mail already used (not "the sub-account does
+/// not exist"), 9 a main balance of 0 (not a wrong key); without isBuyer the simulator refuses
+/// with 3, as the page says the provider does.
+#[tokio::test]
+async fn creation_has_its_own_control_codes_and_needs_is_buyer() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    let new = |email: &str| NewSubAccount {
+        kind: "simple".into(),
+        email: email.into(),
+        first_name: String::new(),
+        last_name: String::new(),
+        is_buyer: true,
+    };
+    let err = sms
+        .create_sub_account(&new("shop-01@example.fr"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Rejected { code: Some(c), message, .. }
+            if c == "7" && message.starts_with("an account with this e-mail address already exists")),
+        "{err}"
+    );
+    sim.inject(FaultRule::once(
+        "/subaccount/create",
+        Fault::Body {
+            body: r#"{"success":false,"code":9,"message":"Le solde doit être supérieur à 0"}"#
+                .into(),
+        },
+    ));
+    let err = sms
+        .create_sub_account(&new("shop-99@example.fr"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Rejected { message, .. }
+            if message.starts_with("the main account's balance must be more than 0")),
+        "{err}"
+    );
+    let bare = reqwest::Client::new()
+        .post(format!("{}/subaccount/create", sim.smspartner_base_url()))
+        .json(&serde_json::json!({
+            "apiKey": smspartner::DEMO_KEY,
+            "type": "simple",
+            "parameters": {"email": "shop-98@example.fr"},
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        (bare["success"].as_bool(), bare["code"].as_i64()),
+        (Some(false), Some(3))
+    );
+    let made = sms
+        .create_sub_account(&new("shop-97@example.fr"))
+        .await
+        .unwrap();
+    assert!(made.handle.is_some());
+    let sent: serde_json::Value =
+        serde_json::from_str(&sim.requests_to("/subaccount/create").last().unwrap().body).unwrap();
+    assert_eq!(sent["parameters"]["isBuyer"], 1);
+}
+
+/// The main balance under `total` (as the Go client reads it) is read; a bare success is a
+/// success with the balances unknown, never an unknown outcome.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credit_replies_with_total_or_without_balances_are_successes() {
+    let sim = sim().await;
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    sim.with_state(|s| s.smspartner.credit_reply = smspartner::CreditReplyForm::Total);
+    let receipt = sms
+        .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "10"))
+        .await
+        .unwrap();
+    assert_eq!(receipt.balances, Some((eur("2859.2"), eur("71.8"))));
+
+    sim.with_state(|s| s.smspartner.credit_reply = smspartner::CreditReplyForm::Bare);
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_for(&sim, dir.path(), 5);
+    let outcome = engine
+        .move_credit(&order("shop-01@example.fr", "5", CreditDirection::Add))
+        .await
+        .unwrap();
+    assert_eq!(outcome.record.state, TxState::Succeeded);
+    assert_eq!(outcome.balances_after, None);
+    assert_eq!(
+        outcome.record.provider_message.as_deref(),
+        Some("done; the provider did not say the balances after")
+    );
+    assert_eq!(sub_balance(&sim, "1001"), 76_800);
+}
+
+/// A sub-account created with a first credit gets it through the journal, by the token its
+/// creation returned: one ledger row, one move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sub_account_is_credited_at_once_through_the_journal() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_for(&sim, dir.path(), 5);
+    let new = NewSubAccount {
+        kind: "simple".into(),
+        email: "shop-50@example.fr".into(),
+        first_name: String::new(),
+        last_name: String::new(),
+        is_buyer: false,
+    };
+    let created = engine.create_sub_account("fr", &new).await.unwrap();
+    let outcome = engine
+        .credit_new_sub_account("fr", &created, "12.5")
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.record.state,
+        TxState::Succeeded,
+        "{:?}",
+        outcome.record.provider_message
+    );
+    assert_eq!(outcome.record.kind, TxKind::CreditAdd);
+    let moves = sim.with_state(|s| s.smspartner.moves.clone());
+    assert_eq!(moves.len(), 1);
+    assert_eq!(moves[0].milli, 12_500);
+    let body: serde_json::Value =
+        serde_json::from_str(&sim.requests_to("/subaccount/credit/add")[0].body).unwrap();
+    assert_eq!(body["tokenSubaccount"], created.handle.unwrap().expose());
 }

@@ -176,16 +176,17 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
         )
     })?;
     let lists = engine.ledger().topup_lists(&profile)?;
-    let rows = read_batch(std::io::BufReader::new(input), &profile, &lists).map_err(|problems| {
-        CliError::new(
-            Exit::BadInput,
-            format!(
-                "nothing was sent; fix these rows of {} and run it again:\n{}",
-                file.display(),
-                problems.join("\n")
-            ),
-        )
-    })?;
+    let rows =
+        read_batch(std::io::BufReader::new(input), &profile, &lists).map_err(|problems| {
+            CliError::new(
+                Exit::BadInput,
+                format!(
+                    "nothing was sent; fix these rows of {} and run it again:\n{}",
+                    file.display(),
+                    problems.join("\n")
+                ),
+            )
+        })?;
     let source = std::path::absolute(file).unwrap_or_else(|_| file.clone());
     let print = fingerprint(&profile, &lists, &rows);
     let stored = engine.ledger().create_batch(

@@ -47,9 +47,10 @@ pub enum SubaccountsAction {
         #[arg(long)]
         confirm_duplicate: bool,
     },
-    /// Create a sub-account (without credit; give it credit with add-credit).
+    /// Create a sub-account, and give it its first credit with --credit (moved through the
+    /// journal like add-credit, once the creation went through).
     ///
-    /// Example: saldo subaccounts fr create --type simple --email shop-46@example.fr
+    /// Example: saldo subaccounts fr create --type simple --email shop-46@example.fr --credit 10
     Create {
         /// simple or advanced; it cannot be changed later.
         #[arg(long = "type", value_parser = ["simple", "advanced"])]
@@ -60,6 +61,13 @@ pub enum SubaccountsAction {
         first_name: String,
         #[arg(long, default_value = "")]
         last_name: String,
+        /// The sub-account buys its own credit (SMS Partner's isBuyer); otherwise it gets
+        /// credit from the main account only.
+        #[arg(long)]
+        buyer: bool,
+        /// Credit to move to it as soon as it exists, e.g. 10.
+        #[arg(long)]
+        credit: Option<String>,
     },
 }
 
@@ -86,6 +94,8 @@ pub fn run(
             email,
             first_name,
             last_name,
+            buyer,
+            credit,
         } => {
             if !email.contains('@') {
                 return Err(CliError::new(
@@ -93,17 +103,34 @@ pub fn run(
                     format!("“{email}” is not an e-mail address"),
                 ));
             }
+            // A wrong amount is refused before anything is created.
+            if let Some(amount) = &credit {
+                let unit = engine.ledger().profile(&profile)?.settings.unit;
+                crate::domain::Money::parse(amount, unit)
+                    .map_err(|e| CliError::new(Exit::BadInput, e.to_string()))?;
+            }
             let new = NewSubAccount {
                 kind,
                 email: email.clone(),
                 first_name,
                 last_name,
+                is_buyer: buyer,
             };
-            runtime.block_on(engine.create_sub_account(&profile, &new))?;
-            return Ok(Output::ok(format!(
-                "created sub-account {email} in profile {profile}; give it credit with: saldo \
-                 subaccounts {profile} add-credit {email} AMOUNT"
-            )));
+            let created = runtime.block_on(engine.create_sub_account(&profile, &new))?;
+            let Some(amount) = credit else {
+                return Ok(Output::ok(format!(
+                    "created sub-account {email} in profile {profile}; give it credit with: \
+                     saldo subaccounts {profile} add-credit {email} AMOUNT"
+                )));
+            };
+            let outcome =
+                runtime.block_on(engine.credit_new_sub_account(&profile, &created, &amount))?;
+            let mut output = describe(&outcome.record);
+            output.text = format!(
+                "created sub-account {email} in profile {profile}\n{}",
+                output.text
+            );
+            return Ok(output);
         }
         SubaccountsAction::AddCredit {
             sub_account,

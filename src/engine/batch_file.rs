@@ -209,7 +209,12 @@ mod tests {
     #[test]
     fn every_bad_row_is_reported_with_its_line() {
         let file = "\u{feff}Number,Amount\n52942387,20\n123,20\n\n# a comment\n52942388,abc\n";
-        let problems = read_batch(file.as_bytes(), &profile(ProviderKind::Qvatel), &lists(ProviderKind::Qvatel)).unwrap_err();
+        let problems = read_batch(
+            file.as_bytes(),
+            &profile(ProviderKind::Qvatel),
+            &lists(ProviderKind::Qvatel),
+        )
+        .unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].starts_with("line 3:"), "{problems:?}");
         assert!(problems[1].starts_with("line 6:"), "{problems:?}");
@@ -219,10 +224,22 @@ mod tests {
     fn good_rows_keep_their_lines_and_extra_fields() {
         let file = "number;amount;operator;circle\n";
         // Semicolons are not the delimiter: the header names one unknown column.
-        assert!(read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit), &lists(ProviderKind::Rechargekit)).is_err());
+        assert!(
+            read_batch(
+                file.as_bytes(),
+                &profile(ProviderKind::Rechargekit),
+                &lists(ProviderKind::Rechargekit)
+            )
+            .is_err()
+        );
         let file = "number,amount,operator,circle\n9876543210,100,Airtel,Delhi NCR\n\
                     9876543211 , 50 , Jio , Mumbai\n";
-        let rows = read_batch(file.as_bytes(), &profile(ProviderKind::Rechargekit), &lists(ProviderKind::Rechargekit)).unwrap();
+        let rows = read_batch(
+            file.as_bytes(),
+            &profile(ProviderKind::Rechargekit),
+            &lists(ProviderKind::Rechargekit),
+        )
+        .unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].line, 3);
         assert_eq!(rows[1].number, "9876543211");
@@ -239,8 +256,12 @@ mod tests {
     #[test]
     fn a_column_named_twice_or_a_row_with_extra_fields_is_refused() {
         let cuba = profile(ProviderKind::Qvatel);
-        let problems =
-            read_batch("number,amount,amount\n52942387,20,15\n".as_bytes(), &cuba, &lists(cuba.provider)).unwrap_err();
+        let problems = read_batch(
+            "number,amount,amount\n52942387,20,15\n".as_bytes(),
+            &cuba,
+            &lists(cuba.provider),
+        )
+        .unwrap_err();
         assert!(problems[0].contains("named twice"), "{problems:?}");
         let problems = read_batch(
             "number,amount\n52942387,20\n52942388,1,000\n".as_bytes(),
@@ -270,11 +291,25 @@ mod tests {
             &lists(cuba.provider),
         )
         .unwrap();
-        assert_eq!(fingerprint(&cuba, &lists(cuba.provider), &a), fingerprint(&cuba, &lists(cuba.provider), &b));
-        let c = read_batch("number,amount\n52942387,20\n".as_bytes(), &cuba, &lists(cuba.provider)).unwrap();
-        assert_ne!(fingerprint(&cuba, &lists(cuba.provider), &a), fingerprint(&cuba, &lists(cuba.provider), &c));
+        assert_eq!(
+            fingerprint(&cuba, &lists(cuba.provider), &a),
+            fingerprint(&cuba, &lists(cuba.provider), &b)
+        );
+        let c = read_batch(
+            "number,amount\n52942387,20\n".as_bytes(),
+            &cuba,
+            &lists(cuba.provider),
+        )
+        .unwrap();
+        assert_ne!(
+            fingerprint(&cuba, &lists(cuba.provider), &a),
+            fingerprint(&cuba, &lists(cuba.provider), &c)
+        );
         let mut other = cuba.clone();
         other.id = 2;
-        assert_ne!(fingerprint(&cuba, &lists(cuba.provider), &a), fingerprint(&other, &lists(other.provider), &a));
+        assert_ne!(
+            fingerprint(&cuba, &lists(cuba.provider), &a),
+            fingerprint(&other, &lists(other.provider), &a)
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::domain::{Money, Reference, TxState};
 use crate::ledger::{StateChange, TxKind, TxRecord};
-use crate::providers::{CreditDirection, CreditMove, NewSubAccount, SubAccount};
+use crate::providers::{CreatedSubAccount, CreditDirection, CreditMove, NewSubAccount, SubAccount};
 
 use super::balance_check::BalanceBefore;
 use tracing::Instrument;
@@ -48,12 +48,13 @@ impl Engine {
             .map_err(EngineError::Provider)
     }
 
-    /// Creates a sub-account (without credit: no money moves, so nothing is journaled).
+    /// Creates a sub-account (without credit: no money moves, so nothing is journaled; give it
+    /// credit with [`Engine::credit_new_sub_account`], which goes through the journal).
     pub async fn create_sub_account(
         &self,
         profile_name: &str,
         new: &NewSubAccount,
-    ) -> Result<(), EngineError> {
+    ) -> Result<CreatedSubAccount, EngineError> {
         let profile = self.profile(profile_name).await?;
         let connector = self.connector(&profile).await?;
         let creator = connector.sub_account_create.ok_or_else(|| {
@@ -69,9 +70,44 @@ impl Engine {
             .map_err(EngineError::Provider)
     }
 
+    /// Gives a sub-account created a moment ago its first credit, journal-first like every
+    /// move. Credit goes by the handle its creation returned when the provider's list does not
+    /// show it yet; a new sub-account's balance before is 0.
+    pub async fn credit_new_sub_account(
+        &self,
+        profile_name: &str,
+        created: &CreatedSubAccount,
+        amount: &str,
+    ) -> Result<CreditOutcome, EngineError> {
+        let order = CreditOrder {
+            profile: profile_name.to_string(),
+            sub_account: created.email.clone(),
+            amount: amount.to_string(),
+            direction: CreditDirection::Add,
+            confirm_repeat: false,
+        };
+        let profile = self.profile(profile_name).await?;
+        let fresh = created.handle.clone().map(|handle| SubAccount {
+            id: created.email.clone(),
+            email: created.email.clone(),
+            kind: String::new(),
+            handle,
+            balance: crate::domain::Money::from_minor(0, profile.settings.unit),
+        });
+        self.move_credit_with(&order, fresh).await
+    }
+
     /// Moves credit to or from a sub-account: finds it, records the move with the balance
     /// before, sends it once, and records the outcome with both balances after.
     pub async fn move_credit(&self, order: &CreditOrder) -> Result<CreditOutcome, EngineError> {
+        self.move_credit_with(order, None).await
+    }
+
+    async fn move_credit_with(
+        &self,
+        order: &CreditOrder,
+        not_listed_yet: Option<SubAccount>,
+    ) -> Result<CreditOutcome, EngineError> {
         let profile = self.profile(&order.profile).await?;
         let amount = Money::parse(&order.amount, profile.settings.unit)
             .map_err(|e| EngineError::BadInput(e.to_string()))?;
@@ -96,6 +132,7 @@ impl Engine {
             .await?
             .into_iter()
             .find(|s| s.id == wanted || s.email.eq_ignore_ascii_case(wanted))
+            .or(not_listed_yet)
             .ok_or_else(|| {
                 EngineError::BadInput(format!(
                     "profile {} has no sub-account “{wanted}”: see `saldo subaccounts {} list`",
@@ -145,14 +182,14 @@ impl Engine {
                 TxState::Succeeded,
                 StateChange {
                     provider_ref: None,
-                    provider_message: Some(format!(
-                        "main account {}, sub-account {}",
-                        receipt.main_balance, receipt.sub_balance
-                    )),
+                    provider_message: Some(match receipt.balances {
+                        Some((main, sub)) => format!("main account {main}, sub-account {sub}"),
+                        None => "done; the provider did not say the balances after".to_string(),
+                    }),
                     detail: Some(receipt.raw),
                     basis: None,
                 },
-                Some((receipt.main_balance, receipt.sub_balance)),
+                receipt.balances,
             ),
             Err(error) => {
                 let (state, change) = settle_error(&error);

@@ -586,10 +586,21 @@ impl Engine {
             return Ok(later(None, "no answer yet"));
         };
         if state == record.state {
+            self.note_new_word(record, &report).await?;
             let too_long = now - record.created_at > PENDING_TOO_LONG_MS;
             return Ok(later(
-                too_long.then(|| "still pending after a day: ask the provider".to_string()),
-                format!("still in progress\n{}", report.raw),
+                too_long.then(|| match &report.message {
+                    Some(said) => format!("still pending after a day ({said}): ask the provider"),
+                    None => "still pending after a day: ask the provider".to_string(),
+                }),
+                format!(
+                    "still in progress: {}\n{}",
+                    report
+                        .message
+                        .as_deref()
+                        .unwrap_or("no word from the provider"),
+                    report.raw
+                ),
             ));
         }
         Ok(Step::Settled(
@@ -601,6 +612,32 @@ impl Engine {
                 basis: None,
             },
         ))
+    }
+
+    /// Writes what a status check said into the operation's event log the first time the
+    /// provider says it (an `estado` nobody knew, say), so a person sees it; never twice.
+    async fn note_new_word(
+        &self,
+        record: &TxRecord,
+        report: &crate::providers::StatusReport,
+    ) -> Result<(), EngineError> {
+        let Some(said) = report.message.clone() else {
+            return Ok(());
+        };
+        let ledger = self.ledger.clone();
+        let (reference, state, raw) = (record.reference.clone(), record.state, report.raw.clone());
+        blocking(move || {
+            let events = ledger.events(&reference)?;
+            let seen = events
+                .iter()
+                .any(|e| e.detail.as_deref().is_some_and(|d| d.contains(&said)));
+            if !seen {
+                ledger.append_note(&reference, state, &format!("status check: {said}\n{raw}"))?;
+            }
+            Ok::<_, crate::ledger::LedgerError>(())
+        })
+        .await??;
+        Ok(())
     }
 
     /// Settles a credit move whose reply was lost by the sub-account's balance: only once the

@@ -186,9 +186,24 @@ mod tests {
             )
             .unwrap();
         };
-        add("in", "rechargekit", "https://api.rechargekit.co.in/api", r#"{"unit":"INR","denominations":[]}"#);
-        add("in2", "rechargekit", "https://rk.example", r#"{"unit":"INR","denominations":[],"options":{"dest":"online"}}"#);
-        add("cu", "qvatel", "https://qvatel.com/api", r#"{"unit":"USD","denominations":[]}"#);
+        add(
+            "in",
+            "rechargekit",
+            "https://api.rechargekit.co.in/api",
+            r#"{"unit":"INR","denominations":[]}"#,
+        );
+        add(
+            "in2",
+            "rechargekit",
+            "https://rk.example",
+            r#"{"unit":"INR","denominations":[],"options":{"dest":"online"}}"#,
+        );
+        add(
+            "cu",
+            "qvatel",
+            "https://qvatel.com/api",
+            r#"{"unit":"USD","denominations":[]}"#,
+        );
         apply(&mut conn).unwrap();
         let row = |name: &str| -> (String, String) {
             conn.query_row(
@@ -207,7 +222,13 @@ mod tests {
         let (url, json) = row("in2");
         assert_eq!(url, "https://rk.example");
         let kept = settings(&json);
-        assert_eq!((kept.options["auth_mode"].as_str(), kept.options["dest"].as_str()), ("login", "online"));
+        assert_eq!(
+            (
+                kept.options["auth_mode"].as_str(),
+                kept.options["dest"].as_str()
+            ),
+            ("login", "online")
+        );
         let (_, json) = row("cu");
         assert!(settings(&json).options.is_empty(), "{json}");
     }

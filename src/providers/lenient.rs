@@ -286,12 +286,15 @@ pub fn round_decimal(text: &str, scale: u32) -> Option<(String, bool)> {
     };
     let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if (whole.is_empty() && fraction.is_empty()) || !digits_only(whole) || !digits_only(fraction)
-    {
+    if (whole.is_empty() && fraction.is_empty()) || !digits_only(whole) || !digits_only(fraction) {
         return None;
     }
     // All digits, and where the decimal point falls among them.
-    let mut digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+    let mut digits: Vec<u8> = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .map(|b| b - b'0')
+        .collect();
     let mut point = whole.len() as i64 + i64::from(exponent);
     if point < 0 {
         let pad = usize::try_from(-point).ok()?.min(400);

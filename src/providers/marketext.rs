@@ -74,6 +74,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     },
     connect,
     topup_pickers: no_topup_pickers,
+    balance_name: |_| None,
 };
 
 fn default_settings() -> ProfileSettings {

@@ -163,8 +163,9 @@ pub struct CreditMove {
 /// Balances after a credit move, as the provider reports them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreditMoveReceipt {
-    pub main_balance: Money,
-    pub sub_balance: Money,
+    /// The main account's and the sub-account's balances after the move, when the reply
+    /// carries them (a bare success may not).
+    pub balances: Option<(Money, Money)>,
     pub raw: String,
 }
 
@@ -177,6 +178,16 @@ pub struct NewSubAccount {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
+    /// SMS Partner's `isBuyer` (required): whether the sub-account buys its own credit.
+    pub is_buyer: bool,
+}
+
+/// A sub-account the provider just created.
+#[derive(Clone, Debug)]
+pub struct CreatedSubAccount {
+    pub email: String,
+    /// What credit calls name it by (SMS Partner's `token`), when the reply gives it.
+    pub handle: Option<crate::secrets::Secret>,
 }
 
 /// Lists sub-accounts with their balances (every page).
@@ -197,7 +208,7 @@ pub trait SubAccountCreate: Send + Sync {
     fn create_sub_account<'a>(
         &'a self,
         new: &'a NewSubAccount,
-    ) -> BoxFuture<'a, Result<(), ProviderError>>;
+    ) -> BoxFuture<'a, Result<CreatedSubAccount, ProviderError>>;
 }
 
 /// Points to move from the main account to a child account.

@@ -47,6 +47,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     },
     connect,
     topup_pickers: no_topup_pickers,
+    balance_name: |_| Some("balance-of-qvatel"),
 };
 
 /// The QvaTel document lists "20.00 or 15.00" and no currency (USD is what Cuban top-ups are
@@ -77,8 +78,29 @@ fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
     })
 }
 
-/// The only `estado` QvaTel documents; anything else means "not final yet".
+/// The only `estado` QvaTel documents for a recharge.
 pub const DELIVERED_STATE: &str = "Recargado";
+
+/// What a recharge's `estado` says. Only "Recargado" is documented; the same API reports an
+/// SMS as `Entregado`, `Pendiente` or `Fallido` (egutierrezr421/smsprosend,
+/// backend/models/business/Sms.php and modules/v1/controllers/ReceiveController.php), so those
+/// words and their like (`Rechazado`, `Cancelado`, `Error`) are read the same way. `None` for a
+/// word nobody has seen: not final, kept with the operation for a person to see.
+pub fn estado_progress(estado: &str) -> Option<StatusProgress> {
+    let word = estado.trim().to_lowercase();
+    let word = word.trim_end_matches(['.', '!']);
+    match word {
+        "recargado" | "recargada" | "entregado" | "entregada" | "completado" | "completada" => {
+            Some(StatusProgress::Delivered)
+        }
+        "pendiente" | "en proceso" | "procesando" | "enviado" | "enviada" => {
+            Some(StatusProgress::InProgress)
+        }
+        "fallido" | "fallida" | "rechazado" | "rechazada" | "cancelado" | "cancelada" | "error"
+        | "fallo" => Some(StatusProgress::Failed),
+        _ => None,
+    }
+}
 
 /// A QvaTel account reached through one API token.
 pub struct QvaTel {
@@ -251,15 +273,23 @@ impl QvaTel {
         let reply: StatusReply = lenient::decode(raw).map_err(|e| self.malformed(e, raw))?;
         match reply.result {
             1 => {
-                let estado = reply.estado.unwrap_or_default();
-                let progress = if estado.trim().eq_ignore_ascii_case(DELIVERED_STATE) {
-                    StatusProgress::Delivered
-                } else {
-                    StatusProgress::InProgress
+                let estado = self.clean(reply.estado.unwrap_or_default().trim());
+                let (progress, message) = match estado_progress(&estado) {
+                    Some(progress) => (progress, estado.clone()),
+                    None => {
+                        tracing::warn!(%estado, "QvaTel reported a recharge estado saldo does not know");
+                        (
+                            StatusProgress::InProgress,
+                            format!(
+                                "estado “{estado}”, a word saldo does not know: not taken as \
+                                 final"
+                            ),
+                        )
+                    }
                 };
                 Ok(StatusReport {
                     progress,
-                    message: Some(self.clean(&estado)).filter(|s| !s.is_empty()),
+                    message: Some(message).filter(|s| !s.is_empty()),
                     raw: self.clean(raw),
                     amount: None,
                 })

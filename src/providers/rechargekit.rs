@@ -22,8 +22,8 @@ use super::registry::{
     Capabilities, ConnectError, ConnectParts, Connector, PickList, ProviderInfo, TopUpField,
 };
 use super::{
-    BalanceRead, BoxFuture, OperatorList, OperatorListing, Progress, ProviderError,
-    StatusProgress, StatusQuery, StatusReport, TopUp, TopUpReceipt, TopUpRequest, TopUpStatus,
+    BalanceRead, BoxFuture, OperatorList, OperatorListing, Progress, ProviderError, StatusProgress,
+    StatusQuery, StatusReport, TopUp, TopUpReceipt, TopUpRequest, TopUpStatus,
 };
 use crate::domain::{Country, Money, Unit};
 use crate::secrets::{Secret, SecretKind};
@@ -125,7 +125,18 @@ pub const INFO: ProviderInfo = ProviderInfo {
     },
     connect,
     topup_pickers,
+    balance_name: rechargekit_balance_name,
 };
+
+/// Each host has its own wallet: `v2a` the recharge wallet, `v2bapi` the primary one
+/// (Shubhangcs/paybazaar-new, internal/repositories/admin.go reads both).
+fn rechargekit_balance_name(profile: &super::Profile) -> Option<&'static str> {
+    if profile.base_url.contains("v2bapi.") {
+        Some("balance-of-rechargekit-primary")
+    } else {
+        Some("balance-of-rechargekit-recharge")
+    }
+}
 
 /// The static token by default; user name and password with `auth_mode=login`.
 fn secret_kinds(settings: &ProfileSettings) -> &'static [SecretKind] {
@@ -338,7 +349,12 @@ fn find_token(value: &Value) -> Option<String> {
 
 impl RechargeKit {
     /// An adapter with the default paths and no `dest`.
-    pub fn new(http: reqwest::Client, base: Url, credentials: Credentials, unit: Unit) -> RechargeKit {
+    pub fn new(
+        http: reqwest::Client,
+        base: Url,
+        credentials: Credentials,
+        unit: Unit,
+    ) -> RechargeKit {
         let path = |spec: &OptionSpec| spec.default.unwrap_or_default().to_string();
         RechargeKit {
             http,

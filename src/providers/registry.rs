@@ -7,9 +7,9 @@ use reqwest::Url;
 use super::http::{Timeouts, check_base_url, client};
 use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
-    BalanceRead, ChildTransfer, ProviderError, Statement, SubAccountCreate, SubAccountCredit,
-    OperatorList, SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel, rechargekit, sabapayamak,
-    smspartner,
+    BalanceRead, ChildTransfer, OperatorList, ProviderError, Statement, SubAccountCreate,
+    SubAccountCredit, SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel,
+    rechargekit, sabapayamak, smspartner,
 };
 use crate::domain::Country;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
@@ -104,6 +104,9 @@ pub struct ProviderInfo {
     pub connect: fn(ConnectParts<'_>) -> Result<Connector, ConnectError>,
     /// The choices a top-up needs besides number and amount, as the tables saldo ships.
     pub topup_pickers: fn() -> Vec<PickList>,
+    /// Which of the provider's balances saldo reads, as a message id of the window's
+    /// translations (`balance-of-…`), when it reads one.
+    pub balance_name: fn(&Profile) -> Option<&'static str>,
 }
 
 /// Where a top-up choice's options come from.
@@ -170,7 +173,10 @@ pub fn resolve_extras(
     circle: Option<&str>,
 ) -> Result<TopUpExtras, String> {
     let mut extras = TopUpExtras::default();
-    for (field, choice) in [(TopUpField::Operator, operator), (TopUpField::Circle, circle)] {
+    for (field, choice) in [
+        (TopUpField::Operator, operator),
+        (TopUpField::Circle, circle),
+    ] {
         match lists.iter().find(|l| l.field == field) {
             Some(list) => {
                 let code = Some(list.resolve(choice)?);

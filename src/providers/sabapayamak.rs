@@ -77,6 +77,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     },
     connect,
     topup_pickers: no_topup_pickers,
+    balance_name: |_| Some("balance-of-sabapayamak"),
 };
 
 /// Credit in rials; the API reports it as a decimal number, so two decimals are kept.
@@ -533,7 +534,11 @@ impl SabaPayamak {
         query: &[(&str, String)],
     ) -> Result<Vec<Movement>, ProviderError> {
         let first = self.statement_path.as_str();
-        let other = if first == "credits" { "credit" } else { "credits" };
+        let other = if first == "credits" {
+            "credit"
+        } else {
+            "credits"
+        };
         let (status, raw) = self.get(&format!("{first}{rest}"), query).await?;
         if status == StatusCode::NOT_FOUND {
             let (status, raw) = self.get(&format!("{other}{rest}"), query).await?;

@@ -4,7 +4,9 @@
 //! and `/remove` (`{apiKey, credit, tokenSubaccount}`), `POST {base}/subaccount/create`. The key
 //! travels as `apiKey` in the JSON body (POST) or the query (GET); we always ask for JSON with
 //! `_format`. Replies carry `success`, a control `code` (200 = fine) and balances as numbers or
-//! strings. No idempotency key: a credit move that times out is "unknown".
+//! strings. No idempotency key: a credit move that times out is "unknown". Creation has its own
+//! control codes and needs `parameters.isBuyer`; its reply names the new sub-account's
+//! `token`. Sources: `docs/providers/smspartner.md`.
 
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
@@ -13,8 +15,8 @@ use serde_json::{Value, json};
 use super::http::{endpoint, redact, send_and_read};
 use super::lenient::{self, WireDecimal, opt_text};
 use super::{
-    BalanceRead, BoxFuture, CreditDirection, CreditMove, CreditMoveReceipt, NewSubAccount,
-    ProviderError, SubAccount, SubAccountCreate, SubAccountCredit, SubAccountList,
+    BalanceRead, BoxFuture, CreatedSubAccount, CreditDirection, CreditMove, CreditMoveReceipt,
+    NewSubAccount, ProviderError, SubAccount, SubAccountCreate, SubAccountCredit, SubAccountList,
 };
 use std::sync::Arc;
 
@@ -48,6 +50,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
     },
     connect,
     topup_pickers: no_topup_pickers,
+    balance_name: |_| Some("balance-of-smspartner"),
 };
 
 fn default_settings() -> ProfileSettings {
@@ -97,6 +100,32 @@ pub fn control_code_meaning(code: i64) -> (&'static str, bool) {
     }
 }
 
+/// What each control code of `subaccount/create` means, and whether it is about the key: the
+/// creation page's own table (toodiz/docpartner, pages/docs/SMS/sous-comptes/sous_comptep2.md),
+/// not the credit moves' one (7 is an e-mail already used there, 9 a balance of 0).
+pub fn create_code_meaning(code: i64) -> (&'static str, bool) {
+    match code {
+        1 => ("the API key is missing", true),
+        2 => ("this account is not allowed to create sub-accounts", false),
+        3 => ("isBuyer is missing", false),
+        4 => ("the type (simple or advanced) is missing", false),
+        5 => ("there is no such type of sub-account", false),
+        6 => ("the e-mail address is missing", false),
+        7 => ("an account with this e-mail address already exists", false),
+        8 => ("the credit to attribute must be more than 0", false),
+        9 => ("the main account's balance must be more than 0", false),
+        10 => ("the API key is wrong", true),
+        _ => ("the provider refused", false),
+    }
+}
+
+/// Which table a control code is read with.
+#[derive(Clone, Copy)]
+enum Codes {
+    CreditMove,
+    Create,
+}
+
 /// An SMS Partner account reached through its API key.
 pub struct SmsPartner {
     http: reqwest::Client,
@@ -117,12 +146,28 @@ struct Envelope {
 
 #[derive(Deserialize)]
 struct CreditReply {
-    #[serde(default)]
+    // The page says `credit`; the official Go client reads the main balance from `total`
+    // (smspartnerfr/SMS-API-GO, v1/subaccount.go: `Credit float64 json:"total"`).
+    #[serde(default, alias = "total")]
     credit: Option<WireDecimal>,
     #[serde(default, rename = "subaccountCredit")]
     subaccount_credit: Option<WireDecimal>,
     #[serde(default, deserialize_with = "opt_text")]
     currency: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CreateReply {
+    #[serde(default)]
+    subaccount: Option<CreatedWire>,
+}
+
+#[derive(Deserialize)]
+struct CreatedWire {
+    #[serde(default, deserialize_with = "opt_text")]
+    email: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -200,7 +245,13 @@ impl SmsPartner {
     }
 
     /// A refusal with a control code.
-    fn refusal(&self, code: i64, message: Option<String>, raw: &str) -> ProviderError {
+    fn refusal(
+        &self,
+        code: i64,
+        message: Option<String>,
+        raw: &str,
+        codes: Codes,
+    ) -> ProviderError {
         if !(1..=10).contains(&code) {
             // Not a documented refusal: the request may have been executed.
             let said = message
@@ -208,7 +259,10 @@ impl SmsPartner {
                 .unwrap_or_default();
             return self.malformed(format!("undocumented control code {code}: {said}"), raw);
         }
-        let (meaning, about_key) = control_code_meaning(code);
+        let (meaning, about_key) = match codes {
+            Codes::CreditMove => control_code_meaning(code),
+            Codes::Create => create_code_meaning(code),
+        };
         let said = message
             .map(|m| format!(" ({})", self.clean(m.trim(), &[])))
             .unwrap_or_default();
@@ -224,18 +278,17 @@ impl SmsPartner {
         }
     }
 
-    /// Sends a request; returns the decoded reply and its body if the provider said it went well.
-    async fn call(
-        &self,
-        request: reqwest::RequestBuilder,
-    ) -> Result<(Value, String), ProviderError> {
-        let (status, raw) = send_and_read(request).await?;
-        let value = self.read_envelope(status, &raw)?;
-        Ok((value, raw))
-    }
-
     /// Decodes any reply (JSON, or the positional XML form) and turns a refusal into an error.
     pub fn read_envelope(&self, status: StatusCode, raw: &str) -> Result<Value, ProviderError> {
+        self.read_envelope_with(status, raw, Codes::CreditMove)
+    }
+
+    fn read_envelope_with(
+        &self,
+        status: StatusCode,
+        raw: &str,
+        codes: Codes,
+    ) -> Result<Value, ProviderError> {
         let value = lenient::parse_value(raw).or_else(|e| xml_reply(raw).ok_or(e));
         let envelope = value
             .as_ref()
@@ -251,7 +304,7 @@ impl SmsPartner {
             ..
         }) = envelope
         {
-            return Err(self.refusal(code.unwrap_or(0), message, raw));
+            return Err(self.refusal(code.unwrap_or(0), message, raw, codes));
         }
         if !status.is_success() {
             return Err(match status {
@@ -392,21 +445,49 @@ impl SmsPartner {
         let raw = self.clean(raw, &[handle]);
         let reply: CreditReply = serde_json::from_value(value)
             .map_err(|e| self.malformed(format!("unexpected reply shape: {e}"), &raw))?;
-        match (reply.credit, reply.subaccount_credit) {
-            (Some(main), Some(sub)) => Ok(CreditMoveReceipt {
-                main_balance: self.money(&main, reply.currency.as_deref(), &raw)?,
-                sub_balance: self.money(&sub, reply.currency.as_deref(), &raw)?,
-                raw,
-            }),
-            _ => Err(self.malformed("the reply has no balances", &raw)),
-        }
+        let balances = match (reply.credit, reply.subaccount_credit) {
+            (Some(main), Some(sub)) => Some((
+                self.money(&main, reply.currency.as_deref(), &raw)?,
+                self.money(&sub, reply.currency.as_deref(), &raw)?,
+            )),
+            // `success: true, code: 200` is the provider saying it was done, whatever else
+            // the reply lacks: a success with the balances unknown.
+            _ => None,
+        };
+        Ok(CreditMoveReceipt { balances, raw })
     }
 
-    async fn create(&self, new: &NewSubAccount) -> Result<(), ProviderError> {
+    /// Interprets a reply to `subaccount/create`, read with the creation's own control codes.
+    pub fn read_create_reply(
+        &self,
+        status: StatusCode,
+        raw: &str,
+        email: &str,
+    ) -> Result<CreatedSubAccount, ProviderError> {
+        let value = self.read_envelope_with(status, raw, Codes::Create)?;
+        let reply: CreateReply =
+            serde_json::from_value(value).unwrap_or(CreateReply { subaccount: None });
+        let created = reply.subaccount;
+        Ok(CreatedSubAccount {
+            email: created
+                .as_ref()
+                .and_then(|c| c.email.clone())
+                .unwrap_or_else(|| email.to_string()),
+            handle: created
+                .and_then(|c| c.token)
+                .filter(|t| !t.trim().is_empty())
+                .map(Secret::new),
+        })
+    }
+
+    async fn create(&self, new: &NewSubAccount) -> Result<CreatedSubAccount, ProviderError> {
+        // `isBuyer` is required (control code 3), sent as 0 or 1 — always, since the Go client's
+        // `omitempty` drops a 0 (smspartnerfr/SMS-API-GO, v1/subaccount.go).
         let parameters = json!({
             "email": new.email,
             "firstname": new.first_name,
             "lastname": new.last_name,
+            "isBuyer": i32::from(new.is_buyer),
         });
         let body = json!({
             "apiKey": self.key.expose(),
@@ -414,9 +495,8 @@ impl SmsPartner {
             "parameters": parameters,
             "_format": "json",
         });
-        self.call(self.post("subaccount/create", &body))
-            .await
-            .map(drop)
+        let (status, raw) = send_and_read(self.post("subaccount/create", &body)).await?;
+        self.read_create_reply(status, &raw, &new.email)
     }
 }
 
@@ -480,7 +560,7 @@ impl SubAccountCreate for SmsPartner {
     fn create_sub_account<'a>(
         &'a self,
         new: &'a NewSubAccount,
-    ) -> BoxFuture<'a, Result<(), ProviderError>> {
+    ) -> BoxFuture<'a, Result<CreatedSubAccount, ProviderError>> {
         Box::pin(self.create(new))
     }
 }

@@ -56,6 +56,9 @@ pub struct QvaTelState {
     pub recharges: Vec<Recharge>,
     /// How long a recharge stays "pending" before its status is `Recargado`.
     pub status_delay_ms: u64,
+    /// The `estado` a recharge reports once the delay has passed (`Recargado`; a test sets
+    /// `Fallido` or a word nobody knows). While waiting it reports `Pendiente`.
+    pub final_estado: String,
     /// The amounts the service sells, in cents.
     pub allowed_cents: Vec<i64>,
     next_id: u64,
@@ -73,6 +76,7 @@ impl QvaTelState {
             )]),
             recharges: Vec::new(),
             status_delay_ms: 0,
+            final_estado: "Recargado".to_string(),
             allowed_cents: vec![1500, 2000],
             next_id: 23_479_287_356,
         }
@@ -158,10 +162,11 @@ async fn status(
     else {
         return failure(None, "Recarga no encontrada");
     };
+    // "Pendiente" as the same API's SMS status words it (egutierrezr421/smsprosend, Sms.php).
     let estado = if now >= recharge.created_ms + qvatel.status_delay_ms {
-        "Recargado"
+        qvatel.final_estado.as_str()
     } else {
-        "En proceso"
+        "Pendiente"
     };
     Json(json!({"result": 1, "estado": estado})).into_response()
 }

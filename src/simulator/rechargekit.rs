@@ -21,7 +21,6 @@ use crate::domain::{Money, Unit};
 use crate::providers::lenient;
 use crate::providers::rechargekit::{CIRCLES, OPERATORS};
 
-
 /// Where the simulated RechargeKit API lives on the simulator (its paths at the root below).
 pub const BASE_PATH: &str = "/rechargekit";
 /// The demo partner's static API token, as the partner panel shows it.
@@ -244,10 +243,7 @@ async fn recharge(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     }
     let mobile = text(&body, "mobile_no").unwrap_or_default();
     if mobile.len() != 10 || !mobile.bytes().all(|b| b.is_ascii_digit()) {
-        problems.push((
-            "mobile_no",
-            "The mobile no must be 10 digits.".to_string(),
-        ));
+        problems.push(("mobile_no", "The mobile no must be 10 digits.".to_string()));
     }
     let code = |name: &str| text(&body, name).and_then(|c| c.parse::<u32>().ok());
     let (operator_code, circle) = (code("operator_code"), code("circle"));
@@ -278,7 +274,11 @@ async fn recharge(State(shared): State<Shared>, headers: HeaderMap, body: Bytes)
     if rk.orders.contains_key(&partner_request_id) {
         return not_processed("Duplicate order, Order ID must be unique");
     }
-    if !rk.prepaid_operators().iter().any(|(o, _)| *o == operator_code) {
+    if !rk
+        .prepaid_operators()
+        .iter()
+        .any(|(o, _)| *o == operator_code)
+    {
         return not_processed("Invalid operator code");
     }
     if !CIRCLES.iter().any(|(c, _)| *c == circle) {

@@ -177,9 +177,21 @@ fn refused() -> Response {
 fn movement_json(m: &SimMovement, saba: &SabaPayamakState) -> String {
     let (y, mo, d) = m.date;
     let names = if saba.pascal_case {
-        ["CreditType", "Amount", "CreditRemain", "Descriptions", "InsertDate"]
+        [
+            "CreditType",
+            "Amount",
+            "CreditRemain",
+            "Descriptions",
+            "InsertDate",
+        ]
     } else {
-        ["creditType", "amount", "creditRemain", "descriptions", "insertDate"]
+        [
+            "creditType",
+            "amount",
+            "creditRemain",
+            "descriptions",
+            "insertDate",
+        ]
     };
     // A .NET double's shortest round-trip form of a whole number that went through sums.
     let amount = |n: i64| {

@@ -1,5 +1,8 @@
 //! The simulated SMS Partner v1 API: accounts by API key, each with a main balance and
-//! sub-accounts that credit moves between; paging by 20; every control code.
+//! sub-accounts that credit moves between; paging by 20; every control code. Creation follows
+//! its own page (toodiz/docpartner, sous_comptep2.md): `parameters.isBuyer` required, its own
+//! control codes, the new sub-account's `token` in the reply. A credit reply can be switched
+//! to the Go client's `total` or to a bare success without balances.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -33,6 +36,18 @@ pub mod examples {
         "{ \"success\": false, \"code\": 10, \"message\": \"Clé API incorrecte\" }";
 }
 
+/// How the simulated API writes a credit move's success.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum CreditReplyForm {
+    /// `credit` and `subaccountCredit`, as the page shows.
+    #[default]
+    Credit,
+    /// The main balance as `total`, as the official Go client reads it.
+    Total,
+    /// `{success: true, code: 200}` and nothing else.
+    Bare,
+}
+
 /// A simulated sub-account.
 #[derive(Clone, Debug, Serialize)]
 pub struct SubAccount {
@@ -57,6 +72,8 @@ pub struct SmsPartnerState {
     pub accounts: BTreeMap<String, Account>,
     /// Every credit move executed, in order (for tests: exactly-once checks).
     pub moves: Vec<CreditMoveLog>,
+    /// How a credit move's success is written.
+    pub credit_reply: CreditReplyForm,
     next_id: u64,
 }
 
@@ -94,6 +111,7 @@ impl SmsPartnerState {
                 },
             )]),
             moves: Vec::new(),
+            credit_reply: CreditReplyForm::Credit,
             next_id: 2000,
         }
     }
@@ -197,6 +215,7 @@ async fn list(
 fn credit_move(shared: &Shared, body: &Bytes, add: bool) -> Response {
     let body = lenient::parse_value(&String::from_utf8_lossy(body)).unwrap_or(Value::Null);
     let mut state = lock(&shared.state);
+    let form = state.smspartner.credit_reply;
     let Some(key) = text_field(&body, "apiKey").filter(|k| !k.is_empty()) else {
         return refuse(1, "Clé API requise");
     };
@@ -237,13 +256,21 @@ fn credit_move(shared: &Shared, body: &Bytes, add: bool) -> Response {
         sub_account_id: sub.id.clone(),
         milli: if add { amount } else { -amount },
     };
-    let reply = json!({
-        "success": true,
-        "code": 200,
-        "credit": number(account.main_milli),
-        "subaccountCredit": number(sub.balance_milli),
-        "currency": "EUR",
-    });
+    let main_key = match form {
+        CreditReplyForm::Total => "total",
+        _ => "credit",
+    };
+    let reply = if form == CreditReplyForm::Bare {
+        json!({"success": true, "code": 200})
+    } else {
+        json!({
+            "success": true,
+            "code": 200,
+            main_key: number(account.main_milli),
+            "subaccountCredit": number(sub.balance_milli),
+            "currency": "EUR",
+        })
+    };
     state.smspartner.moves.push(log);
     Json(reply).into_response()
 }
@@ -266,29 +293,70 @@ async fn create(State(shared): State<Shared>, body: Bytes) -> Response {
     if !sms.accounts.contains_key(&key) {
         return refuse(10, "Clé API incorrecte");
     }
+    // The creation page's table: 3 isBuyer, 4 type, 5 no such type, 6 e-mail, 7 e-mail used,
+    // 8 creditToAttribute > 0, 9 balance > 0.
+    let parameters = body.get("parameters").cloned().unwrap_or(Value::Null);
     let kind = text_field(&body, "type").unwrap_or_default();
-    let email = body
-        .get("parameters")
-        .and_then(|p| text_field(p, "email"))
-        .unwrap_or_default();
-    if !matches!(kind.as_str(), "simple" | "advanced") || !email.contains('@') {
-        return refuse(4, "Paramètres invalides");
+    let email = text_field(&parameters, "email").unwrap_or_default();
+    if parameters.get("isBuyer").is_none_or(Value::is_null) {
+        return refuse(3, "Le paramètre isBuyer est requis");
+    }
+    if kind.is_empty() {
+        return refuse(4, "Le type est requis (simple ou advanced)");
+    }
+    if !matches!(kind.as_str(), "simple" | "advanced") {
+        return refuse(5, "Le type de sous-compte n'existe pas");
+    }
+    if !email.contains('@') {
+        return refuse(6, "L'email est requis");
+    }
+    let used = sms
+        .accounts
+        .values()
+        .flat_map(|a| &a.subaccounts)
+        .any(|s| s.email.eq_ignore_ascii_case(&email));
+    if used {
+        return refuse(7, "Un compte existe déjà avec cet email");
+    }
+    let attribute = match parameters.get("creditToAttribute") {
+        None | Some(Value::Null) => 0,
+        Some(value) => {
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            match Money::parse(&text, Unit::Eur) {
+                Ok(amount) if amount.minor() > 0 => amount.minor(),
+                _ => return refuse(8, "Le crédit à attribuer doit être supérieur à 0"),
+            }
+        }
+    };
+    if attribute > 0 && sms.accounts.get(&key).is_some_and(|a| a.main_milli <= 0) {
+        return refuse(9, "Le solde doit être supérieur à 0");
     }
     sms.next_id += 1;
     let id = sms.next_id.to_string();
+    let token = format!("subtok-{id}-new");
     let sub = SubAccount {
         id: id.clone(),
-        email,
+        email: email.clone(),
         kind,
-        token: format!("subtok-{id}-new"),
+        token: token.clone(),
         created_at: "2026-11-22T10:00:00+01:00".to_string(),
-        balance_milli: 0,
+        balance_milli: attribute,
     };
     if let Some(account) = sms.accounts.get_mut(&key) {
+        account.main_milli -= attribute;
         account.subaccounts.push(sub);
     }
-    Json(json!({"success": true, "code": 200, "message": "Sous-compte créé", "id": id}))
-        .into_response()
+    // The page's reply: the new sub-account's e-mail and token.
+    Json(json!({
+        "success": true,
+        "code": 200,
+        "subaccount": {"email": email, "token": token},
+        "sendConfirmMailTo": email,
+        "parent_email": "demo@example.fr",
+    }))
+    .into_response()
 }
 
 /// The routes of the simulated SMS Partner API.

@@ -546,6 +546,7 @@ impl Worker {
                 let result = engine
                     .create_sub_account(&profile, &new)
                     .await
+                    .map(drop)
                     .map_err(text);
                 Event::SubAccountCreated { profile, result }
             }

@@ -77,59 +77,67 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64) -> bool 
         frame = frame.fill(LOW_BALANCE_FILL).stroke((2.0, FAILURE));
     }
     let mut clicked = false;
+    // The board wraps cards horizontally; each card reads top to bottom.
     frame.show(ui, |ui| {
-        ui.set_width(260.0);
-        ui.set_min_height(120.0);
-        ui.label(RichText::new(&profile.name).strong().size(16.0));
-        ui.label(RichText::new(profile.provider.display_name()).weak());
-        ui.add_space(4.0);
-        if !capabilities_of(profile.provider).balance {
-            ui.label(RichText::new(t!("balances-not-offered")).weak());
-            return;
-        }
-        match view.reading {
-            Some(reading) => {
-                let colour = if low {
-                    FAILURE
-                } else {
-                    ui.visuals().strong_text_color()
-                };
+        ui.vertical(|ui| {
+            ui.set_width(260.0);
+            ui.set_min_height(120.0);
+            ui.label(RichText::new(&profile.name).strong().size(16.0));
+            ui.label(RichText::new(profile.provider.display_name()).weak());
+            if let Some(id) = (profile.provider.info().balance_name)(profile) {
+                ui.label(RichText::new(super::i18n::tr(id)).weak().small());
+            }
+            ui.add_space(4.0);
+            if !capabilities_of(profile.provider).balance {
+                ui.label(RichText::new(t!("balances-not-offered")).weak());
+                return;
+            }
+            match view.reading {
+                Some(reading) => {
+                    let colour = if low {
+                        FAILURE
+                    } else {
+                        ui.visuals().strong_text_color()
+                    };
+                    ui.label(
+                        RichText::new(reading.amount.to_string())
+                            .size(24.0)
+                            .strong()
+                            .color(colour),
+                    );
+                    ui.label(RichText::new(age_text(reading.read_at, now)).weak());
+                }
+                None if view.error.is_none() => {
+                    ui.label(RichText::new(t!("balances-never-read")).weak());
+                }
+                None => {}
+            }
+            if low && let Some(level) = profile.settings.low_balance() {
                 ui.label(
-                    RichText::new(reading.amount.to_string())
-                        .size(24.0)
-                        .strong()
-                        .color(colour),
+                    RichText::new(t!("balances-low", level = level.to_string())).color(FAILURE),
                 );
-                ui.label(RichText::new(age_text(reading.read_at, now)).weak());
             }
-            None if view.error.is_none() => {
-                ui.label(RichText::new(t!("balances-never-read")).weak());
+            if let Some((_, floor)) = shop.sales_paused(profile, None) {
+                ui.label(
+                    RichText::new(t!("balances-sales-paused", floor = floor.to_string()))
+                        .color(FAILURE)
+                        .strong(),
+                );
             }
-            None => {}
-        }
-        if low && let Some(level) = profile.settings.low_balance() {
-            ui.label(RichText::new(t!("balances-low", level = level.to_string())).color(FAILURE));
-        }
-        if let Some((_, floor)) = shop.sales_paused(profile, None) {
-            ui.label(
-                RichText::new(t!("balances-sales-paused", floor = floor.to_string()))
-                    .color(FAILURE)
-                    .strong(),
-            );
-        }
-        if let Some(error) = &view.error {
-            ui.label(RichText::new(error).color(WARNING));
-        }
-        ui.horizontal(|ui| {
-            if view.loading {
-                ui.spinner();
-            } else {
-                clicked = ui
-                    .button(t!("balances-refresh"))
-                    .on_hover_text(t!("balances-refresh-tip", profile = profile.name.as_str()))
-                    .clicked();
+            if let Some(error) = &view.error {
+                ui.label(RichText::new(error).color(WARNING));
             }
-        });
+            ui.horizontal(|ui| {
+                if view.loading {
+                    ui.spinner();
+                } else {
+                    clicked = ui
+                        .button(t!("balances-refresh"))
+                        .on_hover_text(t!("balances-refresh-tip", profile = profile.name.as_str()))
+                        .clicked();
+                }
+            });
+        })
     });
     clicked
 }

@@ -298,6 +298,7 @@ fn sub_accounts_ui(
                 email: String::new(),
                 first_name: String::new(),
                 last_name: String::new(),
+                is_buyer: false,
             });
         }
     });
@@ -558,6 +559,10 @@ fn new_account_ui(
                     typing |= field.has_focus() || field.lost_focus();
                     ui.end_row();
                 }
+                ui.label("");
+                ui.checkbox(&mut new.is_buyer, t!("subaccounts-is-buyer"))
+                    .on_hover_text(t!("subaccounts-is-buyer-tip"));
+                ui.end_row();
             });
         let email_ok = new.email.contains('@') && !new.email.trim().starts_with('@');
         if !new.email.is_empty() && !email_ok {

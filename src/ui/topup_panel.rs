@@ -189,7 +189,11 @@ pub fn topup_ui(
         run(Command::LoadCounterMemory {
             profile: profile.name.clone(),
         });
-        if panel.lists.as_ref().is_none_or(|(name, _)| *name != profile.name) {
+        if panel
+            .lists
+            .as_ref()
+            .is_none_or(|(name, _)| *name != profile.name)
+        {
             run(Command::LoadTopUpLists {
                 profile: profile.name.clone(),
             });

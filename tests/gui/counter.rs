@@ -225,7 +225,10 @@ fn a_number_with_plus_91_picks_the_india_profile_and_its_choices_are_remembered(
     });
     type_into(&mut harness, "Amount", "49");
     assert!(shows(&harness, "Choose the operator and circle."));
-    wait_for(&mut harness, "Operators: RechargeKit's live list (updated just now)");
+    wait_for(
+        &mut harness,
+        "Operators: RechargeKit's live list (updated just now)",
+    );
     assert_eq!(
         choose(&mut harness, "Operator", "Jio").as_deref(),
         Some("Jio")
@@ -248,7 +251,10 @@ fn a_number_with_plus_91_picks_the_india_profile_and_its_choices_are_remembered(
     );
     assert_eq!(ledger_rows(&harness, 1)[0].profile_name, "demo-india");
     // The operators came from the provider's live list, and the counter says so.
-    assert_eq!(sim.requests_to("/recharge/servicewiseOperatorFetch").len(), 1);
+    assert_eq!(
+        sim.requests_to("/recharge/servicewiseOperatorFetch").len(),
+        1
+    );
 
     // The next customer is the same number: operator and circle come back by themselves.
     click(&mut harness, "Next customer");
