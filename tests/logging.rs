@@ -233,6 +233,43 @@ async fn no_log_line_carries_a_secret_after_every_providers_operations() {
         secrets_seen.extend(s.marketext.refresh_tokens.keys().cloned());
     });
     assert!(secrets_seen.len() > 12, "{secrets_seen:?}");
+    // `saldo check` of every profile reads every call, and its report is as clean as the log.
+    let mut reports = String::new();
+    for (name, expected) in [
+        ("cuba", "1. balance — read: balance "),
+        ("fr", "sub-account list — read: 46 sub-accounts"),
+        (
+            "mx",
+            "token probe (topup without an amount) — read: the token and user were accepted",
+        ),
+        (
+            "in",
+            "operator list — read: 5 operators: Airtel 1, BSNL TopUp 9",
+        ),
+        ("ir", "statement, last 5 — read: 5 movements"),
+    ] {
+        let report = engine.check(name, None).await.unwrap();
+        let text = saldo::cli::check::render(&report);
+        assert!(text.contains(expected), "{name}: {text}");
+        assert!(
+            text.ends_with(&format!("saldo could read all {} calls.", report.tally().0)),
+            "{text}"
+        );
+        assert!(
+            text.contains("   sent:     ") && text.contains("   received: HTTP "),
+            "{text}"
+        );
+        reports.push_str(&text);
+    }
+    assert!(
+        reports.contains("authorization: Bearer [redacted]"),
+        "{reports}"
+    );
+    assert!(
+        reports.contains("api_token=%5Bredacted%5D") || reports.contains("api_token=[redacted]"),
+        "{reports}"
+    );
+    let log = format!("{log}\n{reports}");
     for secret in &secrets_seen {
         let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
         for form in [secret.clone(), encoded] {

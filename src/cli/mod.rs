@@ -7,6 +7,7 @@
 mod backup;
 mod balance;
 mod batch;
+pub mod check;
 mod credentials;
 mod demo_data;
 mod export;
@@ -201,6 +202,13 @@ pub enum Command {
     ///
     /// Example: saldo balance cuba
     Balance(balance::BalanceArgs),
+    /// Run every read-only call of a profile's provider (balance, status of a known
+    /// reference, lists, statement) and print what was sent (secrets removed), what came back,
+    /// and whether saldo could read it. Never moves money: run it once with real credentials,
+    /// and send the report to support when something fails.
+    ///
+    /// Example: saldo check india --reference SAL-20261202-7K3M9QX2
+    Check(check::CheckArgs),
     /// List recent operations, newest first.
     ///
     /// Example: saldo history --limit 20
@@ -264,6 +272,7 @@ pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
         Command::Balance(args) => {
             with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
         }
+        Command::Check(args) => with_engine(data_dir, |engine, rt| check::run(args, &engine, rt)),
         Command::Export(args) => with_ledger(data_dir, |ledger| export::run(args, ledger)),
         Command::Backup(args) => with_ledger(data_dir, |ledger| backup::backup(args, ledger)),
         Command::Restore(args) => with_ledger(data_dir, |ledger| backup::restore(args, ledger)),

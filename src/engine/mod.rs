@@ -7,6 +7,7 @@
 mod balance_check;
 mod batch;
 pub mod batch_file;
+mod check;
 mod credit;
 mod journal;
 mod provider_lists;
@@ -29,6 +30,7 @@ use crate::secrets::SecretStore;
 
 pub use balance_check::{BalanceBefore, BalanceVerdict};
 pub use batch::{BatchProgress, BatchRun};
+pub use check::{CheckReport, CheckStep};
 pub use credit::{CreditOrder, CreditOutcome};
 pub use provider_lists::{LIST_MAX_AGE, ListRefresh};
 pub use reconcile::ReconcileReport;

@@ -7,6 +7,9 @@ use super::{Ledger, LedgerError, read_error, write_error};
 use crate::providers::Profile;
 use crate::providers::registry::{ListSource, PickList, TopUpField};
 
+/// A kept list: its entries and when they were fetched (Unix ms).
+type KeptList = (Vec<(u32, String)>, i64);
+
 impl Ledger {
     /// Keeps a list the provider gave for one top-up choice, replacing the one before.
     pub fn save_provider_list(
@@ -33,7 +36,7 @@ impl Ledger {
         &self,
         profile_id: i64,
         field: TopUpField,
-    ) -> Result<Option<(Vec<(u32, String)>, i64)>, LedgerError> {
+    ) -> Result<Option<KeptList>, LedgerError> {
         let row: Option<(String, i64)> = self
             .conn()
             .query_row(

@@ -171,6 +171,27 @@ async fn exchange(
             "request in full"
         );
     }
+    let mut taped = super::tape::recording().then(|| super::tape::Exchange {
+        method: method.to_string(),
+        url: url.to_string(),
+        headers: request
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default(),
+        credential: bodies == Bodies::Withheld,
+        ..Default::default()
+    });
     let started = std::time::Instant::now();
     let elapsed_ms = || started.elapsed().as_millis();
     let no_reply = |error: reqwest::Error| {
@@ -178,7 +199,17 @@ async fn exchange(
         tracing::warn!(%method, %path, elapsed_ms = elapsed_ms(), %error, "no reply");
         error
     };
-    let response = client.execute(request).await.map_err(no_reply)?;
+    let response = match client.execute(request).await {
+        Ok(response) => response,
+        Err(error) => {
+            let error = no_reply(error);
+            if let Some(mut exchange) = taped.take() {
+                exchange.failure = Some(error.to_string());
+                super::tape::keep(exchange);
+            }
+            return Err(error);
+        }
+    };
     let status = response.status();
     let retry_after = response
         .headers()
@@ -186,7 +217,23 @@ async fn exchange(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs);
-    let body = response.text().await.map_err(no_reply)?;
+    let body = match response.text().await {
+        Ok(body) => body,
+        Err(error) => {
+            let error = no_reply(error);
+            if let Some(mut exchange) = taped.take() {
+                exchange.status = Some(status.as_u16());
+                exchange.failure = Some(error.to_string());
+                super::tape::keep(exchange);
+            }
+            return Err(error);
+        }
+    };
+    if let Some(mut exchange) = taped.take() {
+        exchange.status = Some(status.as_u16());
+        exchange.reply = body.clone();
+        super::tape::keep(exchange);
+    }
     let shown = match bodies {
         Bodies::Logged => clipped(&body),
         Bodies::Withheld => format!("[a credential reply of {} bytes, not logged]", body.len()),

@@ -125,7 +125,8 @@ fn connect(parts: ConnectParts<'_>) -> Result<Connector, ConnectError> {
         }),
     });
     Ok(Connector {
-        child_transfer: Some(adapter),
+        child_transfer: Some(adapter.clone()),
+        probe: Some(adapter),
         ..Connector::default()
     })
 }
@@ -488,6 +489,75 @@ impl ChildTransfer for Marketext {
         request: &'a TransferRequest,
     ) -> BoxFuture<'a, Result<TransferReceipt, ProviderError>> {
         Box::pin(self.send_transfer(request))
+    }
+}
+
+impl Marketext {
+    /// `topup` without an amount: a valid token gets "amount no definido" (400), so nothing can
+    /// move; a refused one 401 — then the token is renewed once, as a transfer would, and the
+    /// probe sent again (that checks the refresh token too).
+    async fn send_probe(&self) -> Result<String, ProviderError> {
+        match self.probe_once().await {
+            Err(ProviderError::Auth { .. }) if lock(&self.tokens).refresh.is_some() => {
+                self.renew().await?;
+                self.probe_once()
+                    .await
+                    .map(|said| format!("{said}, after renewing the expired access token"))
+            }
+            other => other,
+        }
+    }
+
+    async fn probe_once(&self) -> Result<String, ProviderError> {
+        let access = lock(&self.tokens).access.clone();
+        let call = self
+            .http
+            .post(endpoint(
+                &self.base,
+                &format!("topup/{}/{}", self.source, self.source),
+            ))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("{} {}", self.scheme, access.expose()),
+            )
+            .query(&[("user", self.user.as_str()), ("format", "JSON")]);
+        let (status, raw) = send_and_read(call).await?;
+        let said = read_said(&raw)
+            .error
+            .map(|e| self.clean(e.trim()))
+            .unwrap_or_default();
+        match status {
+            StatusCode::BAD_REQUEST if said.to_lowercase().contains("amount") => Ok(format!(
+                "the token and user were accepted: the provider refused the probe for its \
+                 missing amount, as it must (“{said}”)"
+            )),
+            StatusCode::UNAUTHORIZED => Err(ProviderError::Auth {
+                message: format!(
+                    "the provider refused the access token or user (“{said}”): it may have \
+                     expired — a transfer renews it — or be wrong"
+                ),
+            }),
+            StatusCode::FORBIDDEN => Err(ProviderError::Rejected {
+                code: Some("403".into()),
+                message: self.scope_refusal(),
+                raw: self.clean(&raw),
+            }),
+            other => Err(ProviderError::Malformed {
+                reason: format!("the probe got HTTP {other} (“{said}”), not the refusal expected"),
+                raw: self.clean(&raw),
+            }),
+        }
+    }
+}
+
+impl super::Probe for Marketext {
+    fn what(&self) -> String {
+        "token probe (topup without an amount)".to_string()
+    }
+
+    fn probe(&self) -> BoxFuture<'_, Result<String, ProviderError>> {
+        Box::pin(self.send_probe())
     }
 }
 

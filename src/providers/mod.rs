@@ -12,6 +12,7 @@ pub mod registry;
 pub mod renewal;
 pub mod sabapayamak;
 pub mod smspartner;
+pub mod tape;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -328,4 +329,13 @@ pub struct OperatorListing {
 /// Lists the operators a top-up may go to, live.
 pub trait OperatorList: Send + Sync {
     fn operators(&self) -> BoxFuture<'_, Result<OperatorListing, ProviderError>>;
+}
+
+/// A call that proves the credentials and the account work without reading or moving anything,
+/// for a provider with no read-only call (Marketext): sent so that the provider must refuse it.
+pub trait Probe: Send + Sync {
+    /// What the probe is, in words, for the check's report.
+    fn what(&self) -> String;
+    /// Sends the probe; `Ok` says what its refusal proved.
+    fn probe(&self) -> BoxFuture<'_, Result<String, ProviderError>>;
 }

@@ -7,7 +7,7 @@ use reqwest::Url;
 use super::http::{Timeouts, check_base_url, client};
 use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
-    BalanceRead, ChildTransfer, OperatorList, ProviderError, Statement, SubAccountCreate,
+    BalanceRead, ChildTransfer, OperatorList, Probe, ProviderError, Statement, SubAccountCreate,
     SubAccountCredit, SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel,
     rechargekit, sabapayamak, smspartner,
 };
@@ -41,6 +41,8 @@ pub struct Connector {
     pub child_transfer: Option<Arc<dyn ChildTransfer>>,
     pub statement: Option<Arc<dyn Statement>>,
     pub operator_list: Option<Arc<dyn OperatorList>>,
+    /// A call that proves the credentials without reading or moving anything (`saldo check`).
+    pub probe: Option<Arc<dyn Probe>>,
 }
 
 impl Connector {
