@@ -404,6 +404,17 @@ async fn a_duplicate_reference_means_ask_the_status_never_failed() {
     );
     assert_eq!(again.provider_ref, first.provider_ref);
     assert_eq!(rig.sim.requests_to("/recharge/statusCheck").len(), 1);
+    // A validation refusal that says the reference is taken means the same: ask, never failed.
+    rig.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::Reply {
+            status: 422,
+            body: r#"{"message":"The partner request id has already been taken.","errors":{"partner_request_id":["The partner request id has already been taken."]}}"#.into(),
+        },
+    ));
+    let taken = sender.top_up(&request).await.unwrap();
+    assert_eq!(taken.progress, Progress::Delivered);
+    assert_eq!(rig.sim.requests_to("/recharge/statusCheck").len(), 2);
     assert_eq!(rig.orders(), 1);
     assert_eq!(
         rig.wallet(),

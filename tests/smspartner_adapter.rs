@@ -500,6 +500,17 @@ async fn credit_replies_with_total_or_without_balances_are_successes() {
         .unwrap();
     assert_eq!(receipt.balances, Some((eur("2859.2"), eur("71.8"))));
 
+    // A reply that says neither success nor balances is not taken for a success.
+    sim.inject(FaultRule::once(
+        "/subaccount/credit/add",
+        Fault::Body { body: "{}".into() },
+    ));
+    let err = sms
+        .move_credit(&credit(CreditDirection::Add, "subtok-0001-demo", "1"))
+        .await
+        .unwrap_err();
+    assert!(err.outcome_unknown(), "{err}");
+
     sim.with_state(|s| s.smspartner.credit_reply = smspartner::CreditReplyForm::Bare);
     let dir = tempfile::tempdir().unwrap();
     let engine = engine_for(&sim, dir.path(), 5);
@@ -548,4 +559,68 @@ async fn a_new_sub_account_is_credited_at_once_through_the_journal() {
     let body: serde_json::Value =
         serde_json::from_str(&sim.requests_to("/subaccount/credit/add")[0].body).unwrap();
     assert_eq!(body["tokenSubaccount"], created.handle.unwrap().expose());
+}
+
+/// Deleting follows its own page: `DELETE subaccount/remove` `{apiKey, token}`, codes 1, 10 and
+/// 404, a success body with a trailing comma. saldo refuses to delete one that holds credit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sub_account_is_deleted_only_when_empty() {
+    let sim = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_for(&sim, dir.path(), 5);
+    let err = engine
+        .delete_sub_account("fr", "shop-01@example.fr")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("still holds 61.800 EUR") && text.contains("remove-credit 1001 61.8"),
+        "{text}"
+    );
+    let count = || {
+        sim.with_state(|s| {
+            s.smspartner.accounts[smspartner::DEMO_KEY]
+                .subaccounts
+                .len()
+        })
+    };
+    assert_eq!(count(), smspartner::DEMO_SUBACCOUNTS);
+    assert!(sim.requests_to("/subaccount/remove").is_empty());
+
+    let new = NewSubAccount {
+        kind: "simple".into(),
+        email: "shop-60@example.fr".into(),
+        first_name: String::new(),
+        last_name: String::new(),
+        is_buyer: false,
+    };
+    engine.create_sub_account("fr", &new).await.unwrap();
+    let gone = engine
+        .delete_sub_account("fr", "shop-60@example.fr")
+        .await
+        .unwrap();
+    assert_eq!(gone.email, "shop-60@example.fr");
+    assert_eq!(count(), smspartner::DEMO_SUBACCOUNTS);
+    let sent = &sim.requests_to("/subaccount/remove")[0];
+    assert_eq!(sent.method, "DELETE");
+    let body: serde_json::Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(body["apiKey"], smspartner::DEMO_KEY);
+    assert_eq!(body["token"], gone.handle.expose());
+
+    // The deletion codes, as the adapter reads them.
+    let sms = adapter(&sim, smspartner::DEMO_KEY);
+    let err =
+        saldo::providers::SubAccountDelete::delete_sub_account(&sms, &Secret::new("subtok-none"))
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(&err, ProviderError::Rejected { code: Some(c), message, .. }
+        if c == "404" && message.starts_with("the sub-account does not exist")),
+        "{err}"
+    );
+    let wrong = adapter(&sim, "wrong-key");
+    let err = saldo::providers::SubAccountDelete::delete_sub_account(&wrong, &Secret::new("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ProviderError::Auth { .. }), "{err}");
 }

@@ -46,7 +46,9 @@ fn clip(text: &str) -> String {
 
 /// The report as a person reads it, every secret removed.
 pub fn render(report: &CheckReport) -> String {
-    let clean = |text: &str| redact(text, &report.secrets);
+    // The secrets saldo knows, then every credential-named value (`api_token=…`, `"token":…`)
+    // whatever it is: a reply that could not be read may hold handles saldo never learnt.
+    let clean = |text: &str| crate::logging::redact::redact_line(&redact(text, &report.secrets));
     let profile = &report.profile;
     let mut lines = vec![format!(
         "saldo check {} — {} at {} (read-only: no money moves)",

@@ -1,4 +1,4 @@
-//! `saldo subaccounts NAME list|add-credit|remove-credit|create`.
+//! `saldo subaccounts NAME list|add-credit|remove-credit|create|delete`.
 
 use clap::{Args, Subcommand};
 
@@ -47,6 +47,13 @@ pub enum SubaccountsAction {
         #[arg(long)]
         confirm_duplicate: bool,
     },
+    /// Delete a sub-account that holds no credit and has no open operation.
+    ///
+    /// Example: saldo subaccounts fr delete shop-46@example.fr
+    Delete {
+        /// The sub-account's id or e-mail address.
+        sub_account: String,
+    },
     /// Create a sub-account, and give it its first credit with --credit (moved through the
     /// journal like add-credit, once the creation went through).
     ///
@@ -88,6 +95,13 @@ pub fn run(
                 .map(|s| format!("{}\t{}\t{}\t{}", s.id, s.email, s.kind, s.balance))
                 .collect();
             return Ok(Output::ok(lines.join("\n")));
+        }
+        SubaccountsAction::Delete { sub_account } => {
+            let gone = runtime.block_on(engine.delete_sub_account(&profile, &sub_account))?;
+            return Ok(Output::ok(format!(
+                "deleted sub-account {} ({}) of profile {profile}",
+                gone.id, gone.email
+            )));
         }
         SubaccountsAction::Create {
             kind,

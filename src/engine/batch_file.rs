@@ -133,9 +133,14 @@ pub fn read_batch(
     }
 }
 
+fn as_written(choice: &Option<String>) -> String {
+    choice.as_deref().unwrap_or("").trim().to_lowercase()
+}
+
 /// What identifies a batch whatever its file's name or row order: the profile and every row
-/// as it would be sent (number in E.164, amount in minor units, operator and circle codes),
-/// sorted, hashed (SHA-256, hex). Rows that do not check out are hashed as written.
+/// (number in E.164, amount in minor units, operator and circle as written, without case or
+/// surrounding spaces — not their codes, which a new live operator list may change), sorted,
+/// hashed (SHA-256, hex). Rows that do not check out are hashed as written.
 pub fn fingerprint(profile: &Profile, lists: &[PickList], rows: &[BatchRowInput]) -> String {
     use sha2::Digest;
     let mut lines: Vec<String> = rows
@@ -146,14 +151,8 @@ pub fn fingerprint(profile: &Profile, lists: &[PickList], rows: &[BatchRowInput]
                     "{},{},{},{}",
                     checked.number.e164(),
                     checked.amount.minor(),
-                    checked
-                        .extras
-                        .operator_code
-                        .map_or(String::new(), |c| c.to_string()),
-                    checked
-                        .extras
-                        .circle_code
-                        .map_or(String::new(), |c| c.to_string())
+                    as_written(&row.operator),
+                    as_written(&row.circle)
                 ),
                 Err(_) => format!(
                     "raw:{},{},{},{}",

@@ -70,6 +70,64 @@ impl Engine {
             .map_err(EngineError::Provider)
     }
 
+    /// Deletes a sub-account (by id or e-mail). Refused while it holds credit (take it back
+    /// first: what the provider does with credit left in a deleted sub-account is in no
+    /// source) or while an operation on it is still open.
+    pub async fn delete_sub_account(
+        &self,
+        profile_name: &str,
+        wanted: &str,
+    ) -> Result<SubAccount, EngineError> {
+        let profile = self.profile(profile_name).await?;
+        let connector = self.connector(&profile).await?;
+        let deleter = connector.sub_account_delete.ok_or_else(|| {
+            EngineError::Config(format!(
+                "{} cannot delete sub-accounts",
+                profile.provider.display_name()
+            ))
+        })?;
+        let wanted = wanted.trim();
+        let sub = self
+            .sub_accounts(profile_name)
+            .await?
+            .into_iter()
+            .find(|s| s.id == wanted || s.email.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                EngineError::BadInput(format!(
+                    "profile {} has no sub-account “{wanted}”",
+                    profile.name
+                ))
+            })?;
+        if sub.balance.minor() > 0 {
+            return Err(EngineError::BadInput(format!(
+                "sub-account {} still holds {}: take it back first (saldo subaccounts {} \
+                 remove-credit {} {}); nothing was deleted",
+                sub.id,
+                sub.balance,
+                profile.name,
+                sub.id,
+                sub.balance.to_plain_decimal()
+            )));
+        }
+        let ledger = self.ledger.clone();
+        let (id, destination) = (profile.id, sub.id.clone());
+        let open = super::blocking(move || ledger.open_operations(Some(id))).await??;
+        if let Some(busy) = open.iter().find(|r| r.destination == destination) {
+            return Err(EngineError::BadInput(format!(
+                "operation {} on sub-account {} is still {}: settle it first; nothing was \
+                 deleted",
+                busy.reference,
+                sub.id,
+                busy.state.as_str()
+            )));
+        }
+        self.read_with_retry(|| deleter.delete_sub_account(&sub.handle))
+            .instrument(tracing::info_span!("delete sub-account", profile = %profile.name))
+            .await
+            .map_err(EngineError::Provider)?;
+        Ok(sub)
+    }
+
     /// Gives a sub-account created a moment ago its first credit, journal-first like every
     /// move. Credit goes by the handle its creation returned when the provider's list does not
     /// show it yet; a new sub-account's balance before is 0.

@@ -132,7 +132,9 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE provider = 'rechargekit'
           AND json_extract(settings, '$.options.auth_mode') IS NULL;
     UPDATE profiles SET base_url = 'https://v2a.rechargkit.biz'
-        WHERE provider = 'rechargekit' AND base_url = 'https://api.rechargekit.co.in/api';
+        WHERE provider = 'rechargekit' AND base_url = 'https://api.rechargekit.co.in/api'
+          AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.profile_id = profiles.id
+                          AND t.state IN ('recorded', 'sending', 'pending', 'unknown'));
     CREATE TABLE provider_lists (
         profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
         field      TEXT NOT NULL,
@@ -204,6 +206,22 @@ mod tests {
             "https://qvatel.com/api",
             r#"{"unit":"USD","denominations":[]}"#,
         );
+        add(
+            "busy",
+            "rechargekit",
+            "https://api.rechargekit.co.in/api",
+            r#"{"unit":"INR","denominations":[]}"#,
+        );
+        // An open operation of that profile: its host is left alone, or its status would be
+        // asked of a host that never saw it.
+        conn.execute(
+            "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
+                 unit, state, created_at, updated_at)
+             SELECT 'SAL-1', 'topup', id, '+919679833706', 1000, 'INR', 'unknown', 0, 0
+             FROM profiles WHERE name = 'busy'",
+            [],
+        )
+        .unwrap();
         apply(&mut conn).unwrap();
         let row = |name: &str| -> (String, String) {
             conn.query_row(
@@ -229,6 +247,7 @@ mod tests {
             ),
             ("login", "online")
         );
+        assert_eq!(row("busy").0, "https://api.rechargekit.co.in/api");
         let (_, json) = row("cu");
         assert!(settings(&json).options.is_empty(), "{json}");
     }

@@ -68,6 +68,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_accounts: false,
         sub_account_credit: false,
         sub_account_create: false,
+        sub_account_delete: false,
         child_transfer: true,
         statement: false,
         operator_list: false,
@@ -512,9 +513,10 @@ impl Marketext {
         let access = lock(&self.tokens).access.clone();
         let call = self
             .http
+            // Two reasons to refuse it, each enough: no amount, and a child that cannot exist.
             .post(endpoint(
                 &self.base,
-                &format!("topup/{}/{}", self.source, self.source),
+                &format!("topup/{}/{PROBE_CHILD}", self.source),
             ))
             .header(reqwest::header::ACCEPT, "application/json")
             .header(
@@ -550,6 +552,9 @@ impl Marketext {
         }
     }
 }
+
+/// A child account id no shop has, for the probe.
+const PROBE_CHILD: &str = "saldo-check-no-such-account";
 
 impl super::Probe for Marketext {
     fn what(&self) -> String {

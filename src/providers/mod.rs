@@ -212,6 +212,15 @@ pub trait SubAccountCreate: Send + Sync {
     ) -> BoxFuture<'a, Result<CreatedSubAccount, ProviderError>>;
 }
 
+/// Deletes a sub-account.
+pub trait SubAccountDelete: Send + Sync {
+    /// Deletes the sub-account named by `handle` ([`SubAccount::handle`]).
+    fn delete_sub_account<'a>(
+        &'a self,
+        handle: &'a crate::secrets::Secret,
+    ) -> BoxFuture<'a, Result<(), ProviderError>>;
+}
+
 /// Points to move from the main account to a child account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransferRequest {

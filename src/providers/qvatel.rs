@@ -41,6 +41,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_accounts: false,
         sub_account_credit: false,
         sub_account_create: false,
+        sub_account_delete: false,
         child_transfer: false,
         statement: false,
         operator_list: false,

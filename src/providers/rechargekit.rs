@@ -119,6 +119,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_accounts: false,
         sub_account_credit: false,
         sub_account_create: false,
+        sub_account_delete: false,
         child_transfer: false,
         statement: false,
         operator_list: true,
@@ -136,6 +137,19 @@ fn rechargekit_balance_name(profile: &super::Profile) -> Option<&'static str> {
     } else {
         Some("balance-of-rechargekit-recharge")
     }
+}
+
+/// Whether a reply says our reference was used before ("Duplicate order", Laravel's "has
+/// already been taken").
+fn says_duplicate(raw: &str) -> bool {
+    let lower = raw.to_lowercase();
+    lower.contains("duplicate") || lower.contains("already been taken")
+}
+
+/// Whether an operator list category names prepaid mobile (not postpaid, DTH, cards…).
+fn is_prepaid_mobile(category: &str) -> bool {
+    let c = category.to_lowercase();
+    c.contains("prepaid") || (c.contains("mobile") && !c.contains("postpaid"))
 }
 
 /// The static token by default; user name and password with `auth_mode=login`.
@@ -461,6 +475,10 @@ impl RechargeKit {
         status: StatusCode,
         raw: &str,
     ) -> Result<OrderAnswer, ProviderError> {
+        if status == StatusCode::UNPROCESSABLE_ENTITY && says_duplicate(raw) {
+            // A validation refusal of our reference as already used: the order exists.
+            return Ok(OrderAnswer::Duplicate);
+        }
         if !status.is_success() {
             return Err(self.refused_status(status, raw));
         }
@@ -471,7 +489,7 @@ impl RechargeKit {
             Some(0) => {}
             Some(code) => {
                 let said = message.unwrap_or_else(|| "no reason given".into());
-                if said.to_lowercase().contains("duplicate") {
+                if says_duplicate(&said) {
                     return Ok(OrderAnswer::Duplicate);
                 }
                 return Err(ProviderError::Rejected {
@@ -730,8 +748,11 @@ impl RechargeKit {
             .order_status(&partner_request_id(query.reference))
             .await
         {
-            Err(ProviderError::Rejected { message, raw, .. })
-                if message.to_lowercase().contains("not found") =>
+            // Only the provider's own "not found" (an `error` code in a reply), never an HTTP
+            // 404/405 of a wrong path or a 422: those say nothing about the order.
+            Err(ProviderError::Rejected { code, message, raw })
+                if message.to_lowercase().contains("not found")
+                    && !matches!(code.as_deref(), Some("404" | "405" | "422")) =>
             {
                 return Ok(StatusReport {
                     progress: StatusProgress::NotFound,
@@ -813,7 +834,19 @@ impl RechargeKit {
             .map_err(|e| self.malformed(format!("operatorList: {e}"), raw))?;
         let mut operators = Vec::new();
         let mut categories = Vec::new();
+        let mut other_services = 0usize;
         for item in &items {
+            let category: Vec<&String> = [&item.operator_category_name, &item.service_name]
+                .into_iter()
+                .flatten()
+                .collect();
+            categories.extend(category.iter().map(|c| c.to_string()));
+            // Only operators of prepaid mobile are offered: an item of another service is left
+            // out, one without a category is kept only if the list names none at all.
+            if !category.is_empty() && !category.iter().any(|c| is_prepaid_mobile(c)) {
+                other_services += 1;
+                continue;
+            }
             let code = item
                 .operator_code
                 .as_ref()
@@ -824,18 +857,8 @@ impl RechargeKit {
             if let (Some(code), false) = (code, name.is_empty()) {
                 operators.push((code, self.clean(name)));
             }
-            categories.extend(
-                [&item.operator_category_name, &item.service_name]
-                    .into_iter()
-                    .flatten()
-                    .cloned(),
-            );
         }
-        let mobile = |c: &String| {
-            let c = c.to_lowercase();
-            c.contains("prepaid") || c.contains("mobile")
-        };
-        if !categories.is_empty() && !categories.iter().any(mobile) {
+        if operators.is_empty() && other_services > 0 {
             categories.sort();
             categories.dedup();
             return Err(ProviderError::Rejected {

@@ -8,8 +8,8 @@ use super::http::{Timeouts, check_base_url, client};
 use super::profile::{OptionSpec, Profile, ProfileSettings, ProviderKind};
 use super::{
     BalanceRead, ChildTransfer, OperatorList, Probe, ProviderError, Statement, SubAccountCreate,
-    SubAccountCredit, SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext, qvatel,
-    rechargekit, sabapayamak, smspartner,
+    SubAccountCredit, SubAccountDelete, SubAccountList, TopUp, TopUpExtras, TopUpStatus, marketext,
+    qvatel, rechargekit, sabapayamak, smspartner,
 };
 use crate::domain::Country;
 use crate::secrets::{SecretError, SecretKind, SecretStore};
@@ -23,6 +23,7 @@ pub struct Capabilities {
     pub sub_accounts: bool,
     pub sub_account_credit: bool,
     pub sub_account_create: bool,
+    pub sub_account_delete: bool,
     pub child_transfer: bool,
     pub statement: bool,
     /// Lists its operators live (RechargeKit), beside the table saldo ships.
@@ -38,6 +39,7 @@ pub struct Connector {
     pub sub_accounts: Option<Arc<dyn SubAccountList>>,
     pub sub_account_credit: Option<Arc<dyn SubAccountCredit>>,
     pub sub_account_create: Option<Arc<dyn SubAccountCreate>>,
+    pub sub_account_delete: Option<Arc<dyn SubAccountDelete>>,
     pub child_transfer: Option<Arc<dyn ChildTransfer>>,
     pub statement: Option<Arc<dyn Statement>>,
     pub operator_list: Option<Arc<dyn OperatorList>>,
@@ -55,6 +57,7 @@ impl Connector {
             sub_accounts: self.sub_accounts.is_some(),
             sub_account_credit: self.sub_account_credit.is_some(),
             sub_account_create: self.sub_account_create.is_some(),
+            sub_account_delete: self.sub_account_delete.is_some(),
             child_transfer: self.child_transfer.is_some(),
             statement: self.statement.is_some(),
             operator_list: self.operator_list.is_some(),

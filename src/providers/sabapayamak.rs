@@ -71,6 +71,7 @@ pub const INFO: ProviderInfo = ProviderInfo {
         sub_accounts: false,
         sub_account_credit: false,
         sub_account_create: false,
+        sub_account_delete: false,
         child_transfer: false,
         statement: true,
         operator_list: false,
@@ -396,8 +397,11 @@ impl SabaPayamak {
     /// A wire amount in the unit's decimals; a .NET `double` artefact such as
     /// `0.30000000000000004` is rounded (and the rounding logged), never refused.
     fn wire_amount(&self, wire: &WireDecimal, raw: &str) -> Result<Money, ProviderError> {
-        let (text, rounded) = lenient::round_decimal(&wire.0, self.unit.scale())
-            .ok_or_else(|| self.malformed(format!("amount “{}” is not a number", wire.0), raw))?;
+        let Some((text, rounded)) = lenient::round_decimal(&wire.0, self.unit.scale()) else {
+            // Not in a .NET double's form (a decimal comma, say): read as money is written.
+            return Money::parse_signed(&wire.0, self.unit)
+                .map_err(|e| self.malformed(format!("amount “{}”: {e}", wire.0), raw));
+        };
         if rounded {
             tracing::info!(
                 wire = %wire.0, read = %text,
@@ -540,7 +544,10 @@ impl SabaPayamak {
             "credits"
         };
         let (status, raw) = self.get(&format!("{first}{rest}"), query).await?;
-        if status == StatusCode::NOT_FOUND {
+        // A server that ignores the query of `credit?StartDate=…` answers the balance there.
+        let balance_instead = status.is_success()
+            && lenient::decode::<Envelope>(&raw).is_ok_and(|e| e.data.is_number());
+        if status == StatusCode::NOT_FOUND || balance_instead {
             let (status, raw) = self.get(&format!("{other}{rest}"), query).await?;
             return self.read_statement_reply(status, &raw);
         }

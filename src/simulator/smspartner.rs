@@ -359,6 +359,29 @@ async fn create(State(shared): State<Shared>, body: Bytes) -> Response {
     .into_response()
 }
 
+/// `DELETE subaccount/remove` `{apiKey, token}`, with the deletion page's codes (1 token
+/// required, 10 key, 404 no such sub-account) and its success body, trailing comma and all.
+async fn remove(State(shared): State<Shared>, body: Bytes) -> Response {
+    let body = lenient::parse_value(&String::from_utf8_lossy(&body)).unwrap_or(Value::Null);
+    let mut state = lock(&shared.state);
+    let key = text_field(&body, "apiKey").unwrap_or_default();
+    let Some(account) = state.smspartner.accounts.get_mut(&key) else {
+        return refuse(10, "Clé API requise");
+    };
+    let Some(token) = text_field(&body, "token").filter(|t| !t.is_empty()) else {
+        return refuse(1, "Le token est requis");
+    };
+    let Some(at) = account.subaccounts.iter().position(|s| s.token == token) else {
+        return refuse(404, "Le sous-compte n'existe pas");
+    };
+    account.subaccounts.remove(at);
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        "{\"success\":true,\"code\":200,}",
+    )
+        .into_response()
+}
+
 /// The routes of the simulated SMS Partner API.
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -373,4 +396,8 @@ pub fn routes() -> Router<Shared> {
             post(credit_remove),
         )
         .route(&format!("{BASE_PATH}/subaccount/create"), post(create))
+        .route(
+            &format!("{BASE_PATH}/subaccount/remove"),
+            axum::routing::delete(remove),
+        )
 }
