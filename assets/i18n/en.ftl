@@ -29,6 +29,7 @@ toast-settled = { $reference } is now { $state }
 toast-settled-many = { $count } operations now have a final outcome: see History
 toast-moved = Moved { $amount } to { $destination }
 toast-subaccount-created = New sub-account created in { $profile }
+toast-subaccount-deleted = Deleted sub-account { $account } of { $profile }
 toast-crash-report = saldo met an internal fault last time. A report is in { $path } — please send it to whoever supports your saldo. Every operation was written before it was sent: check Needs review.
 
 ## Countries, states, kinds, secrets
@@ -199,6 +200,10 @@ subaccounts-is-buyer = Buys its own credit
 subaccounts-is-buyer-tip = SMS Partner's isBuyer: the sub-account may buy credit itself; otherwise it only gets credit from the main account
 subaccounts-email-invalid = Enter a valid e-mail address.
 subaccounts-create = Create
+subaccounts-delete = Delete sub-account
+subaccounts-delete-needs-empty = Only a sub-account without credit can be deleted: take its credit back first
+subaccounts-delete-confirm = Delete sub-account { $account } ({ $email })? This cannot be undone.
+subaccounts-delete-yes = Delete
 subaccounts-count = { $shown } of { $total } sub-accounts
 subaccounts-id = Id
 subaccounts-balance = Balance

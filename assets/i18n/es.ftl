@@ -29,6 +29,7 @@ toast-settled = { $reference } figura ahora como { $state }
 toast-settled-many = { $count } operaciones ya tienen un resultado final: véalas en Historial
 toast-moved = Crédito movido: { $amount } a { $destination }
 toast-subaccount-created = Nueva subcuenta creada en { $profile }
+toast-subaccount-deleted = Subcuenta { $account } de { $profile } eliminada
 toast-crash-report = saldo tuvo un fallo interno la última vez. Hay un informe en { $path }: envíelo a quien le da soporte de saldo. Cada operación se guardó antes de enviarse: revise «Por revisar».
 
 ## Países, estados, tipos, secretos
@@ -199,6 +200,10 @@ subaccounts-is-buyer = Compra su propio crédito
 subaccounts-is-buyer-tip = isBuyer de SMS Partner: la subcuenta puede comprar crédito por sí misma; si no, solo recibe crédito de la cuenta principal
 subaccounts-email-invalid = Escriba un correo electrónico válido.
 subaccounts-create = Crear
+subaccounts-delete = Eliminar subcuenta
+subaccounts-delete-needs-empty = Solo se puede eliminar una subcuenta sin crédito: recupere primero su crédito
+subaccounts-delete-confirm = ¿Eliminar la subcuenta { $account } ({ $email })? No se puede deshacer.
+subaccounts-delete-yes = Eliminar
 subaccounts-count = { $shown } de { $total } subcuentas
 subaccounts-id = Id
 subaccounts-balance = Saldo

@@ -340,6 +340,20 @@ impl SaldoApp {
                 self.subaccounts.credit_moved(result);
                 self.after_money_moved(profile.as_deref());
             }
+            Event::SubAccountDeleted { profile, result } => {
+                match &result {
+                    Ok(account) => self.notifications.add(
+                        Level::Success,
+                        t!(
+                            "toast-subaccount-deleted",
+                            account = account.as_str(),
+                            profile = profile.as_str()
+                        ),
+                    ),
+                    Err(error) => self.notifications.add(Level::Error, error.clone()),
+                };
+                self.subaccounts.deleted(&result);
+            }
             Event::SubAccountCreated { profile, result } => {
                 match &result {
                     Ok(()) => self.notifications.add(

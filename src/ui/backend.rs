@@ -120,6 +120,11 @@ pub enum Command {
         profile: String,
         new: NewSubAccount,
     },
+    /// Deletes an empty sub-account (by id).
+    DeleteSubAccount {
+        profile: String,
+        sub_account: String,
+    },
     Transfer(TransferOrder),
     LoadStatement {
         profile: String,
@@ -249,6 +254,11 @@ pub enum Event {
         result: Result<Vec<SubAccount>, String>,
     },
     CreditMoved(Result<CreditOutcome, SendFailure>),
+    /// A sub-account was deleted (its id), or why not.
+    SubAccountDeleted {
+        profile: String,
+        result: Result<String, String>,
+    },
     SubAccountCreated {
         profile: String,
         result: Result<(), String>,
@@ -541,6 +551,17 @@ impl Worker {
             }
             Command::MoveCredit(order) => {
                 Event::CreditMoved(engine.move_credit(&order).await.map_err(SendFailure::from))
+            }
+            Command::DeleteSubAccount {
+                profile,
+                sub_account,
+            } => {
+                let result = engine
+                    .delete_sub_account(&profile, &sub_account)
+                    .await
+                    .map(|gone| gone.id)
+                    .map_err(text);
+                Event::SubAccountDeleted { profile, result }
             }
             Command::CreateSubAccount { profile, new } => {
                 let result = engine

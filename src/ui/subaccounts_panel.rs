@@ -23,7 +23,11 @@ use crate::t;
 #[derive(Clone, Debug)]
 enum Step {
     Choosing,
-    Confirming { amount: Money },
+    Confirming {
+        amount: Money,
+    },
+    /// Asking whether to delete the selected (empty) sub-account.
+    ConfirmingDelete,
     Sending,
 }
 
@@ -143,6 +147,15 @@ impl SubAccountsPanel {
         self.creating = false;
         if result.is_ok() {
             self.new_account = None;
+            self.loaded_for = None;
+        }
+    }
+
+    /// Takes the outcome of a deletion: the list is read again.
+    pub fn deleted(&mut self, result: &Result<String, String>) {
+        self.step = Step::Choosing;
+        if result.is_ok() {
+            self.selected = None;
             self.loaded_for = None;
         }
     }
@@ -438,6 +451,39 @@ fn move_ui(
             {
                 panel.step = Step::Confirming { amount };
             }
+            ui.add_space(12.0);
+            let empty = account.balance.minor() == 0;
+            let delete = ui
+                .add_enabled(empty, egui::Button::new(t!("subaccounts-delete")))
+                .on_disabled_hover_text(t!("subaccounts-delete-needs-empty"));
+            if delete.clicked() {
+                panel.step = Step::ConfirmingDelete;
+            }
+        }
+        Step::ConfirmingDelete => {
+            ui.label(
+                RichText::new(t!(
+                    "subaccounts-delete-confirm",
+                    account = account.id.as_str(),
+                    email = account.email.as_str()
+                ))
+                .size(18.0)
+                .strong(),
+            );
+            let decision = confirm_or_back_ui(
+                ui,
+                RichText::new(t!("subaccounts-delete-yes")).strong(),
+                !panel.typing_elsewhere,
+            );
+            if decision == Decision::Confirm {
+                panel.step = Step::Sending;
+                run(Command::DeleteSubAccount {
+                    profile: profile.name.clone(),
+                    sub_account: account.id.clone(),
+                });
+            } else if decision == Decision::Back {
+                panel.step = Step::Choosing;
+            }
         }
         Step::Confirming { amount } => {
             let main = shop.reading(&profile.name).map(|r| r.amount);
@@ -602,6 +648,8 @@ fn transfer_ui(
     ui.label(RichText::new(t!("subaccounts-transfer-help")).weak());
     match panel.step.clone() {
         Step::Sending => sending_ui(ui),
+        // Child accounts cannot be deleted: nothing to confirm.
+        Step::ConfirmingDelete => panel.step = Step::Choosing,
         Step::Choosing => {
             let label = ui.label(t!("subaccounts-child"));
             ui.add(egui::TextEdit::singleline(&mut panel.child).desired_width(220.0))

@@ -130,6 +130,38 @@ fn a_new_sub_account_appears_in_the_list() {
     click(&mut harness, "Create");
     wait_for(&mut harness, "new-shop@example.fr");
     assert!(shows(&harness, "46 of 46 sub-accounts"));
+
+    // An empty sub-account can be deleted, after a confirmation.
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    let id = sim.with_state(|s| {
+        s.smspartner
+            .accounts
+            .values()
+            .flat_map(|a| &a.subaccounts)
+            .find(|a| a.email == "new-shop@example.fr")
+            .unwrap()
+            .id
+            .clone()
+    });
+    // The 46th row is below the list's fold: find it first.
+    type_into(&mut harness, "Search", "new-shop");
+    wait_for(&mut harness, "1 of 46 sub-accounts");
+    harness.get_by_label(&id).click();
+    harness.run_steps(2);
+    click(&mut harness, "Delete sub-account");
+    wait_for(
+        &mut harness,
+        &format!("Delete sub-account {id} (new-shop@example.fr)? This cannot be undone."),
+    );
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert!(
+        sim.requests_to("/subaccount/remove").is_empty(),
+        "asked first"
+    );
+    click(&mut harness, "Delete");
+    wait_for(&mut harness, "0 of 45 sub-accounts");
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(sim.requests_to("/subaccount/remove").len(), 1);
 }
 
 #[test]
