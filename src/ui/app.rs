@@ -354,7 +354,11 @@ impl SaldoApp {
                 };
                 self.subaccounts.deleted(&result);
             }
-            Event::SubAccountCreated { profile, result } => {
+            Event::SubAccountCreated {
+                profile,
+                result,
+                credit,
+            } => {
                 match &result {
                     Ok(()) => self.notifications.add(
                         Level::Success,
@@ -363,6 +367,11 @@ impl SaldoApp {
                     Err(error) => self.notifications.add(Level::Error, error.clone()),
                 };
                 self.subaccounts.created(&result);
+                if let Some(moved) = credit {
+                    self.toast_for_move(moved.as_ref().map(|o| &o.record).map_err(|f| &f.message));
+                    self.subaccounts.credit_moved(moved);
+                    self.after_money_moved(Some(&profile));
+                }
             }
             Event::Transferred(result) => {
                 let profile = result.as_ref().ok().map(|r| r.profile_name.clone());

@@ -119,6 +119,8 @@ pub enum Command {
     CreateSubAccount {
         profile: String,
         new: NewSubAccount,
+        /// Credit to move to it once it exists (through the journal), if any.
+        starting_credit: Option<String>,
     },
     /// Deletes an empty sub-account (by id).
     DeleteSubAccount {
@@ -262,6 +264,8 @@ pub enum Event {
     SubAccountCreated {
         profile: String,
         result: Result<(), String>,
+        /// How the starting credit's move ended, when one was asked for.
+        credit: Option<Result<CreditOutcome, SendFailure>>,
     },
     Transferred(Result<TxRecord, SendFailure>),
     Statement {
@@ -563,13 +567,26 @@ impl Worker {
                     .map_err(text);
                 Event::SubAccountDeleted { profile, result }
             }
-            Command::CreateSubAccount { profile, new } => {
-                let result = engine
-                    .create_sub_account(&profile, &new)
-                    .await
-                    .map(drop)
-                    .map_err(text);
-                Event::SubAccountCreated { profile, result }
+            Command::CreateSubAccount {
+                profile,
+                new,
+                starting_credit,
+            } => {
+                let created = engine.create_sub_account(&profile, &new).await;
+                let credit = match (&created, starting_credit) {
+                    (Ok(created), Some(amount)) => Some(
+                        engine
+                            .credit_new_sub_account(&profile, created, &amount)
+                            .await
+                            .map_err(SendFailure::from),
+                    ),
+                    _ => None,
+                };
+                Event::SubAccountCreated {
+                    profile,
+                    result: created.map(drop).map_err(text),
+                    credit,
+                }
             }
             Command::Transfer(order) => {
                 Event::Transferred(engine.transfer(&order).await.map_err(SendFailure::from))

@@ -52,6 +52,8 @@ pub struct SubAccountsPanel {
     /// The same move confirmed as a deliberate repeat, offered after the repeat guard asked.
     repeat_offer: Option<Command>,
     new_account: Option<NewSubAccount>,
+    /// The new sub-account's starting credit, as typed (empty: none).
+    starting_credit: String,
     creating: bool,
     child: String,
     /// This frame's keys went to the search box or the new-account form, not the move.
@@ -75,6 +77,7 @@ impl Default for SubAccountsPanel {
             last_sent: None,
             repeat_offer: None,
             new_account: None,
+            starting_credit: String::new(),
             creating: false,
             child: String::new(),
             typing_elsewhere: false,
@@ -563,6 +566,9 @@ fn new_account_ui(
 ) {
     let creating = panel.creating;
     let mut typing = false;
+    let mut panel_credit = std::mem::take(&mut panel.starting_credit);
+    let mut credit_ok = true;
+    let mut starting: Option<Money> = None;
     let Some(new) = &mut panel.new_account else {
         return;
     };
@@ -609,7 +615,34 @@ fn new_account_ui(
                 ui.checkbox(&mut new.is_buyer, t!("subaccounts-is-buyer"))
                     .on_hover_text(t!("subaccounts-is-buyer-tip"));
                 ui.end_row();
+                let label = ui.label(t!(
+                    "subaccounts-starting-credit",
+                    unit = profile.settings.unit.code()
+                ));
+                let field = ui
+                    .text_edit_singleline(&mut panel_credit)
+                    .labelled_by(label.id)
+                    .on_hover_text(t!("subaccounts-starting-credit-tip"));
+                typing |= field.has_focus() || field.lost_focus();
+                ui.end_row();
             });
+        let credit_text = panel_credit.trim().to_string();
+        let credit = (!credit_text.is_empty()).then(|| {
+            Money::parse(&credit_text, profile.settings.unit)
+                .map_err(|e| money_error_text(&e))
+                .and_then(|m| {
+                    if m.minor() > 0 {
+                        Ok(m)
+                    } else {
+                        Err(t!("amount-error-zero"))
+                    }
+                })
+        });
+        if let Some(Err(reason)) = &credit {
+            ui.colored_label(FAILURE, reason);
+        }
+        credit_ok = !matches!(credit, Some(Err(_)));
+        starting = credit.and_then(Result::ok);
         let email_ok = new.email.contains('@') && !new.email.trim().starts_with('@');
         if !new.email.is_empty() && !email_ok {
             ui.colored_label(FAILURE, t!("subaccounts-email-invalid"));
@@ -620,7 +653,7 @@ fn new_account_ui(
             }
             create = ui
                 .add_enabled(
-                    email_ok && !creating,
+                    email_ok && credit_ok && !creating,
                     egui::Button::new(t!("subaccounts-create")),
                 )
                 .clicked();
@@ -628,14 +661,18 @@ fn new_account_ui(
         });
     });
     panel.typing_elsewhere |= typing;
+    panel.starting_credit = panel_credit;
     if create {
         panel.creating = true;
         run(Command::CreateSubAccount {
             profile: profile.name.clone(),
             new: new.clone(),
+            starting_credit: starting.map(|m| m.to_decimal_string()),
         });
+        panel.starting_credit.clear();
     } else if cancel {
         panel.new_account = None;
+        panel.starting_credit.clear();
     }
 }
 

@@ -62,13 +62,19 @@ fn a_range_picked_in_the_jalali_calendar_reaches_the_provider() {
     click(&mut harness, "Show");
     run_until(&mut harness, "the statement", |h| {
         let sim = h.state().services().simulator.as_ref().unwrap();
-        !sim.requests_to("/credit").is_empty()
+        // The balance is read at the same path: wait for the range itself.
+        sim.requests_to("/credit")
+            .iter()
+            .any(|r| r.param("StartDate").is_some())
             && h.query_by_role_and_label(Role::Button, "Show").is_some()
             && !h.state().is_busy()
     });
     let sim = harness.state().services().simulator.as_ref().unwrap();
     let asked = sim.requests_to("/credit");
-    let asked = asked.last().expect("a range request");
+    let asked = asked
+        .iter()
+        .rfind(|r| r.param("StartDate").is_some())
+        .expect("a range request");
     assert_eq!(
         asked.param("StartDate").as_deref(),
         Some(third.to_string().as_str())

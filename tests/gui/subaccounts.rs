@@ -189,3 +189,32 @@ fn points_go_to_a_marketext_child_after_confirmation() {
     );
     assert_eq!(row.destination, "mx-child-01");
 }
+
+#[test]
+fn a_new_sub_account_can_start_with_credit_moved_through_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_sms_partner(&mut harness);
+    click(&mut harness, "New sub-account");
+    type_into(&mut harness, "E-mail", "credit-shop@example.fr");
+    type_into(&mut harness, "Starting credit (EUR)", "0");
+    assert!(shows(&harness, "The amount must be more than 0"));
+    text_field(&harness, "Starting credit (EUR)").focus();
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Backspace);
+    type_into(&mut harness, "Starting credit (EUR)", "5");
+    click(&mut harness, "Create");
+    wait_for(&mut harness, "credit-shop@example.fr");
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert_eq!(
+        row.state,
+        saldo::domain::TxState::Succeeded,
+        "{:?}",
+        row.provider_message
+    );
+    assert_eq!(row.amount.to_string(), "5.000 EUR");
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    let moves = sim.with_state(|s| s.smspartner.moves.clone());
+    assert_eq!(moves.len(), 1);
+    assert_eq!(moves[0].milli, 5_000);
+}
