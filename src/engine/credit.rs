@@ -86,18 +86,7 @@ impl Engine {
                 profile.provider.display_name()
             ))
         })?;
-        let wanted = wanted.trim();
-        let sub = self
-            .sub_accounts(profile_name)
-            .await?
-            .into_iter()
-            .find(|s| s.id == wanted || s.email.eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| {
-                EngineError::BadInput(format!(
-                    "profile {} has no sub-account “{wanted}”",
-                    profile.name
-                ))
-            })?;
+        let sub = self.sub_account_named(&profile, wanted, None).await?;
         if sub.balance.minor() > 0 {
             return Err(EngineError::BadInput(format!(
                 "sub-account {} still holds {}: take it back first (saldo subaccounts {} \
@@ -126,6 +115,28 @@ impl Engine {
             .await
             .map_err(EngineError::Provider)?;
         Ok(sub)
+    }
+
+    /// The listed sub-account with this id or e-mail address, or `not_listed_yet` (one just
+    /// created that the list may not show yet).
+    async fn sub_account_named(
+        &self,
+        profile: &crate::providers::Profile,
+        wanted: &str,
+        not_listed_yet: Option<SubAccount>,
+    ) -> Result<SubAccount, EngineError> {
+        let wanted = wanted.trim();
+        self.sub_accounts(&profile.name)
+            .await?
+            .into_iter()
+            .find(|s| s.id == wanted || s.email.eq_ignore_ascii_case(wanted))
+            .or(not_listed_yet)
+            .ok_or_else(|| {
+                EngineError::BadInput(format!(
+                    "profile {} has no sub-account “{wanted}”: see `saldo subaccounts {} list`",
+                    profile.name, profile.name
+                ))
+            })
     }
 
     /// Gives a sub-account created a moment ago its first credit, journal-first like every
@@ -184,19 +195,9 @@ impl Engine {
         self.recover_leftovers(&profile).await?;
         // Stamped before the list is asked for: the balance is at least this old.
         let read_at = self.ledger.now();
-        let wanted = order.sub_account.trim();
         let sub = self
-            .sub_accounts(&order.profile)
-            .await?
-            .into_iter()
-            .find(|s| s.id == wanted || s.email.eq_ignore_ascii_case(wanted))
-            .or(not_listed_yet)
-            .ok_or_else(|| {
-                EngineError::BadInput(format!(
-                    "profile {} has no sub-account “{wanted}”: see `saldo subaccounts {} list`",
-                    profile.name, profile.name
-                ))
-            })?;
+            .sub_account_named(&profile, &order.sub_account, not_listed_yet)
+            .await?;
 
         let reference = Reference::generate_on(self.ledger.now());
         let kind = match order.direction {
