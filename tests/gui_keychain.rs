@@ -9,6 +9,7 @@ mod support;
 use std::process::Command;
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use saldo::providers::ProviderKind;
 use saldo::simulator::{SimConfig, Simulator};
 use saldo::ui::{SaldoApp, Services};
@@ -17,7 +18,7 @@ use support::*;
 const CHILD: &str = "SALDO_TEST_KEYCHAIN_CHILD";
 
 #[test]
-fn with_no_keychain_a_top_up_is_refused_and_explained() {
+fn with_no_keychain_the_counter_says_so_at_once_and_sells_nothing() {
     if std::env::var_os(CHILD).is_some() {
         no_keychain_child();
         return;
@@ -63,12 +64,18 @@ fn no_keychain_child() {
         .with_size([1100.0, 720.0])
         .build_eframe(move |cc| SaldoApp::new(cc, services));
     wait_for(&mut harness, "15.00 USD");
+    // Said as soon as the counter shows the profile, before the sale is typed.
+    wait_for(&mut harness, "The keychain cannot be read");
+    assert!(shows(&harness, "No keychain is available on this computer"));
     type_into(&mut harness, "Customer number", "52942387");
     click(&mut harness, "15.00 USD");
     click(&mut harness, "Review");
-    click(&mut harness, "Send top-up");
-    wait_for(&mut harness, "Not sent");
-    assert!(shows(&harness, "No keychain is available on this computer"));
+    assert!(
+        harness
+            .query_by_role_and_label(egui::accesskit::Role::Button, "Send top-up")
+            .is_none(),
+        "a profile that cannot sell offers no review"
+    );
     assert!(
         ledger.history_page(None, 10).unwrap().is_empty(),
         "nothing recorded"

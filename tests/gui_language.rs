@@ -9,7 +9,7 @@ mod support;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
 use saldo::simulator::{Fault, FaultRule, qvatel};
-use saldo::ui::i18n::{Language, language};
+use saldo::ui::text::i18n::{Language, language};
 use support::*;
 
 /// The language is the process's: these tests take turns.
@@ -46,7 +46,7 @@ fn a_new_shop_picks_spanish_on_the_welcome_and_reads_where_things_are_kept() {
         .click();
     harness.run_steps(2);
     assert!(shows(&harness, "Nuevo perfil"));
-    saldo::ui::i18n::set_language(Language::English);
+    saldo::ui::text::i18n::set_language(Language::English);
 }
 
 #[test]

@@ -335,7 +335,7 @@ fn the_cli_tops_up_against_saldo_simulate_with_its_token_in_the_keychain() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "saldo: a Cuba mobile number has 8 digits, this one has 7"
+        "saldo: mobile numbers in Cuba have 8 digits, this one has 7"
     );
     sim.post(
         "/__sim/faults",

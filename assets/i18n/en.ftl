@@ -62,9 +62,9 @@ secret-session-token = Session token
 
 phone-error-empty = Enter the customer's mobile number.
 phone-error-characters = A phone number has only digits, spaces and an optional leading +.
-phone-error-wrong-country = This is not a { $country } number: it must start with +{ $code }.
-phone-error-length = A { $country } mobile number has { $expected } digits; this one has { $found }.
-phone-error-not-mobile = { $number } is not a { $country } mobile number (it may be a landline).
+phone-error-wrong-country = This number is not from { $country }: it must start with +{ $code }.
+phone-error-length = Mobile numbers in { $country } have { $expected } digits; this one has { $found }.
+phone-error-not-mobile = { $number } is not a mobile number in { $country } (it may be a landline).
 amount-error-empty = Enter an amount.
 amount-error-not-a-number = “{ $text }” is not an amount: use digits and one decimal point or comma, e.g. 20.00.
 amount-error-separators = Use either a point or a comma as decimal separator, not both: “{ $text }”.
@@ -109,8 +109,10 @@ counter-title = Top-up
 counter-no-profile = No profile sells phone top-ups yet. Add a QvaTel (Cuba) or RechargeKit (India) profile in Settings.
 counter-profile = Profile
 counter-number = Customer number
-counter-number-hint = e.g. a { $country } mobile number
+counter-number-hint = Mobile number in { $country }
 counter-number-help = Type the customer's mobile number.
+counter-number-digits-only = Only digits can be typed here (spaces, dashes and a leading + are fine).
+counter-use-other-profile = This is a mobile number in { $country }: sell through { $profile }
 counter-will-top-up = Will top up { $number }
 counter-amount = Amount
 counter-amount-hint = e.g. 49 ({ $unit })
@@ -131,10 +133,14 @@ counter-review-number = Number: { $number }
 counter-review-amount = Amount: { $amount }
 counter-through-profile = Through profile { $profile }
 counter-send = Send top-up
+counter-send-wait = Check the number and amount with the customer…
+counter-send-hint = Press Enter or click Send when the customer has said yes. Escape goes back.
 counter-back = Back
 counter-cancel = Cancel
 counter-sending = Sending { $amount } to { $number }… do not close saldo
 counter-next-customer = Next customer
+counter-retry = Retry
+counter-retry-tip = Back to the same number and amount, to try again
 counter-send-again = Send again anyway
 counter-send-again-tip = Only if the customer asked for a second top-up
 counter-favourite = Add to favourites
@@ -155,13 +161,40 @@ result-provider-reference = Provider reference: { $reference }
 result-succeeded = Top-up succeeded
 result-failed = Top-up failed
 result-reason = Reason: { $reason }
-result-nothing-charged = { $what } was not made; nothing was charged.
-result-failure-concluded = { $what } was concluded not to have gone through (not stated by the provider): check the provider's records before sending it again.
+result-nothing-charged = It was not made; nothing was charged.
+result-failure-concluded = saldo concluded it did not go through (the provider did not say so): check the provider's records before sending it again.
 result-pending = Accepted, not confirmed yet
-result-pending-detail = { $what } is being processed by the provider.
+result-pending-detail = { $provider } accepted the top-up and is still processing it.
 result-do-not-resend-history = Do not resend. saldo keeps asking and shows the outcome here and in History.
-result-unknown-detail = { $what }: the provider gave no clear answer ({ $reason }); the operation is { $state }.
-result-unknown-advice = It may have gone through. Do NOT send it again: saldo keeps checking, and Review lists it until it is settled.
+result-unknown-timeout = { $provider } did not answer within { $seconds } s. The top-up may have gone through — do not resend; saldo keeps checking.
+result-unknown-unclear = { $provider }'s answer did not say whether the top-up went through. It may have gone through — do not resend; saldo keeps checking.
+result-unknown-unrecorded = The top-up may have gone through, but saldo could not write that down. Do not resend; saldo keeps checking.
+result-unknown-technical = What the provider said: { $reason } (the operation is { $state }).
+result-details = Details
+result-copy = Copy
+result-copy-tip = Copy the reference
+result-balance-now = Balance now: { $balance }
+result-icon-succeeded = Succeeded
+result-icon-failed = Failed
+result-icon-pending = Being processed
+result-icon-unknown = Outcome unknown
+result-icon-repeat = Confirm first
+
+## Refusals the counter recognises
+
+refusal-no-balance = The shop's { $provider } account has too little balance for this top-up: add credit with { $provider }, then send it again.
+refusal-credentials = { $provider } refused saldo's API key: check it in Settings (and that this computer may use it), then send it again.
+refusal-number = The provider does not top up this number: check it with the customer.
+refusal-operator = The operator or circle does not fit this number: choose the customer's operator and send it again.
+refusal-amount = { $provider } does not sell this amount for this number: choose another amount.
+
+## Counter banners
+
+banner-keychain = The keychain cannot be read ({ $reason }): sales through this profile cannot be sent until it can.
+banner-secret-missing = Profile “{ $profile }” has no { $secret } saved: add it in Settings before selling.
+banner-address = This profile's address cannot be used: { $reason }. Correct it in Settings.
+banner-low-balance = The balance { $balance } is below the warning level of { $level }: buy credit soon.
+banner-balance-unread = The balance could not be read: { $reason }
 
 ## Balances
 
@@ -467,3 +500,22 @@ welcome-where-ledger = Every operation: in the ledger on this computer, { $path 
 welcome-where-secrets = API keys, tokens and passwords: only in this computer's keychain, never in a file.
 welcome-where-logs = What saldo did, day by day, without secrets: { $path }.
 welcome-where-backups = A backup of the ledger every day (and whenever you ask): { $path }.
+
+## Closing while something is on its way
+
+close-title = Something is still on its way
+close-explain = saldo is busy with: { $work }. If it closes now, saldo finds out at its next start what became of it — but the customer at the counter would not know yet.
+close-when-done = Close when it is finished
+close-keep-open = Keep saldo open
+close-now = Close now
+close-now-tip = saldo checks with the provider at its next start; do not send the same top-up again meanwhile
+close-when-done-note = saldo closes as soon as what is on its way is finished…
+close-work-topup = a top-up being sent
+close-work-credit = a credit move
+close-work-review = settling an operation
+close-work-export = an export being written
+close-work-backup = a backup or restore
+interrupted-notice = { $count ->
+    [one] saldo was closed while an operation was on its way ({ $references }). saldo is asking the provider what became of it: History shows it, and Needs review lists it if it cannot be settled. Do not send it again meanwhile.
+   *[other] saldo was closed while { $count } operations were on their way ({ $references }). saldo is asking the provider what became of them: History shows each, and Needs review lists any that cannot be settled. Do not send them again meanwhile.
+}

@@ -62,8 +62,8 @@ secret-session-token = Token de sesión
 
 phone-error-empty = Escriba el número móvil del cliente.
 phone-error-characters = Un número de teléfono solo lleva dígitos, espacios y, si acaso, un + al principio.
-phone-error-wrong-country = Este no es un número de { $country }: debe comenzar con +{ $code }.
-phone-error-length = Un número móvil de { $country } tiene { $expected } dígitos; este tiene { $found }.
+phone-error-wrong-country = Este número no es de { $country }: debe comenzar con +{ $code }.
+phone-error-length = Los números móviles de { $country } tienen { $expected } dígitos; este tiene { $found }.
 phone-error-not-mobile = { $number } no es un número móvil de { $country } (puede ser un teléfono fijo).
 amount-error-empty = Escriba un monto.
 amount-error-not-a-number = “{ $text }” no es un monto: use dígitos y un solo punto o coma decimal, p. ej. 20.00.
@@ -109,8 +109,10 @@ counter-title = Recarga
 counter-no-profile = Aún no hay ningún perfil que venda recargas. Agregue un perfil de QvaTel (Cuba) o RechargeKit (India) en Configuración.
 counter-profile = Perfil
 counter-number = Número del cliente
-counter-number-hint = p. ej. un número móvil de { $country }
+counter-number-hint = Número móvil de { $country }
 counter-number-help = Escriba el número móvil del cliente.
+counter-number-digits-only = Aquí solo se escriben dígitos (valen espacios, guiones y un + al principio).
+counter-use-other-profile = Es un número móvil de { $country }: vender con { $profile }
 counter-will-top-up = Se recargará { $number }
 counter-amount = Monto
 counter-amount-hint = p. ej. 49 ({ $unit })
@@ -131,10 +133,14 @@ counter-review-number = Número: { $number }
 counter-review-amount = Monto: { $amount }
 counter-through-profile = Con el perfil { $profile }
 counter-send = Enviar recarga
+counter-send-wait = Confirme el número y el monto con el cliente…
+counter-send-hint = Pulse Enter o haga clic en Enviar cuando el cliente diga que sí. Escape vuelve atrás.
 counter-back = Volver
 counter-cancel = Cancelar
 counter-sending = Enviando { $amount } a { $number }… no cierre saldo
 counter-next-customer = Siguiente cliente
+counter-retry = Reintentar
+counter-retry-tip = Volver al mismo número y monto para intentarlo de nuevo
 counter-send-again = Enviar de nuevo de todos modos
 counter-send-again-tip = Solo si el cliente pidió una segunda recarga
 counter-favourite = Agregar a favoritos
@@ -155,13 +161,40 @@ result-provider-reference = Referencia del proveedor: { $reference }
 result-succeeded = Recarga realizada
 result-failed = Recarga fallida
 result-reason = Motivo: { $reason }
-result-nothing-charged = La recarga de { $what } no se realizó; no se cobró nada.
-result-failure-concluded = Se concluyó que { $what } no se realizó (no lo dijo el proveedor): revise los registros del proveedor antes de volver a enviarla.
+result-nothing-charged = No se realizó; no se cobró nada.
+result-failure-concluded = saldo concluyó que no se realizó (el proveedor no lo dijo): revise los registros del proveedor antes de volver a enviarla.
 result-pending = Aceptada, aún sin confirmar
-result-pending-detail = El proveedor está procesando la recarga de { $what }.
+result-pending-detail = { $provider } aceptó la recarga y todavía la está procesando.
 result-do-not-resend-history = No la reenvíe. saldo sigue consultando y mostrará el resultado aquí y en Historial.
-result-unknown-detail = Recarga de { $what }: el proveedor no dio una respuesta clara ({ $reason }); la operación figura como { $state }.
-result-unknown-advice = Puede que se haya realizado. NO la vuelva a enviar: saldo sigue comprobando y Revisión la muestra hasta que se resuelva.
+result-unknown-timeout = { $provider } no respondió en { $seconds } s. Puede que la recarga se haya realizado: no la reenvíe; saldo sigue comprobando.
+result-unknown-unclear = La respuesta de { $provider } no dijo si la recarga se realizó. Puede que se haya realizado: no la reenvíe; saldo sigue comprobando.
+result-unknown-unrecorded = Puede que la recarga se haya realizado, pero saldo no pudo anotarlo. No la reenvíe; saldo sigue comprobando.
+result-unknown-technical = Lo que dijo el proveedor: { $reason } (la operación figura como { $state }).
+result-details = Detalles
+result-copy = Copiar
+result-copy-tip = Copiar la referencia
+result-balance-now = Saldo ahora: { $balance }
+result-icon-succeeded = Realizada
+result-icon-failed = Fallida
+result-icon-pending = En proceso
+result-icon-unknown = Resultado desconocido
+result-icon-repeat = Confirme primero
+
+## Rechazos que reconoce el mostrador
+
+refusal-no-balance = La cuenta de la tienda en { $provider } no tiene saldo suficiente para esta recarga: compre crédito a { $provider } y envíela de nuevo.
+refusal-credentials = { $provider } rechazó la clave de API de saldo: revísela en Configuración (y que este equipo pueda usarla) y envíela de nuevo.
+refusal-number = El proveedor no recarga este número: compruébelo con el cliente.
+refusal-operator = El operador o el círculo no corresponden a este número: elija el operador del cliente y envíela de nuevo.
+refusal-amount = { $provider } no vende este monto para este número: elija otro monto.
+
+## Avisos del mostrador
+
+banner-keychain = No se puede leer el llavero ({ $reason }): no se pueden enviar ventas con este perfil hasta que se pueda.
+banner-secret-missing = El perfil “{ $profile }” no tiene { $secret } guardado: agréguelo en Configuración antes de vender.
+banner-address = La dirección de este perfil no se puede usar: { $reason }. Corríjala en Configuración.
+banner-low-balance = El saldo { $balance } está por debajo del nivel de aviso de { $level }: compre crédito pronto.
+banner-balance-unread = No se pudo leer el saldo: { $reason }
 
 ## Saldos
 
@@ -467,3 +500,22 @@ welcome-where-ledger = Cada operación: en el registro de este equipo, { $path }
 welcome-where-secrets = Claves de API, tokens y contraseñas: solo en el llavero de este equipo, nunca en un archivo.
 welcome-where-logs = Lo que hizo saldo, día a día, sin secretos: { $path }.
 welcome-where-backups = Una copia del registro cada día (y cuando usted la pida): { $path }.
+
+## Cerrar mientras algo está en curso
+
+close-title = Todavía hay algo en curso
+close-explain = saldo está ocupado con: { $work }. Si se cierra ahora, saldo averigua en su próximo inicio qué pasó, pero el cliente del mostrador aún no lo sabría.
+close-when-done = Cerrar cuando termine
+close-keep-open = Mantener saldo abierto
+close-now = Cerrar ahora
+close-now-tip = saldo lo consulta con el proveedor en su próximo inicio; mientras tanto no envíe la misma recarga otra vez
+close-when-done-note = saldo se cerrará en cuanto termine lo que está en curso…
+close-work-topup = una recarga que se está enviando
+close-work-credit = un movimiento de crédito
+close-work-review = la resolución de una operación
+close-work-export = una exportación que se está escribiendo
+close-work-backup = una copia de seguridad o una restauración
+interrupted-notice = { $count ->
+    [one] saldo se cerró mientras una operación estaba en curso ({ $references }). saldo está preguntando al proveedor qué pasó con ella: Historial la muestra y Revisión la lista si no se puede resolver. Mientras tanto, no la envíe de nuevo.
+   *[other] saldo se cerró mientras { $count } operaciones estaban en curso ({ $references }). saldo está preguntando al proveedor qué pasó con ellas: Historial las muestra y Revisión lista las que no se puedan resolver. Mientras tanto, no las envíe de nuevo.
+}

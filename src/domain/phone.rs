@@ -51,15 +51,15 @@ pub enum PhoneError {
     Empty,
     #[error("a phone number has only digits, spaces and an optional leading +")]
     InvalidCharacters,
-    #[error("this is not a {country} number: it must start with +{code}", country = .0.name(), code = .0.calling_code())]
+    #[error("this number is not from {country}: it must start with +{code}", country = .0.name(), code = .0.calling_code())]
     WrongCountry(Country),
-    #[error("a {country} mobile number has {expected} digits, this one has {found}", country = .country.name())]
+    #[error("mobile numbers in {country} have {expected} digits, this one has {found}", country = .country.name())]
     WrongLength {
         country: Country,
         expected: usize,
         found: usize,
     },
-    #[error("{national} is not a {country} mobile number (it may be a landline)", country = .country.name())]
+    #[error("{national} is not a mobile number in {country} (it may be a landline)", country = .country.name())]
     NotMobile { country: Country, national: String },
 }
 
@@ -290,12 +290,12 @@ mod tests {
         let err = PhoneNumber::parse_mobile("5294238", Country::Cuba).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "a Cuba mobile number has 8 digits, this one has 7"
+            "mobile numbers in Cuba have 8 digits, this one has 7"
         );
         let err = PhoneNumber::parse_mobile("78345678", Country::Cuba).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "78345678 is not a Cuba mobile number (it may be a landline)"
+            "78345678 is not a mobile number in Cuba (it may be a landline)"
         );
     }
 

@@ -79,6 +79,28 @@ impl Ledger {
         )
     }
 
+    /// The operations an interruption left `recorded` or `sending` (saldo closed, killed or
+    /// crashed while sending them), oldest first: those whose claim nobody holds. A send in
+    /// flight in another saldo holds its claim and is not listed.
+    pub fn interrupted_sends(&self) -> Result<Vec<TxRecord>, LedgerError> {
+        let unfinished = self.records(
+            &format!(
+                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                 WHERE t.state IN ('recorded', 'sending')
+                 ORDER BY t.created_at, t.id"
+            ),
+            [],
+        )?;
+        let mut interrupted = Vec::new();
+        for record in unfinished {
+            // Taken and given back at once: only to learn that nobody is sending it.
+            if self.claim(&record.reference)?.is_some() {
+                interrupted.push(record);
+            }
+        }
+        Ok(interrupted)
+    }
+
     /// Keeps the first of two balance readings of a credit move (or clears it), only while the
     /// operation is still in `expected`.
     pub fn set_first_reading(

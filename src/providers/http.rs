@@ -88,6 +88,9 @@ pub fn endpoint(base: &Url, path: &str) -> Url {
     url
 }
 
+/// The reason a timed-out request gives (the counter says it in plain words, with the limit).
+pub const NO_ANSWER_IN_TIME: &str = "the provider did not answer in time";
+
 /// Classifies a transport failure. Errors are stripped of the URL, which may carry a token in
 /// its query string.
 pub fn transport_error(error: reqwest::Error) -> ProviderError {
@@ -104,7 +107,7 @@ pub fn transport_error(error: reqwest::Error) -> ProviderError {
     }
     if error.is_timeout() {
         return ProviderError::MaybeSent {
-            reason: "the provider did not answer in time".to_string(),
+            reason: NO_ANSWER_IN_TIME.to_string(),
         };
     }
     ProviderError::MaybeSent {

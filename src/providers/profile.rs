@@ -57,6 +57,12 @@ impl ProviderKind {
         self.info().display_name
     }
 
+    /// The provider's own name, without the country ("QvaTel"), for sentences.
+    pub fn brand(self) -> &'static str {
+        let name = self.display_name();
+        name.split(" (").next().unwrap_or(name)
+    }
+
     /// The secrets a profile of this provider needs in the keychain, with the default
     /// settings ([`Profile::secret_kinds`] for a given profile).
     pub fn secret_kinds(self) -> &'static [SecretKind] {

@@ -4,30 +4,13 @@
 
 pub mod app;
 pub mod backend;
-mod backend_files;
-pub mod balances_panel;
-pub mod data_section;
-pub mod error_text;
-pub mod history_chart;
-pub mod history_export;
-pub mod history_filter;
-pub mod history_pages;
-pub mod history_panel;
-pub mod i18n;
-pub mod jalali_picker;
 pub mod panels;
 pub mod prefs;
-pub mod review_panel;
-pub mod rtl;
 pub mod services;
-pub mod settings_panel;
 pub mod shop;
-pub mod statement_panel;
-pub mod subaccounts_panel;
+pub mod text;
 pub mod theme;
-pub mod topup_panel;
-pub mod topup_result;
-pub mod welcome;
+pub mod widgets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

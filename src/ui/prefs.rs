@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::i18n::Language;
-use super::panels::Panel;
+use crate::ui::panels::Panel;
+use crate::ui::text::i18n::Language;
 
 /// The key under which the preferences are stored in eframe's storage.
 pub const STORAGE_KEY: &str = "saldo-prefs";

@@ -51,10 +51,12 @@ impl Services {
 
     /// The demo: the simulator on a free 127.0.0.1 port, a demo ledger in `demo_dir`, and the
     /// demo credentials in memory only (the real keychain is never touched).
+    /// `SALDO_DEMO_LATENCY_MS` makes every simulated provider answer that much later (to see,
+    /// and test, the counter while a provider is slow).
     pub fn demo_in(demo_dir: &Path) -> Result<Services, String> {
         let runtime = runtime()?;
         let simulator = runtime
-            .block_on(Simulator::start(0, SimConfig::default()))
+            .block_on(Simulator::start(0, demo_sim_config()))
             .map_err(|e| format!("cannot start the demo simulator: {e}"))?;
         let ledger = Ledger::open_in(demo_dir).map_err(|e| e.to_string())?;
         let secrets = SecretStore::in_memory();
@@ -97,4 +99,18 @@ impl Services {
     pub fn is_demo(&self) -> bool {
         self.simulator.is_some()
     }
+}
+
+/// The environment variable that slows the demo's simulated providers (milliseconds).
+pub const DEMO_LATENCY_ENV: &str = "SALDO_DEMO_LATENCY_MS";
+
+fn demo_sim_config() -> SimConfig {
+    let mut config = SimConfig::default();
+    if let Some(ms) = std::env::var(DEMO_LATENCY_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        config.random.latency_ms = ms;
+    }
+    config
 }

@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::Money;
+use crate::domain::{Money, Reference};
 use crate::ledger::BalanceReading;
 use crate::providers::Profile;
 use crate::providers::registry::capabilities_of;
 use crate::t;
+use crate::ui::backend::SecretStatus;
 
 /// A profile's balance as the window knows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -26,6 +27,10 @@ pub struct Shop {
     pub profiles: Vec<Profile>,
     /// By profile name.
     pub balances: BTreeMap<String, BalanceView>,
+    /// Which secrets each profile has in the keychain, by profile name (as last asked).
+    pub secrets: BTreeMap<String, SecretStatus>,
+    /// Operations the last interruption left on their way, until each is settled.
+    pub interrupted: Vec<Reference>,
 }
 
 impl Shop {

@@ -9,6 +9,8 @@ pub const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
 pub const FAILURE: Color32 = Color32::from_rgb(0xb3, 0x26, 0x1e);
 /// Needs attention: unknown outcomes, pending, low balance warnings.
 pub const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
+/// Accepted by the provider, being processed: neither good nor alarming news.
+pub const PENDING: Color32 = Color32::from_rgb(0x1f, 0x5f, 0xa8);
 /// The demo banner.
 pub const DEMO: Color32 = Color32::from_rgb(0xff, 0xb3, 0x00);
 /// A card whose balance is below its warning level.
@@ -16,8 +18,22 @@ pub const LOW_BALANCE_FILL: Color32 = Color32::from_rgb(0xfb, 0xe3, 0xe1);
 
 /// Size of the words that tell a clerk how a top-up ended.
 pub const RESULT_SIZE: f32 = 30.0;
+/// Size of the number and amount read back on the review and the result card.
+pub const REVIEW_SIZE: f32 = 26.0;
 /// Size of the counter's fields and buttons.
 pub const COUNTER_SIZE: f32 = 18.0;
+
+/// A light wash of `colour` behind a card or banner, darker in the dark theme.
+pub fn tint(ui: &egui::Ui, colour: Color32) -> Color32 {
+    let base = ui.visuals().panel_fill;
+    let share = if ui.visuals().dark_mode { 0.22 } else { 0.12 };
+    let mix = |a: u8, b: u8| (f32::from(a) * (1.0 - share) + f32::from(b) * share).round() as u8;
+    Color32::from_rgb(
+        mix(base.r(), colour.r()),
+        mix(base.g(), colour.g()),
+        mix(base.b(), colour.b()),
+    )
+}
 
 const VAZIRMATN: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
 

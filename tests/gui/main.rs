@@ -5,6 +5,7 @@
 mod backups;
 mod balances;
 mod counter;
+mod counter_safety;
 mod history;
 mod review;
 mod settings;

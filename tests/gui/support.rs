@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use saldo::ledger::TxRecord;
 use saldo::ui::backend::{FileDialog, FileQuestion};
-use saldo::ui::i18n::{Language, set_language};
 use saldo::ui::services::DEMO_PROFILE;
+use saldo::ui::text::i18n::{Language, set_language};
 use saldo::ui::{Panel, SaldoApp, Services};
 
 pub type App = Harness<'static, SaldoApp>;
@@ -145,6 +145,16 @@ pub fn wait_for_button(harness: &mut App, label: &str) {
     });
 }
 
+/// Runs frames until the button labelled `label` is on screen and enabled (the counter's
+/// "Send top-up" waits a moment after the review appears).
+pub fn wait_for_enabled_button(harness: &mut App, label: &str) {
+    let owned = label.to_string();
+    run_until(harness, label, move |h| {
+        h.query_by_role_and_label(Role::Button, &owned)
+            .is_some_and(|b| !b.accesskit_node().is_disabled())
+    });
+}
+
 /// Clicks the button labelled `label` (not a heading or text that says the same).
 pub fn click(harness: &mut App, label: &str) {
     harness.get_by_role_and_label(Role::Button, label).click();
@@ -209,5 +219,6 @@ pub fn send_top_up(harness: &mut App, number: &str, amount: &str) {
     harness.get_by_label(amount).click();
     harness.run_steps(2);
     click(harness, "Review");
+    wait_for_enabled_button(harness, "Send top-up");
     click(harness, "Send top-up");
 }

@@ -4,12 +4,12 @@
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use super::error_text::state_text;
-use super::shop::Shop;
-use super::theme::FAILURE;
 use crate::domain::{PhoneNumber, TxState};
 use crate::ledger::HistoryFilter;
 use crate::t;
+use crate::ui::shop::Shop;
+use crate::ui::text::error_text::state_text;
+use crate::ui::theme::FAILURE;
 
 /// What the person typed and picked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -3,13 +3,13 @@
 
 use egui::{Frame, RichText};
 
-use super::backend::Command;
-use super::panels::{REFRESH, shortcut_text};
-use super::shop::{Shop, age_text};
-use super::theme::{FAILURE, LOW_BALANCE_FILL, WARNING};
 use crate::providers::Profile;
 use crate::providers::registry::capabilities_of;
 use crate::t;
+use crate::ui::backend::Command;
+use crate::ui::panels::{REFRESH, shortcut_text};
+use crate::ui::shop::{Shop, age_text};
+use crate::ui::theme::{FAILURE, LOW_BALANCE_FILL, WARNING};
 
 /// Asks for a fresh reading of every profile that can report a balance.
 pub fn refresh_all(shop: &mut Shop, run: &mut dyn FnMut(Command)) {
@@ -85,7 +85,7 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64) -> bool 
             ui.label(RichText::new(&profile.name).strong().size(16.0));
             ui.label(RichText::new(profile.provider.display_name()).weak());
             if let Some(id) = (profile.provider.info().balance_name)(profile) {
-                ui.label(RichText::new(super::i18n::tr(id)).weak().small());
+                ui.label(RichText::new(crate::ui::text::i18n::tr(id)).weak().small());
             }
             ui.add_space(4.0);
             if !capabilities_of(profile.provider).balance {

@@ -6,15 +6,15 @@
 use crate::logging::redact::names_a_secret;
 use egui::RichText;
 
-use super::backend::Command;
-use super::error_text::{kind_text, outcome_text, state_text};
-use super::panels::{REFRESH, shortcut_text};
-use super::rtl::visual;
-use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::time::local_text;
 use crate::engine::{ReviewItem, Settlement};
 use crate::ledger::TxRecord;
 use crate::t;
+use crate::ui::backend::Command;
+use crate::ui::panels::{REFRESH, shortcut_text};
+use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
+use crate::ui::text::rtl::visual;
+use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
 /// The panel's state.
 #[derive(Default)]

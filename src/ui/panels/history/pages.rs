@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
-use super::backend::{Command, PageStart};
 use crate::ledger::{HistoryCursor, HistoryFilter, HistorySummary, TxRecord};
+use crate::ui::backend::{Command, PageStart};
 
 /// Rows per page.
 pub const PAGE_ROWS: usize = 100;

@@ -48,8 +48,8 @@ impl Language {
 
     fn source(self) -> &'static str {
         match self {
-            Language::English => include_str!("../../assets/i18n/en.ftl"),
-            Language::Spanish => include_str!("../../assets/i18n/es.ftl"),
+            Language::English => include_str!("../../../assets/i18n/en.ftl"),
+            Language::Spanish => include_str!("../../../assets/i18n/es.ftl"),
         }
     }
 }
@@ -148,12 +148,12 @@ pub fn message_ids(language: Language) -> Vec<String> {
 #[macro_export]
 macro_rules! t {
     ($id:expr) => {
-        $crate::ui::i18n::tr($id)
+        $crate::ui::text::i18n::tr($id)
     };
     ($id:expr, $($name:ident = $value:expr),+ $(,)?) => {
-        $crate::ui::i18n::tr_with(
+        $crate::ui::text::i18n::tr_with(
             $id,
-            &[$((stringify!($name), $crate::ui::i18n::arg($value))),+],
+            &[$((stringify!($name), $crate::ui::text::i18n::arg($value))),+],
         )
     };
 }

@@ -5,13 +5,13 @@ use std::path::Path;
 
 use egui::RichText;
 
-use super::backend::Command;
-use super::prefs::Prefs;
-use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::time::local_text;
 use crate::ledger::backup::{DailyBackup, backups_dir};
 use crate::ledger::{BackupFacts, Restored};
 use crate::t;
+use crate::ui::backend::Command;
+use crate::ui::prefs::Prefs;
+use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
 /// The section's state.
 #[derive(Default)]

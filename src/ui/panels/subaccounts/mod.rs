@@ -5,19 +5,19 @@
 
 use egui::RichText;
 
-use super::backend::{Command, SendFailure};
-use super::error_text::{money_error_text, state_text};
-use super::panels::{
-    Decision, FIND, REFRESH, confirm_or_back_ui, key_pressed, no_field_focused, shortcut_text,
-};
-use super::shop::Shop;
-use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::{Money, TxState};
 use crate::engine::{CreditOrder, CreditOutcome, TransferOrder};
 use crate::ledger::TxRecord;
 use crate::providers::registry::capabilities_of;
 use crate::providers::{CreditDirection, NewSubAccount, Profile, SubAccount};
 use crate::t;
+use crate::ui::backend::{Command, SendFailure};
+use crate::ui::panels::{FIND, REFRESH, shortcut_text};
+use crate::ui::shop::Shop;
+use crate::ui::text::error_text::{money_error_text, state_text};
+use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
+use crate::ui::widgets::confirm::{Decision, confirm_or_back_ui};
+use crate::ui::widgets::keys::{key_pressed, no_field_focused};
 
 /// A move being prepared or confirmed.
 #[derive(Clone, Debug)]

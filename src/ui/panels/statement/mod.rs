@@ -5,17 +5,17 @@
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use super::backend::Command;
-use super::jalali_picker::{JalaliPicker, gregorian_text, jalali_picker_ui};
-use super::panels::{REFRESH, shortcut_text};
-use super::rtl::visual;
-use super::shop::Shop;
-use super::theme::FAILURE;
 use crate::domain::Money;
 use crate::domain::jalali::JalaliDate;
 use crate::providers::registry::capabilities_of;
 use crate::providers::{Movement, MovementKind, StatementQuery};
 use crate::t;
+use crate::ui::backend::Command;
+use crate::ui::panels::{REFRESH, shortcut_text};
+use crate::ui::shop::Shop;
+use crate::ui::text::rtl::visual;
+use crate::ui::theme::FAILURE;
+use crate::ui::widgets::jalali_picker::{JalaliPicker, gregorian_text, jalali_picker_ui};
 
 /// Which movements to ask for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,7 +289,7 @@ fn movements_table_ui(ui: &mut egui::Ui, shown: &[&Movement]) {
                 let m = shown[row.index()];
                 let jalali = m
                     .day
-                    .map(super::jalali_picker::jalali_text)
+                    .map(crate::ui::widgets::jalali_picker::jalali_text)
                     .unwrap_or_else(|| m.when_text.clone());
                 let gregorian = m.day.map(gregorian_text).unwrap_or_default();
                 let kind = m

@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use egui::RichText;
 
-use super::i18n::Language;
-use super::settings_panel::language_picker_ui;
-use super::theme::FAILURE;
 use crate::t;
+use crate::ui::panels::settings::language_picker_ui;
+use crate::ui::text::i18n::Language;
+use crate::ui::theme::FAILURE;
 
 /// Opens the demo in a window of its own, beside this one (tests record the call instead).
 pub type DemoLauncher = Arc<dyn Fn(&Path) -> Result<(), String> + Send + Sync>;

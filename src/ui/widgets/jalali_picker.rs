@@ -4,9 +4,9 @@
 
 use egui::RichText;
 
-use super::rtl::visual;
 use crate::domain::jalali::JalaliDate;
 use crate::t;
+use crate::ui::text::rtl::visual;
 
 /// Persian week-day initials, Saturday first.
 const WEEKDAYS: [&str; 7] = ["ش", "ی", "د", "س", "چ", "پ", "ج"];

@@ -1,5 +1,14 @@
 //! The panels of the window, their names and their keyboard shortcuts.
 
+pub mod balances;
+pub mod counter;
+pub mod history;
+pub mod review;
+pub mod settings;
+pub mod statement;
+pub mod subaccounts;
+pub mod welcome;
+
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
@@ -75,64 +84,3 @@ pub const REFRESH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key
 pub const EXPORT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
 /// The key that puts the cursor in the panel's search or number field.
 pub const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
-
-/// Whether `key` was pressed this frame with no modifier, not as an auto-repeat of a held key
-/// (a held Enter must never walk from review to send); the press is consumed.
-pub fn key_pressed(ui: &egui::Ui, key: Key) -> bool {
-    ui.input_mut(|input| {
-        let mut found = false;
-        input.events.retain(|event| match event {
-            egui::Event::Key {
-                key: k,
-                pressed: true,
-                repeat,
-                modifiers,
-                ..
-            } if *k == key && modifiers.is_none() => {
-                found |= !*repeat;
-                false
-            }
-            _ => true,
-        });
-        found
-    })
-}
-
-/// Whether no text field has the keyboard (so Enter is meant for the panel, not a field).
-pub fn no_field_focused(ui: &egui::Ui) -> bool {
-    ui.memory(|m| m.focused().is_none())
-}
-
-/// What the person chose on a confirm step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
-    Confirm,
-    Back,
-    Undecided,
-}
-
-/// The confirm step's two buttons: `confirm_text` (or Enter, when `enter_counts`) and Back (or
-/// Escape). A held Enter never confirms: only a fresh press does.
-pub fn confirm_or_back_ui(
-    ui: &mut egui::Ui,
-    confirm_text: egui::RichText,
-    enter_counts: bool,
-) -> Decision {
-    let mut confirm = enter_counts && key_pressed(ui, Key::Enter);
-    let mut back = key_pressed(ui, Key::Escape);
-    ui.horizontal(|ui| {
-        confirm |= ui
-            .button(confirm_text)
-            .on_hover_text(crate::t!("key-enter"))
-            .clicked();
-        back |= ui
-            .button(crate::t!("counter-back"))
-            .on_hover_text(crate::t!("key-escape"))
-            .clicked();
-    });
-    match (confirm, back) {
-        (true, _) => Decision::Confirm,
-        (false, true) => Decision::Back,
-        (false, false) => Decision::Undecided,
-    }
-}

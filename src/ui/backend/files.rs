@@ -3,13 +3,32 @@
 
 use std::path::PathBuf;
 
-use super::backend::{FileQuestion, Worker, join_error};
 use crate::ledger::BackupFacts;
 use crate::ledger::backup::{backups_dir, check_backup, stamped_name};
+use crate::ui::backend::{FileDialog, FileQuestion, Worker, join_error};
+use std::sync::Arc;
+
+/// The native file dialogs through the desktop portal.
+pub fn native_file_dialog() -> FileDialog {
+    Arc::new(|question: &FileQuestion| match question {
+        FileQuestion::SaveCsv { suggested } => rfd::FileDialog::new()
+            .set_file_name(suggested)
+            .add_filter("CSV", &["csv"])
+            .save_file(),
+        FileQuestion::SaveBackup { suggested } => rfd::FileDialog::new()
+            .set_file_name(suggested)
+            .add_filter("saldo backup", &["sqlite3"])
+            .save_file(),
+        FileQuestion::OpenBackup { folder } => rfd::FileDialog::new()
+            .set_directory(folder)
+            .add_filter("saldo backup", &["sqlite3"])
+            .pick_file(),
+    })
+}
 
 impl Worker {
     /// Asks the file dialog, off the runtime's threads (a real dialog blocks until answered).
-    pub(super) async fn ask_file(&self, question: FileQuestion) -> Result<Option<PathBuf>, String> {
+    pub(crate) async fn ask_file(&self, question: FileQuestion) -> Result<Option<PathBuf>, String> {
         let dialog = self.file_dialog.clone();
         tokio::task::spawn_blocking(move || dialog(&question))
             .await
@@ -17,7 +36,7 @@ impl Worker {
     }
 
     /// Asks where, then writes a backup there.
-    pub(super) async fn backup_now(&self) -> Result<Option<BackupFacts>, String> {
+    pub(crate) async fn backup_now(&self) -> Result<Option<BackupFacts>, String> {
         let question = FileQuestion::SaveBackup {
             suggested: stamped_name(
                 "saldo-backup-",
@@ -31,7 +50,7 @@ impl Worker {
     }
 
     /// Asks which backup, then checks it; the ledger is not touched.
-    pub(super) async fn choose_restore(&self) -> Result<Option<BackupFacts>, String> {
+    pub(crate) async fn choose_restore(&self) -> Result<Option<BackupFacts>, String> {
         let ledger = self.engine.ledger().path();
         let folder = backups_dir(ledger.parent().unwrap_or(ledger));
         let Some(path) = self.ask_file(FileQuestion::OpenBackup { folder }).await? else {
@@ -41,6 +60,6 @@ impl Worker {
             .await
             .map_err(join_error)?
             .map(Some)
-            .map_err(|e| super::error_text::ledger_error_text(&e))
+            .map_err(|e| crate::ui::text::error_text::ledger_error_text(&e))
     }
 }

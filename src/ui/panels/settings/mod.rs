@@ -3,19 +3,21 @@
 //! typed masked, stored straight into the keychain and shown only as "saved", and a
 //! "test connection" that reads the balance (or the cheapest read the provider offers).
 
+pub mod data_section;
+
 use std::collections::BTreeMap;
 
 use egui::RichText;
 
-use super::backend::{Command, ProfileDraft, SecretStatus};
-use super::error_text::{money_error_text, secret_kind_text};
-use super::i18n::{Language, set_language};
-use super::shop::Shop;
-use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::Money;
 use crate::providers::{Profile, ProfileSettings, ProviderKind};
 use crate::secrets::{Secret, SecretKind};
 use crate::t;
+use crate::ui::backend::{Command, ProfileDraft, SecretStatus};
+use crate::ui::shop::Shop;
+use crate::ui::text::error_text::{money_error_text, secret_kind_text};
+use crate::ui::text::i18n::{Language, set_language};
+use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
 /// The profile form as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -268,7 +270,7 @@ pub fn settings_ui(
 pub fn language_picker_ui(ui: &mut egui::Ui, id_salt: &str, language: &mut Option<Language>) {
     ui.horizontal(|ui| {
         let label = ui.label(t!("settings-language"));
-        let current = super::i18n::language();
+        let current = crate::ui::text::i18n::language();
         let mut chosen = current;
         egui::ComboBox::from_id_salt(id_salt)
             .selected_text(current.native_name())
@@ -321,7 +323,7 @@ fn open_profile(panel: &mut SettingsPanel, name: Option<String>, run: &mut dyn F
 
 fn option_help(name: &str, fallback: &str) -> String {
     let id = format!("option-{name}");
-    let text = super::i18n::tr(&id);
+    let text = crate::ui::text::i18n::tr(&id);
     if text == id {
         fallback.to_string()
     } else {
@@ -614,7 +616,7 @@ mod tests {
                 for language in Language::ALL {
                     let id = format!("option-{}", spec.name);
                     assert!(
-                        super::super::i18n::has_message(language, &id),
+                        crate::ui::text::i18n::has_message(language, &id),
                         "{language:?} lacks {id}"
                     );
                 }

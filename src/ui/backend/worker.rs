@@ -1,436 +1,33 @@
-//! Commands the panels emit, run on the runtime; their results come back as events drained
-//! every frame. Nothing here runs on the UI thread.
+//! The code that runs each command off the UI thread and turns its result into an event.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
 
-use super::error_text::{engine_error_text, ledger_error_text, secret_error_text};
-use crate::domain::{Money, Reference};
-use crate::engine::{
-    CreditOrder, CreditOutcome, Engine, EngineError, ReviewItem, Settlement, TopUpOrder,
-    TransferOrder,
-};
-use crate::ledger::backup::DailyBackup;
+use crate::domain::Money;
+use crate::engine::{Engine, EngineError};
 use crate::ledger::export::CsvStyle;
-use crate::ledger::{
-    BackupFacts, BalanceReading, FavouriteNumber, HistoryCursor, HistoryFilter, HistorySummary,
-    LedgerReader, Restored, TxRecord,
-};
+use crate::ledger::{BalanceReading, HistoryFilter, LedgerReader};
+use crate::providers::StatementQuery;
 use crate::providers::registry::capabilities_of;
-use crate::providers::{
-    Movement, NewSubAccount, Profile, ProfileSettings, ProviderKind, StatementQuery, SubAccount,
-};
-use crate::secrets::{Secret, SecretKind};
-
-/// What the file dialog is asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FileQuestion {
-    /// Where to save an exported CSV file.
-    SaveCsv { suggested: String },
-    /// Where to save a backup of the ledger.
-    SaveBackup { suggested: String },
-    /// Which backup to restore, starting in `folder`.
-    OpenBackup { folder: PathBuf },
-}
-
-/// Answers a file question (the native dialog, or fixed paths in tests); `None` when the person
-/// cancels. Called off the UI thread.
-pub type FileDialog = Arc<dyn Fn(&FileQuestion) -> Option<PathBuf> + Send + Sync>;
-
-/// The native file dialogs through the desktop portal.
-pub fn native_file_dialog() -> FileDialog {
-    Arc::new(|question: &FileQuestion| match question {
-        FileQuestion::SaveCsv { suggested } => rfd::FileDialog::new()
-            .set_file_name(suggested)
-            .add_filter("CSV", &["csv"])
-            .save_file(),
-        FileQuestion::SaveBackup { suggested } => rfd::FileDialog::new()
-            .set_file_name(suggested)
-            .add_filter("saldo backup", &["sqlite3"])
-            .save_file(),
-        FileQuestion::OpenBackup { folder } => rfd::FileDialog::new()
-            .set_directory(folder)
-            .add_filter("saldo backup", &["sqlite3"])
-            .pick_file(),
-    })
-}
-
-/// Where a history page starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageStart {
-    /// Right after a known row (the end of the page before).
-    After(Option<HistoryCursor>),
-    /// `rows` further than a known row: found through the time index, for a jump.
-    Skip {
-        from: Option<HistoryCursor>,
-        rows: u64,
-    },
-}
-
-/// A profile to add or change, as the settings form holds it.
-#[derive(Clone, Debug)]
-pub struct ProfileDraft {
-    /// The name it has now, when editing.
-    pub existing: Option<String>,
-    pub name: String,
-    pub provider: ProviderKind,
-    pub base_url: String,
-    pub settings: ProfileSettings,
-}
-
-/// Work the window asks for.
-#[derive(Clone)]
-pub enum Command {
-    LoadProfiles,
-    TopUp(TopUpOrder),
-    /// Recent and favourite numbers of a profile.
-    LoadCounterMemory {
-        profile: String,
-    },
-    /// The operators and circles a top-up through a profile offers; the provider's live list
-    /// is fetched when the kept one is missing or a day old.
-    LoadTopUpLists {
-        profile: String,
-    },
-    /// The operator and circle last chosen for a number.
-    LoadNumberChoices {
-        profile: String,
-        number: String,
-    },
-    /// Adds (with a label) or removes (`None`) a favourite number.
-    SetFavourite {
-        profile: String,
-        number: String,
-        label: Option<String>,
-    },
-    /// Reads a balance from the provider.
-    RefreshBalance {
-        profile: String,
-    },
-    /// The balances last read, from the ledger.
-    LoadBalances,
-    LoadSubAccounts {
-        profile: String,
-    },
-    MoveCredit(CreditOrder),
-    CreateSubAccount {
-        profile: String,
-        new: NewSubAccount,
-        /// Credit to move to it once it exists (through the journal), if any.
-        starting_credit: Option<String>,
-    },
-    /// Deletes an empty sub-account (by id).
-    DeleteSubAccount {
-        profile: String,
-        sub_account: String,
-    },
-    Transfer(TransferOrder),
-    LoadStatement {
-        profile: String,
-        query: StatementQuery,
-    },
-    HistoryPage {
-        generation: u64,
-        page: usize,
-        filter: HistoryFilter,
-        start: PageStart,
-    },
-    HistorySummary {
-        generation: u64,
-        filter: HistoryFilter,
-    },
-    /// Asks where to save, then exports the filter's rows; `cancel` stops it.
-    Export {
-        filter: HistoryFilter,
-        style: CsvStyle,
-        suggested_name: String,
-        cancel: Arc<AtomicBool>,
-    },
-    /// Asks where to save, then writes a backup of the ledger.
-    BackupNow,
-    /// Asks which backup to restore, and checks it (nothing is changed yet).
-    ChooseRestore,
-    /// Restores a checked backup.
-    Restore {
-        path: PathBuf,
-    },
-    /// Makes today's automatic backup unless it exists, keeping the newest `keep`.
-    DailyBackup {
-        keep: usize,
-    },
-    LoadReview,
-    Recheck {
-        reference: Reference,
-    },
-    Settle {
-        reference: Reference,
-        outcome: Settlement,
-        note: String,
-    },
-    SaveProfile(ProfileDraft),
-    RemoveProfile {
-        name: String,
-    },
-    SaveSecret {
-        profile: String,
-        kind: SecretKind,
-        secret: Secret,
-    },
-    LoadSecretStatus {
-        profile: String,
-    },
-    TestConnection {
-        profile: String,
-    },
-}
-
-/// Why a top-up did not end with a recorded outcome.
-#[derive(Clone, Debug)]
-pub struct SendFailure {
-    pub message: String,
-    /// It may have reached the provider: the clerk must not send it again.
-    pub may_have_been_sent: bool,
-    /// It repeats this recent top-up: it goes through only if the clerk confirms.
-    pub repeat_of: Option<crate::ledger::EarlierOperation>,
-}
-
-impl From<EngineError> for SendFailure {
-    fn from(error: EngineError) -> Self {
-        SendFailure {
-            message: engine_error_text(&error),
-            may_have_been_sent: error.may_have_been_sent(),
-            repeat_of: match error {
-                EngineError::PossibleRepeat(earlier) => Some(earlier),
-                _ => None,
-            },
-        }
-    }
-}
-
-/// How an export ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ExportEnd {
-    Written {
-        path: PathBuf,
-        rows: u64,
-    },
-    /// The person closed the dialog without choosing a file.
-    NoFileChosen,
-    Cancelled,
-    Failed(String),
-}
-
-/// Which secrets a profile has in the store: saved, missing, or why it could not be checked.
-pub type SecretStatus = Vec<(SecretKind, Result<bool, String>)>;
-
-/// Results coming back to the window.
-#[derive(Debug)]
-pub enum Event {
-    Profiles(Result<Vec<Profile>, String>),
-    TopUpFinished(Result<TxRecord, SendFailure>),
-    CounterMemory {
-        profile: String,
-        recent: Vec<String>,
-        favourites: Vec<FavouriteNumber>,
-    },
-    NumberChoices {
-        profile: String,
-        number: String,
-        choices: BTreeMap<String, String>,
-    },
-    TopUpLists {
-        profile: String,
-        result: Result<crate::engine::ListRefresh, String>,
-    },
-    Balance {
-        profile: String,
-        result: Result<BalanceReading, String>,
-    },
-    /// Balances last read, by profile name.
-    Balances(Vec<(String, BalanceReading)>),
-    SubAccounts {
-        profile: String,
-        result: Result<Vec<SubAccount>, String>,
-    },
-    CreditMoved(Result<CreditOutcome, SendFailure>),
-    /// A sub-account was deleted (its id), or why not.
-    SubAccountDeleted {
-        profile: String,
-        result: Result<String, String>,
-    },
-    SubAccountCreated {
-        profile: String,
-        result: Result<(), String>,
-        /// How the starting credit's move ended, when one was asked for.
-        credit: Option<Result<CreditOutcome, SendFailure>>,
-    },
-    Transferred(Result<TxRecord, SendFailure>),
-    Statement {
-        profile: String,
-        result: Result<Vec<Movement>, String>,
-    },
-    HistoryPage {
-        generation: u64,
-        page: usize,
-        result: Result<Vec<TxRecord>, String>,
-    },
-    HistorySummary {
-        generation: u64,
-        result: Result<HistorySummary, String>,
-    },
-    ExportProgress(u64),
-    ExportFinished(ExportEnd),
-    /// A backup the person asked for: written, or no file chosen (`None`).
-    BackupWritten(Result<Option<BackupFacts>, String>),
-    /// A backup chosen to restore, checked; `None` when no file was chosen.
-    RestoreChecked(Result<Option<BackupFacts>, String>),
-    Restored(Result<Restored, String>),
-    /// Today's automatic backup, made now or earlier today.
-    DailyBackup(Result<DailyBackup, String>),
-    Review(Result<Vec<ReviewItem>, String>),
-    Rechecked(Result<TxRecord, String>),
-    Settled(Result<TxRecord, String>),
-    ProfileSaved(Result<String, String>),
-    ProfileRemoved(Result<String, String>),
-    SecretSaved {
-        profile: String,
-        kind: SecretKind,
-        result: Result<(), String>,
-    },
-    SecretStatus {
-        profile: String,
-        status: SecretStatus,
-    },
-    ConnectionTested {
-        profile: String,
-        result: Result<String, String>,
-    },
-    /// The background reconciler settled operations, or found some that need a person.
-    Reconciled {
-        settled: Vec<TxRecord>,
-        needs_review: usize,
-    },
-    /// The OS asked saldo to quit (SIGTERM).
-    CloseRequested,
-}
-
-/// How often the window's background reconciler looks at open operations.
-pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Runs commands on the runtime and reports back.
-pub struct Backend {
-    runtime: tokio::runtime::Handle,
-    engine: Engine,
-    events: Sender<Event>,
-    ctx: egui::Context,
-    file_dialog: FileDialog,
-    /// The history's read-only connection, opened on first use.
-    reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
-}
-
-pub(super) fn join_error(error: tokio::task::JoinError) -> String {
-    crate::t!("error-internal", reason = error.to_string())
-}
-
-impl Backend {
-    pub fn new(
-        runtime: tokio::runtime::Handle,
-        engine: Engine,
-        events: Sender<Event>,
-        ctx: egui::Context,
-        file_dialog: FileDialog,
-    ) -> Backend {
-        Backend {
-            runtime,
-            engine,
-            events,
-            ctx,
-            file_dialog,
-            reader: Arc::new(OnceLock::new()),
-        }
-    }
-
-    fn report(events: &Sender<Event>, ctx: &egui::Context, event: Event) {
-        // The window may already be gone; then nobody needs the result.
-        let _ = events.send(event);
-        ctx.request_repaint();
-    }
-
-    /// Runs a command in the background; its event arrives on the window's channel.
-    pub fn run(&self, command: Command) {
-        let worker = Worker {
-            engine: self.engine.clone(),
-            events: self.events.clone(),
-            ctx: self.ctx.clone(),
-            file_dialog: self.file_dialog.clone(),
-            reader: self.reader.clone(),
-        };
-        self.runtime.spawn(async move {
-            let event = worker.execute(command).await;
-            Self::report(&worker.events, &worker.ctx, event);
-        });
-    }
-
-    /// Follows open operations in the background for as long as the window is open: a pass at
-    /// start (rows a crash left half-way), then one every [`RECONCILE_EVERY`].
-    pub fn start_reconciler(&self) {
-        let engine = self.engine.clone();
-        let events = self.events.clone();
-        let ctx = self.ctx.clone();
-        self.runtime.spawn(async move {
-            let mut last_review_count = None;
-            loop {
-                if let Ok(report) = engine.reconcile(None).await {
-                    let needs_review = report.needs_review.len();
-                    if !report.settled.is_empty() || Some(needs_review) != last_review_count {
-                        last_review_count = Some(needs_review);
-                        let event = Event::Reconciled {
-                            settled: report.settled,
-                            needs_review,
-                        };
-                        if events.send(event).is_err() {
-                            return;
-                        }
-                        ctx.request_repaint();
-                    }
-                }
-                tokio::time::sleep(RECONCILE_EVERY).await;
-            }
-        });
-    }
-
-    /// Turns the OS's polite request to quit (SIGTERM) into a window close.
-    pub fn watch_for_terminate(&self) {
-        #[cfg(unix)]
-        {
-            let events = self.events.clone();
-            let ctx = self.ctx.clone();
-            self.runtime.spawn(async move {
-                use tokio::signal::unix::{SignalKind, signal};
-                if let Ok(mut term) = signal(SignalKind::terminate()) {
-                    term.recv().await;
-                    Self::report(&events, &ctx, Event::CloseRequested);
-                }
-            });
-        }
-    }
-}
+use crate::secrets::SecretKind;
+use crate::ui::backend::vocabulary::*;
+use crate::ui::backend::{Backend, join_error, local_utc_offset_secs};
+use crate::ui::text::error_text::{engine_error_text, ledger_error_text, secret_error_text};
 
 /// What one background task needs.
-pub(super) struct Worker {
-    pub(super) engine: Engine,
-    events: Sender<Event>,
-    ctx: egui::Context,
-    pub(super) file_dialog: FileDialog,
-    reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
+pub(crate) struct Worker {
+    pub(crate) engine: Engine,
+    pub(crate) events: Sender<Event>,
+    pub(crate) ctx: egui::Context,
+    pub(crate) file_dialog: FileDialog,
+    pub(crate) reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
 }
 
 impl Worker {
     /// Runs blocking ledger work off the runtime's threads.
-    pub(super) async fn ledger<T: Send + 'static>(
+    pub(crate) async fn ledger<T: Send + 'static>(
         &self,
         work: impl FnOnce(&crate::ledger::Ledger) -> Result<T, crate::ledger::LedgerError>
         + Send
@@ -462,7 +59,7 @@ impl Worker {
         .map_err(join_error)?
     }
 
-    async fn execute(&self, command: Command) -> Event {
+    pub(crate) async fn execute(&self, command: Command) -> Event {
         let engine = &self.engine;
         let text = |e: EngineError| engine_error_text(&e);
         match command {
@@ -612,7 +209,11 @@ impl Worker {
                                 }
                             }
                         };
-                        reader.page(&filter, cursor, super::history_pages::PAGE_ROWS)
+                        reader.page(
+                            &filter,
+                            cursor,
+                            crate::ui::panels::history::pages::PAGE_ROWS,
+                        )
                     })
                     .await;
                 Event::HistoryPage {
@@ -728,7 +329,7 @@ impl Worker {
         match written {
             Ok(Ok(Some(rows))) => ExportEnd::Written { path, rows },
             Ok(Ok(None)) => ExportEnd::Cancelled,
-            Ok(Err(e)) => ExportEnd::Failed(super::error_text::export_error_text(&e)),
+            Ok(Err(e)) => ExportEnd::Failed(crate::ui::text::error_text::export_error_text(&e)),
             Err(e) => ExportEnd::Failed(join_error(e)),
         }
     }
@@ -824,10 +425,4 @@ impl Worker {
                 .map(|()| crate::t!("settings-test-secrets"))
         }
     }
-}
-
-/// The local zone's offset from UTC now, in seconds.
-pub fn local_utc_offset_secs() -> i64 {
-    let now = jiff::Timestamp::now();
-    i64::from(jiff::tz::TimeZone::system().to_offset(now).seconds())
 }

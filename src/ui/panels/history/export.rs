@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::backend::{Command, ExportEnd};
-use super::history_pages::HistoryPages;
-use super::panels::{EXPORT, shortcut_text};
-use super::theme::{FAILURE, SUCCESS};
 use crate::ledger::export::{CsvAudience, CsvStyle};
 use crate::t;
+use crate::ui::backend::{Command, ExportEnd};
+use crate::ui::panels::history::pages::HistoryPages;
+use crate::ui::panels::{EXPORT, shortcut_text};
+use crate::ui::theme::{FAILURE, SUCCESS};
 
 /// The export controls' state.
 pub struct ExportPanel {
@@ -60,7 +60,10 @@ impl ExportPanel {
 
 /// A file name that says what is in it: `saldo-history-2026-11-22.csv`.
 fn suggested_name() -> String {
-    format!("saldo-history-{}.csv", super::history_filter::today())
+    format!(
+        "saldo-history-{}.csv",
+        crate::ui::panels::history::filter::today()
+    )
 }
 
 /// The export row.

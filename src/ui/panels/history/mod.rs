@@ -2,20 +2,25 @@
 //! date range, profile, state and number, totals for the filter, a daily sales chart, and an
 //! export of exactly the filtered rows.
 
+pub mod chart;
+pub mod export;
+pub mod filter;
+pub mod pages;
+
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
-use super::backend::Command;
-use super::error_text::{kind_text, outcome_text, state_text};
-use super::history_chart::daily_sales_ui;
-use super::history_export::{ExportPanel, export_ui};
-use super::history_filter::{FilterForm, filter_ui};
-use super::history_pages::HistoryPages;
-use super::panels::{REFRESH, shortcut_text};
-use super::shop::Shop;
-use super::theme::{FAILURE, SUCCESS, WARNING};
 use crate::domain::{Money, TxState, time::local_text};
 use crate::t;
+use crate::ui::backend::Command;
+use crate::ui::panels::history::chart::daily_sales_ui;
+use crate::ui::panels::history::export::{ExportPanel, export_ui};
+use crate::ui::panels::history::filter::{FilterForm, filter_ui};
+use crate::ui::panels::history::pages::HistoryPages;
+use crate::ui::panels::{REFRESH, shortcut_text};
+use crate::ui::shop::Shop;
+use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
+use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
 /// The history's state.
 #[derive(Default)]
@@ -184,8 +189,10 @@ fn table_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnMut(Com
                     record.amount.to_string(),
                     state,
                     record.provider_ref.clone().unwrap_or_default(),
-                    super::rtl::visual(record.provider_message.as_deref().unwrap_or_default())
-                        .into_owned(),
+                    crate::ui::text::rtl::visual(
+                        record.provider_message.as_deref().unwrap_or_default(),
+                    )
+                    .into_owned(),
                 ];
                 let colour = state_colour(record.state);
                 for (column, cell) in cells.into_iter().enumerate() {

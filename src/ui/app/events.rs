@@ -1,0 +1,320 @@
+//! What the window does with each event from the background: hand it to its panel, refresh
+//! what it changed, and raise a notification where a person should know.
+
+use crate::domain::TxState;
+use crate::t;
+use crate::ui::app::SaldoApp;
+use crate::ui::app::notifications::{Level, MAX_SETTLED_NOTIFICATIONS};
+use crate::ui::backend::{Command, Event, ExportEnd};
+use crate::ui::panels::Panel;
+use crate::ui::panels::balances::{refresh_all, refresh_one};
+
+impl SaldoApp {
+    fn balance_read(
+        &mut self,
+        profile: String,
+        result: Result<crate::ledger::BalanceReading, String>,
+    ) {
+        let view = self.shop.balances.entry(profile.clone()).or_default();
+        view.loading = false;
+        match result {
+            Ok(reading) => {
+                view.reading = Some(reading);
+                view.error = None;
+            }
+            Err(error) => view.error = Some(error),
+        }
+        self.warn_if_low(&profile);
+    }
+
+    /// Raises a notification the first time a profile's balance is seen below its level.
+    fn warn_if_low(&mut self, name: &str) {
+        let Some(profile) = self.shop.profile(name).cloned() else {
+            return;
+        };
+        if !self.shop.is_low(&profile) {
+            self.warned_low.remove(name);
+            return;
+        }
+        if self.warned_low.insert(name.to_string())
+            && let (Some(reading), Some(level)) =
+                (self.shop.reading(name), profile.settings.low_balance())
+        {
+            self.notifications.add(
+                Level::Warning,
+                t!(
+                    "toast-low-balance",
+                    profile = name,
+                    balance = reading.amount.to_string(),
+                    level = level.to_string()
+                ),
+            );
+        }
+    }
+
+    fn after_money_moved(&mut self, profile: Option<&str>) {
+        let backend = &self.backend;
+        self.history.reload(&mut |c| backend.run(c));
+        if let Some(profile) = profile {
+            self.refresh_balance(profile);
+        }
+    }
+
+    fn refresh_balance(&mut self, profile: &str) {
+        let can = self
+            .shop
+            .profile(profile)
+            .is_some_and(|p| crate::providers::registry::capabilities_of(p.provider).balance);
+        if can {
+            let backend = &self.backend;
+            refresh_one(&mut self.shop, profile, &mut |c| backend.run(c));
+        }
+    }
+
+    pub(crate) fn handle(&mut self, ctx: &egui::Context, event: Event) {
+        let backend = &self.backend;
+        let mut run = |c: Command| backend.run(c);
+        match event {
+            Event::Profiles(Ok(profiles)) => {
+                self.profiles_loaded = true;
+                let first_load = self.shop.profiles.is_empty();
+                self.shop.profiles = profiles;
+                self.profiles_error = None;
+                self.shop
+                    .balances
+                    .retain(|name, _| self.shop.profiles.iter().any(|p| &p.name == name));
+                if first_load {
+                    refresh_all(&mut self.shop, &mut run);
+                }
+                let names: Vec<String> =
+                    self.shop.profiles.iter().map(|p| p.name.clone()).collect();
+                for name in names {
+                    self.warn_if_low(&name);
+                }
+            }
+            Event::Profiles(Err(error)) => self.profiles_error = Some(error),
+            Event::TopUpFinished(result) => {
+                let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
+                if let Ok(record) = &result
+                    && record.state == TxState::Unknown
+                {
+                    self.notifications.add(
+                        Level::Warning,
+                        t!("toast-unknown", reference = record.reference.as_str()),
+                    );
+                }
+                self.counter.finished(result);
+                self.after_money_moved(profile.as_deref());
+            }
+            Event::CounterMemory {
+                profile,
+                recent,
+                favourites,
+            } => self.counter.memory_loaded(&profile, recent, favourites),
+            Event::NumberChoices {
+                profile,
+                number,
+                choices,
+            } => self.counter.choices_loaded(&profile, &number, choices),
+            Event::TopUpLists { profile, result } => self.counter.lists_loaded(&profile, result),
+            Event::Balance { profile, result } => self.balance_read(profile, result),
+            Event::Balances(readings) => {
+                for (name, reading) in readings {
+                    let view = self.shop.balances.entry(name.clone()).or_default();
+                    if view.reading.is_none_or(|r| r.read_at < reading.read_at) {
+                        view.reading = Some(reading);
+                    }
+                    self.warn_if_low(&name);
+                }
+            }
+            Event::SubAccounts { profile, result } => {
+                self.subaccounts.accounts_loaded(&profile, result)
+            }
+            Event::CreditMoved(result) => {
+                let profile = result.as_ref().ok().map(|o| o.record.profile_name.clone());
+                self.toast_for_move(result.as_ref().map(|o| &o.record).map_err(|f| &f.message));
+                self.subaccounts.credit_moved(result);
+                self.after_money_moved(profile.as_deref());
+            }
+            Event::SubAccountDeleted { profile, result } => {
+                match &result {
+                    Ok(account) => self.notifications.add(
+                        Level::Success,
+                        t!(
+                            "toast-subaccount-deleted",
+                            account = account.as_str(),
+                            profile = profile.as_str()
+                        ),
+                    ),
+                    Err(error) => self.notifications.add(Level::Error, error.clone()),
+                };
+                self.subaccounts.deleted(&result);
+            }
+            Event::SubAccountCreated {
+                profile,
+                result,
+                credit,
+            } => {
+                match &result {
+                    Ok(()) => self.notifications.add(
+                        Level::Success,
+                        t!("toast-subaccount-created", profile = profile.as_str()),
+                    ),
+                    Err(error) => self.notifications.add(Level::Error, error.clone()),
+                };
+                self.subaccounts.created(&result);
+                if let Some(moved) = credit {
+                    self.toast_for_move(moved.as_ref().map(|o| &o.record).map_err(|f| &f.message));
+                    self.subaccounts.credit_moved(moved);
+                    self.after_money_moved(Some(&profile));
+                }
+            }
+            Event::Transferred(result) => {
+                let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
+                self.toast_for_move(result.as_ref().map_err(|f| &f.message));
+                self.subaccounts.transferred(result);
+                self.after_money_moved(profile.as_deref());
+            }
+            Event::Statement { profile, result } => self.statement.loaded(&profile, result),
+            Event::HistoryPage {
+                generation,
+                page,
+                result,
+            } => self.history.pages.page_loaded(generation, page, result),
+            Event::HistorySummary { generation, result } => {
+                self.history.pages.summary_loaded(generation, result)
+            }
+            Event::ExportProgress(rows) => self.history.export.progressed(rows),
+            Event::BackupWritten(result) => self.data.backed_up(result),
+            Event::RestoreChecked(result) => self.data.restore_checked(result),
+            Event::Restored(result) => {
+                self.data.restored(&result);
+                if result.is_ok() {
+                    self.reload_after_restore();
+                }
+            }
+            Event::DailyBackup(result) => self.data.daily_done(result),
+            Event::ExportFinished(end) => {
+                match &end {
+                    ExportEnd::Written { path, rows } => {
+                        self.notifications.add(
+                            Level::Success,
+                            t!(
+                                "history-export-done",
+                                rows = *rows,
+                                path = path.display().to_string()
+                            ),
+                        );
+                    }
+                    ExportEnd::Failed(error) => {
+                        self.notifications.add(Level::Error, error.clone());
+                    }
+                    ExportEnd::Cancelled | ExportEnd::NoFileChosen => {}
+                }
+                self.history.export.finished(end);
+            }
+            Event::Review(result) => self.review.loaded(result),
+            Event::Rechecked(result) | Event::Settled(result) => {
+                let moved = result.is_ok();
+                self.review.acted(result, &mut run);
+                if moved {
+                    self.history.reload(&mut run);
+                }
+            }
+            Event::ProfileSaved(result) => {
+                if let Ok(name) = &result {
+                    run(Command::LoadProfiles);
+                    run(Command::LoadSecretStatus {
+                        profile: name.clone(),
+                    });
+                }
+                self.settings.saved(result);
+            }
+            Event::ProfileRemoved(result) => {
+                if result.is_ok() {
+                    run(Command::LoadProfiles);
+                }
+                self.settings.removed(result);
+            }
+            Event::SecretSaved {
+                profile,
+                kind,
+                result,
+            } => self.settings.secret_saved(&profile, kind, result, &mut run),
+            Event::SecretStatus { profile, status } => {
+                self.shop.secrets.insert(profile.clone(), status.clone());
+                self.settings.secret_status(profile, status)
+            }
+            Event::ConnectionTested { profile, result } => {
+                if result.is_ok() {
+                    run(Command::LoadBalances);
+                }
+                self.settings.tested(profile, result)
+            }
+            Event::Reconciled {
+                settled,
+                needs_review,
+            } => {
+                for record in &settled {
+                    self.counter.settled_later(record);
+                    self.shop.interrupted.retain(|r| *r != record.reference);
+                }
+                // Operations started in this window get a notification when they settle
+                // later; older ones (a crash's leftovers, days-old pending ones) change quietly
+                // in History and Review, so a shop left open stays calm and idle.
+                let ours: Vec<_> = settled
+                    .iter()
+                    .filter(|r| r.created_at >= self.opened_at)
+                    .collect();
+                if ours.len() <= MAX_SETTLED_NOTIFICATIONS {
+                    for record in ours {
+                        self.notifications.add(
+                            Level::Info,
+                            t!(
+                                "toast-settled",
+                                reference = record.reference.as_str(),
+                                state = crate::ui::text::error_text::state_text(record.state)
+                            ),
+                        );
+                    }
+                } else {
+                    self.notifications
+                        .add(Level::Info, t!("toast-settled-many", count = ours.len()));
+                }
+                self.needs_review = needs_review;
+                if !settled.is_empty() {
+                    self.history.reload(&mut run);
+                    if self.prefs.panel == Panel::Review {
+                        self.review.reload(&mut run);
+                    }
+                }
+            }
+            Event::CloseRequested => self.quit_requested(ctx),
+        }
+    }
+
+    fn toast_for_move(&mut self, result: Result<&crate::ledger::TxRecord, &String>) {
+        match result {
+            Ok(record) if record.state == TxState::Succeeded => {
+                self.notifications.add(
+                    Level::Success,
+                    t!(
+                        "toast-moved",
+                        amount = record.amount.to_string(),
+                        destination = record.destination.as_str()
+                    ),
+                );
+            }
+            Ok(record) if !record.state.is_final() => {
+                self.notifications.add(
+                    Level::Warning,
+                    t!("toast-unknown", reference = record.reference.as_str()),
+                );
+            }
+            Ok(_) => {}
+            Err(error) => {
+                self.notifications.add(Level::Error, error.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Commands the panels emit, run on the runtime; their results come back as events drained
+//! every frame. Nothing here runs on the UI thread.
+
+mod files;
+mod vocabulary;
+mod worker;
+
+pub use files::native_file_dialog;
+pub use vocabulary::*;
+pub(crate) use worker::Worker;
+
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, OnceLock};
+
+use crate::engine::Engine;
+use crate::ledger::LedgerReader;
+
+/// How often the window's background reconciler looks at open operations.
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs commands on the runtime and reports back.
+pub struct Backend {
+    runtime: tokio::runtime::Handle,
+    engine: Engine,
+    events: Sender<Event>,
+    ctx: egui::Context,
+    file_dialog: FileDialog,
+    /// The history's read-only connection, opened on first use.
+    reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
+}
+
+pub(crate) fn join_error(error: tokio::task::JoinError) -> String {
+    crate::t!("error-internal", reason = error.to_string())
+}
+
+impl Backend {
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        engine: Engine,
+        events: Sender<Event>,
+        ctx: egui::Context,
+        file_dialog: FileDialog,
+    ) -> Backend {
+        Backend {
+            runtime,
+            engine,
+            events,
+            ctx,
+            file_dialog,
+            reader: Arc::new(OnceLock::new()),
+        }
+    }
+
+    pub(crate) fn report(events: &Sender<Event>, ctx: &egui::Context, event: Event) {
+        // The window may already be gone; then nobody needs the result.
+        let _ = events.send(event);
+        ctx.request_repaint();
+    }
+
+    /// Runs a command in the background; its event arrives on the window's channel.
+    pub fn run(&self, command: Command) {
+        let worker = Worker {
+            engine: self.engine.clone(),
+            events: self.events.clone(),
+            ctx: self.ctx.clone(),
+            file_dialog: self.file_dialog.clone(),
+            reader: self.reader.clone(),
+        };
+        self.runtime.spawn(async move {
+            let event = worker.execute(command).await;
+            Self::report(&worker.events, &worker.ctx, event);
+        });
+    }
+
+    /// Follows open operations in the background for as long as the window is open: a pass at
+    /// start (rows a crash left half-way), then one every [`RECONCILE_EVERY`].
+    pub fn start_reconciler(&self) {
+        let engine = self.engine.clone();
+        let events = self.events.clone();
+        let ctx = self.ctx.clone();
+        self.runtime.spawn(async move {
+            let mut last_review_count = None;
+            loop {
+                if let Ok(report) = engine.reconcile(None).await {
+                    let needs_review = report.needs_review.len();
+                    if !report.settled.is_empty() || Some(needs_review) != last_review_count {
+                        last_review_count = Some(needs_review);
+                        let event = Event::Reconciled {
+                            settled: report.settled,
+                            needs_review,
+                        };
+                        if events.send(event).is_err() {
+                            return;
+                        }
+                        ctx.request_repaint();
+                    }
+                }
+                tokio::time::sleep(RECONCILE_EVERY).await;
+            }
+        });
+    }
+
+    /// Turns the OS's polite request to quit (SIGTERM) into a window close.
+    pub fn watch_for_terminate(&self) {
+        #[cfg(unix)]
+        {
+            let events = self.events.clone();
+            let ctx = self.ctx.clone();
+            self.runtime.spawn(async move {
+                use tokio::signal::unix::{SignalKind, signal};
+                if let Ok(mut term) = signal(SignalKind::terminate()) {
+                    term.recv().await;
+                    Self::report(&events, &ctx, Event::CloseRequested);
+                }
+            });
+        }
+    }
+}
+
+/// The local zone's offset from UTC now, in seconds.
+pub fn local_utc_offset_secs() -> i64 {
+    let now = jiff::Timestamp::now();
+    i64::from(jiff::tz::TimeZone::system().to_offset(now).seconds())
+}

@@ -1,0 +1,296 @@
+//! What the panels ask the background for (commands) and what comes back (events).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use crate::domain::Reference;
+use crate::engine::{
+    CreditOrder, CreditOutcome, EngineError, ReviewItem, Settlement, TopUpOrder, TransferOrder,
+};
+use crate::ledger::backup::DailyBackup;
+use crate::ledger::export::CsvStyle;
+use crate::ledger::{
+    BackupFacts, BalanceReading, FavouriteNumber, HistoryCursor, HistoryFilter, HistorySummary,
+    Restored, TxRecord,
+};
+use crate::providers::{
+    Movement, NewSubAccount, Profile, ProfileSettings, ProviderKind, StatementQuery, SubAccount,
+};
+use crate::secrets::{Secret, SecretKind};
+use crate::ui::text::error_text::engine_error_text;
+
+/// What the file dialog is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileQuestion {
+    /// Where to save an exported CSV file.
+    SaveCsv { suggested: String },
+    /// Where to save a backup of the ledger.
+    SaveBackup { suggested: String },
+    /// Which backup to restore, starting in `folder`.
+    OpenBackup { folder: PathBuf },
+}
+
+/// Answers a file question (the native dialog, or fixed paths in tests); `None` when the person
+/// cancels. Called off the UI thread.
+pub type FileDialog = Arc<dyn Fn(&FileQuestion) -> Option<PathBuf> + Send + Sync>;
+
+/// Where a history page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageStart {
+    /// Right after a known row (the end of the page before).
+    After(Option<HistoryCursor>),
+    /// `rows` further than a known row: found through the time index, for a jump.
+    Skip {
+        from: Option<HistoryCursor>,
+        rows: u64,
+    },
+}
+
+/// A profile to add or change, as the settings form holds it.
+#[derive(Clone, Debug)]
+pub struct ProfileDraft {
+    /// The name it has now, when editing.
+    pub existing: Option<String>,
+    pub name: String,
+    pub provider: ProviderKind,
+    pub base_url: String,
+    pub settings: ProfileSettings,
+}
+
+/// Work the window asks for.
+#[derive(Clone)]
+pub enum Command {
+    LoadProfiles,
+    TopUp(TopUpOrder),
+    /// Recent and favourite numbers of a profile.
+    LoadCounterMemory {
+        profile: String,
+    },
+    /// The operators and circles a top-up through a profile offers; the provider's live list
+    /// is fetched when the kept one is missing or a day old.
+    LoadTopUpLists {
+        profile: String,
+    },
+    /// The operator and circle last chosen for a number.
+    LoadNumberChoices {
+        profile: String,
+        number: String,
+    },
+    /// Adds (with a label) or removes (`None`) a favourite number.
+    SetFavourite {
+        profile: String,
+        number: String,
+        label: Option<String>,
+    },
+    /// Reads a balance from the provider.
+    RefreshBalance {
+        profile: String,
+    },
+    /// The balances last read, from the ledger.
+    LoadBalances,
+    LoadSubAccounts {
+        profile: String,
+    },
+    MoveCredit(CreditOrder),
+    CreateSubAccount {
+        profile: String,
+        new: NewSubAccount,
+        /// Credit to move to it once it exists (through the journal), if any.
+        starting_credit: Option<String>,
+    },
+    /// Deletes an empty sub-account (by id).
+    DeleteSubAccount {
+        profile: String,
+        sub_account: String,
+    },
+    Transfer(TransferOrder),
+    LoadStatement {
+        profile: String,
+        query: StatementQuery,
+    },
+    HistoryPage {
+        generation: u64,
+        page: usize,
+        filter: HistoryFilter,
+        start: PageStart,
+    },
+    HistorySummary {
+        generation: u64,
+        filter: HistoryFilter,
+    },
+    /// Asks where to save, then exports the filter's rows; `cancel` stops it.
+    Export {
+        filter: HistoryFilter,
+        style: CsvStyle,
+        suggested_name: String,
+        cancel: Arc<AtomicBool>,
+    },
+    /// Asks where to save, then writes a backup of the ledger.
+    BackupNow,
+    /// Asks which backup to restore, and checks it (nothing is changed yet).
+    ChooseRestore,
+    /// Restores a checked backup.
+    Restore {
+        path: PathBuf,
+    },
+    /// Makes today's automatic backup unless it exists, keeping the newest `keep`.
+    DailyBackup {
+        keep: usize,
+    },
+    LoadReview,
+    Recheck {
+        reference: Reference,
+    },
+    Settle {
+        reference: Reference,
+        outcome: Settlement,
+        note: String,
+    },
+    SaveProfile(ProfileDraft),
+    RemoveProfile {
+        name: String,
+    },
+    SaveSecret {
+        profile: String,
+        kind: SecretKind,
+        secret: Secret,
+    },
+    LoadSecretStatus {
+        profile: String,
+    },
+    TestConnection {
+        profile: String,
+    },
+}
+
+/// Why a top-up did not end with a recorded outcome.
+#[derive(Clone, Debug)]
+pub struct SendFailure {
+    pub message: String,
+    /// It may have reached the provider: the clerk must not send it again.
+    pub may_have_been_sent: bool,
+    /// It repeats this recent top-up: it goes through only if the clerk confirms.
+    pub repeat_of: Option<crate::ledger::EarlierOperation>,
+}
+
+impl From<EngineError> for SendFailure {
+    fn from(error: EngineError) -> Self {
+        SendFailure {
+            message: engine_error_text(&error),
+            may_have_been_sent: error.may_have_been_sent(),
+            repeat_of: match error {
+                EngineError::PossibleRepeat(earlier) => Some(earlier),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// How an export ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportEnd {
+    Written {
+        path: PathBuf,
+        rows: u64,
+    },
+    /// The person closed the dialog without choosing a file.
+    NoFileChosen,
+    Cancelled,
+    Failed(String),
+}
+
+/// Which secrets a profile has in the store: saved, missing, or why it could not be checked.
+pub type SecretStatus = Vec<(SecretKind, Result<bool, String>)>;
+
+/// Results coming back to the window.
+#[derive(Debug)]
+pub enum Event {
+    Profiles(Result<Vec<Profile>, String>),
+    TopUpFinished(Result<TxRecord, SendFailure>),
+    CounterMemory {
+        profile: String,
+        recent: Vec<String>,
+        favourites: Vec<FavouriteNumber>,
+    },
+    NumberChoices {
+        profile: String,
+        number: String,
+        choices: BTreeMap<String, String>,
+    },
+    TopUpLists {
+        profile: String,
+        result: Result<crate::engine::ListRefresh, String>,
+    },
+    Balance {
+        profile: String,
+        result: Result<BalanceReading, String>,
+    },
+    /// Balances last read, by profile name.
+    Balances(Vec<(String, BalanceReading)>),
+    SubAccounts {
+        profile: String,
+        result: Result<Vec<SubAccount>, String>,
+    },
+    CreditMoved(Result<CreditOutcome, SendFailure>),
+    /// A sub-account was deleted (its id), or why not.
+    SubAccountDeleted {
+        profile: String,
+        result: Result<String, String>,
+    },
+    SubAccountCreated {
+        profile: String,
+        result: Result<(), String>,
+        /// How the starting credit's move ended, when one was asked for.
+        credit: Option<Result<CreditOutcome, SendFailure>>,
+    },
+    Transferred(Result<TxRecord, SendFailure>),
+    Statement {
+        profile: String,
+        result: Result<Vec<Movement>, String>,
+    },
+    HistoryPage {
+        generation: u64,
+        page: usize,
+        result: Result<Vec<TxRecord>, String>,
+    },
+    HistorySummary {
+        generation: u64,
+        result: Result<HistorySummary, String>,
+    },
+    ExportProgress(u64),
+    ExportFinished(ExportEnd),
+    /// A backup the person asked for: written, or no file chosen (`None`).
+    BackupWritten(Result<Option<BackupFacts>, String>),
+    /// A backup chosen to restore, checked; `None` when no file was chosen.
+    RestoreChecked(Result<Option<BackupFacts>, String>),
+    Restored(Result<Restored, String>),
+    /// Today's automatic backup, made now or earlier today.
+    DailyBackup(Result<DailyBackup, String>),
+    Review(Result<Vec<ReviewItem>, String>),
+    Rechecked(Result<TxRecord, String>),
+    Settled(Result<TxRecord, String>),
+    ProfileSaved(Result<String, String>),
+    ProfileRemoved(Result<String, String>),
+    SecretSaved {
+        profile: String,
+        kind: SecretKind,
+        result: Result<(), String>,
+    },
+    SecretStatus {
+        profile: String,
+        status: SecretStatus,
+    },
+    ConnectionTested {
+        profile: String,
+        result: Result<String, String>,
+    },
+    /// The background reconciler settled operations, or found some that need a person.
+    Reconciled {
+        settled: Vec<TxRecord>,
+        needs_review: usize,
+    },
+    /// The OS asked saldo to quit (SIGTERM).
+    CloseRequested,
+}

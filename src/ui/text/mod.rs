@@ -1,0 +1,6 @@
+//! Words on screen: the translations, how errors and states read, and right-to-left text.
+
+pub mod error_text;
+pub mod i18n;
+pub mod refusals;
+pub mod rtl;

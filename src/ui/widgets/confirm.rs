@@ -1,0 +1,39 @@
+//! The confirm step: a confirm button (or Enter) and Back (or Escape).
+
+use egui::Key;
+
+use crate::ui::widgets::keys::key_pressed;
+
+/// What the person chose on a confirm step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Confirm,
+    Back,
+    Undecided,
+}
+
+/// The confirm step's two buttons: `confirm_text` (or Enter, when `enter_counts`) and Back (or
+/// Escape). A held Enter never confirms: only a fresh press does.
+pub fn confirm_or_back_ui(
+    ui: &mut egui::Ui,
+    confirm_text: egui::RichText,
+    enter_counts: bool,
+) -> Decision {
+    let mut confirm = enter_counts && key_pressed(ui, Key::Enter);
+    let mut back = key_pressed(ui, Key::Escape);
+    ui.horizontal(|ui| {
+        confirm |= ui
+            .button(confirm_text)
+            .on_hover_text(crate::t!("key-enter"))
+            .clicked();
+        back |= ui
+            .button(crate::t!("counter-back"))
+            .on_hover_text(crate::t!("key-escape"))
+            .clicked();
+    });
+    match (confirm, back) {
+        (true, _) => Decision::Confirm,
+        (false, true) => Decision::Back,
+        (false, false) => Decision::Undecided,
+    }
+}
