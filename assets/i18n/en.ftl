@@ -212,6 +212,8 @@ balance-of-rechargekit-recharge = Recharge wallet (v2a)
 balance-of-rechargekit-primary = Primary wallet (v2bapi)
 balances-low = Below the warning level of { $level }
 balances-sales-paused = Sales paused: below the floor of { $floor }
+balances-chip-low = Low
+balances-chip-paused = Sales paused
 
 ## Sub-accounts
 

@@ -212,6 +212,8 @@ balance-of-rechargekit-recharge = Monedero de recargas (v2a)
 balance-of-rechargekit-primary = Monedero principal (v2bapi)
 balances-low = Por debajo del nivel de aviso de { $level }
 balances-sales-paused = Ventas en pausa: por debajo del mínimo de { $floor }
+balances-chip-low = Bajo
+balances-chip-paused = Ventas en pausa
 
 ## Subcuentas
 

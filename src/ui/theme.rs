@@ -13,8 +13,6 @@ pub const WARNING: Color32 = Color32::from_rgb(0xa3, 0x5a, 0x00);
 pub const PENDING: Color32 = Color32::from_rgb(0x1f, 0x5f, 0xa8);
 /// The demo banner.
 pub const DEMO: Color32 = Color32::from_rgb(0xff, 0xb3, 0x00);
-/// A card whose balance is below its warning level.
-pub const LOW_BALANCE_FILL: Color32 = Color32::from_rgb(0xfb, 0xe3, 0xe1);
 
 /// Size of the words that tell a clerk how a top-up ended.
 pub const RESULT_SIZE: f32 = 30.0;

@@ -61,5 +61,48 @@ fn a_balance_below_its_warning_level_is_flagged_and_notified() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     open_panel(&mut harness, "Balances");
-    wait_for(&mut harness, "Below the warning level of 600.00 USD");
+    run_until(&mut harness, "the Low chip", |h| {
+        h.query_by_label("Low").is_some()
+    });
+}
+
+/// Every profile's card is on screen, side by side as the width allows, at 800 and 1920 px.
+#[test]
+fn every_card_is_on_screen_at_800_and_1920_pixels() {
+    for (width, height) in [(800.0, 600.0), (1920.0, 1080.0)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut harness = demo_app_sized(dir.path(), [width, height]);
+        open_panel(&mut harness, "Balances");
+        wait_for(&mut harness, "500.00 USD");
+        let ledger = harness.state().services().engine.ledger().clone();
+        let names: Vec<String> = ledger
+            .profiles()
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert!(names.len() >= 5, "{names:?}");
+        let mut lefts = Vec::new();
+        for name in &names {
+            let card = harness.get_by_label(name);
+            let rect = card.rect();
+            assert!(
+                rect.min.x >= 0.0 && rect.max.x <= width && rect.max.y <= height,
+                "{name} is off screen at {width} px: {rect:?}"
+            );
+            lefts.push(rect.min.x.round() as i32);
+        }
+        lefts.sort_unstable();
+        lefts.dedup();
+        let columns = saldo::ui::panels::balances::columns_for(width - 170.0 - 30.0);
+        assert_eq!(
+            lefts.len(),
+            columns.min(names.len()),
+            "columns at {width} px: {lefts:?}"
+        );
+        assert!(
+            columns >= if width > 1000.0 { 4 } else { 2 },
+            "{columns} at {width}"
+        );
+    }
 }

@@ -46,7 +46,16 @@ pub fn demo_app_rendered(dir: &Path) -> App {
     build_demo_app(dir, FileAnswers::default(), true)
 }
 
+/// The demo app in `dir` in a window of `size` points.
+pub fn demo_app_sized(dir: &Path, size: [f32; 2]) -> App {
+    build_demo_app_at(dir, FileAnswers::default(), false, size)
+}
+
 fn build_demo_app(dir: &Path, answers: FileAnswers, rendered: bool) -> App {
+    build_demo_app_at(dir, answers, rendered, [1100.0, 720.0])
+}
+
+fn build_demo_app_at(dir: &Path, answers: FileAnswers, rendered: bool, size: [f32; 2]) -> App {
     set_language(Language::English);
     let services = Services::demo_in(dir).expect("demo services start");
     let dialog: FileDialog = Arc::new(move |question: &FileQuestion| match question {
@@ -54,7 +63,7 @@ fn build_demo_app(dir: &Path, answers: FileAnswers, rendered: bool) -> App {
         FileQuestion::SaveBackup { .. } => answers.backup_to.clone(),
         FileQuestion::OpenBackup { .. } => answers.restore_from.clone(),
     });
-    let mut builder = Harness::builder().with_size([1100.0, 720.0]);
+    let mut builder = Harness::builder().with_size(size);
     if rendered {
         builder = builder.wgpu();
     }

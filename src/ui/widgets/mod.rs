@@ -1,5 +1,6 @@
 //! Pieces more than one panel draws: confirm steps, keyboard helpers, the Jalali date picker.
 
+pub mod chip;
 pub mod confirm;
 pub mod jalali_picker;
 pub mod keys;

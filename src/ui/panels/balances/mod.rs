@@ -1,5 +1,6 @@
-//! The balances board: every profile's balance with its unit and age, refresh one or all, and
-//! the profile turned red when below its warning level.
+//! The balances board: a grid of equal cards that wraps to the window's width, one per
+//! profile — name on top, the balance large with its unit, its age, chips for a low balance
+//! and paused sales — refresh one or all.
 
 use egui::{Frame, RichText};
 
@@ -9,7 +10,8 @@ use crate::t;
 use crate::ui::backend::Command;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::shop::{Shop, age_text};
-use crate::ui::theme::{FAILURE, LOW_BALANCE_FILL, WARNING};
+use crate::ui::theme::{self, FAILURE, WARNING};
+use crate::ui::widgets::chip::chip_ui;
 
 /// Asks for a fresh reading of every profile that can report a balance.
 pub fn refresh_all(shop: &mut Shop, run: &mut dyn FnMut(Command)) {
@@ -51,43 +53,77 @@ pub fn balances_ui(ui: &mut egui::Ui, shop: &mut Shop, now: i64, run: &mut dyn F
     }
     let mut refresh = None;
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.horizontal_wrapped(|ui| {
-            for profile in &shop.profiles {
-                if card_ui(ui, profile, shop, now) {
-                    refresh = Some(profile.name.clone());
+        let width = ui.available_width();
+        let columns = columns_for(width);
+        let card_width = (width - CARD_GAP * (columns - 1) as f32) / columns as f32;
+        for row in shop.profiles.chunks(columns) {
+            ui.horizontal_top(|ui| {
+                ui.spacing_mut().item_spacing.x = CARD_GAP;
+                for profile in row {
+                    if card_ui(ui, profile, shop, now, card_width) {
+                        refresh = Some(profile.name.clone());
+                    }
                 }
-            }
-        });
+            });
+            ui.add_space(CARD_GAP);
+        }
     });
     if let Some(name) = refresh {
         refresh_one(shop, &name, run);
     }
 }
 
+/// The narrowest a card may be; the board fits as many equal cards per row as this allows.
+const CARD_MIN_WIDTH: f32 = 250.0;
+/// The space between cards.
+const CARD_GAP: f32 = 12.0;
+/// Every card is at least this tall, so a row reads as a row.
+const CARD_MIN_HEIGHT: f32 = 170.0;
+
+/// How many cards fit in a row `width` points wide (at least one).
+pub fn columns_for(width: f32) -> usize {
+    (((width + CARD_GAP) / (CARD_MIN_WIDTH + CARD_GAP)).floor() as usize).max(1)
+}
+
 /// One profile's card; true when its refresh button was clicked.
-fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64) -> bool {
+fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64, width: f32) -> bool {
     let low = shop.is_low(profile);
     let view = shop
         .balances
         .get(&profile.name)
         .cloned()
         .unwrap_or_default();
-    let mut frame = Frame::group(ui.style()).inner_margin(12.0);
-    if low {
-        frame = frame.fill(LOW_BALANCE_FILL).stroke((2.0, FAILURE));
-    }
+    let colour = if low {
+        FAILURE
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke.color
+    };
+    let frame = Frame::new()
+        .fill(if low {
+            theme::tint(ui, FAILURE)
+        } else {
+            ui.visuals().faint_bg_color
+        })
+        .stroke((if low { 2.0 } else { 1.0 }, colour))
+        .corner_radius(8.0)
+        .inner_margin(CARD_MARGIN);
     let mut clicked = false;
-    // The board wraps cards horizontally; each card reads top to bottom.
+    let inner_width = (width - 2.0 * CARD_MARGIN - 4.0).max(80.0);
     frame.show(ui, |ui| {
+        ui.set_width(inner_width);
+        ui.set_min_height(CARD_MIN_HEIGHT);
         ui.vertical(|ui| {
-            ui.set_width(260.0);
-            ui.set_min_height(120.0);
-            ui.label(RichText::new(&profile.name).strong().size(16.0));
-            ui.label(RichText::new(profile.provider.display_name()).weak());
+            ui.add(egui::Label::new(RichText::new(&profile.name).strong().size(17.0)).truncate());
+            ui.add(
+                egui::Label::new(RichText::new(profile.provider.display_name()).weak()).truncate(),
+            );
             if let Some(id) = (profile.provider.info().balance_name)(profile) {
-                ui.label(RichText::new(crate::ui::text::i18n::tr(id)).weak().small());
+                ui.add(
+                    egui::Label::new(RichText::new(crate::ui::text::i18n::tr(id)).weak().small())
+                        .truncate(),
+                );
             }
-            ui.add_space(4.0);
+            ui.add_space(6.0);
             if !capabilities_of(profile.provider).balance {
                 ui.label(RichText::new(t!("balances-not-offered")).weak());
                 return;
@@ -101,7 +137,7 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64) -> bool 
                     };
                     ui.label(
                         RichText::new(reading.amount.to_string())
-                            .size(24.0)
+                            .size(28.0)
                             .strong()
                             .color(colour),
                     );
@@ -112,20 +148,19 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64) -> bool 
                 }
                 None => {}
             }
-            if low && let Some(level) = profile.settings.low_balance() {
-                ui.label(
-                    RichText::new(t!("balances-low", level = level.to_string())).color(FAILURE),
-                );
-            }
-            if let Some((_, floor)) = shop.sales_paused(profile, None) {
-                ui.label(
-                    RichText::new(t!("balances-sales-paused", floor = floor.to_string()))
-                        .color(FAILURE)
-                        .strong(),
-                );
-            }
+            ui.horizontal_wrapped(|ui| {
+                if low && let Some(level) = profile.settings.low_balance() {
+                    chip_ui(ui, &t!("balances-chip-low"), FAILURE)
+                        .on_hover_text(t!("balances-low", level = level.to_string()));
+                }
+                if let Some((_, floor)) = shop.sales_paused(profile, None) {
+                    chip_ui(ui, &t!("balances-chip-paused"), FAILURE)
+                        .on_hover_text(t!("balances-sales-paused", floor = floor.to_string()));
+                }
+            });
             if let Some(error) = &view.error {
-                ui.label(RichText::new(error).color(WARNING));
+                ui.add(egui::Label::new(RichText::new(error).color(WARNING)).truncate())
+                    .on_hover_text(error);
             }
             ui.horizontal(|ui| {
                 if view.loading {
@@ -141,3 +176,6 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64) -> bool 
     });
     clicked
 }
+
+/// The space inside a card's border.
+const CARD_MARGIN: f32 = 14.0;
