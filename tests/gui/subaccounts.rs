@@ -128,8 +128,10 @@ fn a_new_sub_account_appears_in_the_list() {
     type_into(&mut harness, "First name", "Ana");
     type_into(&mut harness, "Last name", "Pérez");
     click(&mut harness, "Create");
+    wait_for(&mut harness, "46 of 46 sub-accounts");
+    // The list draws only the rows on screen: the new one is found by a search.
+    type_into(&mut harness, "Search", "new-shop@");
     wait_for(&mut harness, "new-shop@example.fr");
-    assert!(shows(&harness, "46 of 46 sub-accounts"));
 
     // An empty sub-account can be deleted, after a confirmation.
     let sim = harness.state().services().simulator.as_ref().unwrap();
@@ -143,8 +145,6 @@ fn a_new_sub_account_appears_in_the_list() {
             .id
             .clone()
     });
-    // The 46th row is below the list's fold: find it first.
-    type_into(&mut harness, "Search", "new-shop");
     wait_for(&mut harness, "1 of 46 sub-accounts");
     harness.get_by_label(&id).click();
     harness.run_steps(2);
@@ -204,6 +204,8 @@ fn a_new_sub_account_can_start_with_credit_moved_through_the_journal() {
     harness.key_press(egui::Key::Backspace);
     type_into(&mut harness, "Starting credit (EUR)", "5");
     click(&mut harness, "Create");
+    wait_for(&mut harness, "46 of 46 sub-accounts");
+    type_into(&mut harness, "Search", "credit-shop@");
     wait_for(&mut harness, "credit-shop@example.fr");
     let row = ledger_rows(&harness, 1).remove(0);
     assert_eq!(
@@ -217,4 +219,58 @@ fn a_new_sub_account_can_start_with_credit_moved_through_the_journal() {
     let moves = sim.with_state(|s| s.smspartner.moves.clone());
     assert_eq!(moves.len(), 1);
     assert_eq!(moves[0].milli, 5_000);
+}
+
+#[test]
+fn a_take_back_cannot_exceed_the_balance_and_is_worded_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    at_sms_partner(&mut harness);
+    type_into(&mut harness, "Search", "shop-01@");
+    // The whole row selects, not only the id: click the e-mail.
+    harness.get_by_label("shop-01@example.fr").click();
+    harness.run_steps(2);
+    wait_for(&mut harness, "Move credit: sub-account 1001");
+    harness.get_by_label("Take credit back").click();
+    harness.run_steps(1);
+    // 1001 holds 61.800 EUR.
+    type_into(&mut harness, "Amount (EUR)", "100");
+    click(&mut harness, "Review");
+    wait_for(&mut harness, "Take 100.000 EUR back from sub-account 1001?");
+    assert!(shows(
+        &harness,
+        "The sub-account does not have that much credit"
+    ));
+    harness.run_steps(4);
+    let confirm = harness.get_by_role_and_label(Role::Button, "Confirm move");
+    assert!(
+        egui_kittest::kittest::NodeT::accesskit_node(&confirm).is_disabled(),
+        "Confirm is disabled when taking back more than the balance"
+    );
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    let sim = harness.state().services().simulator.as_ref().unwrap();
+    assert_eq!(
+        sim.with_state(|s| s.smspartner.moves.len()),
+        0,
+        "nothing moved"
+    );
+
+    click(&mut harness, "Back");
+    text_field(&harness, "Amount (EUR)").focus();
+    harness.run_steps(1);
+    for _ in 0..3 {
+        harness.key_press(Key::Backspace);
+    }
+    type_into(&mut harness, "Amount (EUR)", "2");
+    click(&mut harness, "Review");
+    wait_for_enabled_button(&mut harness, "Confirm move");
+    click(&mut harness, "Confirm move");
+    wait_for(&mut harness, "Credit taken back");
+    assert!(shows(&harness, "2.000 EUR back from 1001"));
+    let row = ledger_rows(&harness, 1).remove(0);
+    assert_eq!(
+        (row.kind, row.state),
+        (TxKind::CreditRemove, TxState::Succeeded)
+    );
 }

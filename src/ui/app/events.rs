@@ -300,8 +300,7 @@ impl SaldoApp {
                     Level::Success,
                     t!(
                         "toast-moved",
-                        amount = record.amount.to_string(),
-                        destination = record.destination.as_str()
+                        what = crate::ui::panels::subaccounts::move_text(record)
                     ),
                 );
             }

@@ -3,6 +3,7 @@
 use egui::Key;
 
 use crate::ui::widgets::keys::key_pressed;
+use crate::ui::widgets::send_guard::SendGuard;
 
 /// What the person chose on a confirm step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +33,37 @@ pub fn confirm_or_back_ui(
             .clicked();
     });
     match (confirm, back) {
+        (true, _) => Decision::Confirm,
+        (false, true) => Decision::Back,
+        (false, false) => Decision::Undecided,
+    }
+}
+
+/// The confirm step of a money move: like [`confirm_or_back_ui`], but the button and Enter
+/// wait for `guard` (a deliberate action, never a double press or a held key), and neither
+/// works while `can_confirm` is false (the move cannot be made as it stands).
+pub fn guarded_confirm_ui(
+    ui: &mut egui::Ui,
+    guard: &mut SendGuard,
+    confirm_text: egui::RichText,
+    enter_counts: bool,
+    can_confirm: bool,
+) -> Decision {
+    let enter = enter_counts && guard.enter_confirms(ui);
+    let armed = guard.is_armed(ui);
+    let mut confirm = enter && can_confirm;
+    let mut back = key_pressed(ui, Key::Escape);
+    ui.horizontal(|ui| {
+        confirm |= ui
+            .add_enabled(can_confirm && armed, egui::Button::new(confirm_text))
+            .on_hover_text(crate::t!("key-enter"))
+            .clicked();
+        back |= ui
+            .button(crate::t!("counter-back"))
+            .on_hover_text(crate::t!("key-escape"))
+            .clicked();
+    });
+    match (confirm && armed, back) {
         (true, _) => Decision::Confirm,
         (false, true) => Decision::Back,
         (false, false) => Decision::Undecided,

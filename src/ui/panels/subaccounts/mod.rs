@@ -4,10 +4,11 @@
 //! Review.
 
 use egui::RichText;
+use egui_extras::{Column, TableBuilder};
 
 use crate::domain::{Money, TxState};
 use crate::engine::{CreditOrder, CreditOutcome, TransferOrder};
-use crate::ledger::TxRecord;
+use crate::ledger::{TxKind, TxRecord};
 use crate::providers::registry::capabilities_of;
 use crate::providers::{CreditDirection, NewSubAccount, Profile, SubAccount};
 use crate::t;
@@ -16,8 +17,9 @@ use crate::ui::panels::{FIND, REFRESH, shortcut_text};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, state_text};
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
-use crate::ui::widgets::confirm::{Decision, confirm_or_back_ui};
+use crate::ui::widgets::confirm::{Decision, confirm_or_back_ui, guarded_confirm_ui};
 use crate::ui::widgets::keys::{key_pressed, no_field_focused};
+use crate::ui::widgets::send_guard::SendGuard;
 
 /// A move being prepared or confirmed.
 #[derive(Clone, Debug)]
@@ -25,6 +27,8 @@ enum Step {
     Choosing,
     Confirming {
         amount: Money,
+        /// Makes the confirm take a deliberate action.
+        guard: SendGuard,
     },
     /// Asking whether to delete the selected (empty) sub-account.
     ConfirmingDelete,
@@ -169,8 +173,25 @@ impl SubAccountsPanel {
     }
 }
 
+/// A move in words, worded by its direction: "2.000 EUR to 1002" for credit given,
+/// "2.000 EUR back from 1002" for credit taken back, "500 to child 77" for a transfer.
+pub fn move_text(record: &TxRecord) -> String {
+    let amount = record.amount.to_string();
+    let account = record.destination.as_str();
+    match record.kind {
+        TxKind::CreditRemove => t!("move-taken-back", amount = amount, account = account),
+        TxKind::Transfer => t!("move-transferred", amount = amount, account = account),
+        TxKind::CreditAdd | TxKind::TopUp => {
+            t!("move-given", amount = amount, account = account)
+        }
+    }
+}
+
 fn headline(record: &TxRecord) -> (String, egui::Color32) {
     match record.state {
+        TxState::Succeeded if record.kind == TxKind::CreditRemove => {
+            (t!("subaccounts-taken-back"), SUCCESS)
+        }
         TxState::Succeeded => (t!("subaccounts-moved"), SUCCESS),
         TxState::Failed => (t!("subaccounts-refused"), FAILURE),
         _ => (t!("subaccounts-unknown"), WARNING),
@@ -178,11 +199,10 @@ fn headline(record: &TxRecord) -> (String, egui::Color32) {
 }
 
 fn record_lines(record: &TxRecord) -> Vec<String> {
-    let mut lines = vec![t!(
-        "subaccounts-record",
-        amount = record.amount.to_string(),
-        destination = record.destination.as_str(),
-        state = state_text(record.state)
+    let mut lines = vec![format!(
+        "{} · {}",
+        move_text(record),
+        state_text(record.state)
     )];
     if record.state == TxState::Failed
         && let Some(message) = &record.provider_message
@@ -356,31 +376,57 @@ fn sub_accounts_ui(
 
 fn list_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, shown: &[&SubAccount], total: usize) {
     ui.label(RichText::new(t!("subaccounts-count", shown = shown.len(), total = total)).weak());
-    egui::ScrollArea::vertical()
+    let sending = matches!(panel.step, Step::Sending);
+    let mut picked = None;
+    let list_height = ui.available_height() - 8.0;
+    // The whole row selects; the e-mail column takes what is left and truncates (the full
+    // address is in its tooltip), so the id and balance are never clipped.
+    TableBuilder::new(ui)
         .id_salt("subaccounts-list")
-        .max_height(ui.available_height() - 8.0)
-        .show(ui, |ui| {
-            egui::Grid::new("subaccounts-grid")
-                .striped(true)
-                .num_columns(3)
-                .show(ui, |ui| {
-                    ui.strong(t!("subaccounts-id"));
-                    ui.strong(t!("subaccounts-email"));
-                    ui.strong(t!("subaccounts-balance"));
-                    ui.end_row();
-                    for account in shown {
-                        let selected = panel.selected.as_deref() == Some(account.id.as_str());
-                        let sending = matches!(panel.step, Step::Sending);
-                        if ui.selectable_label(selected, &account.id).clicked() && !sending {
-                            panel.selected = Some(account.id.clone());
-                            panel.step = Step::Choosing;
-                        }
-                        ui.label(&account.email);
-                        ui.label(account.balance.to_string());
-                        ui.end_row();
-                    }
+        .striped(true)
+        .sense(egui::Sense::click())
+        .max_scroll_height(list_height)
+        .column(Column::auto().at_least(60.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::auto().at_least(90.0))
+        .header(22.0, |mut header| {
+            header.col(|ui| {
+                ui.strong(t!("subaccounts-id"));
+            });
+            header.col(|ui| {
+                ui.strong(t!("subaccounts-email"));
+            });
+            header.col(|ui| {
+                ui.strong(t!("subaccounts-balance"));
+            });
+        })
+        .body(|body| {
+            body.rows(24.0, shown.len(), |mut row| {
+                let account = shown[row.index()];
+                row.set_selected(panel.selected.as_deref() == Some(account.id.as_str()));
+                row.col(|ui| {
+                    ui.add(egui::Label::new(&account.id).selectable(false));
                 });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(&account.email)
+                            .truncate()
+                            .selectable(false),
+                    )
+                    .on_hover_text(&account.email);
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(account.balance.to_string()).selectable(false));
+                });
+                if row.response().clicked() && !sending {
+                    picked = Some(account.id.clone());
+                }
+            });
         });
+    if let Some(id) = picked {
+        panel.selected = Some(id);
+        panel.step = Step::Choosing;
+    }
 }
 
 /// A move on its way.
@@ -452,7 +498,10 @@ fn move_ui(
             if let Some(amount) = amount
                 && (review.clicked() || enter)
             {
-                panel.step = Step::Confirming { amount };
+                panel.step = Step::Confirming {
+                    amount,
+                    guard: SendGuard::new(ui),
+                };
             }
             ui.add_space(12.0);
             let empty = account.balance.minor() == 0;
@@ -488,7 +537,7 @@ fn move_ui(
                 panel.step = Step::Choosing;
             }
         }
-        Step::Confirming { amount } => {
+        Step::Confirming { amount, mut guard } => {
             let main = shop.reading(&profile.name).map(|r| r.amount);
             let (main_after, sub_after) = match panel.direction {
                 CreditDirection::Add => (
@@ -531,14 +580,21 @@ fn move_ui(
                     ui.label(text(sub_after));
                     ui.end_row();
                 });
-            if sub_after.is_none_or(|s| s.minor() < 0) {
+            let sub_short = sub_after.is_none_or(|s| s.minor() < 0);
+            let main_short = main_after.is_some_and(|m| m.minor() < 0);
+            if sub_short {
                 ui.colored_label(FAILURE, t!("subaccounts-not-enough"));
+            } else if main_short {
+                ui.colored_label(FAILURE, t!("subaccounts-main-not-enough"));
             }
-            let decision = confirm_or_back_ui(
+            let decision = guarded_confirm_ui(
                 ui,
+                &mut guard,
                 RichText::new(t!("subaccounts-confirm")).strong(),
                 !panel.typing_elsewhere,
+                !sub_short && !main_short,
             );
+            keep_guard(panel, guard);
             if decision == Decision::Confirm {
                 panel.step = Step::Sending;
                 panel.outcome = None;
@@ -704,10 +760,13 @@ fn transfer_ui(
                 && child_ok
                 && (review.clicked() || enter)
             {
-                panel.step = Step::Confirming { amount };
+                panel.step = Step::Confirming {
+                    amount,
+                    guard: SendGuard::new(ui),
+                };
             }
         }
-        Step::Confirming { amount } => {
+        Step::Confirming { amount, mut guard } => {
             ui.label(
                 RichText::new(t!(
                     "subaccounts-confirm-transfer",
@@ -718,11 +777,14 @@ fn transfer_ui(
                 .strong(),
             );
             ui.label(RichText::new(t!("subaccounts-transfer-warning")).color(WARNING));
-            let decision = confirm_or_back_ui(
+            let decision = guarded_confirm_ui(
                 ui,
+                &mut guard,
                 RichText::new(t!("subaccounts-confirm-transfer-button")).strong(),
                 no_field_focused(ui),
+                true,
             );
+            keep_guard(panel, guard);
             if decision == Decision::Confirm {
                 panel.step = Step::Sending;
                 panel.outcome = None;
@@ -738,6 +800,13 @@ fn transfer_ui(
                 panel.step = Step::Choosing;
             }
         }
+    }
+}
+
+/// Writes the confirm step's guard back (the step is drawn from a copy).
+fn keep_guard(panel: &mut SubAccountsPanel, guard: SendGuard) {
+    if let Step::Confirming { guard: kept, .. } = &mut panel.step {
+        *kept = guard;
     }
 }
 
