@@ -47,16 +47,28 @@ impl Engine {
             let records = ledger.open_or_flagged()?;
             records
                 .into_iter()
-                .filter(|r| r.review_reason.is_some() || r.state != TxState::Pending)
-                .filter(|r| {
-                    !matches!(r.state, TxState::Recorded | TxState::Sending)
-                        || !ledger.is_claimed(&r.reference)
-                })
+                .filter(|r| listed_for_review(&ledger, r))
                 .map(|record| {
                     let events = ledger.events(&record.reference)?;
                     Ok(ReviewItem { record, events })
                 })
                 .collect::<Result<Vec<_>, LedgerError>>()
+        })
+        .await??)
+    }
+
+    /// How many operations [`Engine::needs_review`] lists (the window's side bar shows it),
+    /// by the same rule, without reading their events.
+    pub async fn review_count(&self) -> Result<usize, EngineError> {
+        let ledger = self.ledger.clone();
+        Ok(blocking(move || {
+            let records = ledger.open_or_flagged()?;
+            Ok::<_, LedgerError>(
+                records
+                    .iter()
+                    .filter(|r| listed_for_review(&ledger, r))
+                    .count(),
+            )
         })
         .await??)
     }
@@ -121,4 +133,12 @@ impl Engine {
         })
         .await?
     }
+}
+
+/// Whether Review lists an operation: flagged ones, and open ones but plain pending (the
+/// provider is working on it) and those a live sender holds (in flight).
+fn listed_for_review(ledger: &crate::ledger::Ledger, record: &TxRecord) -> bool {
+    (record.review_reason.is_some() || record.state != TxState::Pending)
+        && (!matches!(record.state, TxState::Recorded | TxState::Sending)
+            || !ledger.is_claimed(&record.reference))
 }

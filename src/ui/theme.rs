@@ -21,6 +21,18 @@ pub const REVIEW_SIZE: f32 = 26.0;
 /// Size of the counter's fields and buttons.
 pub const COUNTER_SIZE: f32 = 18.0;
 
+/// The colour an operation's state is shown in: pending (accepted, being processed) apart
+/// from unknown and interrupted ones (nobody knows yet).
+pub fn state_colour(state: crate::domain::TxState) -> Color32 {
+    use crate::domain::TxState;
+    match state {
+        TxState::Succeeded => SUCCESS,
+        TxState::Failed => FAILURE,
+        TxState::Pending => PENDING,
+        TxState::Unknown | TxState::Recorded | TxState::Sending => WARNING,
+    }
+}
+
 /// A light wash of `colour` behind a card or banner, darker in the dark theme.
 pub fn tint(ui: &egui::Ui, colour: Color32) -> Color32 {
     let base = ui.visuals().panel_fill;

@@ -5,8 +5,6 @@ use egui_kittest::kittest::Queryable;
 use saldo::domain::TxState;
 use saldo::simulator::{Fault, FaultRule};
 
-use egui::accesskit::Role;
-
 use super::support::*;
 
 #[test]
@@ -25,9 +23,22 @@ fn an_unknown_top_up_is_settled_by_hand_with_a_note() {
 
     open_panel(&mut harness, "Needs review");
     wait_for(&mut harness, row.reference.as_str());
+    // The side bar counts what the list shows (as the reconciler last counted it).
+    run_until(&mut harness, "the side bar's count", |h| {
+        let services = h.state().services();
+        let count = services
+            .runtime
+            .block_on(services.engine.needs_review())
+            .unwrap()
+            .len();
+        shows(h, &format!("Needs review ({count})"))
+    });
     let reference = row.reference.to_string();
+    // The row of the list (the detail heading, if any, comes after it).
     harness
-        .get_by(|n| n.role() == Role::Button && n.label().is_some_and(|l| l.contains(&reference)))
+        .query_all_by_label_contains(&reference)
+        .next()
+        .unwrap()
         .click();
     harness.run_steps(2);
     wait_for(&mut harness, "Evidence");
@@ -35,6 +46,21 @@ fn an_unknown_top_up_is_settled_by_hand_with_a_note() {
     assert!(shows(&harness, "A note is needed to settle by hand."));
     type_into(&mut harness, "Note", "customer shows the airtime arrived");
     click(&mut harness, "Settle as succeeded");
+    // What will be recorded is said first; nothing is settled until it is confirmed.
+    wait_for(
+        &mut harness,
+        &format!(
+            "Record {reference} as succeeded: 15.00 USD to +5352942387, with the note \
+             “customer shows the airtime arrived”. This is final."
+        ),
+    );
+    let ledger = harness.state().services().engine.ledger().clone();
+    assert_eq!(
+        ledger.transaction(&row.reference).unwrap().state,
+        TxState::Unknown
+    );
+    wait_for_enabled_button(&mut harness, "Record it");
+    click(&mut harness, "Record it");
     wait_for(&mut harness, &format!("{reference} is now succeeded"));
     let ledger = harness.state().services().engine.ledger().clone();
     let settled = ledger.transaction(&row.reference).unwrap();

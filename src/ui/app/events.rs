@@ -213,6 +213,8 @@ impl SaldoApp {
                 }
                 self.history.export.finished(end);
             }
+            // The side bar's count comes from the reconciler, between its passes (when it
+            // holds no operation): a list read mid-pass would make it flicker.
             Event::Review(result) => self.review.loaded(result),
             Event::Rechecked(result) | Event::Settled(result) => {
                 let moved = result.is_ok();

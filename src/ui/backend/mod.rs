@@ -82,7 +82,15 @@ impl Backend {
             let mut last_review_count = None;
             loop {
                 if let Ok(report) = engine.reconcile(None).await {
-                    let needs_review = report.needs_review.len();
+                    // The count Review lists, not what this pass happened to look at: it
+                    // changes only when the list does.
+                    let needs_review = match engine.review_count().await {
+                        Ok(count) => count,
+                        Err(error) => {
+                            tracing::warn!(%error, "could not count the operations to review");
+                            last_review_count.unwrap_or(0)
+                        }
+                    };
                     if !report.settled.is_empty() || Some(needs_review) != last_review_count {
                         last_review_count = Some(needs_review);
                         let event = Event::Reconciled {

@@ -238,30 +238,49 @@ pub fn counter_ui(
     let Some(country) = profile.provider.topup_country() else {
         return;
     };
+    // A small window scrolls; the counter never hides its buttons below the edge.
+    egui::ScrollArea::vertical()
+        .id_salt("counter")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            stage_ui(ui, panel, &profile, shop, country, &profiles, run)
+        });
+}
+
+/// The counter's current stage.
+fn stage_ui(
+    ui: &mut egui::Ui,
+    panel: &mut CounterPanel,
+    profile: &Profile,
+    shop: &Shop,
+    country: Country,
+    profiles: &[&Profile],
+    run: &mut dyn FnMut(Command),
+) {
     match &panel.stage {
         Stage::Entering => {
             ui.horizontal(|ui| {
                 ui.heading(t!("counter-title"));
                 ui.add_space(16.0);
-                entering::profile_picker_ui(ui, panel, &profiles);
+                entering::profile_picker_ui(ui, panel, profiles);
             });
             ui.add_space(6.0);
-            banners::banners_ui(ui, &profile, shop);
+            banners::banners_ui(ui, profile, shop);
             ui.add_space(6.0);
             ui.columns(2, |columns| {
                 entering::entering_ui(
                     &mut columns[0],
                     panel,
-                    &profile,
+                    profile,
                     shop,
                     country,
-                    &profiles,
+                    profiles,
                     run,
                 );
                 entering::numbers_ui(&mut columns[1], panel, country, run);
             });
         }
-        Stage::Reviewing { .. } => review::reviewing_ui(ui, panel, &profile, run),
+        Stage::Reviewing { .. } => review::reviewing_ui(ui, panel, profile, run),
         Stage::Sending { number, amount } => {
             ui.add_space(24.0);
             ui.horizontal(|ui| {
@@ -276,7 +295,7 @@ pub fn counter_ui(
                 );
             });
         }
-        Stage::Done { .. } => result::done_ui(ui, panel, &profile, shop, run),
+        Stage::Done { .. } => result::done_ui(ui, panel, profile, shop, run),
     }
 }
 

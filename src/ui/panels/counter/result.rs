@@ -197,23 +197,46 @@ pub(crate) fn done_ui(
     };
     let text = card_text(result, profile);
     let balance = match &*result {
-        Ok(record) => shop
-            .reading(&record.profile_name)
-            .filter(|r| r.read_at >= record.created_at),
+        Ok(record) => balance_line(shop, record),
         Err(_) => None,
     };
     let guard = *guard.get_or_insert_with(|| SendGuard::new(ui));
     ui.add_space(8.0);
-    card_ui(ui, &text, balance.map(|b| b.amount));
+    card_ui(ui, &text, balance);
     ui.add_space(12.0);
     match text.outcome {
         Outcome::Repeat => repeat_ui(ui, panel, guard, run),
         outcome => next_ui(ui, panel, outcome),
     }
+    details_ui(ui, &text);
 }
 
-/// The card itself: icon, headline, what, sentences, references, balance, details.
-fn card_ui(ui: &mut egui::Ui, text: &CardText, balance: Option<Money>) {
+/// The balance line of a sale's card, for a profile that reports balances: the reading taken
+/// after the sale, or that it is being read (the line keeps its place, so nothing under it
+/// moves when the reading arrives).
+fn balance_line(shop: &Shop, record: &TxRecord) -> Option<String> {
+    let profile = shop.profile(&record.profile_name)?;
+    if !crate::providers::registry::capabilities_of(profile.provider).balance {
+        return None;
+    }
+    let view = shop.balances.get(&record.profile_name);
+    match view
+        .and_then(|v| v.reading)
+        .filter(|r| r.read_at >= record.created_at)
+    {
+        Some(reading) => Some(t!(
+            "result-balance-now",
+            balance = reading.amount.to_string()
+        )),
+        None if view.is_some_and(|v| v.error.is_some() && !v.loading) => {
+            Some(t!("result-balance-unread"))
+        }
+        None => Some(t!("result-balance-reading")),
+    }
+}
+
+/// The card itself: icon, headline, what, sentences, references, balance.
+fn card_ui(ui: &mut egui::Ui, text: &CardText, balance: Option<String>) {
     let (colour, icon, icon_name) = text.outcome.look();
     egui::Frame::new()
         .fill(theme::tint(ui, colour))
@@ -255,16 +278,22 @@ fn card_ui(ui: &mut egui::Ui, text: &CardText, balance: Option<Money>) {
                 );
             }
             if let Some(balance) = balance {
-                ui.label(t!("result-balance-now", balance = balance.to_string()));
+                ui.label(balance);
             }
-            if !text.details.is_empty() {
-                egui::CollapsingHeader::new(t!("result-details"))
-                    .id_salt("result-details")
-                    .show(ui, |ui| {
-                        for line in &text.details {
-                            ui.label(RichText::new(line).weak());
-                        }
-                    });
+        });
+}
+
+/// The technical detail, folded under the buttons (it never pushes them out of sight).
+fn details_ui(ui: &mut egui::Ui, text: &CardText) {
+    if text.details.is_empty() {
+        return;
+    }
+    ui.add_space(8.0);
+    egui::CollapsingHeader::new(t!("result-details"))
+        .id_salt("result-details")
+        .show(ui, |ui| {
+            for line in &text.details {
+                ui.label(RichText::new(line).weak());
             }
         });
 }

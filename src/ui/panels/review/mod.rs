@@ -5,7 +5,9 @@
 
 use crate::logging::redact::names_a_secret;
 use egui::RichText;
+use egui_extras::{Column, TableBuilder};
 
+use crate::domain::TxState;
 use crate::domain::time::local_text;
 use crate::engine::{ReviewItem, Settlement};
 use crate::ledger::TxRecord;
@@ -14,7 +16,10 @@ use crate::ui::backend::Command;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
 use crate::ui::text::rtl::visual;
-use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
+use crate::ui::theme::{FAILURE, SUCCESS, WARNING, state_colour};
+use crate::ui::widgets::chip::chip_ui;
+use crate::ui::widgets::confirm::{Decision, guarded_confirm_ui};
+use crate::ui::widgets::send_guard::SendGuard;
 
 /// The panel's state.
 #[derive(Default)]
@@ -27,6 +32,8 @@ pub struct ReviewPanel {
     /// What the last action did, as the person reads it.
     outcome: Option<(egui::Color32, String)>,
     requested: bool,
+    /// A settlement chosen and waiting for its confirmation, with its guard.
+    confirming: Option<(Settlement, SendGuard)>,
 }
 
 impl ReviewPanel {
@@ -173,26 +180,7 @@ pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, run: &mut dyn FnMut
         panel.note.clear();
     }
     ui.columns(2, |columns| {
-        egui::ScrollArea::vertical()
-            .id_salt("review-list")
-            .show(&mut columns[0], |ui| {
-                for item in &items {
-                    let record = &item.record;
-                    let selected = panel.selected.as_deref() == Some(record.reference.as_str());
-                    let text = format!(
-                        "{} · {} · {} · {} · {}",
-                        local_text(record.created_at),
-                        record.reference,
-                        record.destination,
-                        record.amount,
-                        state_text(record.state)
-                    );
-                    if ui.selectable_label(selected, text).clicked() && !selected {
-                        panel.selected = Some(record.reference.to_string());
-                        panel.note.clear();
-                    }
-                }
-            });
+        list_ui(&mut columns[0], panel, &items);
         let chosen = items
             .iter()
             .find(|i| Some(i.record.reference.as_str()) == panel.selected.as_deref());
@@ -200,6 +188,54 @@ pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, run: &mut dyn FnMut
             detail_ui(&mut columns[1], panel, item, run);
         }
     });
+}
+
+/// The list: one row per operation, its state as a coloured chip (pending apart from
+/// unknown), every column clipped to its width; the whole row selects.
+fn list_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, items: &[ReviewItem]) {
+    let mut picked = None;
+    let height = ui.available_height();
+    TableBuilder::new(ui)
+        .id_salt("review-list")
+        .striped(true)
+        .sense(egui::Sense::click())
+        .max_scroll_height(height)
+        .column(Column::auto().at_least(70.0))
+        .column(Column::auto().at_least(120.0).clip(true))
+        .column(Column::remainder().at_least(80.0).clip(true))
+        .column(Column::auto().at_least(70.0))
+        .body(|body| {
+            body.rows(26.0, items.len(), |mut row| {
+                let record = &items[row.index()].record;
+                row.set_selected(panel.selected.as_deref() == Some(record.reference.as_str()));
+                row.col(|ui| {
+                    chip_ui(ui, &state_text(record.state), state_colour(record.state));
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(local_text(record.created_at)).selectable(false));
+                });
+                row.col(|ui| {
+                    ui.add(
+                        egui::Label::new(format!("{} · {}", record.reference, record.destination))
+                            .truncate()
+                            .selectable(false),
+                    );
+                });
+                row.col(|ui| {
+                    ui.add(egui::Label::new(record.amount.to_string()).selectable(false));
+                });
+                if row.response().clicked() {
+                    picked = Some(record.reference.to_string());
+                }
+            });
+        });
+    if let Some(reference) = picked
+        && panel.selected.as_deref() != Some(reference.as_str())
+    {
+        panel.selected = Some(reference);
+        panel.note.clear();
+        panel.confirming = None;
+    }
 }
 
 fn detail_ui(
@@ -242,20 +278,34 @@ fn detail_ui(
             }
             ui.add_space(6.0);
             ui.strong(t!("review-evidence"));
-            for event in &item.events {
+            for (index, event) in item.events.iter().enumerate() {
                 let change = match event.from_state {
                     Some(from) if from != event.to_state => {
                         format!("{} » {}", state_text(from), state_text(event.to_state))
                     }
                     _ => state_text(event.to_state),
                 };
-                ui.label(RichText::new(format!("{} · {change}", local_text(event.at))).strong());
-                if let Some(detail) = &event.detail {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(local_text(event.at)).weak());
                     ui.label(
-                        RichText::new(visual(&redact_secrets(detail)))
-                            .monospace()
-                            .size(12.0),
+                        RichText::new(change)
+                            .strong()
+                            .color(state_colour(event.to_state)),
                     );
+                });
+                if let Some(detail) = &event.detail {
+                    // The first line reads as a sentence; the provider's raw reply waits
+                    // behind "Details".
+                    let detail = redact_secrets(detail);
+                    let (first, rest) = detail.split_once('\n').unwrap_or((&detail, ""));
+                    ui.add(egui::Label::new(visual(first)).wrap());
+                    if !rest.trim().is_empty() {
+                        egui::CollapsingHeader::new(t!("review-raw-reply"))
+                            .id_salt(("review-raw", record.id, index))
+                            .show(ui, |ui| {
+                                ui.label(RichText::new(visual(rest)).monospace().size(12.0));
+                            });
+                    }
                 }
             }
             ui.add_space(8.0);
@@ -316,13 +366,56 @@ fn actions_ui(
         }
     });
     if let Some(outcome) = settle {
-        panel.busy = true;
-        panel.outcome = None;
-        run(Command::Settle {
-            reference: record.reference.clone(),
-            outcome,
-            note: panel.note.trim().to_string(),
+        panel.confirming = Some((outcome, SendGuard::new(ui)));
+    }
+    let Some((outcome, mut guard)) = panel.confirming else {
+        return;
+    };
+    // What will be recorded, said before it is: a settlement by hand is final.
+    ui.add_space(8.0);
+    let (state, colour) = match outcome {
+        Settlement::Succeeded => (TxState::Succeeded, SUCCESS),
+        Settlement::Failed => (TxState::Failed, FAILURE),
+    };
+    egui::Frame::new()
+        .fill(crate::ui::theme::tint(ui, colour))
+        .stroke((1.0, colour))
+        .corner_radius(6.0)
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(t!(
+                    "review-settle-confirm",
+                    reference = record.reference.as_str(),
+                    state = state_text(state),
+                    amount = record.amount.to_string(),
+                    destination = record.destination.as_str(),
+                    note = panel.note.trim()
+                ))
+                .strong(),
+            );
         });
+    let decision = guarded_confirm_ui(
+        ui,
+        &mut guard,
+        RichText::new(t!("review-settle-confirm-button")).strong(),
+        false,
+        idle && has_note,
+    );
+    panel.confirming = Some((outcome, guard));
+    match decision {
+        Decision::Confirm => {
+            panel.confirming = None;
+            panel.busy = true;
+            panel.outcome = None;
+            run(Command::Settle {
+                reference: record.reference.clone(),
+                outcome,
+                note: panel.note.trim().to_string(),
+            });
+        }
+        Decision::Back => panel.confirming = None,
+        Decision::Undecided => {}
     }
 }
 
