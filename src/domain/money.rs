@@ -210,6 +210,32 @@ impl Money {
         text
     }
 
+    /// The amount as people read it: thousands grouped with `group` and the decimals after
+    /// `decimal`, with the unit ("14,810,150.00 IRR", "14.810.150,00 IRR"). Whole parts of
+    /// fewer than `min_grouped` digits are not grouped (Spanish writes "1234,50").
+    pub fn to_grouped_string(self, group: char, decimal: char, min_grouped: usize) -> String {
+        let plain = self.to_decimal_string();
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", plain.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        let grouping = whole.len() >= min_grouped;
+        for (index, digit) in whole.chars().enumerate() {
+            if grouping && index > 0 && (whole.len() - index) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(digit);
+        }
+        let mut out = format!("{sign}{grouped}");
+        if !fraction.is_empty() {
+            out.push(decimal);
+            out.push_str(fraction);
+        }
+        format!("{out} {}", self.unit)
+    }
+
     /// Appends the amount as decimal text (see [`Money::to_decimal_string`]) to `out`, without
     /// allocating: for writing many amounts.
     pub fn write_decimal(self, out: &mut String) {
@@ -268,6 +294,25 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_amounts_read_as_people_write_them() {
+        let rial = Money::from_minor(1_481_015_000, Unit::Irr);
+        assert_eq!(rial.to_grouped_string(',', '.', 4), "14,810,150.00 IRR");
+        assert_eq!(rial.to_grouped_string('.', ',', 5), "14.810.150,00 IRR");
+        assert_eq!(
+            Money::from_minor(-50_000, Unit::Usd).to_grouped_string(',', '.', 4),
+            "-500.00 USD"
+        );
+        assert_eq!(
+            Money::from_minor(1_234, Unit::Points).to_grouped_string(',', '.', 4),
+            "1,234 PTS"
+        );
+        assert_eq!(
+            Money::from_minor(123_450, Unit::Usd).to_grouped_string('.', ',', 5),
+            "1234,50 USD"
+        );
+    }
 
     #[test]
     fn valid_amounts_parse_to_minor_units() {

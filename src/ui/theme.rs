@@ -45,6 +45,10 @@ pub fn tint(ui: &egui::Ui, colour: Color32) -> Color32 {
     )
 }
 
+/// The font family right-to-left text is drawn in: Vazirmatn first (it has Latin letters and
+/// digits too, so a bidi run is one shaped run), egui's fonts behind it.
+pub const PERSIAN_FAMILY: &str = "persian";
+
 const VAZIRMATN: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
 
 /// egui's fonts with Vazirmatn behind them, so Persian letters never show as boxes.
@@ -61,6 +65,19 @@ pub fn fonts() -> FontDefinitions {
             .or_default()
             .push("vazirmatn".to_string());
     }
+    let mut persian = vec!["vazirmatn".to_string()];
+    persian.extend(
+        fonts
+            .families
+            .get(&FontFamily::Proportional)
+            .into_iter()
+            .flatten()
+            .filter(|name| name.as_str() != "vazirmatn")
+            .cloned(),
+    );
+    fonts
+        .families
+        .insert(FontFamily::Name(PERSIAN_FAMILY.into()), persian);
     fonts
 }
 

@@ -12,7 +12,7 @@ fn the_board_shows_every_balance_and_refreshes_one() {
     let mut harness = demo_app(dir.path());
     open_panel(&mut harness, "Balances");
     wait_for(&mut harness, "500.00 USD");
-    wait_for(&mut harness, "25000.00 INR");
+    wait_for(&mut harness, "25,000.00 INR");
     assert!(shows(&harness, "updated just now"));
     assert!(
         shows(&harness, "This provider's API does not report a balance."),

@@ -251,7 +251,7 @@ fn a_thousands_separator_is_asked_about_and_the_review_shows_the_amount_as_sent(
     }
     type_into(&mut harness, "Amount", "1000");
     click(&mut harness, "Review");
-    wait_for(&mut harness, "Amount: 1000.00 INR");
+    wait_for(&mut harness, "Amount: 1,000.00 INR");
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod balances;
 mod counter;
 mod counter_safety;
 mod history;
+mod persian;
 mod review;
 mod settings;
 mod snapshots;

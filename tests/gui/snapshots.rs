@@ -103,16 +103,18 @@ fn pick_day(harness: &mut App, label: &str, shown: JalaliDate, target: JalaliDat
     harness.get_by_label_contains(label).click();
     harness.run_steps(2);
     let mut back = months_between(shown.first_of_month_plus(0), target.first_of_month_plus(0));
+    // The grid runs right to left: earlier months are behind "»" (a year) and ">" (a month).
     while back >= 12 {
-        harness.get_by_label("«").click();
+        harness.get_by_label("»").click();
         harness.run_steps(1);
         back -= 12;
     }
     for _ in 0..back {
-        harness.get_by_label("<").click();
+        harness.get_by_label(">").click();
         harness.run_steps(1);
     }
-    harness.get_by_label(&format!("{:>2}", target.day)).click();
+    let day = saldo::ui::widgets::jalali_picker::persian_digits(&target.day.to_string());
+    harness.get_by_label(&day).click();
     harness.run_steps(2);
 }
 
@@ -123,7 +125,7 @@ fn every_panel_looks_as_committed() {
     snapshot(&mut harness, "counter");
 
     open_panel(&mut harness, "Balances");
-    wait_for(&mut harness, "25000.00 INR");
+    wait_for(&mut harness, "25,000.00 INR");
     snapshot(&mut harness, "balances");
 
     open_panel(&mut harness, "Sub-accounts");
@@ -142,6 +144,12 @@ fn every_panel_looks_as_committed() {
     click(&mut harness, "Show");
     run_until(&mut harness, "the movements", |h| shows(h, "Remaining"));
     snapshot(&mut harness, "statement");
+    // The Jalali month grid, open: right to left, Persian digits.
+    harness.get_by_label_contains("To (Jalali): ").click();
+    harness.run_steps(2);
+    snapshot(&mut harness, "statement-picker");
+    harness.get_by_label_contains("To (Jalali): ").click();
+    harness.run_steps(2);
 
     open_panel(&mut harness, "History");
     run_until(&mut harness, "the totals", |h| {

@@ -39,10 +39,11 @@ fn a_range_picked_in_the_jalali_calendar_reaches_the_provider() {
     let mut harness = demo_app(dir.path());
     at_statement(&mut harness);
     let today = JalaliDate::today();
-    // Open "From" (30 days ago), go back one more month, then pick its 3rd day.
+    // Open "From" (30 days ago), go back one more month (the grid runs right to left: the
+    // earlier month is to the right, ">"), then pick its 3rd day.
     harness.get_by_label_contains("From (Jalali): ").click();
     harness.run_steps(2);
-    harness.get_by_label("<").click();
+    harness.get_by_label(">").click();
     harness.run_steps(2);
     let month = today.plus_days(-30).first_of_month_plus(-1);
     let third = JalaliDate::new(month.year, month.month, 3).unwrap();
@@ -51,7 +52,7 @@ fn a_range_picked_in_the_jalali_calendar_reaches_the_provider() {
         "the grid shows {}",
         month.month_name_latin()
     );
-    harness.get_by_label(" 3").click();
+    harness.get_by_label("۳").click();
     harness.run_steps(2);
     assert!(shows(&harness, &format!("From (Jalali): {third}")));
     let (y, m, d) = third.to_gregorian();

@@ -8,6 +8,7 @@ use crate::ui::app::notifications::{Level, MAX_SETTLED_NOTIFICATIONS};
 use crate::ui::backend::{Command, Event, ExportEnd};
 use crate::ui::panels::Panel;
 use crate::ui::panels::balances::{refresh_all, refresh_one};
+use crate::ui::text::numbers::money_text;
 
 impl SaldoApp {
     fn balance_read(
@@ -45,8 +46,8 @@ impl SaldoApp {
                 t!(
                     "toast-low-balance",
                     profile = name,
-                    balance = reading.amount.to_string(),
-                    level = level.to_string()
+                    balance = money_text(reading.amount),
+                    level = money_text(level)
                 ),
             );
         }

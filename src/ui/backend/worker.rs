@@ -15,6 +15,7 @@ use crate::secrets::SecretKind;
 use crate::ui::backend::vocabulary::*;
 use crate::ui::backend::{Backend, join_error, local_utc_offset_secs};
 use crate::ui::text::error_text::{engine_error_text, ledger_error_text, secret_error_text};
+use crate::ui::text::numbers::money_text;
 
 /// What one background task needs.
 pub(crate) struct Worker {
@@ -405,7 +406,7 @@ impl Worker {
             let balance: Money = engine.balance(profile).await.map_err(text)?;
             Ok(crate::t!(
                 "settings-test-balance",
-                balance = balance.to_string()
+                balance = money_text(balance)
             ))
         } else if can.sub_accounts {
             let list = engine.sub_accounts(profile).await.map_err(text)?;

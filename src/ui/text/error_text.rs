@@ -10,6 +10,7 @@ use crate::ledger::export::ExportError;
 use crate::providers::ProviderError;
 use crate::secrets::SecretError;
 use crate::t;
+use crate::ui::text::numbers::money_text;
 
 /// An engine error for the person at the window.
 pub fn engine_error_text(error: &EngineError) -> String {
@@ -48,8 +49,8 @@ pub fn engine_error_text(error: &EngineError) -> String {
         } => t!(
             "error-sales-blocked",
             profile = profile,
-            balance = balance.to_string(),
-            floor = floor.to_string()
+            balance = money_text(*balance),
+            floor = money_text(*floor)
         ),
     }
 }

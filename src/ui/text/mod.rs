@@ -2,5 +2,6 @@
 
 pub mod error_text;
 pub mod i18n;
+pub mod numbers;
 pub mod refusals;
 pub mod rtl;

@@ -1,29 +1,118 @@
-//! Persian (and Arabic) text as egui can draw it. egui lays glyphs out left to right without
-//! joining letters, so right-to-left text is shaped into its joined presentation forms and put
-//! in visual order here before it is drawn. Text without such letters is left untouched.
+//! Right-to-left text (Persian, Arabic) as epaint draws it.
+//!
+//! epaint 0.37 shapes every run of one font face with HarfBuzz (harfrust), guessing the run's
+//! direction from its script: an Arabic-script run comes out joined and in right-to-left
+//! visual order. It does not reorder runs (bidi), so a multi-word Persian line would show its
+//! words left to right, and it reverses runs of Persian digits too. This module does the bidi
+//! part: it splits a line into its bidi runs in visual order (Unicode's algorithm, by
+//! `unicode-bidi`), draws each run as one section in the Vazirmatn face (so each is one shaped
+//! run), and hands a run over reversed exactly when HarfBuzz's guess would otherwise get its
+//! direction wrong. Text without right-to-left characters is left alone.
 
-use std::borrow::Cow;
+use egui::epaint::text::ByteIndex;
+use egui::text::{LayoutJob, LayoutSection, TextFormat};
+use egui::{Color32, FontFamily, FontId};
+use unicode_bidi::{BidiInfo, Level};
 
-use ar_reshaper::ArabicReshaper;
-use unicode_bidi::BidiInfo;
+use crate::ui::theme::PERSIAN_FAMILY;
 
-fn is_rtl_letter(c: char) -> bool {
+/// Whether `c` is written right to left or belongs to the Arabic script (whose runs HarfBuzz
+/// shapes right to left).
+fn is_rtl_script(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
-/// The text in the order and letter forms to draw it.
-pub fn visual(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_rtl_letter) {
-        return Cow::Borrowed(text);
-    }
-    let shaped = ArabicReshaper::default().reshape(text);
-    let bidi = BidiInfo::new(&shaped, None);
-    let mut out = String::with_capacity(shaped.len());
+/// Whether `c` is a bidi control (marks, embeddings, isolates): it steers the order and is
+/// never drawn.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Right-to-left isolate: `text` is laid out as one right-to-left unit wherever it stands (a
+/// Persian phrase inside a Latin line keeps its own order).
+pub fn isolate_rtl(text: &str) -> String {
+    format!("\u{2067}{text}\u{2069}")
+}
+
+/// Whether the text has anything drawn right to left.
+pub fn has_rtl(text: &str) -> bool {
+    text.chars().any(is_rtl_script)
+}
+
+/// Whether HarfBuzz, guessing from the first character with a script of its own, shapes a run
+/// right to left.
+fn shaped_right_to_left(run: &str) -> bool {
+    run.chars()
+        .find(|c| c.is_alphanumeric())
+        .is_some_and(is_rtl_script)
+}
+
+/// The runs of one line in visual (left-to-right on screen) order, each with the text to hand
+/// to epaint: a run is reversed here when its bidi level and HarfBuzz's guess disagree.
+pub fn visual_runs(line: &str) -> Vec<String> {
+    let bidi = BidiInfo::new(line, None);
+    let mut runs = Vec::new();
     for paragraph in &bidi.paragraphs {
-        let line = paragraph.range.clone();
-        out.push_str(&bidi.reorder_line(paragraph, line));
+        let (levels, ranges) = bidi.visual_runs(paragraph, paragraph.range.clone());
+        for range in ranges {
+            let level: Level = levels[range.start];
+            let text = &line[range];
+            let rtl = level.is_rtl();
+            let drawn: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
+            if drawn.is_empty() {
+                continue;
+            }
+            if rtl == shaped_right_to_left(&drawn) {
+                runs.push(drawn);
+            } else {
+                runs.push(drawn.chars().rev().collect());
+            }
+        }
     }
-    Cow::Owned(out)
+    runs
+}
+
+/// A layout job that draws `text` in visual order, one section per bidi run, in `size` and
+/// `colour`. Lines are ordered one by one (a `\n` starts a new line).
+pub fn rtl_job(text: &str, size: f32, colour: Color32) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    let format = TextFormat::simple(
+        FontId::new(size, FontFamily::Name(PERSIAN_FAMILY.into())),
+        colour,
+    );
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            job.append("\n", 0.0, format.clone());
+        }
+        for run in visual_runs(line) {
+            // Each run its own section (`append` would merge runs of the same format, and
+            // HarfBuzz would shape the merged text as one run).
+            let start = job.text.len();
+            job.text.push_str(&run);
+            job.sections.push(LayoutSection {
+                leading_space: 0.0,
+                byte_range: ByteIndex(start)..ByteIndex(job.text.len()),
+                format: format.clone(),
+            });
+        }
+    }
+    job
+}
+
+/// A label for text that may be right to left: drawn by [`rtl_job`] when it is, as a plain
+/// label otherwise. Never wraps (a wrapped line would need its own reordering); long text is
+/// cut with "…" and shown whole in the tooltip.
+pub fn rtl_label(ui: &mut egui::Ui, text: &str) -> egui::Response {
+    if !has_rtl(text) {
+        return ui.add(egui::Label::new(text).truncate());
+    }
+    let written: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
+    let size = egui::TextStyle::Body.resolve(ui.style()).size;
+    let colour = ui.visuals().text_color();
+    let response = ui.add(egui::Label::new(rtl_job(text, size, colour)).truncate());
+    // A screen reader reads the text as written, not in drawing order.
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &written));
+    response.on_hover_text(rtl_job(text, size, colour))
 }
 
 #[cfg(test)]
@@ -31,27 +120,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn latin_text_is_untouched() {
-        assert!(matches!(visual("Top-up 20.00 USD"), Cow::Borrowed(_)));
+    fn latin_text_is_one_run_as_written() {
+        assert_eq!(visual_runs("Top-up 20.00 USD"), ["Top-up 20.00 USD"]);
+        assert!(!has_rtl("Top-up 20.00 USD"));
     }
 
     #[test]
-    fn persian_is_joined_and_reversed_for_drawing() {
-        let shown = visual("آبان");
-        // Four letters, drawn right to left: the last letter comes first. Alef does not join
-        // the letter after it, so that nun stands in its isolated form.
-        assert_eq!(shown.chars().count(), 4);
-        let first = shown.chars().next().unwrap();
-        assert!(
-            ('\u{FE70}'..='\u{FEFF}').contains(&first),
-            "{first:?} is not a presentation form"
-        );
-        assert_eq!(first, '\u{FEE5}', "isolated nun first");
+    fn persian_words_come_in_visual_order_and_stay_logical_inside() {
+        // One right-to-left run: HarfBuzz reverses it as a whole, so it is handed over as
+        // written.
+        assert_eq!(visual_runs("شارژ پیامک"), ["شارژ پیامک"]);
     }
 
     #[test]
-    fn numbers_inside_persian_keep_their_order() {
-        let shown = visual("شارژ 1500");
-        assert!(shown.contains("1500"), "{shown}");
+    fn persian_digits_are_handed_over_reversed_so_harfbuzz_puts_them_back() {
+        // The digits are a left-to-right run inside a right-to-left line; HarfBuzz would
+        // reverse them (they are of the Arabic script), so they are given reversed.
+        let runs = visual_runs("آبان ۱۴۰۳");
+        assert_eq!(runs, ["۳۰۴۱", "آبان "]);
+    }
+
+    #[test]
+    fn latin_inside_persian_keeps_its_order() {
+        let runs = visual_runs("شارژ 1500 پیامک");
+        assert!(runs.contains(&"1500".to_string()), "{runs:?}");
     }
 }

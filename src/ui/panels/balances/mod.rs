@@ -10,6 +10,7 @@ use crate::t;
 use crate::ui::backend::Command;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::shop::{Shop, age_text};
+use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{self, FAILURE, WARNING};
 use crate::ui::widgets::chip::chip_ui;
 
@@ -136,7 +137,7 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64, width: f
                         ui.visuals().strong_text_color()
                     };
                     ui.label(
-                        RichText::new(reading.amount.to_string())
+                        RichText::new(money_text(reading.amount))
                             .size(28.0)
                             .strong()
                             .color(colour),
@@ -151,11 +152,11 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64, width: f
             ui.horizontal_wrapped(|ui| {
                 if low && let Some(level) = profile.settings.low_balance() {
                     chip_ui(ui, &t!("balances-chip-low"), FAILURE)
-                        .on_hover_text(t!("balances-low", level = level.to_string()));
+                        .on_hover_text(t!("balances-low", level = money_text(level)));
                 }
                 if let Some((_, floor)) = shop.sales_paused(profile, None) {
                     chip_ui(ui, &t!("balances-chip-paused"), FAILURE)
-                        .on_hover_text(t!("balances-sales-paused", floor = floor.to_string()));
+                        .on_hover_text(t!("balances-sales-paused", floor = money_text(floor)));
                 }
             });
             if let Some(error) = &view.error {

@@ -9,6 +9,7 @@ use crate::providers::http::check_base_url;
 use crate::t;
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::secret_kind_text;
+use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{self, FAILURE, WARNING};
 
 /// One problem, and whether it stops sales.
@@ -60,8 +61,8 @@ pub fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
     if let Some((balance, floor)) = shop.sales_paused(profile, None) {
         banners.push(block(t!(
             "counter-sales-paused",
-            balance = balance.to_string(),
-            floor = floor.to_string()
+            balance = money_text(balance),
+            floor = money_text(floor)
         )));
     } else if shop.is_low(profile)
         && let (Some(reading), Some(level)) =
@@ -71,8 +72,8 @@ pub fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
             blocks_sales: false,
             text: t!(
                 "banner-low-balance",
-                balance = reading.amount.to_string(),
-                level = level.to_string()
+                balance = money_text(reading.amount),
+                level = money_text(level)
             ),
         });
     }

@@ -12,6 +12,7 @@ use crate::ui::backend::Command;
 use crate::ui::panels::DIGIT_KEYS;
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{country_text, money_error_text, phone_error_text};
+use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{COUNTER_SIZE, FAILURE, SUCCESS};
 use crate::ui::widgets::keys::key_pressed;
 use crate::ui::widgets::send_guard::SendGuard;
@@ -174,8 +175,8 @@ pub(super) fn entering_ui(
         ui.label(
             RichText::new(t!(
                 "counter-sales-paused",
-                balance = balance.to_string(),
-                floor = floor.to_string()
+                balance = money_text(balance),
+                floor = money_text(floor)
             ))
             .color(FAILURE)
             .strong(),
@@ -260,7 +261,7 @@ fn amount_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, profile: &Profile, num
             let selected = panel.amount == Some(*amount);
             let button = egui::Button::selectable(
                 selected,
-                RichText::new(amount.to_string()).size(COUNTER_SIZE),
+                RichText::new(money_text(*amount)).size(COUNTER_SIZE),
             );
             let mut response = ui.add(button);
             if index < DIGIT_KEYS.len() {

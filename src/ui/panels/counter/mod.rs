@@ -20,6 +20,7 @@ use crate::providers::registry::{PickList, TopUpField, capabilities_of};
 use crate::t;
 use crate::ui::backend::{Command, SendFailure};
 use crate::ui::shop::Shop;
+use crate::ui::text::numbers::money_text;
 use crate::ui::widgets::send_guard::SendGuard;
 
 /// Where the counter is in serving one customer.
@@ -288,7 +289,7 @@ fn stage_ui(
                 ui.label(
                     RichText::new(t!(
                         "counter-sending",
-                        amount = amount.to_string(),
+                        amount = money_text(*amount),
                         number = number.to_string()
                     ))
                     .size(20.0),

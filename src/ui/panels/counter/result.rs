@@ -17,6 +17,7 @@ use crate::t;
 use crate::ui::backend::{Command, SendFailure};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::state_text;
+use crate::ui::text::numbers::money_text;
 use crate::ui::text::refusals::refusal_advice;
 use crate::ui::theme::{self, COUNTER_SIZE, FAILURE, PENDING, RESULT_SIZE, SUCCESS, WARNING};
 use crate::ui::widgets::keys::key_pressed;
@@ -128,7 +129,7 @@ pub fn card_text(result: &Result<TxRecord, SendFailure>, profile: &Profile) -> C
         spaced_international(&record.destination).unwrap_or_else(|| record.destination.clone());
     let what = t!(
         "result-what",
-        amount = record.amount.to_string(),
+        amount = money_text(record.amount),
         number = shown_number.as_str()
     );
     let reason = record.provider_message.clone().unwrap_or_default();
@@ -226,7 +227,7 @@ fn balance_line(shop: &Shop, record: &TxRecord) -> Option<String> {
     {
         Some(reading) => Some(t!(
             "result-balance-now",
-            balance = reading.amount.to_string()
+            balance = money_text(reading.amount)
         )),
         None if view.is_some_and(|v| v.error.is_some() && !v.loading) => {
             Some(t!("result-balance-unread"))

@@ -12,6 +12,7 @@ use crate::providers::Profile;
 use crate::providers::registry::TopUpField;
 use crate::t;
 use crate::ui::backend::Command;
+use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{COUNTER_SIZE, REVIEW_SIZE};
 use crate::ui::widgets::keys::key_pressed;
 
@@ -43,7 +44,7 @@ pub(super) fn reviewing_ui(
             .strong(),
     );
     ui.label(
-        RichText::new(t!("counter-review-amount", amount = amount.to_string()))
+        RichText::new(t!("counter-review-amount", amount = money_text(amount)))
             .size(REVIEW_SIZE)
             .strong(),
     );

@@ -20,6 +20,7 @@ use crate::ui::panels::history::pages::HistoryPages;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
+use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
 /// The history's state.
@@ -107,7 +108,7 @@ fn summary_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel) {
                     ui.label(t!(
                         "history-succeeded-total",
                         count = total.count,
-                        total = Money::from_minor(total.sum_minor, total.unit).to_string()
+                        total = money_text(Money::from_minor(total.sum_minor, total.unit))
                     ));
                 }
                 for (state, count) in &summary.by_state {
@@ -186,19 +187,17 @@ fn table_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnMut(Com
                     kind_text(record.kind),
                     record.profile_name.clone(),
                     record.destination.clone(),
-                    record.amount.to_string(),
+                    money_text(record.amount),
                     state,
                     record.provider_ref.clone().unwrap_or_default(),
-                    crate::ui::text::rtl::visual(
-                        record.provider_message.as_deref().unwrap_or_default(),
-                    )
-                    .into_owned(),
+                    record.provider_message.clone().unwrap_or_default(),
                 ];
                 let colour = state_colour(record.state);
                 for (column, cell) in cells.into_iter().enumerate() {
                     row.col(|ui| {
                         match (column, colour) {
                             (6, Some(colour)) => ui.colored_label(colour, cell),
+                            (8, _) => crate::ui::text::rtl::rtl_label(ui, &cell),
                             _ => ui.label(cell),
                         };
                     });

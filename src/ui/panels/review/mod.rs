@@ -4,6 +4,7 @@
 //! the provider again, or settle it as succeeded or failed with a note.
 
 use crate::logging::redact::names_a_secret;
+use crate::ui::text::numbers::money_text;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 
@@ -15,7 +16,7 @@ use crate::t;
 use crate::ui::backend::Command;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
-use crate::ui::text::rtl::visual;
+use crate::ui::text::rtl::{has_rtl, rtl_job};
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING, state_colour};
 use crate::ui::widgets::chip::chip_ui;
 use crate::ui::widgets::confirm::{Decision, guarded_confirm_ui};
@@ -222,7 +223,7 @@ fn list_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, items: &[ReviewItem]) {
                     );
                 });
                 row.col(|ui| {
-                    ui.add(egui::Label::new(record.amount.to_string()).selectable(false));
+                    ui.add(egui::Label::new(money_text(record.amount)).selectable(false));
                 });
                 if row.response().clicked() {
                     picked = Some(record.reference.to_string());
@@ -256,7 +257,7 @@ fn detail_ui(
                         (t!("review-operation"), kind_text(record.kind)),
                         (t!("review-profile"), record.profile_name.clone()),
                         (t!("review-destination"), record.destination.clone()),
-                        (t!("review-amount"), record.amount.to_string()),
+                        (t!("review-amount"), money_text(record.amount)),
                         (t!("review-state"), outcome_text(record)),
                         (t!("review-recorded-at"), local_text(record.created_at)),
                         (t!("review-updated-at"), local_text(record.updated_at)),
@@ -298,12 +299,25 @@ fn detail_ui(
                     // behind "Details".
                     let detail = redact_secrets(detail);
                     let (first, rest) = detail.split_once('\n').unwrap_or((&detail, ""));
-                    ui.add(egui::Label::new(visual(first)).wrap());
+                    if has_rtl(first) {
+                        let size = egui::TextStyle::Body.resolve(ui.style()).size;
+                        ui.add(egui::Label::new(rtl_job(
+                            first,
+                            size,
+                            ui.visuals().text_color(),
+                        )));
+                    } else {
+                        ui.add(egui::Label::new(first).wrap());
+                    }
                     if !rest.trim().is_empty() {
                         egui::CollapsingHeader::new(t!("review-raw-reply"))
                             .id_salt(("review-raw", record.id, index))
                             .show(ui, |ui| {
-                                ui.label(RichText::new(visual(rest)).monospace().size(12.0));
+                                if has_rtl(rest) {
+                                    ui.label(rtl_job(rest, 12.0, ui.visuals().text_color()));
+                                } else {
+                                    ui.label(RichText::new(rest).monospace().size(12.0));
+                                }
                             });
                     }
                 }
@@ -388,7 +402,7 @@ fn actions_ui(
                     "review-settle-confirm",
                     reference = record.reference.as_str(),
                     state = state_text(state),
-                    amount = record.amount.to_string(),
+                    amount = money_text(record.amount),
                     destination = record.destination.as_str(),
                     note = panel.note.trim()
                 ))

@@ -13,7 +13,8 @@ use crate::t;
 use crate::ui::backend::Command;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::shop::Shop;
-use crate::ui::text::rtl::visual;
+use crate::ui::text::numbers::money_text;
+use crate::ui::text::rtl::rtl_label;
 use crate::ui::theme::FAILURE;
 use crate::ui::widgets::jalali_picker::{JalaliPicker, gregorian_text, jalali_picker_ui};
 
@@ -250,7 +251,7 @@ fn totals_ui(ui: &mut egui::Ui, shown: &[&Movement]) {
                     "statement-total",
                     kind = movement_kind_text(kind),
                     count = of_kind.len(),
-                    total = total.to_string()
+                    total = money_text(total)
                 ));
             }
         }
@@ -295,19 +296,21 @@ fn movements_table_ui(ui: &mut egui::Ui, shown: &[&Movement]) {
                 let kind = m
                     .kind
                     .map(movement_kind_text)
-                    .unwrap_or_else(|| visual(&m.kind_text).into_owned());
+                    .unwrap_or_else(|| m.kind_text.clone());
                 let cells = [
                     jalali,
                     gregorian,
                     m.time.clone().unwrap_or_default(),
                     kind,
-                    m.amount.to_string(),
-                    m.remaining.to_string(),
-                    visual(&m.description).into_owned(),
+                    money_text(m.amount),
+                    money_text(m.remaining),
+                    m.description.clone(),
                 ];
+                // Persian cells (the day's month name, kinds, descriptions) are drawn in visual
+                // order by the bidi module; the rest as written.
                 for cell in cells {
                     row.col(|ui| {
-                        ui.label(cell);
+                        rtl_label(ui, &cell);
                     });
                 }
             });

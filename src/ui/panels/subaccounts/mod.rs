@@ -16,6 +16,7 @@ use crate::ui::backend::{Command, SendFailure};
 use crate::ui::panels::{FIND, REFRESH, shortcut_text};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, state_text};
+use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 use crate::ui::widgets::confirm::{Decision, confirm_or_back_ui, guarded_confirm_ui};
 use crate::ui::widgets::keys::{key_pressed, no_field_focused};
@@ -120,8 +121,8 @@ impl SubAccountsPanel {
                         0,
                         t!(
                             "subaccounts-balances-after",
-                            main = main.to_string(),
-                            sub = sub.to_string()
+                            main = money_text(main),
+                            sub = money_text(sub)
                         ),
                     );
                 }
@@ -176,7 +177,7 @@ impl SubAccountsPanel {
 /// A move in words, worded by its direction: "2.000 EUR to 1002" for credit given,
 /// "2.000 EUR back from 1002" for credit taken back, "500 to child 77" for a transfer.
 pub fn move_text(record: &TxRecord) -> String {
-    let amount = record.amount.to_string();
+    let amount = money_text(record.amount);
     let account = record.destination.as_str();
     match record.kind {
         TxKind::CreditRemove => t!("move-taken-back", amount = amount, account = account),
@@ -416,7 +417,7 @@ fn list_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, shown: &[&SubAccount
                     .on_hover_text(&account.email);
                 });
                 row.col(|ui| {
-                    ui.add(egui::Label::new(account.balance.to_string()).selectable(false));
+                    ui.add(egui::Label::new(money_text(account.balance)).selectable(false));
                 });
                 if row.response().clicked() && !sending {
                     picked = Some(account.id.clone());
@@ -550,16 +551,16 @@ fn move_ui(
                 ),
             };
             let unknown = t!("subaccounts-unknown-balance");
-            let text = |m: Option<Money>| m.map_or(unknown.clone(), |m| m.to_string());
+            let text = |m: Option<Money>| m.map_or(unknown.clone(), |m| money_text(m));
             let what = match panel.direction {
                 CreditDirection::Add => t!(
                     "subaccounts-confirm-add",
-                    amount = amount.to_string(),
+                    amount = money_text(amount),
                     account = account.id.as_str()
                 ),
                 CreditDirection::Remove => t!(
                     "subaccounts-confirm-remove",
-                    amount = amount.to_string(),
+                    amount = money_text(amount),
                     account = account.id.as_str()
                 ),
             };
@@ -576,7 +577,7 @@ fn move_ui(
                     ui.label(text(main_after));
                     ui.end_row();
                     ui.label(t!("subaccounts-sub-account", account = account.id.as_str()));
-                    ui.label(account.balance.to_string());
+                    ui.label(money_text(account.balance));
                     ui.label(text(sub_after));
                     ui.end_row();
                 });
@@ -770,7 +771,7 @@ fn transfer_ui(
             ui.label(
                 RichText::new(t!(
                     "subaccounts-confirm-transfer",
-                    amount = amount.to_string(),
+                    amount = money_text(amount),
                     child = panel.child.trim()
                 ))
                 .size(18.0)
