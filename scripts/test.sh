@@ -13,6 +13,7 @@ packages=(
   dbus gnome-keyring libsecret-tools    # a real Secret Service for the keychain tests
   xvfb xauth x11-utils imagemagick      # a real window under a virtual display
   xdotool                               # real key events (XTEST) into that window
+  libfribidi-bin                        # an independent bidi engine the Persian drawing is checked against
   libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-vulkan-drivers libvulkan1
   libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libfontconfig1 libdbus-1-3
   util-linux                            # setpriv: one test drops root to prove a read-only ledger

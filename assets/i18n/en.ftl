@@ -149,6 +149,12 @@ counter-favourites = Favourites
 counter-no-favourites = No favourite numbers yet.
 counter-recent = Recent numbers
 counter-no-recent = No top-ups yet.
+counter-today = Today
+counter-today-none = No top-ups yet today.
+counter-today-line = { $count ->
+    [one] 1 top-up · { $total }
+   *[other] { $count } top-ups · { $total }
+}
 
 ## Top-up results
 
@@ -408,6 +414,10 @@ review-still-open = { $reference } is still { $state }: the provider has no fina
 
 settings-title = Settings
 settings-language = Language
+settings-theme = Appearance
+settings-theme-system = As the system
+settings-theme-light = Light
+settings-theme-dark = Dark
 settings-profiles = Provider profiles
 settings-add-profile = Add a profile
 settings-pick-profile = Choose a profile to edit, or add one.

@@ -149,6 +149,12 @@ counter-favourites = Favoritos
 counter-no-favourites = Aún no hay números favoritos.
 counter-recent = Números recientes
 counter-no-recent = Aún no hay recargas.
+counter-today = Hoy
+counter-today-none = Aún no hay recargas hoy.
+counter-today-line = { $count ->
+    [one] 1 recarga · { $total }
+   *[other] { $count } recargas · { $total }
+}
 
 ## Resultados de las recargas
 
@@ -408,6 +414,10 @@ review-still-open = { $reference } sigue como { $state }: el proveedor aún no t
 
 settings-title = Configuración
 settings-language = Idioma
+settings-theme = Apariencia
+settings-theme-system = Como el sistema
+settings-theme-light = Clara
+settings-theme-dark = Oscura
 settings-profiles = Perfiles de proveedor
 settings-add-profile = Agregar un perfil
 settings-pick-profile = Elija un perfil para editarlo, o agregue uno.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ui::panels::Panel;
 use crate::ui::text::i18n::Language;
+use crate::ui::theme::ThemeChoice;
 
 /// The key under which the preferences are stored in eframe's storage.
 pub const STORAGE_KEY: &str = "saldo-prefs";
@@ -23,6 +24,8 @@ pub struct Prefs {
     pub daily_backup: bool,
     /// How many daily backups are kept (the oldest go first).
     pub backups_kept: usize,
+    /// Light, dark, or as the system is.
+    pub theme: ThemeChoice,
 }
 
 impl Default for Prefs {
@@ -32,6 +35,7 @@ impl Default for Prefs {
             language: None,
             daily_backup: true,
             backups_kept: DEFAULT_BACKUPS_KEPT,
+            theme: ThemeChoice::default(),
         }
     }
 }
@@ -90,7 +94,7 @@ mod tests {
     }
 
     #[test]
-    fn the_panel_language_and_backup_choices_come_back_on_the_next_start() {
+    fn the_panel_language_theme_and_backup_choices_come_back_on_the_next_start() {
         let mut storage = MemoryStorage::default();
         let fresh = Prefs::load(Some(&storage));
         assert_eq!(fresh, Prefs::default());
@@ -100,6 +104,7 @@ mod tests {
             language: Some(Language::Spanish),
             daily_backup: false,
             backups_kept: 3,
+            theme: ThemeChoice::Dark,
         };
         chosen.save(&mut storage);
         let loaded = Prefs::load(Some(&storage));

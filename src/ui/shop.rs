@@ -31,6 +31,8 @@ pub struct Shop {
     pub secrets: BTreeMap<String, SecretStatus>,
     /// Operations the last interruption left on their way, until each is settled.
     pub interrupted: Vec<Reference>,
+    /// Today's succeeded top-ups per unit, as last counted.
+    pub today: Vec<crate::ledger::DailySales>,
 }
 
 impl Shop {

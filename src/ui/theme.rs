@@ -1,7 +1,13 @@
-//! The window's look: the colours that carry meaning, text sizes, and the fonts (egui's own,
-//! plus Vazirmatn for the Persian text Saba Payamak sends).
+//! The window's look: light and dark (following the system unless the person picks one), one
+//! primary-action colour, the colours that carry meaning, text sizes and spacing, and the
+//! fonts (egui's own, Vazirmatn for the Persian text Saba Payamak sends, and a few Phosphor
+//! icons, MIT: `assets/fonts/Phosphor-LICENSE.txt`, cut by `scripts/icons-subset.sh`).
 
-use egui::{Color32, FontData, FontDefinitions, FontFamily};
+use egui::{Color32, FontData, FontDefinitions, FontFamily, TextStyle};
+use serde::{Deserialize, Serialize};
+
+/// The colour of the one action each step is for (Review, Send, Confirm, Show…).
+pub const PRIMARY: Color32 = Color32::from_rgb(0x1f, 0x6f, 0xeb);
 
 /// Done, good news.
 pub const SUCCESS: Color32 = Color32::from_rgb(0x1b, 0x7f, 0x3b);
@@ -33,6 +39,16 @@ pub fn state_colour(state: crate::domain::TxState) -> Color32 {
     }
 }
 
+/// `colour` as text that reads on the current theme: as it is on light panels, lightened on
+/// dark ones (the meaning colours are dark enough for white backgrounds).
+pub fn ink(ui: &egui::Ui, colour: Color32) -> Color32 {
+    if !ui.visuals().dark_mode {
+        return colour;
+    }
+    let lift = |c: u8| (f32::from(c) + (255.0 - f32::from(c)) * 0.45).round() as u8;
+    Color32::from_rgb(lift(colour.r()), lift(colour.g()), lift(colour.b()))
+}
+
 /// A light wash of `colour` behind a card or banner, darker in the dark theme.
 pub fn tint(ui: &egui::Ui, colour: Color32) -> Color32 {
     let base = ui.visuals().panel_fill;
@@ -49,6 +65,64 @@ pub fn tint(ui: &egui::Ui, colour: Color32) -> Color32 {
 /// digits too, so a bidi run is one shaped run), egui's fonts behind it.
 pub const PERSIAN_FAMILY: &str = "persian";
 
+const PHOSPHOR: &[u8] = include_bytes!("../../assets/fonts/Phosphor-saldo.ttf");
+
+/// The icons the window draws (Phosphor, regular weight), as text to put before a word.
+pub mod icon {
+    pub const COUNTER: &str = "\u{e1e0}";
+    pub const BALANCES: &str = "\u{e68a}";
+    pub const SUB_ACCOUNTS: &str = "\u{e68e}";
+    pub const STATEMENT: &str = "\u{e3ec}";
+    pub const HISTORY: &str = "\u{e1a0}";
+    pub const REVIEW: &str = "\u{e4e2}";
+    pub const SETTINGS: &str = "\u{e272}";
+    pub const SEND: &str = "\u{e398}";
+    pub const LOOK: &str = "\u{e30c}";
+    pub const REFRESH: &str = "\u{e036}";
+    pub const EXPORT: &str = "\u{eaf0}";
+    pub const CHECK: &str = "\u{e182}";
+    pub const CLOSE: &str = "\u{e4f6}";
+    pub const COPY: &str = "\u{e1ca}";
+    pub const LIGHT: &str = "\u{e472}";
+    pub const DARK: &str = "\u{e330}";
+    pub const SYSTEM: &str = "\u{e32e}";
+    pub const ADD: &str = "\u{e3d4}";
+    pub const DELETE: &str = "\u{e4a6}";
+    pub const RETRY: &str = "\u{e038}";
+    pub const BACKUP: &str = "\u{e248}";
+    pub const FOLDER: &str = "\u{e256}";
+    pub const BACK: &str = "\u{e058}";
+}
+
+/// `icon` and `text` as one label ("⟨icon⟩  Send top-up").
+pub fn with_icon(icon: &str, text: &str) -> String {
+    format!("{icon}  {text}")
+}
+
+/// Which theme the window uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    /// Light or dark as the desktop is.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl ThemeChoice {
+    /// Every choice, in the order Settings offers them.
+    pub const ALL: [ThemeChoice; 3] = [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark];
+
+    /// What egui is told.
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
 const VAZIRMATN: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
 
 /// egui's fonts with Vazirmatn behind them, so Persian letters never show as boxes.
@@ -58,6 +132,10 @@ pub fn fonts() -> FontDefinitions {
         "vazirmatn".to_string(),
         FontData::from_static(VAZIRMATN).into(),
     );
+    fonts.font_data.insert(
+        "phosphor".to_string(),
+        FontData::from_static(PHOSPHOR).into(),
+    );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         fonts
             .families
@@ -65,6 +143,13 @@ pub fn fonts() -> FontDefinitions {
             .or_default()
             .push("vazirmatn".to_string());
     }
+    // The icons live in the private-use area: behind every other font, they never replace a
+    // letter.
+    fonts
+        .families
+        .entry(FontFamily::Proportional)
+        .or_default()
+        .push("phosphor".to_string());
     let mut persian = vec!["vazirmatn".to_string()];
     persian.extend(
         fonts
@@ -81,8 +166,32 @@ pub fn fonts() -> FontDefinitions {
     fonts
 }
 
-/// Installs the fonts and the light theme a shop counter reads best in.
-pub fn install(ctx: &egui::Context) {
+/// Installs the fonts, the text sizes and spacing of both themes, and the theme chosen.
+pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
     ctx.set_fonts(fonts());
-    ctx.set_theme(egui::Theme::Light);
+    ctx.all_styles_mut(|style| {
+        use egui::FontId;
+        style
+            .text_styles
+            .insert(TextStyle::Heading, FontId::proportional(26.0));
+        style
+            .text_styles
+            .insert(TextStyle::Body, FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(TextStyle::Button, FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(TextStyle::Small, FontId::proportional(12.0));
+        style.spacing.item_spacing = egui::vec2(8.0, 7.0);
+        style.spacing.button_padding = egui::vec2(10.0, 5.0);
+        style.spacing.interact_size.y = 26.0;
+        style.visuals.selection.bg_fill = PRIMARY;
+        style.visuals.hyperlink_color = if style.visuals.dark_mode {
+            Color32::from_rgb(0x79, 0xb8, 0xff)
+        } else {
+            PRIMARY
+        };
+    });
+    ctx.set_theme(choice.preference());
 }

@@ -94,7 +94,8 @@ fn every_card_is_on_screen_at_800_and_1920_pixels() {
         }
         lefts.sort_unstable();
         lefts.dedup();
-        let columns = saldo::ui::panels::balances::columns_for(width - 170.0 - 30.0);
+        let columns =
+            saldo::ui::panels::balances::columns_for(width - saldo::ui::app::SIDE_BAR_WIDTH - 30.0);
         assert_eq!(
             lefts.len(),
             columns.min(names.len()),

@@ -1,7 +1,8 @@
-//! Snapshot images of every panel, drawn by wgpu on the software adapter and compared with the
-//! images committed under `tests/snapshots/` (refresh them with `UPDATE_SNAPSHOTS=1`). The demo
-//! data are made deterministic first: the history's times are moved so the newest operation
-//! is at a fixed instant, notifications are dismissed and nothing is loading.
+//! Snapshot images of every panel in both themes, drawn by wgpu on the software adapter and
+//! compared with the images committed under `docs/screenshots/{light,dark}/` (refresh them
+//! with `UPDATE_SNAPSHOTS=1`, then look at them). The demo data are made deterministic first:
+//! the history's times are moved so the newest operation is at a fixed instant, notifications
+//! are dismissed and nothing is loading.
 
 use std::time::Duration;
 
@@ -14,8 +15,19 @@ use super::support::*;
 
 /// The one place the comparison thresholds are set: a pixel may differ by the default colour
 /// distance (anti-aliasing across software rasterizers), and at most this many pixels may.
-fn snapshot_options() -> SnapshotOptions {
-    SnapshotOptions::new().threshold(0.6).max_failed_pixels(8)
+fn snapshot_options(theme: egui::Theme) -> SnapshotOptions {
+    let folder = match theme {
+        egui::Theme::Light => "light",
+        egui::Theme::Dark => "dark",
+    };
+    SnapshotOptions::new()
+        .threshold(0.6)
+        .max_failed_pixels(8)
+        .output_path(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/screenshots")
+                .join(folder),
+        )
 }
 
 /// 2026-11-26 15:00 UTC: where the newest demo operation is moved to.
@@ -76,12 +88,13 @@ fn settle(harness: &mut App) {
 
 fn snapshot(harness: &mut App, name: &str) {
     settle(harness);
-    harness.snapshot_options(name, &snapshot_options());
+    let theme = harness.ctx.theme();
+    harness.snapshot_options(name, &snapshot_options(theme));
 }
 
 /// The demo after its first reconciler pass (which settles or flags the demo's open rows).
-fn settled_demo(dir: &std::path::Path) -> App {
-    let mut harness = demo_app_rendered(dir);
+fn settled_demo(dir: &std::path::Path, theme: egui::Theme) -> App {
+    let mut harness = demo_app_rendered(dir, theme);
     wait_for(&mut harness, "15.00 USD");
     run_until(&mut harness, "the first reconcile", |h| {
         h.query_all_by_label_contains("Needs review (")
@@ -119,9 +132,21 @@ fn pick_day(harness: &mut App, label: &str, shown: JalaliDate, target: JalaliDat
 }
 
 #[test]
-fn every_panel_looks_as_committed() {
+fn every_panel_looks_as_committed_in_the_dark_theme() {
+    every_panel_looks_as_committed(egui::Theme::Dark);
+}
+
+#[test]
+fn every_panel_looks_as_committed_in_the_light_theme() {
+    every_panel_looks_as_committed(egui::Theme::Light);
+}
+
+fn every_panel_looks_as_committed(theme: egui::Theme) {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = settled_demo(dir.path());
+    let mut harness = settled_demo(dir.path(), theme);
+    // Today's sales are counted again when the counter opens (after the times were moved).
+    open_panel(&mut harness, "Balances");
+    open_panel(&mut harness, "Counter");
     snapshot(&mut harness, "counter");
 
     open_panel(&mut harness, "Balances");

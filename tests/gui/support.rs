@@ -41,21 +41,29 @@ pub fn demo_app_with_files(dir: &Path, answers: FileAnswers) -> App {
     build_demo_app(dir, answers, false)
 }
 
-/// The demo app in `dir`, drawn by wgpu (on the software adapter) for snapshots.
-pub fn demo_app_rendered(dir: &Path) -> App {
-    build_demo_app(dir, FileAnswers::default(), true)
+/// The demo app in `dir`, drawn by wgpu (on the software adapter) for snapshots, with the
+/// system's theme set to `theme` (the app follows the system's theme by default).
+pub fn demo_app_rendered(dir: &Path, theme: egui::Theme) -> App {
+    build_demo_app_at(dir, FileAnswers::default(), Some(theme), [1100.0, 720.0])
 }
 
 /// The demo app in `dir` in a window of `size` points.
 pub fn demo_app_sized(dir: &Path, size: [f32; 2]) -> App {
-    build_demo_app_at(dir, FileAnswers::default(), false, size)
+    build_demo_app_at(dir, FileAnswers::default(), None, size)
 }
 
 fn build_demo_app(dir: &Path, answers: FileAnswers, rendered: bool) -> App {
-    build_demo_app_at(dir, answers, rendered, [1100.0, 720.0])
+    let theme = rendered.then_some(egui::Theme::Dark);
+    build_demo_app_at(dir, answers, theme, [1100.0, 720.0])
 }
 
-fn build_demo_app_at(dir: &Path, answers: FileAnswers, rendered: bool, size: [f32; 2]) -> App {
+/// `rendered_in`: drawn by wgpu, in this system theme.
+fn build_demo_app_at(
+    dir: &Path,
+    answers: FileAnswers,
+    rendered_in: Option<egui::Theme>,
+    size: [f32; 2],
+) -> App {
     set_language(Language::English);
     let services = Services::demo_in(dir).expect("demo services start");
     let dialog: FileDialog = Arc::new(move |question: &FileQuestion| match question {
@@ -64,8 +72,8 @@ fn build_demo_app_at(dir: &Path, answers: FileAnswers, rendered: bool, size: [f3
         FileQuestion::OpenBackup { .. } => answers.restore_from.clone(),
     });
     let mut builder = Harness::builder().with_size(size);
-    if rendered {
-        builder = builder.wgpu();
+    if let Some(theme) = rendered_in {
+        builder = builder.wgpu().with_theme(theme);
     }
     let mut harness =
         builder.build_eframe(move |cc| SaldoApp::with_file_dialog(cc, services, dialog));

@@ -94,7 +94,12 @@ impl SaldoApp {
                 }
             }
             Event::Profiles(Err(error)) => self.profiles_error = Some(error),
+            Event::Today(result) => match result {
+                Ok(today) => self.shop.today = today,
+                Err(error) => tracing::warn!(%error, "could not count today's sales"),
+            },
             Event::TopUpFinished(result) => {
+                run(Command::LoadToday);
                 let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
                 if let Ok(record) = &result
                     && record.state == TxState::Unknown
@@ -286,6 +291,7 @@ impl SaldoApp {
                 }
                 self.needs_review = needs_review;
                 if !settled.is_empty() {
+                    run(Command::LoadToday);
                     self.history.reload(&mut run);
                     if self.prefs.panel == Panel::Review {
                         self.review.reload(&mut run);

@@ -72,6 +72,9 @@ pub struct SaldoApp {
     close_guard: close_guard::CloseGuard,
 }
 
+/// The side bar's width: room for every panel's icon and name, and the review count.
+pub const SIDE_BAR_WIDTH: f32 = 200.0;
+
 /// How soon after opening the window looks for today's automatic backup (after the first
 /// frames, not competing with them).
 const FIRST_DAILY_BACKUP_AFTER: Duration = Duration::from_secs(3);
@@ -92,8 +95,8 @@ impl SaldoApp {
         file_dialog: FileDialog,
     ) -> SaldoApp {
         let ctx = &cc.egui_ctx;
-        crate::ui::theme::install(ctx);
         let prefs = Prefs::load(cc.storage);
+        crate::ui::theme::install(ctx, prefs.theme);
         set_language(prefs.effective_language());
         let (sender, events) = channel();
         let backend = Backend::new(
@@ -144,6 +147,7 @@ impl SaldoApp {
         app.note_interrupted_sends();
         app.backend.run(Command::LoadProfiles);
         app.backend.run(Command::LoadBalances);
+        app.backend.run(Command::LoadToday);
         app.backend.start_reconciler();
         app
     }
@@ -211,6 +215,9 @@ impl SaldoApp {
         if panel == Panel::Review && self.prefs.panel != Panel::Review {
             self.review.reload(&mut run);
         }
+        if panel == Panel::Counter {
+            run(Command::LoadToday);
+        }
         self.prefs.panel = panel;
     }
 
@@ -257,6 +264,7 @@ impl SaldoApp {
             Panel::Settings => {
                 let selling = self.counter.is_sending() || self.subaccounts.is_busy();
                 let mut language = self.prefs.language;
+                let mut theme = self.prefs.theme;
                 let (data, prefs) = (&mut self.data, &mut self.prefs);
                 let (data_dir, demo) = (self.services.data_dir(), self.services.is_demo());
                 let backend = &self.backend;
@@ -270,10 +278,12 @@ impl SaldoApp {
                     &mut self.settings,
                     &self.shop,
                     &mut language,
+                    &mut theme,
                     &mut data_section,
                     &mut run,
                 );
                 self.prefs.language = language;
+                self.prefs.theme = theme;
             }
         }
     }
@@ -345,7 +355,7 @@ impl eframe::App for SaldoApp {
         }
         egui::Panel::left("side-bar")
             .resizable(false)
-            .exact_size(170.0)
+            .exact_size(SIDE_BAR_WIDTH)
             .show(ui, |ui| self.side_bar_ui(ui));
         egui::CentralPanel::default_margins().show(ui, |ui| self.central_ui(ui));
         self.close_guard_ui(&ctx);

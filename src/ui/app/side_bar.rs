@@ -5,7 +5,7 @@ use egui::RichText;
 use crate::t;
 use crate::ui::app::SaldoApp;
 use crate::ui::panels::{Panel, shortcut_text};
-use crate::ui::theme::{DEMO, WARNING};
+use crate::ui::theme::{self, DEMO, WARNING, with_icon};
 
 impl SaldoApp {
     pub(crate) fn demo_banner_ui(&self, ui: &mut egui::Ui) {
@@ -23,29 +23,35 @@ impl SaldoApp {
     }
 
     pub(crate) fn side_bar_ui(&mut self, ui: &mut egui::Ui) {
-        ui.add_space(8.0);
-        ui.label(RichText::new("saldo").size(22.0).strong());
-        ui.add_space(8.0);
+        ui.add_space(10.0);
+        ui.label(RichText::new("saldo").size(24.0).strong());
+        ui.add_space(10.0);
         for panel in Panel::ALL {
             let mut title = panel.title();
-            if panel == Panel::Review && self.needs_review > 0 {
+            let counting = panel == Panel::Review && self.needs_review > 0;
+            if counting {
                 title = format!("{title} ({})", self.needs_review);
             }
-            let mut text = RichText::new(title).size(16.0);
-            if panel == Panel::Review && self.needs_review > 0 {
-                text = text.color(WARNING).strong();
-            }
             let selected = self.prefs.panel == panel;
+            let mut text = RichText::new(with_icon(panel.icon(), &title)).size(16.0);
+            if selected {
+                text = text.color(egui::Color32::WHITE);
+            } else if counting {
+                text = text.color(theme::ink(ui, WARNING)).strong();
+            }
             let mut tip = shortcut_text(ui.ctx(), panel.shortcut());
-            if panel == Panel::Review && self.needs_review > 0 {
+            if counting {
                 tip = format!("{} ({tip})", t!("review-count", count = self.needs_review));
             }
-            let response = ui
-                .add_sized(
-                    [ui.available_width(), 30.0],
-                    egui::Button::selectable(selected, text),
-                )
-                .on_hover_text(tip);
+            let response = ui.add_sized(
+                [ui.available_width(), 34.0],
+                egui::Button::selectable(selected, text),
+            );
+            // Read (and found by tests) by its words; the icon is decoration.
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(egui::Role::Button, true, selected, &title)
+            });
+            let response = response.on_hover_text(tip);
             if response.clicked() {
                 self.open(panel);
             }

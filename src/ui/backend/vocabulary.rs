@@ -62,6 +62,8 @@ pub struct ProfileDraft {
 /// Work the window asks for.
 #[derive(Clone)]
 pub enum Command {
+    /// Today's succeeded top-ups per unit (the counter's "today" line).
+    LoadToday,
     LoadProfiles,
     TopUp(TopUpOrder),
     /// Recent and favourite numbers of a profile.
@@ -207,6 +209,8 @@ pub type SecretStatus = Vec<(SecretKind, Result<bool, String>)>;
 /// Results coming back to the window.
 #[derive(Debug)]
 pub enum Event {
+    /// Today's succeeded top-ups per unit.
+    Today(Result<Vec<crate::ledger::DailySales>, String>),
     Profiles(Result<Vec<Profile>, String>),
     TopUpFinished(Result<TxRecord, SendFailure>),
     CounterMemory {

@@ -223,6 +223,18 @@ impl Worker {
                     result,
                 }
             }
+            Command::LoadToday => {
+                let offset = local_utc_offset_secs();
+                let filter = HistoryFilter {
+                    from_ms: Some(start_of_local_day_ms()),
+                    ..HistoryFilter::default()
+                };
+                let result = self
+                    .history_reader(move |reader| reader.summary(&filter, offset))
+                    .await
+                    .map(|summary| summary.daily_sales);
+                Event::Today(result)
+            }
             Command::HistorySummary { generation, filter } => {
                 let offset = local_utc_offset_secs();
                 let result = self
@@ -426,4 +438,12 @@ impl Worker {
                 .map(|()| crate::t!("settings-test-secrets"))
         }
     }
+}
+
+/// When today began here (Unix ms), by the system's time zone.
+fn start_of_local_day_ms() -> i64 {
+    jiff::Zoned::now()
+        .start_of_day()
+        .map(|start| start.timestamp().as_millisecond())
+        .unwrap_or(0)
 }

@@ -53,6 +53,20 @@ impl Panel {
         }
     }
 
+    /// The panel's icon in the side bar.
+    pub fn icon(self) -> &'static str {
+        use crate::ui::theme::icon;
+        match self {
+            Panel::Counter => icon::COUNTER,
+            Panel::Balances => icon::BALANCES,
+            Panel::SubAccounts => icon::SUB_ACCOUNTS,
+            Panel::Statement => icon::STATEMENT,
+            Panel::History => icon::HISTORY,
+            Panel::Review => icon::REVIEW,
+            Panel::Settings => icon::SETTINGS,
+        }
+    }
+
     /// Ctrl+1 … Ctrl+7, in side-bar order.
     pub fn shortcut(self) -> KeyboardShortcut {
         let index = Panel::ALL.iter().position(|p| *p == self).unwrap_or(0);

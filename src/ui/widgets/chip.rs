@@ -12,7 +12,12 @@ pub fn chip_ui(ui: &mut egui::Ui, text: &str, colour: Color32) -> egui::Response
         .corner_radius(10.0)
         .inner_margin(egui::Margin::symmetric(8, 2))
         .show(ui, |ui| {
-            ui.label(RichText::new(text).small().strong().color(colour));
+            ui.label(
+                RichText::new(text)
+                    .small()
+                    .strong()
+                    .color(theme::ink(ui, colour)),
+            );
         })
         .response
 }

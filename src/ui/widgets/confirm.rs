@@ -2,7 +2,9 @@
 
 use egui::Key;
 
+use crate::ui::theme::icon;
 use crate::ui::widgets::keys::key_pressed;
+use crate::ui::widgets::primary::primary_button_ui;
 use crate::ui::widgets::send_guard::SendGuard;
 
 /// What the person chose on a confirm step.
@@ -45,7 +47,7 @@ pub fn confirm_or_back_ui(
 pub fn guarded_confirm_ui(
     ui: &mut egui::Ui,
     guard: &mut SendGuard,
-    confirm_text: egui::RichText,
+    confirm_text: &str,
     enter_counts: bool,
     can_confirm: bool,
 ) -> Decision {
@@ -54,8 +56,8 @@ pub fn guarded_confirm_ui(
     let mut confirm = enter && can_confirm;
     let mut back = key_pressed(ui, Key::Escape);
     ui.horizontal(|ui| {
-        confirm |= ui
-            .add_enabled(can_confirm && armed, egui::Button::new(confirm_text))
+        let size = egui::TextStyle::Button.resolve(ui.style()).size;
+        confirm |= primary_button_ui(ui, icon::CHECK, confirm_text, size, can_confirm && armed)
             .on_hover_text(crate::t!("key-enter"))
             .clicked();
         back |= ui

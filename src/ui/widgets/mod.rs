@@ -4,5 +4,6 @@ pub mod chip;
 pub mod confirm;
 pub mod jalali_picker;
 pub mod keys;
+pub mod primary;
 pub mod send_guard;
 pub mod status_icon;

@@ -111,7 +111,7 @@ pub fn banner_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
         .inner_margin(egui::Margin::symmetric(12, 8))
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(RichText::new(text).color(colour).strong());
+            ui.label(RichText::new(text).color(theme::ink(ui, colour)).strong());
         });
     ui.add_space(4.0);
 }

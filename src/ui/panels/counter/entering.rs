@@ -13,8 +13,10 @@ use crate::ui::panels::DIGIT_KEYS;
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{country_text, money_error_text, phone_error_text};
 use crate::ui::text::numbers::money_text;
+use crate::ui::theme::icon;
 use crate::ui::theme::{COUNTER_SIZE, FAILURE, SUCCESS};
 use crate::ui::widgets::keys::key_pressed;
+use crate::ui::widgets::primary::primary_button_ui;
 use crate::ui::widgets::send_guard::SendGuard;
 
 pub(super) fn profile_picker_ui(
@@ -192,11 +194,7 @@ pub(super) fn entering_ui(
     if enter && !ready {
         panel.focus_number = parsed.is_err();
     }
-    let review = ui
-        .add_enabled(
-            ready,
-            egui::Button::new(RichText::new(t!("counter-review")).size(COUNTER_SIZE)),
-        )
+    let review = primary_button_ui(ui, icon::LOOK, &t!("counter-review"), COUNTER_SIZE, ready)
         .on_hover_text(t!("counter-review-tip"));
     if ready && (review.clicked() || enter) {
         if let (Ok(number), Some(amount)) = (parsed, panel.amount) {
@@ -259,10 +257,14 @@ fn amount_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, profile: &Profile, num
     ui.horizontal_wrapped(|ui| {
         for (index, amount) in denominations.iter().enumerate() {
             let selected = panel.amount == Some(*amount);
+            // Large tiles: the amount is the second thing a clerk checks.
             let button = egui::Button::selectable(
                 selected,
-                RichText::new(money_text(*amount)).size(COUNTER_SIZE),
-            );
+                RichText::new(money_text(*amount))
+                    .size(AMOUNT_TILE_TEXT)
+                    .strong(),
+            )
+            .min_size(egui::vec2(132.0, 56.0));
             let mut response = ui.add(button);
             if index < DIGIT_KEYS.len() {
                 response = response.on_hover_text(t!("counter-amount-key", key = index + 1));
@@ -276,6 +278,9 @@ fn amount_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, profile: &Profile, num
         panel.amount = None;
     }
 }
+
+/// The size of the amount tiles' figures.
+const AMOUNT_TILE_TEXT: f32 = 22.0;
 
 /// A choice the provider needs (operator, circle), as a labelled drop-down.
 fn picker_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, field: TopUpField, options: &[&str]) {
@@ -328,13 +333,41 @@ fn lists_source_ui(ui: &mut egui::Ui, panel: &CounterPanel, lists: &[PickList]) 
     }
 }
 
+/// Today's sales at a glance: how many top-ups went through, and their total per unit.
+fn today_ui(ui: &mut egui::Ui, shop: &Shop) {
+    egui::Frame::new()
+        .fill(ui.visuals().faint_bg_color)
+        .corner_radius(8.0)
+        .inner_margin(12.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.strong(t!("counter-today"));
+            if shop.today.is_empty() {
+                ui.label(RichText::new(t!("counter-today-none")).weak());
+            }
+            for sales in &shop.today {
+                ui.label(
+                    RichText::new(t!(
+                        "counter-today-line",
+                        count = sales.count,
+                        total = money_text(Money::from_minor(sales.sum_minor, sales.unit))
+                    ))
+                    .size(COUNTER_SIZE),
+                );
+            }
+        });
+    ui.add_space(10.0);
+}
+
 /// Favourite and recent numbers: one click fills the number field.
 pub(super) fn numbers_ui(
     ui: &mut egui::Ui,
     panel: &mut CounterPanel,
+    shop: &Shop,
     country: Country,
     run: &mut dyn FnMut(Command),
 ) {
+    today_ui(ui, shop);
     let Some(profile) = panel.profile.clone() else {
         return;
     };

@@ -278,7 +278,7 @@ fn stage_ui(
                     profiles,
                     run,
                 );
-                entering::numbers_ui(&mut columns[1], panel, country, run);
+                entering::numbers_ui(&mut columns[1], panel, shop, country, run);
             });
         }
         Stage::Reviewing { .. } => review::reviewing_ui(ui, panel, profile, run),

@@ -20,7 +20,9 @@ use crate::ui::text::error_text::state_text;
 use crate::ui::text::numbers::money_text;
 use crate::ui::text::refusals::refusal_advice;
 use crate::ui::theme::{self, COUNTER_SIZE, FAILURE, PENDING, RESULT_SIZE, SUCCESS, WARNING};
+use crate::ui::theme::{icon, with_icon};
 use crate::ui::widgets::keys::key_pressed;
+use crate::ui::widgets::primary::primary_button_ui;
 use crate::ui::widgets::send_guard::SendGuard;
 use crate::ui::widgets::status_icon::{StatusIcon, status_icon_ui};
 
@@ -253,7 +255,7 @@ fn card_ui(ui: &mut egui::Ui, text: &CardText, balance: Option<String>) {
                     RichText::new(&text.headline)
                         .size(RESULT_SIZE)
                         .strong()
-                        .color(colour),
+                        .color(theme::ink(ui, colour)),
                 );
             });
             if let Some(what) = &text.what {
@@ -304,7 +306,7 @@ fn reference_ui(ui: &mut egui::Ui, line: String, reference: &str) {
     ui.horizontal(|ui| {
         ui.label(line);
         let copy = ui
-            .small_button(t!("result-copy"))
+            .small_button(with_icon(icon::COPY, &t!("result-copy")))
             .on_hover_text(t!("result-copy-tip"));
         if copy.clicked() {
             ui.ctx().copy_text(reference.to_string());
@@ -318,13 +320,20 @@ fn next_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, outcome: Outcome) {
     let mut next = key_pressed(ui, Key::Enter) || key_pressed(ui, Key::Escape);
     let mut retry = false;
     ui.horizontal(|ui| {
-        next |= ui
-            .button(RichText::new(t!("counter-next-customer")).size(COUNTER_SIZE))
-            .on_hover_text(t!("key-enter"))
-            .clicked();
+        next |= primary_button_ui(
+            ui,
+            icon::COUNTER,
+            &t!("counter-next-customer"),
+            COUNTER_SIZE,
+            true,
+        )
+        .on_hover_text(t!("key-enter"))
+        .clicked();
         if retry_offered {
             retry = ui
-                .button(RichText::new(t!("counter-retry")).size(COUNTER_SIZE))
+                .button(
+                    RichText::new(with_icon(icon::RETRY, &t!("counter-retry"))).size(COUNTER_SIZE),
+                )
                 .on_hover_text(t!("counter-retry-tip"))
                 .clicked();
         }

@@ -13,8 +13,9 @@ use crate::providers::registry::TopUpField;
 use crate::t;
 use crate::ui::backend::Command;
 use crate::ui::text::numbers::money_text;
-use crate::ui::theme::{COUNTER_SIZE, REVIEW_SIZE};
+use crate::ui::theme::{COUNTER_SIZE, REVIEW_SIZE, icon, with_icon};
 use crate::ui::widgets::keys::key_pressed;
+use crate::ui::widgets::primary::primary_button_ui;
 
 pub(super) fn reviewing_ui(
     ui: &mut egui::Ui,
@@ -59,18 +60,12 @@ pub(super) fn reviewing_ui(
     let mut send = false;
     let mut go_back = back;
     ui.horizontal(|ui| {
-        let button = egui::Button::new(
-            RichText::new(t!("counter-send"))
-                .size(COUNTER_SIZE)
-                .strong(),
-        );
-        send = ui
-            .add_enabled(armed, button)
+        send = primary_button_ui(ui, icon::SEND, &t!("counter-send"), COUNTER_SIZE, armed)
             .on_hover_text(t!("key-enter"))
             .on_disabled_hover_text(t!("counter-send-wait"))
             .clicked();
         go_back |= ui
-            .button(RichText::new(t!("counter-back")).size(COUNTER_SIZE))
+            .button(RichText::new(with_icon(icon::BACK, &t!("counter-back"))).size(COUNTER_SIZE))
             .on_hover_text(t!("key-escape"))
             .clicked();
     });

@@ -277,7 +277,11 @@ fn detail_ui(
                 ui.add_space(4.0);
                 ui.colored_label(WARNING, t!("review-why", reason = reason.as_str()));
             }
-            ui.add_space(6.0);
+            // What a person can do comes before the evidence, which can be long.
+            ui.add_space(8.0);
+            actions_ui(ui, panel, record, run);
+            ui.add_space(8.0);
+            ui.separator();
             ui.strong(t!("review-evidence"));
             for (index, event) in item.events.iter().enumerate() {
                 let change = match event.from_state {
@@ -322,8 +326,6 @@ fn detail_ui(
                     }
                 }
             }
-            ui.add_space(8.0);
-            actions_ui(ui, panel, record, run);
         });
 }
 
@@ -412,7 +414,7 @@ fn actions_ui(
     let decision = guarded_confirm_ui(
         ui,
         &mut guard,
-        RichText::new(t!("review-settle-confirm-button")).strong(),
+        &t!("review-settle-confirm-button"),
         false,
         idle && has_note,
     );

@@ -18,6 +18,7 @@ use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, secret_kind_text};
 use crate::ui::text::i18n::{Language, set_language};
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
+use crate::ui::theme::{ThemeChoice, icon, with_icon};
 
 /// The profile form as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -242,17 +243,22 @@ impl SettingsPanel {
     }
 }
 
-/// The panel. `language` is the window's chosen language, changed here.
+/// The panel. `language` and `theme` are the window's chosen language and theme, changed here.
 pub fn settings_ui(
     ui: &mut egui::Ui,
     panel: &mut SettingsPanel,
     shop: &Shop,
     language: &mut Option<Language>,
+    theme: &mut ThemeChoice,
     data_section: &mut dyn FnMut(&mut egui::Ui),
     run: &mut dyn FnMut(Command),
 ) {
     ui.heading(t!("settings-title"));
-    language_picker_ui(ui, "settings-language", language);
+    ui.horizontal(|ui| {
+        language_picker_ui(ui, "settings-language", language);
+        ui.add_space(24.0);
+        theme_picker_ui(ui, theme);
+    });
     data_section(ui);
     ui.separator();
     if let Some((colour, text)) = &panel.message {
@@ -286,6 +292,30 @@ pub fn language_picker_ui(ui: &mut egui::Ui, id_salt: &str, language: &mut Optio
             *language = Some(chosen);
         }
     });
+}
+
+/// The theme: as the system is, light or dark; applied at once.
+fn theme_picker_ui(ui: &mut egui::Ui, theme: &mut ThemeChoice) {
+    let label = ui.label(t!("settings-theme"));
+    let name = |choice: ThemeChoice| match choice {
+        ThemeChoice::System => with_icon(icon::SYSTEM, &t!("settings-theme-system")),
+        ThemeChoice::Light => with_icon(icon::LIGHT, &t!("settings-theme-light")),
+        ThemeChoice::Dark => with_icon(icon::DARK, &t!("settings-theme-dark")),
+    };
+    let mut chosen = *theme;
+    egui::ComboBox::from_id_salt("settings-theme")
+        .selected_text(name(chosen))
+        .show_ui(ui, |ui| {
+            for option in ThemeChoice::ALL {
+                ui.selectable_value(&mut chosen, option, name(option));
+            }
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != *theme {
+        *theme = chosen;
+        ui.ctx().set_theme(chosen.preference());
+    }
 }
 
 fn profile_list_ui(

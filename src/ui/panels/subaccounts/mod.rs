@@ -591,7 +591,7 @@ fn move_ui(
             let decision = guarded_confirm_ui(
                 ui,
                 &mut guard,
-                RichText::new(t!("subaccounts-confirm")).strong(),
+                &t!("subaccounts-confirm"),
                 !panel.typing_elsewhere,
                 !sub_short && !main_short,
             );
@@ -781,7 +781,7 @@ fn transfer_ui(
             let decision = guarded_confirm_ui(
                 ui,
                 &mut guard,
-                RichText::new(t!("subaccounts-confirm-transfer-button")).strong(),
+                &t!("subaccounts-confirm-transfer-button"),
                 no_field_focused(ui),
                 true,
             );
