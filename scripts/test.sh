@@ -50,6 +50,18 @@ for banned in openssl-sys native-tls gtk-sys gtk3-sys; do
 done
 echo "dependency policy: no OpenSSL, no GTK"
 
+# The code as the project keeps it: formatted, and without a clippy warning (the [lints] table
+# in Cargo.toml says which lints are set).
+for tool in rustfmt clippy; do
+  if ! cargo "${tool/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "test.sh: cargo ${tool/rustfmt/fmt} is missing: rustup component add $tool" >&2
+    exit 1
+  fi
+done
+cargo fmt --check
+cargo clippy --all-targets --locked -- -D warnings
+echo "lints: formatted, no clippy warning"
+
 # Build everything first, with the same environment the tests run in (no rebuilds later).
 cargo build --all-targets --locked
 

@@ -369,7 +369,7 @@ fn restoring_twice_finds_a_profile_the_first_restore_renamed() {
         .add_profile(
             "shop",
             india,
-            &india.default_base_url(),
+            india.default_base_url(),
             &india.default_settings(),
         )
         .unwrap();

@@ -22,6 +22,8 @@ async fn a_full_disk_stops_the_top_up_before_the_first_request() {
     .unwrap();
     // From here on no file of this process may grow: the disk is "full". A write past the
     // limit fails instead of killing the process.
+    // SAFETY: signal and setrlimit take plain values (and a pointer to a live local) and only
+    // change this process's signal disposition and file size limit.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
         let limit = libc::rlimit {

@@ -352,16 +352,16 @@ impl SmsPartner {
         currency: Option<&str>,
         raw: &str,
     ) -> Result<Money, ProviderError> {
-        if let Some(currency) = currency.filter(|c| !c.trim().is_empty()) {
-            if !currency.trim().eq_ignore_ascii_case(self.unit.code()) {
-                return Err(self.malformed(
-                    format!(
-                        "balance in {currency}, but the profile counts in {}",
-                        self.unit
-                    ),
-                    raw,
-                ));
-            }
+        if let Some(currency) = currency.filter(|c| !c.trim().is_empty())
+            && !currency.trim().eq_ignore_ascii_case(self.unit.code())
+        {
+            return Err(self.malformed(
+                format!(
+                    "balance in {currency}, but the profile counts in {}",
+                    self.unit
+                ),
+                raw,
+            ));
         }
         Money::parse_signed(&amount.0, self.unit)
             .map_err(|e| self.malformed(format!("amount “{}”: {e}", amount.0), raw))

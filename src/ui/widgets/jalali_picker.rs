@@ -135,7 +135,7 @@ fn month_grid_ui(ui: &mut egui::Ui, picker: &mut JalaliPicker) -> bool {
     // Week rows of seven cells, Saturday first; drawn from Friday (left) to Saturday (right).
     let mut cells: Vec<Option<u8>> = vec![None; lead];
     cells.extend((1..=days).map(Some));
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     let mut picked = None;

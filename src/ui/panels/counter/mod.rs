@@ -23,8 +23,10 @@ use crate::ui::shop::Shop;
 use crate::ui::text::numbers::money_text;
 use crate::ui::widgets::send_guard::SendGuard;
 
-/// Where the counter is in serving one customer.
+/// Where the counter is in serving one customer. (One per window: the size of its largest
+/// variant, a finished operation's row, does not matter.)
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Stage {
     Entering,
     Reviewing {

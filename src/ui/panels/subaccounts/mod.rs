@@ -551,7 +551,7 @@ fn move_ui(
                 ),
             };
             let unknown = t!("subaccounts-unknown-balance");
-            let text = |m: Option<Money>| m.map_or(unknown.clone(), |m| money_text(m));
+            let text = |m: Option<Money>| m.map_or(unknown.clone(), money_text);
             let what = match panel.direction {
                 CreditDirection::Add => t!(
                     "subaccounts-confirm-add",

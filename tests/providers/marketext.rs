@@ -2,7 +2,7 @@
 //! saldo sends, every reply format, every documented status, token renewal, and the
 //! journal-first engine path.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -217,7 +217,7 @@ async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
         (405, marketext::examples::ERROR_CSV.into(), TxState::Failed, "does not allow"),
         (200, "<html>hello</html>".into(), TxState::Unknown, "could not be read"),
         (400, r#"{"error": "user no definido."}"#.into(), TxState::Failed, "user or amount is missing"),
-        (401, format!(r#"<?xml version="1.0"?> <respuesta> <error>saldo insuficiente</error> </respuesta>"#), TxState::Failed, "insufficient balance"),
+        (401, r#"<?xml version="1.0"?> <respuesta> <error>saldo insuficiente</error> </respuesta>"#.to_string(), TxState::Failed, "insufficient balance"),
         (404, "error=No encontrado. El recurso no existe -> No encontrado. El código buscado no existe".into(), TxState::Failed, "does not exist"),
         (405, "Método no permitido".into(), TxState::Failed, "does not allow"),
         (302, String::new(), TxState::Unknown, "could not be read"),

@@ -3,7 +3,7 @@
 //! SDKs' singular paths first and the page's plural ones after, camelCase and PascalCase items,
 //! "no content" statements, .NET double amounts, and the document's example bodies.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

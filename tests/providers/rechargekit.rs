@@ -3,7 +3,7 @@
 //! recharge fields, statuses, duplicates, 422 refusals, the live operator list, the optional
 //! login, timeouts, and the journal-first engine path.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The SMS Partner adapter and the journal-first credit move, over real HTTP on 127.0.0.1
 //! against the simulator, and against the document's own example bodies.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
