@@ -1,7 +1,6 @@
 //! The QvaTel adapter over real HTTP on 127.0.0.1 against the simulator, and against the exact
 //! example bodies of the QvaTel document.
 
-
 use std::time::Duration;
 
 use saldo::domain::{Country, Money, PhoneNumber, Reference, Unit};
