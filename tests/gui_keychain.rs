@@ -26,7 +26,7 @@ fn with_no_keychain_the_counter_says_so_at_once_and_sells_nothing() {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "with_no_keychain_a_top_up_is_refused_and_explained",
+            "with_no_keychain_the_counter_says_so_at_once_and_sells_nothing",
             "--nocapture",
         ])
         .env(CHILD, "1")

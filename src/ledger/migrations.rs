@@ -143,6 +143,12 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (profile_id, field)
     ) STRICT;
     "#,
+    // 6: the operations a later fact flagged for a person, found without reading every
+    // settled one (the window counts what Review lists after every reconciler pass).
+    r#"
+    CREATE INDEX transactions_flagged ON transactions (created_at, id)
+        WHERE review_reason IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build of saldo writes.

@@ -187,6 +187,9 @@ pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         style.spacing.interact_size.y = 26.0;
         style.visuals.selection.bg_fill = PRIMARY;
+        // A steady cursor: a blinking one repaints the whole window twice a second, which is
+        // most of what an idle counter costs on a software rasteriser (BENCHMARKS.md).
+        style.visuals.text_cursor.blink = false;
         style.visuals.hyperlink_color = if style.visuals.dark_mode {
             Color32::from_rgb(0x79, 0xb8, 0xff)
         } else {

@@ -116,15 +116,23 @@ impl SaldoApp {
                 profile,
                 recent,
                 favourites,
-            } => self.counter.memory_loaded(&profile, recent, favourites),
+                problem,
+            } => self
+                .counter
+                .memory_loaded(&profile, recent, favourites, problem),
             Event::NumberChoices {
                 profile,
                 number,
                 choices,
-            } => self.counter.choices_loaded(&profile, &number, choices),
+                problem,
+            } => self
+                .counter
+                .choices_loaded(&profile, &number, choices, problem),
+            Event::Problem(error) => self.notifications.add(Level::Error, error),
             Event::TopUpLists { profile, result } => self.counter.lists_loaded(&profile, result),
             Event::Balance { profile, result } => self.balance_read(profile, result),
-            Event::Balances(readings) => {
+            Event::Balances(Err(error)) => self.notifications.add(Level::Error, error),
+            Event::Balances(Ok(readings)) => {
                 for (name, reading) in readings {
                     let view = self.shop.balances.entry(name.clone()).or_default();
                     if view.reading.is_none_or(|r| r.read_at < reading.read_at) {

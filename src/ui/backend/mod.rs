@@ -81,7 +81,12 @@ impl Backend {
         self.runtime.spawn(async move {
             let mut last_review_count = None;
             loop {
-                if let Ok(report) = engine.reconcile(None).await {
+                let report = engine.reconcile(None).await;
+                if let Err(error) = &report {
+                    // The next pass tries again; the operations stay listed meanwhile.
+                    tracing::warn!(%error, "a reconciler pass failed");
+                }
+                if let Ok(report) = report {
                     // The count Review lists, not what this pass happened to look at: it
                     // changes only when the list does.
                     let needs_review = match engine.review_count().await {

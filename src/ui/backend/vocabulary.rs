@@ -217,12 +217,19 @@ pub enum Event {
         profile: String,
         recent: Vec<String>,
         favourites: Vec<FavouriteNumber>,
+        /// Why the numbers (or a change to the favourites) could not be read or written.
+        problem: Option<String>,
     },
     NumberChoices {
         profile: String,
         number: String,
         choices: BTreeMap<String, String>,
+        /// Why the remembered choices could not be read.
+        problem: Option<String>,
     },
+    /// Something the person asked for went wrong in a way no panel shows: said in a
+    /// notification (and logged where it happened).
+    Problem(String),
     TopUpLists {
         profile: String,
         result: Result<crate::engine::ListRefresh, String>,
@@ -232,7 +239,7 @@ pub enum Event {
         result: Result<BalanceReading, String>,
     },
     /// Balances last read, by profile name.
-    Balances(Vec<(String, BalanceReading)>),
+    Balances(Result<Vec<(String, BalanceReading)>, String>),
     SubAccounts {
         profile: String,
         result: Result<Vec<SubAccount>, String>,

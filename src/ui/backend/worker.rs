@@ -27,6 +27,11 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
+    /// Sends an event back to the window at once (besides the one the command ends with).
+    fn send(&self, event: Event) {
+        Backend::report(&self.events, &self.ctx, event);
+    }
+
     /// Runs blocking ledger work off the runtime's threads.
     pub(crate) async fn ledger<T: Send + 'static>(
         &self,
@@ -76,11 +81,13 @@ impl Worker {
                         Ok((l.recent_numbers(id, 8)?, l.favourites(id)?))
                     })
                     .await;
+                let (memory, problem) = logged(memory, "the counter's numbers");
                 let (recent, favourites) = memory.unwrap_or_default();
                 Event::CounterMemory {
                     profile,
                     recent,
                     favourites,
+                    problem,
                 }
             }
             Command::LoadTopUpLists { profile } => Event::TopUpLists {
@@ -97,12 +104,13 @@ impl Worker {
                         let id = l.profile(&p)?.id;
                         l.choices_for(id, &n)
                     })
-                    .await
-                    .unwrap_or_default();
+                    .await;
+                let (choices, problem) = logged(choices, "the number's remembered choices");
                 Event::NumberChoices {
                     profile,
                     number,
-                    choices,
+                    choices: choices.unwrap_or_default(),
+                    problem,
                 }
             }
             Command::SetFavourite {
@@ -111,7 +119,7 @@ impl Worker {
                 label,
             } => {
                 let name = profile.clone();
-                let _ = self
+                let changed = self
                     .ledger(move |l| {
                         let id = l.profile(&name)?.id;
                         match label {
@@ -120,7 +128,13 @@ impl Worker {
                         }
                     })
                     .await;
-                Box::pin(self.execute(Command::LoadCounterMemory { profile })).await
+                let (_, failed) = logged(changed, "a favourite number");
+                let mut loaded =
+                    Box::pin(self.execute(Command::LoadCounterMemory { profile })).await;
+                if let (Some(error), Event::CounterMemory { problem, .. }) = (failed, &mut loaded) {
+                    *problem = Some(crate::t!("counter-favourite-failed", reason = error));
+                }
+                loaded
             }
             Command::RefreshBalance { profile } => {
                 let result = match engine.balance(&profile).await {
@@ -145,7 +159,11 @@ impl Worker {
                             .collect())
                     })
                     .await;
-                Event::Balances(readings.unwrap_or_default())
+                Event::Balances(
+                    logged(readings, "the balances last read")
+                        .0
+                        .map_err(|error| crate::t!("balances-unreadable", reason = error)),
+                )
             }
             Command::LoadSubAccounts { profile } => {
                 let result = engine.sub_accounts(&profile).await.map_err(text);
@@ -275,8 +293,14 @@ impl Worker {
             Command::RemoveProfile { name } => {
                 let n = name.clone();
                 let removed = self.ledger(move |l| l.remove_profile(&n)).await;
-                if removed.is_ok() {
-                    self.forget_secrets(&name).await;
+                if removed.is_ok()
+                    && let Err(error) = self.forget_secrets(&name).await
+                {
+                    self.send(Event::Problem(crate::t!(
+                        "settings-secrets-not-forgotten",
+                        profile = name.as_str(),
+                        reason = error
+                    )));
                 }
                 Event::ProfileRemoved(removed.map(|_| name))
             }
@@ -369,24 +393,36 @@ impl Worker {
         Ok(saved)
     }
 
-    async fn forget_secrets(&self, profile: &str) {
+    /// Removes every secret a removed profile had; the first failure, in words.
+    async fn forget_secrets(&self, profile: &str) -> Result<(), String> {
         let secrets = self.engine.secrets().clone();
         let profile = profile.to_string();
-        let _ = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
+            let mut first_error = None;
             for kind in SecretKind::ALL {
-                let _ = secrets.delete(&profile, kind);
+                if let Err(error) = secrets.delete(&profile, kind) {
+                    tracing::warn!(profile, kind = kind.as_str(), %error, "could not forget a secret");
+                    first_error.get_or_insert_with(|| secret_error_text(&error));
+                }
             }
+            first_error.map_or(Ok(()), Err)
         })
-        .await;
+        .await
+        .map_err(join_error)?
     }
 
     async fn secret_status(&self, profile: &str) -> SecretStatus {
         let name = profile.to_string();
-        let Ok(needed) = self
+        let needed = match self
             .ledger(move |l| l.profile(&name).map(|p| p.secret_kinds()))
             .await
-        else {
-            return Vec::new();
+        {
+            Ok(needed) => needed,
+            Err(error) => {
+                tracing::warn!(profile, %error, "could not read the profile to check its secrets");
+                self.send(Event::Problem(error));
+                return Vec::new();
+            }
         };
         let secrets = self.engine.secrets().clone();
         let profile = profile.to_string();
@@ -402,7 +438,11 @@ impl Worker {
                 .collect()
         })
         .await
-        .unwrap_or_default()
+        .unwrap_or_else(|error| {
+            let error = join_error(error);
+            tracing::warn!(%error, "could not check the keychain");
+            needed_unknown(needed, &error)
+        })
     }
 
     /// Proves a profile's address and secrets work with the cheapest read its provider has.
@@ -446,4 +486,25 @@ fn start_of_local_day_ms() -> i64 {
         .start_of_day()
         .map(|start| start.timestamp().as_millisecond())
         .unwrap_or(0)
+}
+
+/// Splits a background result into what to show and the failure, logging the failure with
+/// what was being read (`what`): nothing fails in silence.
+fn logged<T>(result: Result<T, String>, what: &str) -> (Result<T, String>, Option<String>) {
+    match &result {
+        Ok(_) => (result, None),
+        Err(error) => {
+            tracing::warn!(%error, "could not read or write {what}");
+            let error = error.clone();
+            (result, Some(error))
+        }
+    }
+}
+
+/// Every needed secret reported as not known, with the reason.
+fn needed_unknown(needed: &[SecretKind], error: &str) -> SecretStatus {
+    needed
+        .iter()
+        .map(|&kind| (kind, Err(error.to_string())))
+        .collect()
 }

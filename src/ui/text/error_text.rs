@@ -184,6 +184,19 @@ pub fn country_text(country: crate::domain::Country) -> String {
     }
 }
 
+/// A provider's name with its country in the window's language ("SMS Partner (Francia)").
+pub fn provider_text(kind: crate::providers::ProviderKind) -> String {
+    use crate::providers::ProviderKind;
+    let country = match kind {
+        ProviderKind::Qvatel => t!("country-cuba"),
+        ProviderKind::Smspartner => t!("country-france"),
+        ProviderKind::Marketext => t!("country-mexico"),
+        ProviderKind::Rechargekit => t!("country-india"),
+        ProviderKind::Sabapayamak => t!("country-iran"),
+    };
+    format!("{} ({country})", kind.brand())
+}
+
 /// An operation state in the window's language.
 pub fn state_text(state: crate::domain::TxState) -> String {
     use crate::domain::TxState;

@@ -116,7 +116,11 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64, width: f
         ui.vertical(|ui| {
             ui.add(egui::Label::new(RichText::new(&profile.name).strong().size(17.0)).truncate());
             ui.add(
-                egui::Label::new(RichText::new(profile.provider.display_name()).weak()).truncate(),
+                egui::Label::new(
+                    RichText::new(crate::ui::text::error_text::provider_text(profile.provider))
+                        .weak(),
+                )
+                .truncate(),
             );
             if let Some(id) = (profile.provider.info().balance_name)(profile) {
                 ui.add(

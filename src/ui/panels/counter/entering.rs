@@ -34,7 +34,11 @@ pub(super) fn profile_picker_ui(
         .selected_text(selected.clone().unwrap_or_default())
         .show_ui(ui, |ui| {
             for profile in profiles {
-                let text = format!("{} · {}", profile.name, profile.provider.display_name());
+                let text = format!(
+                    "{} · {}",
+                    profile.name,
+                    crate::ui::text::error_text::provider_text(profile.provider)
+                );
                 ui.selectable_value(&mut selected, Some(profile.name.clone()), text);
             }
         })
@@ -388,6 +392,9 @@ pub(super) fn numbers_ui(
             });
         }
         ui.add_space(6.0);
+    }
+    if let Some(problem) = &panel.memory_problem {
+        ui.label(RichText::new(problem).color(crate::ui::theme::ink(ui, FAILURE)));
     }
     ui.strong(t!("counter-favourites"));
     if panel.favourites.is_empty() {

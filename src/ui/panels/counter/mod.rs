@@ -72,6 +72,9 @@ pub struct CounterPanel {
     choices_asked_for: Option<String>,
     /// The operator and circle lists of a profile (by name), live or shipped.
     lists: Option<(String, Result<ListRefresh, String>)>,
+    /// Why the recent or favourite numbers or a number's remembered choices could not be read
+    /// (or a favourite could not be changed).
+    memory_problem: Option<String>,
 }
 
 impl Default for CounterPanel {
@@ -92,6 +95,7 @@ impl Default for CounterPanel {
             memory_of: None,
             choices_asked_for: None,
             lists: None,
+            memory_problem: None,
         }
     }
 }
@@ -128,10 +132,12 @@ impl CounterPanel {
         profile: &str,
         recent: Vec<String>,
         favourites: Vec<FavouriteNumber>,
+        problem: Option<String>,
     ) {
         if self.profile.as_deref() == Some(profile) {
             self.recent = recent;
             self.favourites = favourites;
+            self.memory_problem = problem;
         }
     }
 
@@ -156,12 +162,16 @@ impl CounterPanel {
         profile: &str,
         number: &str,
         choices: BTreeMap<String, String>,
+        problem: Option<String>,
     ) {
         if self.choices_asked_for.as_deref() != Some(number)
             || self.profile.as_deref() != Some(profile)
         {
             return;
         }
+        self.memory_problem = problem
+            .map(|reason| crate::t!("counter-choices-unreadable", reason = reason))
+            .or(self.memory_problem.take());
         for field in TopUpField::ALL {
             if let Some(value) = choices.get(field.key()) {
                 self.choices.entry(field).or_insert_with(|| value.clone());

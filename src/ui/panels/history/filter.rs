@@ -9,6 +9,7 @@ use crate::ledger::HistoryFilter;
 use crate::t;
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::state_text;
+use crate::ui::text::i18n::Language;
 use crate::ui::theme::FAILURE;
 
 /// What the person typed and picked.
@@ -31,14 +32,32 @@ fn midnight_ms(day: Date) -> Option<i64> {
         .map(|z| z.timestamp().as_millisecond())
 }
 
-fn parse_day(text: &str) -> Result<Option<Date>, String> {
+/// A day as typed: `YYYY-MM-DD` always, and `DD/MM/YYYY` (or `D/M/YYYY`) as Spanish writes
+/// dates.
+fn parse_day(text: &str, language: Language) -> Result<Option<Date>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<Date>()
+    let bad = || t!("history-bad-date", text = text);
+    if let Ok(day) = text.parse::<Date>() {
+        return Ok(Some(day));
+    }
+    if language != Language::Spanish {
+        return Err(bad());
+    }
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    let [day, month, year] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let number = |part: &str| part.trim().parse::<i16>().map_err(|_| bad());
+    let (day, month, year) = (number(day)?, number(month)?, number(year)?);
+    if year < 1000 {
+        return Err(bad());
+    }
+    Date::new(year, month as i8, day as i8)
         .map(Some)
-        .map_err(|_| t!("history-bad-date", text = text))
+        .map_err(|_| bad())
 }
 
 /// Today's local date.
@@ -55,8 +74,9 @@ impl FilterForm {
 
     /// The ledger filter, or why the form does not make one.
     pub fn filter(&self, shop: &Shop) -> Result<HistoryFilter, String> {
-        let from = parse_day(&self.from)?;
-        let to = parse_day(&self.to)?;
+        let language = crate::ui::text::i18n::language();
+        let from = parse_day(&self.from, language)?;
+        let to = parse_day(&self.to, language)?;
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
@@ -201,6 +221,16 @@ mod tests {
         form.from = "2026-11-22".into();
         assert!(form.filter(&Shop::default()).is_err());
         form.from = "22/11/2026".into();
-        assert!(form.filter(&Shop::default()).is_err());
+        assert!(form.filter(&Shop::default()).is_err(), "not in English");
+    }
+
+    #[test]
+    fn spanish_dates_are_read_as_spanish_writes_them() {
+        let read = parse_day("21/11/2026", Language::Spanish);
+        let iso = parse_day("2026-11-21", Language::Spanish);
+        let wrong = parse_day("31/02/2026", Language::Spanish);
+        assert_eq!(read.unwrap(), Some("2026-11-21".parse().unwrap()));
+        assert_eq!(iso.unwrap(), Some("2026-11-21".parse().unwrap()));
+        assert!(wrong.is_err());
     }
 }

@@ -327,7 +327,11 @@ fn profile_list_ui(
     ui.strong(t!("settings-profiles"));
     for profile in &shop.profiles {
         let selected = panel.editing.as_ref() == Some(&Some(profile.name.clone()));
-        let text = format!("{} · {}", profile.name, profile.provider.display_name());
+        let text = format!(
+            "{} · {}",
+            profile.name,
+            crate::ui::text::error_text::provider_text(profile.provider)
+        );
         if ui.selectable_label(selected, text).clicked() && !selected {
             open_profile(panel, Some(profile.name.clone()), run);
         }
@@ -408,10 +412,14 @@ fn profile_form_ui(
             let mut provider = form.provider;
             ui.add_enabled_ui(adding, |ui| {
                 egui::ComboBox::from_id_salt("settings-provider")
-                    .selected_text(provider.display_name())
+                    .selected_text(crate::ui::text::error_text::provider_text(provider))
                     .show_ui(ui, |ui| {
                         for kind in ProviderKind::ALL {
-                            ui.selectable_value(&mut provider, kind, kind.display_name());
+                            ui.selectable_value(
+                                &mut provider,
+                                kind,
+                                crate::ui::text::error_text::provider_text(kind),
+                            );
                         }
                     })
                     .response

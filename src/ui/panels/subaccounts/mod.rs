@@ -243,8 +243,11 @@ pub fn subaccounts_ui(
                 .selected_text(selected.clone().unwrap_or_default())
                 .show_ui(ui, |ui| {
                     for profile in &profiles {
-                        let text =
-                            format!("{} · {}", profile.name, profile.provider.display_name());
+                        let text = format!(
+                            "{} · {}",
+                            profile.name,
+                            crate::ui::text::error_text::provider_text(profile.provider)
+                        );
                         ui.selectable_value(&mut selected, Some(profile.name.clone()), text);
                     }
                 })
