@@ -85,11 +85,11 @@ fn a_shop_switches_to_spanish_and_every_panel_speaks_it() {
     );
 
     open_panel(&mut harness, "Mostrador");
-    wait_for(&mut harness, "15.00 USD");
+    wait_for(&mut harness, "15,00 USD");
     type_into(&mut harness, "Número del cliente", "5294238");
     assert!(shows(
         &harness,
-        "Un número móvil de Cuba tiene 8 dígitos; este tiene 7."
+        "Los números móviles de Cuba tienen 8 dígitos; este tiene 7."
     ));
 
     // A refusal from the provider: the frame is Spanish, the provider's own words stay.
@@ -102,9 +102,10 @@ fn a_shop_switches_to_spanish_and_every_panel_speaks_it() {
     ));
     // One more digit makes it a valid number.
     type_into(&mut harness, "Número del cliente", "7");
-    harness.get_by_label("15.00 USD").click();
+    harness.get_by_label("15,00 USD").click();
     harness.run_steps(2);
     click(&mut harness, "Revisar");
+    wait_for_enabled_button(&mut harness, "Enviar recarga");
     click(&mut harness, "Enviar recarga");
     wait_for(&mut harness, "Recarga fallida");
     assert!(shows(&harness, "Descripción del error"));
