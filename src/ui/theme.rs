@@ -170,19 +170,17 @@ pub fn fonts() -> FontDefinitions {
 pub fn install(ctx: &egui::Context, choice: ThemeChoice) {
     ctx.set_fonts(fonts());
     ctx.all_styles_mut(|style| {
-        use egui::FontId;
-        style
-            .text_styles
-            .insert(TextStyle::Heading, FontId::proportional(26.0));
-        style
-            .text_styles
-            .insert(TextStyle::Body, FontId::proportional(15.0));
-        style
-            .text_styles
-            .insert(TextStyle::Button, FontId::proportional(15.0));
-        style
-            .text_styles
-            .insert(TextStyle::Small, FontId::proportional(12.0));
+        let sizes = [
+            (TextStyle::Heading, 26.0),
+            (TextStyle::Body, 15.0),
+            (TextStyle::Button, 15.0),
+            (TextStyle::Small, 12.0),
+        ];
+        for (text_style, size) in sizes {
+            style
+                .text_styles
+                .insert(text_style, egui::FontId::proportional(size));
+        }
         style.spacing.item_spacing = egui::vec2(8.0, 7.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         style.spacing.interact_size.y = 26.0;

@@ -47,12 +47,17 @@ fn is_drawn(glyph: &egui::epaint::text::Glyph) -> bool {
 
 /// The characters of `text` in the order their glyphs are drawn on screen, left to right.
 fn drawn_order(text: &str) -> Vec<char> {
+    drawn_order_of(rtl_job(text, 16.0, egui::Color32::WHITE))
+}
+
+/// The characters of a laid-out job in the order their glyphs are drawn, left to right.
+fn drawn_order_of(job: egui::text::LayoutJob) -> Vec<char> {
     let ctx = egui::Context::default();
     ctx.set_fonts(saldo::ui::theme::fonts());
     // The output's texture changes are for a renderer; none here.
     let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
     output.textures_delta.clear();
-    let galley = ctx.fonts_mut(|fonts| fonts.layout_job(rtl_job(text, 16.0, egui::Color32::WHITE)));
+    let galley = ctx.fonts_mut(|fonts| fonts.layout_job(job));
     let mut glyphs: Vec<(f32, char)> = galley
         .rows
         .iter()
@@ -116,30 +121,13 @@ fn the_old_drawing_order_was_wrong_and_would_fail_this_check() {
     // The plain text handed to egui as written: epaint shapes each word right to left but
     // keeps the words left to right, which FriBidi's order tells apart.
     let text = "شارژ پیامک";
-    let ctx = egui::Context::default();
-    ctx.set_fonts(saldo::ui::theme::fonts());
-    // The output's texture changes are for a renderer; none here.
-    let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
-    output.textures_delta.clear();
-    let galley = ctx.fonts_mut(|fonts| {
-        fonts.layout_no_wrap(
-            text.to_string(),
-            egui::FontId::proportional(16.0),
-            egui::Color32::WHITE,
-        )
-    });
-    let mut glyphs: Vec<(f32, char)> = galley
-        .rows
-        .iter()
-        .flat_map(|row| {
-            row.glyphs
-                .iter()
-                .filter(|g| is_drawn(g))
-                .map(|g| (g.pos.x, g.chr))
-        })
-        .collect();
-    glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let plain: String = glyphs.into_iter().map(|(_, c)| c).collect();
+    let plain: String = drawn_order_of(egui::text::LayoutJob::simple_singleline(
+        text.to_string(),
+        egui::FontId::proportional(16.0),
+        egui::Color32::WHITE,
+    ))
+    .into_iter()
+    .collect();
     let expected: String = fribidi_order(text).unwrap().into_iter().collect();
     assert_ne!(plain, expected, "the check tells a wrong order apart");
 }

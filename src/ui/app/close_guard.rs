@@ -27,6 +27,15 @@ pub(crate) struct CloseGuard {
 }
 
 impl SaldoApp {
+    /// Whether anything is on its way (asked every frame: no words made).
+    fn is_in_flight(&self) -> bool {
+        self.counter.is_sending()
+            || self.subaccounts.is_busy()
+            || self.review.is_busy()
+            || self.history.export.is_running()
+            || self.data.is_busy()
+    }
+
     /// What is on its way now, in words ("a top-up", "a credit move"…); empty when nothing is.
     pub fn in_flight(&self) -> Vec<String> {
         let mut work = Vec::new();
@@ -50,7 +59,7 @@ impl SaldoApp {
 
     /// The system asked saldo to quit: at once when idle, else once the work in flight ends.
     pub(crate) fn quit_requested(&mut self, ctx: &egui::Context) {
-        if self.in_flight().is_empty() {
+        if !self.is_in_flight() {
             self.close_now(ctx);
         } else {
             self.close_guard.when_idle_since = Some(Instant::now());
@@ -65,7 +74,7 @@ impl SaldoApp {
     /// Each frame: holds a window close while work is in flight, and closes once a waiting
     /// close may go.
     pub(crate) fn guard_close(&mut self, ctx: &egui::Context) {
-        let busy = !self.in_flight().is_empty();
+        let busy = self.is_in_flight();
         if ctx.input(|i| i.viewport().close_requested()) && !self.close_guard.decided && busy {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             if self.close_guard.when_idle_since.is_none() {

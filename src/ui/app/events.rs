@@ -129,6 +129,22 @@ impl SaldoApp {
                 .counter
                 .choices_loaded(&profile, &number, choices, problem),
             Event::Problem(error) => self.notifications.add(Level::Error, error),
+            Event::Interrupted(references) => {
+                // A notification now, and a banner on the counter until each is settled.
+                self.notifications.add(
+                    Level::Warning,
+                    t!(
+                        "interrupted-notice",
+                        count = references.len(),
+                        references = references
+                            .iter()
+                            .map(|r| r.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                self.shop.interrupted = references;
+            }
             Event::TopUpLists { profile, result } => self.counter.lists_loaded(&profile, result),
             Event::Balance { profile, result } => self.balance_read(profile, result),
             Event::Balances(Err(error)) => self.notifications.add(Level::Error, error),

@@ -144,38 +144,11 @@ impl SaldoApp {
             app.notifications
                 .add(Level::Error, t!("toast-crash-report", path = path.as_str()));
         }
-        app.note_interrupted_sends();
         app.backend.run(Command::LoadProfiles);
         app.backend.run(Command::LoadBalances);
         app.backend.run(Command::LoadToday);
         app.backend.start_reconciler();
         app
-    }
-
-    /// Says which operations the last interruption left on their way (before the reconciler
-    /// starts settling them): a notification now, and a banner on the counter until each is
-    /// settled.
-    fn note_interrupted_sends(&mut self) {
-        let interrupted = match self.services.engine.ledger().interrupted_sends() {
-            Ok(rows) => rows,
-            Err(error) => {
-                tracing::warn!(%error, "could not look for operations an interruption left");
-                return;
-            }
-        };
-        if interrupted.is_empty() {
-            return;
-        }
-        self.shop.interrupted = interrupted.iter().map(|r| r.reference.clone()).collect();
-        let references: Vec<&str> = interrupted.iter().map(|r| r.reference.as_str()).collect();
-        self.notifications.add(
-            Level::Warning,
-            t!(
-                "interrupted-notice",
-                count = interrupted.len(),
-                references = references.join(", ")
-            ),
-        );
     }
 
     /// The services the window runs on (for tests: the ledger, the simulator).

@@ -79,6 +79,19 @@ impl Backend {
         let events = self.events.clone();
         let ctx = self.ctx.clone();
         self.runtime.spawn(async move {
+            // First, what an interruption left: listed before the first pass settles it.
+            let ledger = engine.ledger().clone();
+            match tokio::task::spawn_blocking(move || ledger.interrupted_sends()).await {
+                Ok(Ok(rows)) if !rows.is_empty() => {
+                    let references = rows.into_iter().map(|r| r.reference).collect();
+                    Self::report(&events, &ctx, Event::Interrupted(references));
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "could not look for operations an interruption left");
+                }
+                Err(error) => tracing::warn!(%error, "the interrupted-send lookup stopped"),
+            }
             let mut last_review_count = None;
             loop {
                 let report = engine.reconcile(None).await;

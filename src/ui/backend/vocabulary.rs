@@ -227,6 +227,9 @@ pub enum Event {
         /// Why the remembered choices could not be read.
         problem: Option<String>,
     },
+    /// Operations the last interruption left on their way (found at start, before the
+    /// reconciler's first pass settles them).
+    Interrupted(Vec<Reference>),
     /// Something the person asked for went wrong in a way no panel shows: said in a
     /// notification (and logged where it happened).
     Problem(String),

@@ -112,7 +112,10 @@ pub fn rtl_label(ui: &mut egui::Ui, text: &str) -> egui::Response {
     let response = ui.add(egui::Label::new(rtl_job(text, size, colour)).truncate());
     // A screen reader reads the text as written, not in drawing order.
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &written));
-    response.on_hover_text(rtl_job(text, size, colour))
+    // The whole text, laid out only while it is hovered.
+    response.on_hover_ui(|ui| {
+        ui.label(rtl_job(text, size, colour));
+    })
 }
 
 #[cfg(test)]

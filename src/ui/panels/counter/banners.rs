@@ -90,9 +90,12 @@ pub fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
     banners
 }
 
-/// Draws the banners, full width, red for what stops sales and amber for warnings.
-pub(super) fn banners_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop) {
+/// Draws the banners, full width, red for what stops sales and amber for warnings; true when
+/// one of them stops sales.
+pub(super) fn banners_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop) -> bool {
+    let mut blocked = false;
     for banner in counter_banners(profile, shop) {
+        blocked |= banner.blocks_sales;
         let colour = if banner.blocks_sales {
             FAILURE
         } else {
@@ -100,6 +103,7 @@ pub(super) fn banners_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop) {
         };
         banner_ui(ui, colour, &banner.text);
     }
+    blocked
 }
 
 /// One full-width banner in `colour`.

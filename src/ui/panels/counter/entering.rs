@@ -111,12 +111,13 @@ fn profile_that_takes<'a>(
     })
 }
 
+/// `blocked`: a banner above says this profile cannot sell now.
 pub(super) fn entering_ui(
     ui: &mut egui::Ui,
     panel: &mut CounterPanel,
     profile: &Profile,
     shop: &Shop,
-    country: Country,
+    (country, blocked): (Country, bool),
     profiles: &[&Profile],
     run: &mut dyn FnMut(Command),
 ) {
@@ -189,9 +190,6 @@ pub(super) fn entering_ui(
         );
     }
     let chosen = pickers.iter().all(|l| panel.choices.contains_key(&l.field));
-    let blocked = super::banners::counter_banners(profile, shop)
-        .iter()
-        .any(|b| b.blocks_sales);
     let ready = parsed.is_ok() && panel.amount.is_some() && chosen && paused.is_none() && !blocked;
     // Enter reviews from anywhere on the counter: the number field, an amount button, or none.
     let enter = key_pressed(ui, Key::Enter);

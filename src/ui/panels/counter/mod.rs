@@ -278,7 +278,7 @@ fn stage_ui(
                 entering::profile_picker_ui(ui, panel, profiles);
             });
             ui.add_space(6.0);
-            banners::banners_ui(ui, profile, shop);
+            let blocked = banners::banners_ui(ui, profile, shop);
             ui.add_space(6.0);
             ui.columns(2, |columns| {
                 entering::entering_ui(
@@ -286,7 +286,7 @@ fn stage_ui(
                     panel,
                     profile,
                     shop,
-                    country,
+                    (country, blocked),
                     profiles,
                     run,
                 );
