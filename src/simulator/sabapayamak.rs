@@ -88,6 +88,12 @@ impl SabaPayamakState {
     /// The demo account: movements from 1403/01/01 to today, a purchase every 30 days, sends most days,
     /// receives every 3 days and a refund every 45 days.
     pub fn demo() -> SabaPayamakState {
+        SabaPayamakState::demo_as_of(jiff::Zoned::now().date())
+    }
+
+    /// The demo account as it stands on `today` (its credit grows with every day of history;
+    /// a fixed day gives the same credit on every run, as snapshots need).
+    pub fn demo_as_of(today: jiff::civil::Date) -> SabaPayamakState {
         let mut movements = Vec::new();
         let mut credit: i64 = 0;
         let start = JalaliDate::new(1403, 1, 1)
@@ -95,7 +101,6 @@ impl SabaPayamakState {
             .unwrap_or((2024, 3, 20));
         let first = jiff::civil::date(start.0 as i16, start.1 as i8, start.2 as i8);
         // From the start of 1403 to today, so the demo's recent days have movements too.
-        let today = jiff::Zoned::now().date();
         for offset in 0..4_000i32 {
             let Ok(day) = first.checked_add(jiff::Span::new().days(offset)) else {
                 break;

@@ -54,9 +54,14 @@ impl Services {
     /// `SALDO_DEMO_LATENCY_MS` makes every simulated provider answer that much later (to see,
     /// and test, the counter while a provider is slow).
     pub fn demo_in(demo_dir: &Path) -> Result<Services, String> {
+        Services::demo_with(demo_dir, demo_sim_config())
+    }
+
+    /// The demo over a simulator that starts as `config` says (tests pin its accounts).
+    pub fn demo_with(demo_dir: &Path, config: SimConfig) -> Result<Services, String> {
         let runtime = runtime()?;
         let simulator = runtime
-            .block_on(Simulator::start(0, demo_sim_config()))
+            .block_on(Simulator::start(0, config))
             .map_err(|e| format!("cannot start the demo simulator: {e}"))?;
         let ledger = Ledger::open_in(demo_dir).map_err(|e| e.to_string())?;
         let secrets = SecretStore::in_memory();

@@ -9,6 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use saldo::ledger::TxRecord;
+use saldo::simulator::{SabaPayamakState, SimConfig};
 use saldo::ui::backend::{FileDialog, FileQuestion};
 use saldo::ui::services::DEMO_PROFILE;
 use saldo::ui::text::i18n::{Language, set_language};
@@ -43,8 +44,20 @@ pub fn demo_app_with_files(dir: &Path, answers: FileAnswers) -> App {
 
 /// The demo app in `dir`, drawn by wgpu (on the software adapter) for snapshots, with the
 /// system's theme set to `theme` (the app follows the system's theme by default).
+/// The simulated accounts are as they stand on a fixed day, so balances are the same each run.
 pub fn demo_app_rendered(dir: &Path, theme: egui::Theme) -> App {
-    build_demo_app_at(dir, FileAnswers::default(), Some(theme), [1100.0, 720.0])
+    let day = jiff::civil::date(2026, 12, 1);
+    let config = SimConfig {
+        sabapayamak: SabaPayamakState::demo_as_of(day),
+        ..SimConfig::default()
+    };
+    let services = Services::demo_with(dir, config).expect("demo services start");
+    build_app_at(
+        services,
+        FileAnswers::default(),
+        Some(theme),
+        [1100.0, 720.0],
+    )
 }
 
 /// The demo app in `dir` in a window of `size` points.
@@ -64,8 +77,17 @@ fn build_demo_app_at(
     rendered_in: Option<egui::Theme>,
     size: [f32; 2],
 ) -> App {
-    set_language(Language::English);
     let services = Services::demo_in(dir).expect("demo services start");
+    build_app_at(services, answers, rendered_in, size)
+}
+
+fn build_app_at(
+    services: Services,
+    answers: FileAnswers,
+    rendered_in: Option<egui::Theme>,
+    size: [f32; 2],
+) -> App {
+    set_language(Language::English);
     let dialog: FileDialog = Arc::new(move |question: &FileQuestion| match question {
         FileQuestion::SaveCsv { .. } => answers.export_to.clone(),
         FileQuestion::SaveBackup { .. } => answers.backup_to.clone(),
