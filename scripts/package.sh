@@ -5,6 +5,8 @@
 # sudo).
 #
 #   scripts/package.sh            → target/debian/saldo_VERSION-1_ARCH.deb
+#   scripts/package.sh --no-build   packages target/release/saldo as it is (scripts/test.sh: the
+#                                   binary its tests ran)
 #   sudo dpkg -i target/debian/saldo_*.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,6 @@ if ! cargo deb --version 2>/dev/null | grep -qF "$cargo_deb_version"; then
   cargo install cargo-deb --version "$cargo_deb_version" --locked --quiet
 fi
 
-cargo deb --locked >&2
+cargo deb --locked "$@" >&2
 deb=$(ls -t target/debian/saldo_*.deb | head -n 1)
 echo "$PWD/$deb"
