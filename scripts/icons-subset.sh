@@ -35,6 +35,7 @@ codepoints=(
   E3DC # printer
   E058 # arrow-left: Back
   E3E8 # question
+  E108 # calendar: pick a day
 )
 unicodes=$(printf 'U+%s,' "${codepoints[@]}")
 pyftsubset "$work/package/src/regular/Phosphor.ttf" --unicodes="${unicodes%,}" \

@@ -355,7 +355,6 @@ history-count = { $count ->
     [one] { $count } operation
    *[other] { $count } operations
 }
-history-succeeded-total = succeeded: { $count } for { $total }
 history-chart = Daily sales chart
 history-chart-empty = No succeeded top-ups in this period.
 history-chart-title = Daily sales ({ $unit })
@@ -385,6 +384,16 @@ history-export-cancel = Cancel export
 history-export-cancelled = The export was cancelled; no file was left behind.
 history-export-no-file = No file chosen: nothing was exported.
 history-export-done = Exported { $rows } operations to { $path }
+history-export-done-no-dialog = The system's save dialog could not be opened, so saldo saved the { $rows } operations in { $path }.
+history-total-topup = Top-ups succeeded: { $count }, { $total }
+history-total-credit-add = Credit given to sub-accounts: { $count }, { $total }
+history-total-credit-remove = Credit taken back from sub-accounts: { $count }, { $total }
+history-total-transfer = Transfers to child accounts: { $count }, { $total }
+history-details-title = Details: { $kind } to { $destination }
+history-details-close = Close
+history-details-review = Why it needs a person
+history-details-events = What happened
+history-event-change = { $from }, then { $to }
 
 ## Review
 
@@ -467,6 +476,7 @@ settings-test-statement = the statement can be read
 settings-test-secrets = every secret is saved (this provider has no read-only call; the first transfer proves the connection)
 settings-error-name = “{ $name }” is not a usable profile name: use 1 to 40 letters, digits, '-', '_' or '.'.
 settings-error-url = “{ $url }” is not a web address: it must start with https:// (or http:// for a test server).
+settings-error-http = “{ $url }” uses plain http://, which would send the API key across the network readable: use https://. Plain http:// is only for a test server on this computer (127.0.0.1).
 settings-error-denominations = The amounts sold are not right: { $reason }
 settings-error-timeout = The request timeout must be a whole number of seconds from 1 to 120.
 settings-error-window = The repeat guard must be a whole number of minutes from 0 to 1440.
@@ -485,6 +495,14 @@ data-backup-now = Back up now…
 data-restore = Restore a backup…
 data-restore-wait = Wait until nothing is being sent.
 data-backup-done = Backed up { $count } operations to { $path }.
+data-backup-done-no-dialog = The system's save dialog could not be opened, so saldo backed up { $count } operations to { $path }.
+data-backup-no-file = No file chosen: no backup was made.
+data-restore-no-file = No file chosen: nothing was restored.
+data-restore-choose = The system's file dialog could not be opened. These are the backups saldo found; choose one to check it (nothing is restored yet):
+data-restore-none-found = The system's file dialog could not be opened, and saldo found no backup in { $folder } or { $documents }.
+data-restore-check = Check this backup
+data-restore-list-cancel = Cancel
+data-backup-file-size = { $size } KB
 data-no-operations = no operations
 data-restore-confirm = { $path } holds { $count } operations, the newest from { $newest }. Restoring merges it into the ledger: operations only the backup holds come back, and every operation made since stays. The ledger as it is now is also kept in the backups folder.
 data-restore-yes = Restore this backup
@@ -547,3 +565,17 @@ interrupted-notice = { $count ->
     [one] saldo was closed while an operation was on its way ({ $references }). saldo is asking the provider what became of it: History shows it, and Needs review lists it if it cannot be settled. Do not send it again meanwhile.
    *[other] saldo was closed while { $count } operations were on their way ({ $references }). saldo is asking the provider what became of them: History shows each, and Needs review lists any that cannot be settled. Do not send them again meanwhile.
 }
+
+## Files (saving without a dialog, opening folders)
+
+files-open-folder = Open folder
+files-open-failed = Could not open { $path }: { $reason }. Open it in your file manager.
+files-folder-failed = Could not make the folder { $path }: { $reason }.
+
+## Calendar (the date picker)
+
+calendar-months = January, February, March, April, May, June, July, August, September, October, November, December
+calendar-weekdays = Mo, Tu, We, Th, Fr, Sa, Su
+calendar-pick = Pick the day: { $what }
+calendar-previous = Previous month
+calendar-next = Next month

@@ -355,7 +355,6 @@ history-count = { $count ->
     [one] { $count } operación
    *[other] { $count } operaciones
 }
-history-succeeded-total = realizadas: { $count } por { $total }
 history-chart = Gráfico de ventas diarias
 history-chart-empty = No hay recargas realizadas en este período.
 history-chart-title = Ventas diarias ({ $unit })
@@ -385,6 +384,16 @@ history-export-cancel = Cancelar exportación
 history-export-cancelled = Se canceló la exportación; no quedó ningún archivo.
 history-export-no-file = No se eligió ningún archivo: no se exportó nada.
 history-export-done = Se exportaron { $rows } operaciones a { $path }
+history-export-done-no-dialog = No se pudo abrir el diálogo de guardar del sistema, así que saldo guardó las { $rows } operaciones en { $path }.
+history-total-topup = Recargas con éxito: { $count }, { $total }
+history-total-credit-add = Crédito dado a subcuentas: { $count }, { $total }
+history-total-credit-remove = Crédito recuperado de subcuentas: { $count }, { $total }
+history-total-transfer = Transferencias a cuentas hijas: { $count }, { $total }
+history-details-title = Detalles: { $kind } a { $destination }
+history-details-close = Cerrar
+history-details-review = Por qué necesita a una persona
+history-details-events = Qué pasó
+history-event-change = { $from }, luego { $to }
 
 ## Revisión
 
@@ -467,6 +476,7 @@ settings-test-statement = se puede leer el estado de cuenta
 settings-test-secrets = todos los secretos están guardados (este proveedor no tiene ninguna consulta de solo lectura; la primera transferencia confirmará la conexión)
 settings-error-name = “{ $name }” no sirve como nombre de perfil: use de 1 a 40 letras, dígitos, '-', '_' o '.'.
 settings-error-url = “{ $url }” no es una dirección web: debe comenzar con https:// (o http:// para un servidor de pruebas).
+settings-error-http = “{ $url }” usa http:// sin cifrar, que enviaría la clave de la API por la red a la vista: use https://. http:// solo sirve para un servidor de prueba en este equipo (127.0.0.1).
 settings-error-denominations = Los montos a la venta no son correctos: { $reason }
 settings-error-timeout = El tiempo de espera debe ser un número entero de segundos, del 1 al 120.
 settings-error-window = La protección contra repeticiones debe ser un número entero de minutos, del 0 al 1440.
@@ -485,6 +495,14 @@ data-backup-now = Hacer copia ahora…
 data-restore = Restaurar una copia…
 data-restore-wait = Espere a que no se esté enviando nada.
 data-backup-done = Se copiaron { $count } operaciones en { $path }.
+data-backup-done-no-dialog = No se pudo abrir el diálogo de guardar del sistema, así que saldo copió { $count } operaciones en { $path }.
+data-backup-no-file = No se eligió ningún archivo: no se hizo ninguna copia.
+data-restore-no-file = No se eligió ningún archivo: no se restauró nada.
+data-restore-choose = No se pudo abrir el diálogo de archivos del sistema. Estas son las copias que saldo encontró; elija una para comprobarla (todavía no se restaura nada):
+data-restore-none-found = No se pudo abrir el diálogo de archivos del sistema, y saldo no encontró ninguna copia en { $folder } ni en { $documents }.
+data-restore-check = Comprobar esta copia
+data-restore-list-cancel = Cancelar
+data-backup-file-size = { $size } KB
 data-no-operations = sin operaciones
 data-restore-confirm = { $path } contiene { $count } operaciones, la más reciente del { $newest }. Restaurar la fusiona con el registro: vuelven las operaciones que solo tiene la copia y se mantienen todas las hechas desde entonces. El registro actual se conserva además en la carpeta de copias.
 data-restore-yes = Restaurar esta copia
@@ -547,3 +565,17 @@ interrupted-notice = { $count ->
     [one] saldo se cerró mientras una operación estaba en curso ({ $references }). saldo está preguntando al proveedor qué pasó con ella: Historial la muestra y Revisión la lista si no se puede resolver. Mientras tanto, no la envíe de nuevo.
    *[other] saldo se cerró mientras { $count } operaciones estaban en curso ({ $references }). saldo está preguntando al proveedor qué pasó con ellas: Historial las muestra y Revisión lista las que no se puedan resolver. Mientras tanto, no las envíe de nuevo.
 }
+
+## Files (saving without a dialog, opening folders)
+
+files-open-folder = Abrir carpeta
+files-open-failed = No se pudo abrir { $path }: { $reason }. Ábrala en su gestor de archivos.
+files-folder-failed = No se pudo crear la carpeta { $path }: { $reason }.
+
+## Calendar (the date picker)
+
+calendar-months = enero, febrero, marzo, abril, mayo, junio, julio, agosto, septiembre, octubre, noviembre, diciembre
+calendar-weekdays = lu, ma, mi, ju, vi, sá, do
+calendar-pick = Elegir el día: { $what }
+calendar-previous = Mes anterior
+calendar-next = Mes siguiente

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{CliError, Exit, Output};
 use crate::domain::time::local_text;
-use crate::domain::{Country, PhoneNumber, TxState};
+use crate::domain::{Country, TxState};
 use crate::ledger::{HistoryFilter, Ledger};
 
 #[derive(Debug, Args)]
@@ -31,7 +31,8 @@ pub struct FilterArgs {
     /// Only this state: recorded, sending, succeeded, failed, pending or unknown.
     #[arg(long)]
     pub state: Option<String>,
-    /// Only this number (any usual form), sub-account or child account.
+    /// Only this number (any usual form), sub-account or child account; a part of one ("4239")
+    /// finds every destination with it in.
     #[arg(long)]
     pub to_number: Option<String>,
 }
@@ -56,14 +57,6 @@ fn day_start(text: &str, next: bool) -> Result<i64, CliError> {
         .map_err(|e| bad(e.to_string()))
 }
 
-/// A number in any usual form as the ledger stores it; anything else as typed.
-fn destination(text: &str) -> String {
-    [Country::Cuba, Country::India]
-        .into_iter()
-        .find_map(|country| PhoneNumber::parse_mobile(text, country).ok())
-        .map_or_else(|| text.trim().to_string(), |n| n.e164())
-}
-
 impl FilterArgs {
     /// The ledger filter these arguments describe.
     pub fn into_filter(self) -> Result<HistoryFilter, CliError> {
@@ -80,8 +73,12 @@ impl FilterArgs {
                     .ok_or_else(|| bad(format!("“{s}” is not a state: use recorded, sending, succeeded, failed, pending or unknown")))
             })
             .transpose()?,
-        destination: args.to_number.as_deref().map(destination),
-        })
+        ..HistoryFilter::default()
+        }
+        .with_destination(
+            args.to_number.as_deref().unwrap_or_default(),
+            &[Country::Cuba, Country::India],
+        ))
     }
 }
 

@@ -4,9 +4,8 @@ use clap::Subcommand;
 
 use super::{CliError, Exit, Output};
 use crate::domain::Unit;
+use crate::engine::{ProfileDraft, ProfileSaveError, save_profile};
 use crate::ledger::Ledger;
-use crate::providers::http::check_base_url;
-use crate::providers::profile::check_profile_name;
 use crate::providers::{ProfileSettings, ProviderKind};
 
 #[derive(Debug, Subcommand)]
@@ -62,7 +61,6 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
             options,
         } => {
             let bad = |m: String| CliError::new(Exit::BadInput, m);
-            let name = check_profile_name(&name).map_err(bad)?;
             let kind = ProviderKind::parse(&provider).ok_or_else(|| {
                 let known: Vec<_> = ProviderKind::ALL.iter().map(|k| k.as_str()).collect();
                 bad(format!(
@@ -71,7 +69,6 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
                 ))
             })?;
             let base_url = base_url.unwrap_or_else(|| kind.default_base_url().to_string());
-            let base_url = check_base_url(&base_url).map_err(bad)?;
             let mut settings = kind.default_settings();
             if let Some(unit) = unit {
                 let unit =
@@ -89,7 +86,17 @@ pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError>
                 settings.duplicate_window_secs = minutes.saturating_mul(60);
             }
             kind.apply_options(&mut settings, &options).map_err(bad)?;
-            let profile = ledger.add_profile(name, kind, base_url.as_str(), &settings)?;
+            let draft = ProfileDraft {
+                existing: None,
+                name,
+                provider: kind,
+                base_url,
+                settings,
+            };
+            let profile = save_profile(ledger, &draft).map_err(|e| match e {
+                ProfileSaveError::Ledger(e) => CliError::from(e),
+                refused => bad(refused.to_string()),
+            })?;
             let secrets: Vec<_> = profile.secret_kinds().iter().map(|k| k.as_str()).collect();
             Ok(Output::ok(format!(
                 "added profile {} ({}) at {}; now save its {} with: saldo credentials set {}",

@@ -10,6 +10,7 @@ pub mod batch_file;
 mod check;
 mod credit;
 mod journal;
+mod profiles;
 mod provider_lists;
 mod reconcile;
 mod review;
@@ -32,6 +33,10 @@ pub use balance_check::{BalanceBefore, BalanceVerdict};
 pub use batch::{BatchProgress, BatchRun};
 pub use check::{CheckReport, CheckStep};
 pub use credit::{CreditOrder, CreditOutcome};
+pub use profiles::{
+    ConnectionProof, CounterMemory, ProfileDraft, ProfileSaveError, RECENT_NUMBERS, SecretPresence,
+    save_profile,
+};
 pub use provider_lists::{LIST_MAX_AGE, ListRefresh};
 pub use reconcile::ReconcileReport;
 pub use review::{ReviewItem, Settlement};
@@ -288,22 +293,34 @@ impl Engine {
 
     /// Refuses a sale that would take the profile's last read balance below its floor.
     async fn check_sales_floor(&self, profile: &Profile, amount: Money) -> Result<(), EngineError> {
-        let Some(floor) = profile.settings.sales_floor() else {
+        if profile.settings.sales_floor().is_none() {
             return Ok(());
-        };
+        }
         let ledger = self.ledger.clone();
         let id = profile.id;
         let Some(last) = blocking(move || ledger.last_balance(id)).await?? else {
             return Ok(());
         };
-        let after = last.amount.minor().saturating_sub(amount.minor());
-        if last.amount.unit() == amount.unit() && after < floor.minor() {
-            return Err(EngineError::SalesBlocked {
+        match below_sales_floor(profile, last.amount, Some(amount)) {
+            Some(floor) => Err(EngineError::SalesBlocked {
                 profile: profile.name.clone(),
                 balance: last.amount,
                 floor,
-            });
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
+}
+
+/// The profile's sales floor when a sale of `sale` (or any sale, without one) would take
+/// `balance` below it; `None` when it may go ahead. The one computation behind the counter's
+/// "sales paused" banner and the engine's refusal.
+pub fn below_sales_floor(profile: &Profile, balance: Money, sale: Option<Money>) -> Option<Money> {
+    let floor = profile.settings.sales_floor()?;
+    let spent = match sale {
+        Some(sale) if sale.unit() != balance.unit() => return None,
+        Some(sale) => sale.minor(),
+        None => 0,
+    };
+    (balance.minor().saturating_sub(spent) < floor.minor()).then_some(floor)
 }

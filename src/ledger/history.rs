@@ -5,7 +5,7 @@ use rusqlite::{Connection, ToSql};
 
 use super::transactions::{TX_COLUMNS, TxRecord, tx_from_row};
 use super::{Ledger, LedgerError, read_error};
-use crate::domain::TxState;
+use crate::domain::{Country, PhoneNumber, TxState};
 
 /// Where the next (older) page starts: the last row of the previous page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,9 +36,36 @@ pub struct HistoryFilter {
     pub state: Option<TxState>,
     /// Only this destination: a number in E.164 form, a sub-account or a child account id.
     pub destination: Option<String>,
+    /// Only destinations with this text in them (part of a number or of an account id).
+    pub destination_part: Option<String>,
 }
 
 impl HistoryFilter {
+    /// Narrows to what a person typed as a number or account: one number exactly when it reads
+    /// as a mobile number of one of `countries` (any usual spelling), else every destination
+    /// with the typed text in it, separators left out ("4239" finds +5352942390, "100" finds
+    /// sub-account 1002). Blank text narrows nothing.
+    pub fn with_destination(mut self, typed: &str, countries: &[Country]) -> HistoryFilter {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return self;
+        }
+        match countries
+            .iter()
+            .find_map(|country| PhoneNumber::parse_mobile(typed, *country).ok())
+        {
+            Some(number) => self.destination = Some(number.e164()),
+            None => {
+                let part: String = typed
+                    .chars()
+                    .filter(|c| !(c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')')))
+                    .collect();
+                self.destination_part = Some(part);
+            }
+        }
+        self
+    }
+
     /// The SQL conditions and their parameters, after the keyset condition.
     pub(super) fn conditions(&self) -> (String, Vec<Box<dyn ToSql>>) {
         let mut sql = String::new();
@@ -62,6 +89,11 @@ impl HistoryFilter {
         if let Some(destination) = &self.destination {
             sql.push_str(" AND t.destination = ?");
             params.push(Box::new(destination.clone()));
+        }
+        if let Some(part) = &self.destination_part {
+            // instr, not LIKE: a typed % or _ is only a character.
+            sql.push_str(" AND instr(t.destination, ?) > 0");
+            params.push(Box::new(part.clone()));
         }
         (sql, params)
     }

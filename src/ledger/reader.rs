@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, ToSql};
 
 use super::history::{HistoryCursor, HistoryFilter, page_on};
-use super::transactions::TxRecord;
+use super::transactions::{TxKind, TxRecord};
 use super::{Ledger, LedgerError, open_read_only, read_error};
 use crate::domain::{TxState, Unit};
 
@@ -16,9 +16,11 @@ pub struct LedgerReader {
     conn: Mutex<Connection>,
 }
 
-/// Succeeded operations of one unit in a filter: how many, and their sum in minor units.
+/// Succeeded operations of one kind and unit in a filter: how many, and their sum in minor
+/// units (credit taken back is its own total, never added to credit given).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitTotal {
+    pub kind: TxKind,
     pub unit: Unit,
     pub count: u64,
     pub sum_minor: i64,
@@ -41,7 +43,7 @@ pub struct HistorySummary {
     pub count: u64,
     /// How many are in each state.
     pub by_state: Vec<(TxState, u64)>,
-    /// Succeeded operations by unit.
+    /// Succeeded operations by kind and unit.
     pub succeeded: Vec<UnitTotal>,
     /// Succeeded top-ups per local day, oldest first.
     pub daily_sales: Vec<DailySales>,
@@ -120,8 +122,8 @@ impl LedgerReader {
         let mut summary = HistorySummary::default();
 
         let sql = format!(
-            "SELECT t.state, t.unit, COUNT(*), SUM(t.amount_minor) FROM transactions t
-             WHERE 1 = 1{conditions} GROUP BY t.state, t.unit"
+            "SELECT t.state, t.unit, COUNT(*), SUM(t.amount_minor), t.kind FROM transactions t
+             WHERE 1 = 1{conditions} GROUP BY t.state, t.kind, t.unit"
         );
         let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
         let mut rows = stmt.query(filter_params.as_slice()).map_err(read_error)?;
@@ -138,7 +140,10 @@ impl LedgerReader {
                 None => summary.by_state.push((state, count)),
             }
             if state == TxState::Succeeded {
+                let kind: String = row.get(4).map_err(read_error)?;
                 summary.succeeded.push(UnitTotal {
+                    kind: TxKind::parse(&kind)
+                        .ok_or_else(|| LedgerError::Corrupt(format!("unknown kind “{kind}”")))?,
                     unit: parse_unit(&unit)?,
                     count,
                     sum_minor: sum,
@@ -146,7 +151,9 @@ impl LedgerReader {
             }
         }
         summary.by_state.sort_by_key(|(state, _)| *state as u8);
-        summary.succeeded.sort_by_key(|t| t.unit.code());
+        summary
+            .succeeded
+            .sort_by_key(|t| (t.kind as u8, t.unit.code()));
 
         let offset_ms = utc_offset_secs * 1000;
         let sql = format!(
@@ -180,8 +187,79 @@ fn parse_unit(code: &str) -> Result<Unit, LedgerError> {
 mod tests {
     use super::*;
     use crate::domain::{Money, Reference};
-    use crate::ledger::{NewOperation, StateChange, TxKind};
+    use crate::ledger::{NewOperation, StateChange};
     use crate::providers::ProviderKind;
+
+    /// Records an operation, succeeded or left as recorded.
+    fn record(ledger: &Ledger, profile: i64, kind: TxKind, to: &str, minor: i64, succeed: bool) {
+        let reference = Reference::generate();
+        ledger
+            .record_new(&NewOperation {
+                reference: &reference,
+                kind,
+                profile_id: profile,
+                destination: to,
+                amount: Money::from_minor(minor, Unit::Usd),
+                repeat_guard: None,
+                request: None,
+                batch_row: None,
+            })
+            .unwrap();
+        if succeed {
+            for state in [TxState::Sending, TxState::Succeeded] {
+                ledger
+                    .transition(&reference, state, &StateChange::default())
+                    .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn credit_taken_back_is_a_total_of_its_own_and_a_part_of_a_number_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let kind = ProviderKind::Qvatel;
+        let id = ledger
+            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
+            .unwrap()
+            .id;
+        record(&ledger, id, TxKind::CreditAdd, "1002", 500, true);
+        record(&ledger, id, TxKind::CreditAdd, "1003", 300, true);
+        record(&ledger, id, TxKind::CreditRemove, "1002", 200, true);
+        record(&ledger, id, TxKind::TopUp, "+5352942387", 1000, true);
+        let reader = ledger.reader().unwrap();
+        let summary = reader.summary(&HistoryFilter::default(), 0).unwrap();
+        let totals: Vec<_> = summary
+            .succeeded
+            .iter()
+            .map(|t| (t.kind, t.count, t.sum_minor))
+            .collect();
+        assert_eq!(
+            totals,
+            [
+                (TxKind::TopUp, 1, 1000),
+                (TxKind::CreditAdd, 2, 800),
+                (TxKind::CreditRemove, 1, 200)
+            ]
+        );
+
+        let part = |text: &str| HistoryFilter {
+            destination_part: Some(text.into()),
+            ..HistoryFilter::default()
+        };
+        let found = |filter: &HistoryFilter| reader.summary(filter, 0).unwrap().count;
+        assert_eq!(found(&part("4238")), 1, "the middle of a number");
+        assert_eq!(found(&part("100")), 3, "every sub-account with 100 in it");
+        assert_eq!(found(&part("1002")), 2);
+        assert_eq!(
+            found(&part("%")),
+            0,
+            "a typed % is a character, not a wildcard"
+        );
+        let page = reader.page(&part("2387"), None, 10).unwrap();
+        assert_eq!(page.len(), 1);
+        assert_eq!(page[0].destination, "+5352942387");
+    }
 
     #[test]
     fn pages_can_start_anywhere_and_totals_match_the_rows() {
@@ -193,27 +271,8 @@ mod tests {
             .unwrap()
             .id;
         for i in 0..25 {
-            let reference = Reference::generate();
-            ledger
-                .record_new(&NewOperation {
-                    reference: &reference,
-                    kind: TxKind::TopUp,
-                    profile_id: id,
-                    destination: "+5352942387",
-                    amount: Money::from_minor(100 + i, Unit::Usd),
-                    repeat_guard: None,
-                    request: None,
-                    batch_row: None,
-                })
-                .unwrap();
-            if i % 5 != 0 {
-                ledger
-                    .transition(&reference, TxState::Sending, &StateChange::default())
-                    .unwrap();
-                ledger
-                    .transition(&reference, TxState::Succeeded, &StateChange::default())
-                    .unwrap();
-            }
+            let destination = "+5352942387";
+            record(&ledger, id, TxKind::TopUp, destination, 100 + i, i % 5 != 0);
         }
         let reader = ledger.reader().unwrap();
         let filter = HistoryFilter::default();

@@ -49,7 +49,8 @@ impl TxKind {
         }
     }
 
-    fn parse(word: &str) -> Option<TxKind> {
+    /// The kind a stored word names.
+    pub(crate) fn parse(word: &str) -> Option<TxKind> {
         TxKind::ALL.into_iter().find(|k| k.as_str() == word)
     }
 }

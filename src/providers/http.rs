@@ -41,28 +41,49 @@ pub fn client(timeouts: Timeouts, base: &Url) -> Result<reqwest::Client, Provide
     })
 }
 
+/// Why a profile's address cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AddressProblem {
+    #[error("“{text}” is not a web address ({reason})")]
+    NotAnAddress { text: String, reason: String },
+    /// Plain `http://` to another computer: the API key would cross the network readable.
+    #[error(
+        "“{url}” uses plain http: only https:// is allowed, except for the simulator on this \
+         computer (127.0.0.1)"
+    )]
+    PlainHttp { url: String },
+    #[error("“{url}” must start with https:// (found {scheme}://)")]
+    WrongScheme { url: String, scheme: String },
+    #[error("“{url}” has no host name")]
+    NoHost { url: String },
+}
+
 /// Checks a profile's base URL: `https://` always, plain `http://` only for this computer
 /// (the simulator and tests). Returns the URL without a trailing slash.
-pub fn check_base_url(text: &str) -> Result<Url, String> {
-    let url = Url::parse(text.trim())
-        .map_err(|e| format!("“{}” is not a web address ({e})", text.trim()))?;
+pub fn check_base_url(text: &str) -> Result<Url, AddressProblem> {
+    let url = Url::parse(text.trim()).map_err(|e| AddressProblem::NotAnAddress {
+        text: text.trim().to_string(),
+        reason: e.to_string(),
+    })?;
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
         "http" => {
-            return Err(format!(
-                "“{url}” uses plain http: only https:// is allowed, except for the simulator on \
-                 this computer (127.0.0.1)"
-            ));
+            return Err(AddressProblem::PlainHttp {
+                url: url.to_string(),
+            });
         }
         other => {
-            return Err(format!(
-                "“{url}” must start with https:// (found {other}://)"
-            ));
+            return Err(AddressProblem::WrongScheme {
+                url: url.to_string(),
+                scheme: other.to_string(),
+            });
         }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("“{url}” has no host name"));
+        return Err(AddressProblem::NoHost {
+            url: url.to_string(),
+        });
     }
     Ok(url)
 }
@@ -294,7 +315,7 @@ mod tests {
         assert!(check_base_url("http://localhost:9/x").is_ok());
         assert!(check_base_url("http://[::1]:9/x").is_ok());
         let err = check_base_url("http://qvatel.com/api").unwrap_err();
-        assert!(err.contains("only https://"), "{err}");
+        assert!(err.to_string().contains("only https://"), "{err}");
         assert!(check_base_url("http://192.168.1.5/api").is_err());
         assert!(check_base_url("ftp://qvatel.com").is_err());
         assert!(check_base_url("qvatel.com/api").is_err());

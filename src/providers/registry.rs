@@ -249,9 +249,9 @@ pub fn capabilities_of(kind: ProviderKind) -> Capabilities {
 /// Builds the adapter for a profile, reading its secrets from `secrets`.
 /// This may block on the keychain: call it off the UI thread.
 pub fn connect(profile: &Profile, secrets: &Arc<SecretStore>) -> Result<Connector, ConnectError> {
-    let base = check_base_url(&profile.base_url).map_err(|message| ConnectError::Settings {
+    let base = check_base_url(&profile.base_url).map_err(|problem| ConnectError::Settings {
         profile: profile.name.clone(),
-        message,
+        message: problem.to_string(),
     })?;
     let timeouts = Timeouts {
         request: std::time::Duration::from_secs(profile.settings.request_timeout_secs.max(1)),

@@ -67,10 +67,9 @@ impl Shop {
     /// The balance and floor when a sale of `amount` (or any sale, without one) would take the
     /// profile's last balance below its floor.
     pub fn sales_paused(&self, profile: &Profile, amount: Option<Money>) -> Option<(Money, Money)> {
-        let floor = profile.settings.sales_floor()?;
         let reading = self.reading(&profile.name)?;
-        let after = reading.amount.minor() - amount.map_or(0, |a| a.minor());
-        (after < floor.minor()).then_some((reading.amount, floor))
+        crate::engine::below_sales_floor(profile, reading.amount, amount)
+            .map(|floor| (reading.amount, floor))
     }
 }
 

@@ -91,6 +91,7 @@ pub mod icon {
     pub const RETRY: &str = "\u{e038}";
     pub const BACKUP: &str = "\u{e248}";
     pub const FOLDER: &str = "\u{e256}";
+    pub const CALENDAR: &str = "\u{e108}";
     pub const BACK: &str = "\u{e058}";
 }
 

@@ -72,3 +72,25 @@ fn a_wrong_secret_fails_the_test_with_the_provider_s_reason() {
     click(&mut harness, "Test connection");
     wait_for(&mut harness, "Connection failed");
 }
+
+/// The window refuses at save the address every send would refuse: plain http:// to another
+/// computer would carry the API key across the network readable.
+#[test]
+fn a_plain_http_address_to_another_computer_is_refused_when_saving() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    open_panel(&mut harness, "Settings");
+    click(&mut harness, "Add a profile");
+    type_into(&mut harness, "Name", "cuba-lan");
+    text_field(&harness, "Address").focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    text_field(&harness, "Address").type_text("http://192.168.1.20:8080/qvatel");
+    harness.run_steps(2);
+    click(&mut harness, "Save");
+    wait_for(
+        &mut harness,
+        "“http://192.168.1.20:8080/qvatel” uses plain http://",
+    );
+    let ledger = harness.state().services().engine.ledger().clone();
+    assert!(ledger.profile("cuba-lan").is_err(), "nothing was saved");
+}

@@ -181,6 +181,17 @@ fn every_panel_looks_as_committed(theme: egui::Theme) {
         h.query_by_role_and_label(Role::Button, "Export…").is_some() && !shows(h, "Counting…")
     });
     snapshot(&mut harness, "history");
+    // A row opens its details under the table: every field whole and what happened.
+    harness.get_by_label("+919959638613").click();
+    wait_for(&mut harness, "What happened");
+    run_until(&mut harness, "the events", |h| shows(h, ", then "));
+    snapshot(&mut harness, "history-details");
+    click(&mut harness, "Close");
+    harness.get_by_label("Daily sales chart").click();
+    run_until(&mut harness, "the chart", |h| shows(h, "Daily sales ("));
+    snapshot(&mut harness, "history-chart");
+    harness.get_by_label("Daily sales chart").click();
+    harness.run_steps(2);
 
     open_panel(&mut harness, "Needs review");
     wait_for(&mut harness, "Evidence");

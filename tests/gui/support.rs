@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use saldo::ledger::TxRecord;
 use saldo::simulator::{SabaPayamakState, SimConfig};
-use saldo::ui::backend::{FileDialog, FileQuestion};
+use saldo::ui::backend::{FileAnswer, FileDialog, FileQuestion};
 use saldo::ui::services::DEMO_PROFILE;
 use saldo::ui::text::i18n::{Language, set_language};
 use saldo::ui::{Panel, SaldoApp, Services};
@@ -26,6 +26,33 @@ pub struct FileAnswers {
     pub export_to: Option<PathBuf>,
     pub backup_to: Option<PathBuf>,
     pub restore_from: Option<PathBuf>,
+    /// No dialog can be shown at all (a session without a desktop portal).
+    pub no_dialog: bool,
+}
+
+impl FileAnswers {
+    /// The dialog answering so; without a dialog, files go to `Documents` in `data_dir`.
+    pub fn dialog(self, data_dir: &Path) -> FileDialog {
+        let answer = move |chosen: &Option<PathBuf>| match (self.no_dialog, chosen) {
+            (true, _) => FileAnswer::Unavailable,
+            (false, Some(path)) => FileAnswer::Chosen(path.clone()),
+            (false, None) => FileAnswer::Cancelled,
+        };
+        let answers = self;
+        FileDialog {
+            ask: Arc::new(move |question: &FileQuestion| match question {
+                FileQuestion::SaveCsv { .. } => answer(&answers.export_to),
+                FileQuestion::SaveBackup { .. } => answer(&answers.backup_to),
+                FileQuestion::OpenBackup { .. } => answer(&answers.restore_from),
+            }),
+            fallback_folder: fallback_folder(data_dir),
+        }
+    }
+}
+
+/// Where a test's app saves when no dialog can be shown.
+pub fn fallback_folder(data_dir: &Path) -> PathBuf {
+    data_dir.join("Documents")
 }
 
 /// The demo app in `dir`, its exports saved to `export_to` (or cancelled, without one).
@@ -88,11 +115,7 @@ fn build_app_at(
     size: [f32; 2],
 ) -> App {
     set_language(Language::English);
-    let dialog: FileDialog = Arc::new(move |question: &FileQuestion| match question {
-        FileQuestion::SaveCsv { .. } => answers.export_to.clone(),
-        FileQuestion::SaveBackup { .. } => answers.backup_to.clone(),
-        FileQuestion::OpenBackup { .. } => answers.restore_from.clone(),
-    });
+    let dialog = answers.dialog(services.data_dir());
     let mut builder = Harness::builder().with_size(size);
     if let Some(theme) = rendered_in {
         builder = builder.wgpu().with_theme(theme);
@@ -112,7 +135,7 @@ fn build_app_at(
 pub fn real_app(dir: &Path, demo_opened: Arc<std::sync::Mutex<Vec<PathBuf>>>) -> App {
     set_language(Language::English);
     let services = Services::real(Some(dir.to_path_buf())).expect("the shop's services start");
-    let dialog: FileDialog = Arc::new(|_: &FileQuestion| None);
+    let dialog = FileAnswers::default().dialog(dir);
     let mut harness = Harness::builder()
         .with_size([1100.0, 720.0])
         .build_eframe(move |cc| {
@@ -151,9 +174,54 @@ pub fn run_until(harness: &mut App, what: &str, done: impl Fn(&App) -> bool) {
         if done(harness) {
             return;
         }
-        assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+        if start.elapsed() >= PATIENCE {
+            let saved = save_screen(harness, what);
+            panic!("timed out waiting for {what}; what was on screen: {saved}");
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Saves what the window shows (every accessible node's role, label and value, and an image
+/// when the harness draws with wgpu) under `target/gui-timeouts/`, named after the test;
+/// returns where.
+pub fn save_screen(harness: &mut App, what: &str) -> String {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/gui-timeouts");
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("gui-test")
+        .replace("::", "-");
+    let name: String = format!("{test}-{what}")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect();
+    let _ = std::fs::create_dir_all(&folder);
+    let lines: Vec<String> = harness
+        .query_all_by(|_| true)
+        .filter_map(|node| {
+            let node = node.accesskit_node();
+            let label = node.label()?;
+            let value = node.value().map(|v| format!(" = {v}")).unwrap_or_default();
+            Some(format!("{:?}: {label}{value}", node.role()))
+        })
+        .collect();
+    let text = folder.join(format!("{name}.txt"));
+    let mut saved = vec![text.display().to_string()];
+    let _ = std::fs::write(&text, lines.join("\n"));
+    if let Ok(image) = harness.render() {
+        let png = folder.join(format!("{name}.png"));
+        if image.save(&png).is_ok() {
+            saved.push(png.display().to_string());
+        }
+    }
+    saved.join(" and ")
 }
 
 /// Runs frames until `text` shows.

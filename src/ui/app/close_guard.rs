@@ -33,7 +33,7 @@ impl SaldoApp {
             || self.subaccounts.is_busy()
             || self.review.is_busy()
             || self.history.export.is_running()
-            || self.data.is_busy()
+            || self.settings.data.is_busy()
     }
 
     /// What is on its way now, in words ("a top-up", "a credit move"…); empty when nothing is.
@@ -51,7 +51,7 @@ impl SaldoApp {
         if self.history.export.is_running() {
             work.push(t!("close-work-export"));
         }
-        if self.data.is_busy() {
+        if self.settings.data.is_busy() {
             work.push(t!("close-work-backup"));
         }
         work

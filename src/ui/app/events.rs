@@ -215,24 +215,28 @@ impl SaldoApp {
                 self.history.pages.summary_loaded(generation, result)
             }
             Event::ExportProgress(rows) => self.history.export.progressed(rows),
-            Event::BackupWritten(result) => self.data.backed_up(result),
-            Event::RestoreChecked(result) => self.data.restore_checked(result),
+            Event::BackupWritten(result) => self.settings.data.backed_up(result),
+            Event::RestoreChecked(result) => self.settings.data.restore_checked(result),
             Event::Restored(result) => {
-                self.data.restored(&result);
+                self.settings.data.restored(&result);
                 if result.is_ok() {
                     self.reload_after_restore();
                 }
             }
-            Event::DailyBackup(result) => self.data.daily_done(result),
+            Event::DailyBackup(result) => self.settings.data.daily_done(result),
             Event::ExportFinished(end) => {
                 match &end {
-                    ExportEnd::Written { path, rows } => {
+                    ExportEnd::Written {
+                        path,
+                        rows,
+                        without_dialog,
+                    } => {
                         self.notifications.add(
                             Level::Success,
-                            t!(
-                                "history-export-done",
-                                rows = *rows,
-                                path = path.display().to_string()
+                            crate::ui::panels::history::export::export_done_text(
+                                path,
+                                *rows,
+                                *without_dialog,
                             ),
                         );
                     }
@@ -246,6 +250,9 @@ impl SaldoApp {
             // The side bar's count comes from the reconciler, between its passes (when it
             // holds no operation): a list read mid-pass would make it flicker.
             Event::Review(result) => self.review.loaded(result),
+            Event::OperationEvents { reference, result } => {
+                self.history.events_loaded(&reference, result);
+            }
             Event::Rechecked(result) | Event::Settled(result) => {
                 let moved = result.is_ok();
                 self.review.acted(result, &mut run);

@@ -16,18 +16,17 @@ use egui_notify::Toasts;
 
 use crate::t;
 use crate::ui::backend::{Backend, Command, Event, FileDialog, native_file_dialog};
-use crate::ui::panels::Panel;
 use crate::ui::panels::balances::balances_ui;
 use crate::ui::panels::counter::{CounterPanel, counter_ui};
 use crate::ui::panels::history::{HistoryPanel, history_ui};
 use crate::ui::panels::review::{ReviewPanel, review_ui};
-use crate::ui::panels::settings::data_section::{DataSection, data_section_ui};
 use crate::ui::panels::settings::{SettingsPanel, settings_ui};
 use crate::ui::panels::statement::{StatementPanel, statement_ui};
 use crate::ui::panels::subaccounts::{SubAccountsPanel, subaccounts_ui};
 use crate::ui::panels::welcome::{
     DemoLauncher, Welcome, WelcomeChoice, native_demo_launcher, welcome_ui,
 };
+use crate::ui::panels::{Panel, PanelContext};
 use crate::ui::prefs::Prefs;
 use crate::ui::services::Services;
 use crate::ui::shop::Shop;
@@ -62,7 +61,6 @@ pub struct SaldoApp {
     first_frame_reported: bool,
     /// When the window opened (Unix ms).
     opened_at: i64,
-    data: DataSection,
     welcome: Welcome,
     demo_launcher: DemoLauncher,
     /// The profile list has been read once (so an empty one means a new shop).
@@ -84,7 +82,8 @@ const DAILY_BACKUP_CHECK_EVERY: Duration = Duration::from_secs(3600);
 impl SaldoApp {
     /// Builds the window's state with the native save dialog and starts loading.
     pub fn new(cc: &eframe::CreationContext<'_>, services: Services) -> SaldoApp {
-        SaldoApp::with_file_dialog(cc, services, native_file_dialog())
+        let file_dialog = native_file_dialog(services.data_dir());
+        SaldoApp::with_file_dialog(cc, services, file_dialog)
     }
 
     /// Builds the window's state with `file_dialog` answering which file to save or open
@@ -129,7 +128,6 @@ impl SaldoApp {
             report_first_frame: std::env::var_os(FIRST_FRAME_ENV).is_some(),
             first_frame_reported: false,
             opened_at: crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock),
-            data: DataSection::default(),
             welcome: Welcome::default(),
             demo_launcher: native_demo_launcher(),
             profiles_loaded: false,
@@ -226,38 +224,24 @@ impl SaldoApp {
         }
         let backend = &self.backend;
         let mut run = |command: Command| backend.run(command);
-        let now = crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock);
-        match self.prefs.panel {
-            Panel::Counter => counter_ui(ui, &mut self.counter, &self.shop, &mut run),
-            Panel::Balances => balances_ui(ui, &mut self.shop, now, &mut run),
-            Panel::SubAccounts => subaccounts_ui(ui, &mut self.subaccounts, &self.shop, &mut run),
-            Panel::Statement => statement_ui(ui, &mut self.statement, &self.shop, &mut run),
-            Panel::History => history_ui(ui, &mut self.history, &self.shop, &mut run),
-            Panel::Review => review_ui(ui, &mut self.review, &mut run),
-            Panel::Settings => {
-                let selling = self.counter.is_sending() || self.subaccounts.is_busy();
-                let mut language = self.prefs.language;
-                let mut theme = self.prefs.theme;
-                let (data, prefs) = (&mut self.data, &mut self.prefs);
-                let (data_dir, demo) = (self.services.data_dir(), self.services.is_demo());
-                let backend = &self.backend;
-                let mut data_section = |ui: &mut egui::Ui| {
-                    data_section_ui(ui, data, prefs, data_dir, demo, selling, &mut |c| {
-                        backend.run(c)
-                    })
-                };
-                settings_ui(
-                    ui,
-                    &mut self.settings,
-                    &self.shop,
-                    &mut language,
-                    &mut theme,
-                    &mut data_section,
-                    &mut run,
-                );
-                self.prefs.language = language;
-                self.prefs.theme = theme;
-            }
+        let selling = self.counter.is_sending() || self.subaccounts.is_busy();
+        let cx = &mut PanelContext {
+            shop: &mut self.shop,
+            prefs: &mut self.prefs,
+            now_ms: crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock),
+            data_dir: self.services.data_dir(),
+            demo: self.services.is_demo(),
+            selling,
+            run: &mut run,
+        };
+        match cx.prefs.panel {
+            Panel::Counter => counter_ui(ui, &mut self.counter, cx),
+            Panel::Balances => balances_ui(ui, cx),
+            Panel::SubAccounts => subaccounts_ui(ui, &mut self.subaccounts, cx),
+            Panel::Statement => statement_ui(ui, &mut self.statement, cx),
+            Panel::History => history_ui(ui, &mut self.history, cx),
+            Panel::Review => review_ui(ui, &mut self.review, cx),
+            Panel::Settings => settings_ui(ui, &mut self.settings, cx),
         }
     }
 
@@ -295,7 +279,7 @@ impl SaldoApp {
             || self.history.pages.is_loading()
             || self.history.export.is_running()
             || self.review.is_busy()
-            || self.data.is_busy()
+            || self.settings.data.is_busy()
             || self.shop.balances.values().any(|b| b.loading)
     }
 

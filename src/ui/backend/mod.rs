@@ -5,7 +5,7 @@ mod files;
 mod vocabulary;
 mod worker;
 
-pub use files::native_file_dialog;
+pub use files::{file_chooser_available, native_file_dialog, open_folder};
 pub use vocabulary::*;
 pub(crate) use worker::Worker;
 

@@ -12,12 +12,10 @@ use crate::engine::{
 use crate::ledger::backup::DailyBackup;
 use crate::ledger::export::CsvStyle;
 use crate::ledger::{
-    BackupFacts, BalanceReading, FavouriteNumber, HistoryCursor, HistoryFilter, HistorySummary,
-    Restored, TxRecord,
+    BackupFacts, BalanceReading, EventRecord, FavouriteNumber, HistoryCursor, HistoryFilter,
+    HistorySummary, Restored, TxRecord,
 };
-use crate::providers::{
-    Movement, NewSubAccount, Profile, ProfileSettings, ProviderKind, StatementQuery, SubAccount,
-};
+use crate::providers::{Movement, NewSubAccount, Profile, StatementQuery, SubAccount};
 use crate::secrets::{Secret, SecretKind};
 use crate::ui::text::error_text::engine_error_text;
 
@@ -32,9 +30,61 @@ pub enum FileQuestion {
     OpenBackup { folder: PathBuf },
 }
 
-/// Answers a file question (the native dialog, or fixed paths in tests); `None` when the person
-/// cancels. Called off the UI thread.
-pub type FileDialog = Arc<dyn Fn(&FileQuestion) -> Option<PathBuf> + Send + Sync>;
+/// What the person answered a file question with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileAnswer {
+    Chosen(PathBuf),
+    /// The person closed the dialog without choosing.
+    Cancelled,
+    /// No dialog could be shown (no desktop portal): saldo saves in its fallback folder, or
+    /// offers the backups it knows.
+    Unavailable,
+}
+
+/// Answers a file question (the native dialog, or fixed answers in tests). Called off the UI
+/// thread.
+pub type AskFile = Arc<dyn Fn(&FileQuestion) -> FileAnswer + Send + Sync>;
+
+/// How the window asks for files, and where it saves when it cannot ask.
+#[derive(Clone)]
+pub struct FileDialog {
+    pub ask: AskFile,
+    /// Where exports and backups are written when no dialog can be shown: the user's
+    /// documents folder for the native dialog.
+    pub fallback_folder: PathBuf,
+}
+
+/// A backup file saldo found for the built-in chooser (when no dialog can be shown).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupFile {
+    pub path: PathBuf,
+    /// When it was last written (Unix ms), when the system says.
+    pub modified_ms: Option<i64>,
+    pub bytes: u64,
+}
+
+/// A backup the person asked for, written.
+#[derive(Clone, Debug)]
+pub struct BackupSaved {
+    pub facts: BackupFacts,
+    /// Written to the fallback folder because no dialog could be shown.
+    pub without_dialog: bool,
+}
+
+/// How asking for a backup to restore ended.
+#[derive(Clone, Debug)]
+pub enum RestoreChoice {
+    /// The chosen backup, checked (nothing is changed yet).
+    Checked(BackupFacts),
+    /// No dialog could be shown: the backups saldo found (newest first) in the folders it
+    /// searched, to choose from.
+    Found {
+        backups: Vec<BackupFile>,
+        searched: [PathBuf; 2],
+    },
+    /// The person closed the dialog without choosing.
+    NoFileChosen,
+}
 
 /// Where a history page starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,16 +98,7 @@ pub enum PageStart {
     },
 }
 
-/// A profile to add or change, as the settings form holds it.
-#[derive(Clone, Debug)]
-pub struct ProfileDraft {
-    /// The name it has now, when editing.
-    pub existing: Option<String>,
-    pub name: String,
-    pub provider: ProviderKind,
-    pub base_url: String,
-    pub settings: ProfileSettings,
-}
+pub use crate::engine::ProfileDraft;
 
 /// Work the window asks for.
 #[derive(Clone)]
@@ -133,6 +174,10 @@ pub enum Command {
     BackupNow,
     /// Asks which backup to restore, and checks it (nothing is changed yet).
     ChooseRestore,
+    /// Checks a backup chosen from saldo's own list (nothing is changed yet).
+    CheckBackup {
+        path: PathBuf,
+    },
     /// Restores a checked backup.
     Restore {
         path: PathBuf,
@@ -142,6 +187,10 @@ pub enum Command {
         keep: usize,
     },
     LoadReview,
+    /// The event log of one operation (the history's details).
+    LoadEvents {
+        reference: Reference,
+    },
     Recheck {
         reference: Reference,
     },
@@ -196,6 +245,8 @@ pub enum ExportEnd {
     Written {
         path: PathBuf,
         rows: u64,
+        /// Written to the fallback folder because no dialog could be shown.
+        without_dialog: bool,
     },
     /// The person closed the dialog without choosing a file.
     NoFileChosen,
@@ -276,13 +327,17 @@ pub enum Event {
     ExportProgress(u64),
     ExportFinished(ExportEnd),
     /// A backup the person asked for: written, or no file chosen (`None`).
-    BackupWritten(Result<Option<BackupFacts>, String>),
-    /// A backup chosen to restore, checked; `None` when no file was chosen.
-    RestoreChecked(Result<Option<BackupFacts>, String>),
+    BackupWritten(Result<Option<BackupSaved>, String>),
+    /// How choosing a backup to restore ended.
+    RestoreChecked(Result<RestoreChoice, String>),
     Restored(Result<Restored, String>),
     /// Today's automatic backup, made now or earlier today.
     DailyBackup(Result<DailyBackup, String>),
     Review(Result<Vec<ReviewItem>, String>),
+    OperationEvents {
+        reference: Reference,
+        result: Result<Vec<EventRecord>, String>,
+    },
     Rechecked(Result<TxRecord, String>),
     Settled(Result<TxRecord, String>),
     ProfileSaved(Result<String, String>),

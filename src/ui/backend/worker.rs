@@ -5,13 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, OnceLock};
 
-use crate::domain::Money;
-use crate::engine::{Engine, EngineError};
+use crate::engine::{ConnectionProof, Engine, EngineError};
 use crate::ledger::export::CsvStyle;
 use crate::ledger::{BalanceReading, HistoryFilter, LedgerReader};
-use crate::providers::StatementQuery;
-use crate::providers::registry::capabilities_of;
-use crate::secrets::SecretKind;
 use crate::ui::backend::vocabulary::*;
 use crate::ui::backend::{Backend, join_error, local_utc_offset_secs};
 use crate::ui::text::error_text::{engine_error_text, ledger_error_text, secret_error_text};
@@ -74,19 +70,13 @@ impl Worker {
                 Event::TopUpFinished(engine.top_up(&order).await.map_err(SendFailure::from))
             }
             Command::LoadCounterMemory { profile } => {
-                let name = profile.clone();
-                let memory = self
-                    .ledger(move |l| {
-                        let id = l.profile(&name)?.id;
-                        Ok((l.recent_numbers(id, 8)?, l.favourites(id)?))
-                    })
-                    .await;
+                let memory = engine.counter_memory(&profile).await.map_err(text);
                 let (memory, problem) = logged(memory, "the counter's numbers");
-                let (recent, favourites) = memory.unwrap_or_default();
+                let memory = memory.unwrap_or_default();
                 Event::CounterMemory {
                     profile,
-                    recent,
-                    favourites,
+                    recent: memory.recent,
+                    favourites: memory.favourites,
                     problem,
                 }
             }
@@ -98,13 +88,7 @@ impl Worker {
                 profile,
             },
             Command::LoadNumberChoices { profile, number } => {
-                let (p, n) = (profile.clone(), number.clone());
-                let choices = self
-                    .ledger(move |l| {
-                        let id = l.profile(&p)?.id;
-                        l.choices_for(id, &n)
-                    })
-                    .await;
+                let choices = engine.number_choices(&profile, &number).await.map_err(text);
                 let (choices, problem) = logged(choices, "the number's remembered choices");
                 Event::NumberChoices {
                     profile,
@@ -118,16 +102,10 @@ impl Worker {
                 number,
                 label,
             } => {
-                let name = profile.clone();
-                let changed = self
-                    .ledger(move |l| {
-                        let id = l.profile(&name)?.id;
-                        match label {
-                            Some(label) => l.set_favourite(id, &number, &label),
-                            None => l.remove_favourite(id, &number),
-                        }
-                    })
-                    .await;
+                let changed = engine
+                    .set_favourite(&profile, &number, label.as_deref())
+                    .await
+                    .map_err(text);
                 let (_, failed) = logged(changed, "a favourite number");
                 let mut loaded =
                     Box::pin(self.execute(Command::LoadCounterMemory { profile })).await;
@@ -268,6 +246,12 @@ impl Worker {
             } => Event::ExportFinished(self.export(filter, style, suggested_name, cancel).await),
             Command::BackupNow => Event::BackupWritten(self.backup_now().await),
             Command::ChooseRestore => Event::RestoreChecked(self.choose_restore().await),
+            Command::LoadEvents { reference } => {
+                let asked = reference.clone();
+                let result = self.ledger(move |l| l.events(&asked)).await;
+                Event::OperationEvents { reference, result }
+            }
+            Command::CheckBackup { path } => Event::RestoreChecked(self.check_backup(path).await),
             Command::Restore { path } => {
                 Event::Restored(self.ledger(move |l| l.restore_from(&path)).await)
             }
@@ -344,12 +328,12 @@ impl Worker {
         cancel: Arc<AtomicBool>,
     ) -> ExportEnd {
         let chosen = self
-            .ask_file(FileQuestion::SaveCsv {
+            .save_path(FileQuestion::SaveCsv {
                 suggested: suggested_name,
             })
             .await;
-        let path = match chosen {
-            Ok(Some(path)) => path,
+        let (path, without_dialog) = match chosen {
+            Ok(Some(chosen)) => chosen,
             Ok(None) => return ExportEnd::NoFileChosen,
             Err(e) => return ExportEnd::Failed(e),
         };
@@ -364,7 +348,11 @@ impl Worker {
         })
         .await;
         match written {
-            Ok(Ok(Some(rows))) => ExportEnd::Written { path, rows },
+            Ok(Ok(Some(rows))) => ExportEnd::Written {
+                path,
+                rows,
+                without_dialog,
+            },
             Ok(Ok(None)) => ExportEnd::Cancelled,
             Ok(Err(e)) => ExportEnd::Failed(crate::ui::text::error_text::export_error_text(&e)),
             Err(e) => ExportEnd::Failed(join_error(e)),
@@ -372,111 +360,53 @@ impl Worker {
     }
 
     async fn save_profile(&self, draft: ProfileDraft) -> Result<String, String> {
-        let name = crate::providers::profile::check_profile_name(&draft.name)
-            .map_err(|_| crate::t!("settings-error-name", name = draft.name.trim()))?
-            .to_string();
-        url::Url::parse(draft.base_url.trim())
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| crate::t!("settings-error-url", url = draft.base_url.trim()))?;
-        let saved = name.clone();
-        self.ledger(move |l| {
-            let url = draft.base_url.trim();
-            match &draft.existing {
-                Some(existing) => l.update_profile(existing, url, &draft.settings),
-                None => l
-                    .add_profile(&name, draft.provider, url, &draft.settings)
-                    .map(drop),
-            }
-        })
-        .await?;
-        Ok(saved)
+        self.engine
+            .save_profile(draft)
+            .await
+            .map(|profile| profile.name)
+            .map_err(|e| crate::ui::text::error_text::profile_save_error_text(&e))
     }
 
     /// Removes every secret a removed profile had; the first failure, in words.
     async fn forget_secrets(&self, profile: &str) -> Result<(), String> {
-        let secrets = self.engine.secrets().clone();
-        let profile = profile.to_string();
-        tokio::task::spawn_blocking(move || {
-            let mut first_error = None;
-            for kind in SecretKind::ALL {
-                if let Err(error) = secrets.delete(&profile, kind) {
-                    tracing::warn!(profile, kind = kind.as_str(), %error, "could not forget a secret");
-                    first_error.get_or_insert_with(|| secret_error_text(&error));
-                }
-            }
-            first_error.map_or(Ok(()), Err)
-        })
-        .await
-        .map_err(join_error)?
+        self.engine
+            .forget_secrets(profile)
+            .await
+            .map_err(|e| engine_error_text(&e))
     }
 
     async fn secret_status(&self, profile: &str) -> SecretStatus {
-        let name = profile.to_string();
-        let needed = match self
-            .ledger(move |l| l.profile(&name).map(|p| p.secret_kinds()))
-            .await
-        {
-            Ok(needed) => needed,
+        match self.engine.secret_presence(profile).await {
+            Ok(presence) => presence
+                .into_iter()
+                .map(|(kind, has)| (kind, has.map_err(|e| secret_error_text(&e))))
+                .collect(),
             Err(error) => {
-                tracing::warn!(profile, %error, "could not read the profile to check its secrets");
+                let error = engine_error_text(&error);
+                tracing::warn!(profile, %error, "could not check the profile's secrets");
                 self.send(Event::Problem(error));
-                return Vec::new();
+                Vec::new()
             }
-        };
-        let secrets = self.engine.secrets().clone();
-        let profile = profile.to_string();
-        tokio::task::spawn_blocking(move || {
-            needed
-                .iter()
-                .map(|&kind| {
-                    let has = secrets
-                        .has(&profile, kind)
-                        .map_err(|e| secret_error_text(&e));
-                    (kind, has)
-                })
-                .collect()
-        })
-        .await
-        .unwrap_or_else(|error| {
-            let error = join_error(error);
-            tracing::warn!(%error, "could not check the keychain");
-            needed_unknown(needed, &error)
-        })
+        }
     }
 
     /// Proves a profile's address and secrets work with the cheapest read its provider has.
     async fn test_connection(&self, profile: &str) -> Result<String, String> {
-        let name = profile.to_string();
-        let provider = self
-            .ledger(move |l| l.profile(&name).map(|p| p.provider))
-            .await?;
-        let can = capabilities_of(provider);
-        let engine = &self.engine;
-        let text = |e: EngineError| engine_error_text(&e);
-        if can.balance {
-            let balance: Money = engine.balance(profile).await.map_err(text)?;
-            Ok(crate::t!(
-                "settings-test-balance",
-                balance = money_text(balance)
-            ))
-        } else if can.sub_accounts {
-            let list = engine.sub_accounts(profile).await.map_err(text)?;
-            Ok(crate::t!("settings-test-subaccounts", count = list.len()))
-        } else if can.statement {
-            let query = StatementQuery::Last {
-                count: 1,
-                kind: None,
-            };
-            engine.statement(profile, &query).await.map_err(text)?;
-            Ok(crate::t!("settings-test-statement"))
-        } else {
-            engine
-                .check_credentials(profile)
-                .await
-                .map_err(text)
-                .map(|()| crate::t!("settings-test-secrets"))
-        }
+        let proof = self
+            .engine
+            .test_connection(profile)
+            .await
+            .map_err(|e| engine_error_text(&e))?;
+        Ok(match proof {
+            ConnectionProof::Balance(balance) => {
+                crate::t!("settings-test-balance", balance = money_text(balance))
+            }
+            ConnectionProof::SubAccounts(count) => {
+                crate::t!("settings-test-subaccounts", count = count)
+            }
+            ConnectionProof::Statement => crate::t!("settings-test-statement"),
+            ConnectionProof::SecretsPresent => crate::t!("settings-test-secrets"),
+        })
     }
 }
 
@@ -499,12 +429,4 @@ fn logged<T>(result: Result<T, String>, what: &str) -> (Result<T, String>, Optio
             (result, Some(error))
         }
     }
-}
-
-/// Every needed secret reported as not known, with the reason.
-fn needed_unknown(needed: &[SecretKind], error: &str) -> SecretStatus {
-    needed
-        .iter()
-        .map(|&kind| (kind, Err(error.to_string())))
-        .collect()
 }

@@ -1,6 +1,7 @@
 //! The panels of the window, their names and their keyboard shortcuts.
 
 pub mod balances;
+pub mod context;
 pub mod counter;
 pub mod history;
 pub mod review;
@@ -13,6 +14,8 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 
 use crate::t;
+
+pub use context::PanelContext;
 
 /// The panels, in the order the side bar lists them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -256,3 +256,25 @@ pub fn capitalise(text: &str) -> String {
         None => String::new(),
     }
 }
+
+/// Why a profile's address cannot be used, in the window's language.
+pub fn address_problem_text(problem: &crate::providers::http::AddressProblem) -> String {
+    use crate::providers::http::AddressProblem;
+    match problem {
+        AddressProblem::PlainHttp { url } => t!("settings-error-http", url = url.as_str()),
+        AddressProblem::NotAnAddress { text: url, .. }
+        | AddressProblem::WrongScheme { url, .. }
+        | AddressProblem::NoHost { url } => t!("settings-error-url", url = url.as_str()),
+    }
+}
+
+/// Why a profile was not saved, in the window's language.
+pub fn profile_save_error_text(error: &crate::engine::ProfileSaveError) -> String {
+    use crate::engine::ProfileSaveError;
+    match error {
+        ProfileSaveError::BadName { name } => t!("settings-error-name", name = name.as_str()),
+        ProfileSaveError::BadAddress(problem) => address_problem_text(problem),
+        ProfileSaveError::Ledger(error) => ledger_error_text(error),
+        ProfileSaveError::Internal(reason) => t!("error-internal", reason = reason.as_str()),
+    }
+}

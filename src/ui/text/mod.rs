@@ -1,5 +1,6 @@
 //! Words on screen: the translations, how errors and states read, and right-to-left text.
 
+pub mod dates;
 pub mod error_text;
 pub mod i18n;
 pub mod numbers;

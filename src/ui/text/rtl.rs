@@ -104,12 +104,17 @@ pub fn rtl_job(text: &str, size: f32, colour: Color32) -> LayoutJob {
 /// cut with "…" and shown whole in the tooltip.
 pub fn rtl_label(ui: &mut egui::Ui, text: &str) -> egui::Response {
     if !has_rtl(text) {
-        return ui.add(egui::Label::new(text).truncate());
+        return ui.add(egui::Label::new(text).truncate().selectable(false));
     }
     let written: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
     let size = egui::TextStyle::Body.resolve(ui.style()).size;
     let colour = ui.visuals().text_color();
-    let response = ui.add(egui::Label::new(rtl_job(text, size, colour)).truncate());
+    // Not selectable: a selection would copy the drawing order, not the text.
+    let response = ui.add(
+        egui::Label::new(rtl_job(text, size, colour))
+            .truncate()
+            .selectable(false),
+    );
     // A screen reader reads the text as written, not in drawing order.
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &written));
     // The whole text, laid out only while it is hovered.

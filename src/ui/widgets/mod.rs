@@ -1,9 +1,13 @@
-//! Pieces more than one panel draws: confirm steps, keyboard helpers, the Jalali date picker.
+//! Pieces more than one panel draws: confirm steps, keyboard helpers, the Jalali date picker,
+//! where a file was written.
 
 pub mod chip;
 pub mod confirm;
+pub mod copy_line;
+pub mod date_picker;
 pub mod jalali_picker;
 pub mod keys;
 pub mod primary;
 pub mod send_guard;
 pub mod status_icon;
+pub mod written_file;

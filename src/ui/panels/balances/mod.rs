@@ -8,6 +8,7 @@ use crate::providers::Profile;
 use crate::providers::registry::capabilities_of;
 use crate::t;
 use crate::ui::backend::Command;
+use crate::ui::panels::PanelContext;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::shop::{Shop, age_text};
 use crate::ui::text::numbers::money_text;
@@ -35,8 +36,9 @@ pub fn refresh_one(shop: &mut Shop, name: &str, run: &mut dyn FnMut(Command)) {
     });
 }
 
-/// The board. `now` is the current time in Unix ms (for "updated N min ago").
-pub fn balances_ui(ui: &mut egui::Ui, shop: &mut Shop, now: i64, run: &mut dyn FnMut(Command)) {
+/// The board (it keeps no state of its own: the balances are the shop's).
+pub fn balances_ui(ui: &mut egui::Ui, cx: &mut PanelContext<'_>) {
+    let (shop, now, run) = (&mut *cx.shop, cx.now_ms, &mut *cx.run);
     ui.horizontal(|ui| {
         ui.heading(t!("balances-title"));
         ui.add_space(16.0);

@@ -56,6 +56,7 @@ pub fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
         }
     }
     if let Err(reason) = check_base_url(&profile.base_url) {
+        let reason = crate::ui::text::error_text::address_problem_text(&reason);
         banners.push(block(t!("banner-address", reason = reason)));
     }
     if let Some((balance, floor)) = shop.sales_paused(profile, None) {

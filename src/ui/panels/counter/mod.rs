@@ -19,6 +19,7 @@ use crate::providers::Profile;
 use crate::providers::registry::{PickList, TopUpField, capabilities_of};
 use crate::t;
 use crate::ui::backend::{Command, SendFailure};
+use crate::ui::panels::PanelContext;
 use crate::ui::shop::Shop;
 use crate::ui::text::numbers::money_text;
 use crate::ui::widgets::send_guard::SendGuard;
@@ -208,12 +209,8 @@ impl CounterPanel {
 }
 
 /// The counter. Emits a top-up command when the clerk confirms.
-pub fn counter_ui(
-    ui: &mut egui::Ui,
-    panel: &mut CounterPanel,
-    shop: &Shop,
-    run: &mut dyn FnMut(Command),
-) {
+pub fn counter_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, cx: &mut PanelContext<'_>) {
+    let (shop, run) = (&*cx.shop, &mut *cx.run);
     let profiles = shop.top_up_profiles();
     if profiles.is_empty() {
         ui.heading(t!("counter-title"));

@@ -21,6 +21,7 @@ use crate::ui::text::numbers::money_text;
 use crate::ui::text::refusals::refusal_advice;
 use crate::ui::theme::{self, COUNTER_SIZE, FAILURE, PENDING, RESULT_SIZE, SUCCESS, WARNING};
 use crate::ui::theme::{icon, with_icon};
+use crate::ui::widgets::copy_line::copy_line_ui;
 use crate::ui::widgets::keys::key_pressed;
 use crate::ui::widgets::primary::primary_button_ui;
 use crate::ui::widgets::send_guard::SendGuard;
@@ -267,14 +268,14 @@ fn card_ui(ui: &mut egui::Ui, text: &CardText, balance: Option<String>) {
             }
             ui.add_space(6.0);
             if let Some(reference) = &text.provider_ref {
-                reference_ui(
+                copy_line_ui(
                     ui,
                     t!("result-provider-reference", reference = reference),
                     reference,
                 );
             }
             if let Some(reference) = &text.our_ref {
-                reference_ui(
+                copy_line_ui(
                     ui,
                     t!("result-our-reference", reference = reference),
                     reference,
@@ -299,19 +300,6 @@ fn details_ui(ui: &mut egui::Ui, text: &CardText) {
                 ui.label(RichText::new(line).weak());
             }
         });
-}
-
-/// A reference and a button that copies it.
-fn reference_ui(ui: &mut egui::Ui, line: String, reference: &str) {
-    ui.horizontal(|ui| {
-        ui.label(line);
-        let copy = ui
-            .small_button(with_icon(icon::COPY, &t!("result-copy")))
-            .on_hover_text(t!("result-copy-tip"));
-        if copy.clicked() {
-            ui.ctx().copy_text(reference.to_string());
-        }
-    });
 }
 
 /// "Next customer" (Enter or Escape), and "Retry" after a failure, keeping the number.

@@ -1,5 +1,6 @@
 //! Exporting exactly the filtered history rows: who the file is for, the separator, the
-//! native save dialog, then a progress bar with a cancel button.
+//! native save dialog (or the documents folder when it cannot be opened), then a progress bar
+//! with a cancel button.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,6 +11,7 @@ use crate::ui::backend::{Command, ExportEnd};
 use crate::ui::panels::history::pages::HistoryPages;
 use crate::ui::panels::{EXPORT, shortcut_text};
 use crate::ui::theme::{FAILURE, SUCCESS};
+use crate::ui::widgets::written_file::written_file_ui;
 
 /// The export controls' state.
 pub struct ExportPanel {
@@ -19,6 +21,8 @@ pub struct ExportPanel {
     /// The export on its way: rows written so far, and its cancel switch.
     running: Option<(u64, Arc<AtomicBool>)>,
     last: Option<ExportEnd>,
+    /// Why the folder of the last export could not be opened.
+    open_problem: Option<String>,
 }
 
 impl Default for ExportPanel {
@@ -29,6 +33,7 @@ impl Default for ExportPanel {
             bom: true,
             running: None,
             last: None,
+            open_problem: None,
         }
     }
 }
@@ -45,6 +50,7 @@ impl ExportPanel {
     pub fn finished(&mut self, end: ExportEnd) {
         self.running = None;
         self.last = Some(end);
+        self.open_problem = None;
     }
 
     /// Whether an export is running.
@@ -55,6 +61,17 @@ impl ExportPanel {
     /// How the last export ended.
     pub fn last(&self) -> Option<&ExportEnd> {
         self.last.as_ref()
+    }
+}
+
+/// What a written export says: where it is, and that the system's dialog could not be opened
+/// when saldo chose the place itself.
+pub fn export_done_text(path: &std::path::Path, rows: u64, without_dialog: bool) -> String {
+    let path = path.display().to_string();
+    if without_dialog {
+        t!("history-export-done-no-dialog", rows = rows, path = path)
+    } else {
+        t!("history-export-done", rows = rows, path = path)
     }
 }
 
@@ -138,15 +155,13 @@ pub fn export_ui(
             });
         }
         match &panel.last {
-            Some(ExportEnd::Written { path, rows }) => {
-                ui.colored_label(
-                    SUCCESS,
-                    t!(
-                        "history-export-done",
-                        rows = *rows,
-                        path = path.display().to_string()
-                    ),
-                );
+            Some(ExportEnd::Written {
+                path,
+                rows,
+                without_dialog,
+            }) => {
+                let text = export_done_text(path, *rows, *without_dialog);
+                written_file_ui(ui, SUCCESS, &text, path, &mut panel.open_problem);
             }
             Some(ExportEnd::Cancelled) => {
                 ui.label(t!("history-export-cancelled"));

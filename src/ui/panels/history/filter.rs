@@ -4,20 +4,21 @@
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::domain::{PhoneNumber, TxState};
+use crate::domain::{Country, TxState};
 use crate::ledger::HistoryFilter;
 use crate::t;
 use crate::ui::shop::Shop;
+use crate::ui::text::dates::{day_text, parse_day};
 use crate::ui::text::error_text::state_text;
-use crate::ui::text::i18n::Language;
 use crate::ui::theme::FAILURE;
+use crate::ui::widgets::date_picker::date_picker_ui;
 
 /// What the person typed and picked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FilterForm {
-    /// First local day, `YYYY-MM-DD`; empty for no limit.
+    /// First local day, as the language writes it (ISO always works); empty for no limit.
     pub from: String,
-    /// Last local day (included), `YYYY-MM-DD`; empty for no limit.
+    /// Last local day (included), written the same way; empty for no limit.
     pub to: String,
     pub profile: Option<String>,
     pub state: Option<TxState>,
@@ -32,44 +33,17 @@ fn midnight_ms(day: Date) -> Option<i64> {
         .map(|z| z.timestamp().as_millisecond())
 }
 
-/// A day as typed: `YYYY-MM-DD` always, and `DD/MM/YYYY` (or `D/M/YYYY`) as Spanish writes
-/// dates.
-fn parse_day(text: &str, language: Language) -> Result<Option<Date>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let bad = || t!("history-bad-date", text = text);
-    if let Ok(day) = text.parse::<Date>() {
-        return Ok(Some(day));
-    }
-    if language != Language::Spanish {
-        return Err(bad());
-    }
-    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
-    let [day, month, year] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let number = |part: &str| part.trim().parse::<i16>().map_err(|_| bad());
-    let (day, month, year) = (number(day)?, number(month)?, number(year)?);
-    if year < 1000 {
-        return Err(bad());
-    }
-    Date::new(year, month as i8, day as i8)
-        .map(Some)
-        .map_err(|_| bad())
-}
-
 /// Today's local date.
 pub fn today() -> Date {
     jiff::Zoned::now().date()
 }
 
 impl FilterForm {
-    /// Sets the range to the days `from`..=`to`.
+    /// Sets the range to the days `from`..=`to`, written as the window's language writes days.
     pub fn set_days(&mut self, from: Date, to: Date) {
-        self.from = from.to_string();
-        self.to = to.to_string();
+        let language = crate::ui::text::i18n::language();
+        self.from = day_text(from, language);
+        self.to = day_text(to, language);
     }
 
     /// The ledger filter, or why the form does not make one.
@@ -88,28 +62,21 @@ impl FilterForm {
             to_ms: to.and_then(next_day).and_then(midnight_ms),
             profile: self.profile.clone(),
             state: self.state,
-            destination: normalise_destination(&self.number, shop),
-        })
+            ..HistoryFilter::default()
+        }
+        .with_destination(&self.number, &shop_countries(shop)))
     }
 }
 
-/// A typed number in the ledger's E.164 form when it reads as one of the shop's countries'
-/// mobile numbers; anything else (a sub-account, a child id) as typed.
-fn normalise_destination(typed: &str, shop: &Shop) -> Option<String> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return None;
-    }
-    let countries = shop
+/// The countries the shop sells top-ups to, in the order of its profiles.
+fn shop_countries(shop: &Shop) -> Vec<Country> {
+    let mut countries: Vec<Country> = shop
         .top_up_profiles()
         .into_iter()
-        .filter_map(|p| p.provider.topup_country());
-    for country in countries {
-        if let Ok(number) = PhoneNumber::parse_mobile(typed, country) {
-            return Some(number.e164());
-        }
-    }
-    Some(typed.to_string())
+        .filter_map(|p| p.provider.topup_country())
+        .collect();
+    countries.dedup();
+    countries
 }
 
 /// The form. Returns the filter it describes when it is valid.
@@ -144,19 +111,28 @@ pub fn filter_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) -> Optio
             form.from.clear();
             form.to.clear();
         }
+        ui.add_space(12.0);
+        let label = ui.label(t!("history-number"));
+        ui.add(
+            egui::TextEdit::singleline(&mut form.number)
+                .hint_text(t!("history-number-hint"))
+                .desired_width(170.0),
+        )
+        .labelled_by(label.id);
     });
     ui.horizontal_wrapped(|ui| {
         for (key, value) in [
             (t!("history-from"), &mut form.from),
             (t!("history-to"), &mut form.to),
         ] {
-            let label = ui.label(key);
+            let label = ui.label(&key);
             ui.add(
                 egui::TextEdit::singleline(value)
                     .hint_text(t!("history-date-hint"))
-                    .desired_width(96.0),
+                    .desired_width(112.0),
             )
             .labelled_by(label.id);
+            date_picker_ui(ui, &key, value);
         }
         let label = ui.label(t!("history-profile"));
         egui::ComboBox::from_id_salt("history-profile")
@@ -178,19 +154,18 @@ pub fn filter_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) -> Optio
             .selected_text(form.state.map_or_else(|| t!("history-any"), state_text))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut form.state, None, t!("history-any"));
-                for state in TxState::ALL {
+                // The outcomes a person looks for; "recorded" and "sending" last seconds.
+                for state in [
+                    TxState::Succeeded,
+                    TxState::Failed,
+                    TxState::Pending,
+                    TxState::Unknown,
+                ] {
                     ui.selectable_value(&mut form.state, Some(state), state_text(state));
                 }
             })
             .response
             .labelled_by(label.id);
-        let label = ui.label(t!("history-number"));
-        ui.add(
-            egui::TextEdit::singleline(&mut form.number)
-                .hint_text(t!("history-number-hint"))
-                .desired_width(150.0),
-        )
-        .labelled_by(label.id);
     });
     match form.filter(shop) {
         Ok(filter) => Some(filter),
@@ -222,15 +197,5 @@ mod tests {
         assert!(form.filter(&Shop::default()).is_err());
         form.from = "22/11/2026".into();
         assert!(form.filter(&Shop::default()).is_err(), "not in English");
-    }
-
-    #[test]
-    fn spanish_dates_are_read_as_spanish_writes_them() {
-        let read = parse_day("21/11/2026", Language::Spanish);
-        let iso = parse_day("2026-11-21", Language::Spanish);
-        let wrong = parse_day("31/02/2026", Language::Spanish);
-        assert_eq!(read.unwrap(), Some("2026-11-21".parse().unwrap()));
-        assert_eq!(iso.unwrap(), Some("2026-11-21".parse().unwrap()));
-        assert!(wrong.is_err());
     }
 }

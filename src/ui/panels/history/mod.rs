@@ -3,23 +3,27 @@
 //! export of exactly the filtered rows.
 
 pub mod chart;
+pub mod details;
 pub mod export;
 pub mod filter;
 pub mod pages;
+pub mod table;
 
 use egui::RichText;
-use egui_extras::{Column, TableBuilder};
 
-use crate::domain::{Money, TxState, time::local_text};
+use crate::domain::{Money, Reference, TxState};
+use crate::ledger::{TxKind, TxRecord};
 use crate::t;
 use crate::ui::backend::Command;
+use crate::ui::panels::PanelContext;
 use crate::ui::panels::history::chart::daily_sales_ui;
+use crate::ui::panels::history::details::{LoadedEvents, details_ui};
 use crate::ui::panels::history::export::{ExportPanel, export_ui};
 use crate::ui::panels::history::filter::{FilterForm, filter_ui};
 use crate::ui::panels::history::pages::HistoryPages;
+use crate::ui::panels::history::table::table_ui;
 use crate::ui::panels::{REFRESH, shortcut_text};
-use crate::ui::shop::Shop;
-use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
+use crate::ui::text::error_text::state_text;
 use crate::ui::text::numbers::money_text;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
@@ -31,6 +35,10 @@ pub struct HistoryPanel {
     pub export: ExportPanel,
     show_chart: bool,
     started: bool,
+    /// The table's vertical scroll offset, shared by its pinned and its sideways part.
+    scroll_y: f32,
+    /// The row whose details are open, and its event log once read.
+    selected: Option<(TxRecord, LoadedEvents)>,
 }
 
 impl HistoryPanel {
@@ -43,7 +51,36 @@ impl HistoryPanel {
     }
 }
 
-fn state_colour(state: TxState) -> Option<egui::Color32> {
+impl HistoryPanel {
+    /// Opens the details of `record` and reads its event log.
+    pub fn select(&mut self, record: TxRecord, run: &mut dyn FnMut(Command)) {
+        run(Command::LoadEvents {
+            reference: record.reference.clone(),
+        });
+        self.selected = Some((record, None));
+    }
+
+    /// The operation whose details are open.
+    pub fn selected(&self) -> Option<&Reference> {
+        self.selected.as_ref().map(|(record, _)| &record.reference)
+    }
+
+    /// Takes an operation's event log, if its details are still open.
+    pub fn events_loaded(
+        &mut self,
+        reference: &Reference,
+        events: Result<Vec<crate::ledger::EventRecord>, String>,
+    ) {
+        if let Some((record, loaded)) = &mut self.selected
+            && &record.reference == reference
+        {
+            *loaded = Some(events);
+        }
+    }
+}
+
+/// The colour of a state's text (none for the states of an operation on its way).
+pub(crate) fn state_colour(state: TxState) -> Option<egui::Color32> {
     match state {
         TxState::Succeeded => Some(SUCCESS),
         TxState::Failed => Some(FAILURE),
@@ -53,12 +90,8 @@ fn state_colour(state: TxState) -> Option<egui::Color32> {
 }
 
 /// The history panel.
-pub fn history_ui(
-    ui: &mut egui::Ui,
-    panel: &mut HistoryPanel,
-    shop: &Shop,
-    run: &mut dyn FnMut(Command),
-) {
+pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelContext<'_>) {
+    let (shop, run) = (&*cx.shop, &mut *cx.run);
     if !panel.started {
         panel.started = true;
         let filter = panel.form.filter(shop).unwrap_or_default();
@@ -92,7 +125,21 @@ pub fn history_ui(
         daily_sales_ui(ui, summary);
     }
     ui.separator();
-    table_ui(ui, panel, run);
+    if let Some((record, events)) = &panel.selected {
+        let mut close = false;
+        egui::Panel::bottom("history-details")
+            .resizable(true)
+            .default_size(210.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("history-details-scroll")
+                    .show(ui, |ui| close = details_ui(ui, record, events));
+            });
+        if close {
+            panel.selected = None;
+        }
+    }
+    egui::CentralPanel::default().show(ui, |ui| table_ui(ui, panel, run));
 }
 
 fn summary_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel) {
@@ -103,106 +150,49 @@ fn summary_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel) {
             }
             Some(summary) => {
                 ui.strong(t!("history-count", count = summary.count));
-                for total in &summary.succeeded {
-                    ui.separator();
-                    ui.label(t!(
-                        "history-succeeded-total",
-                        count = total.count,
-                        total = money_text(Money::from_minor(total.sum_minor, total.unit))
-                    ));
-                }
                 for (state, count) in &summary.by_state {
-                    if *state != TxState::Succeeded {
-                        ui.separator();
-                        let text = format!("{}: {count}", state_text(*state));
-                        match state_colour(*state) {
-                            Some(colour) => ui.colored_label(colour, text),
-                            None => ui.label(text),
-                        };
-                    }
+                    ui.separator();
+                    let text = format!("{}: {count}", state_text(*state));
+                    match state_colour(*state) {
+                        Some(colour) => ui.colored_label(colour, text),
+                        None => ui.label(text),
+                    };
                 }
             }
         }
         ui.separator();
         ui.toggle_value(&mut panel.show_chart, t!("history-chart"));
     });
-}
-
-fn table_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, run: &mut dyn FnMut(Command)) {
-    let total = panel.pages.total_rows();
-    if total == 0 && !panel.pages.is_loading() {
-        ui.label(t!("history-empty"));
-        return;
-    }
-    let height = egui::TextStyle::Body.resolve(ui.style()).size + 6.0;
-    let mut visible = 0..0;
-    TableBuilder::new(ui)
-        .striped(true)
-        .resizable(true)
-        .column(Column::auto().at_least(140.0))
-        .column(Column::auto().at_least(170.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(120.0))
-        .column(Column::auto().at_least(90.0))
-        .column(Column::auto().at_least(80.0))
-        .column(Column::auto().at_least(100.0))
-        .column(Column::remainder())
-        .header(height, |mut header| {
-            for title in [
-                t!("history-col-time"),
-                t!("history-col-reference"),
-                t!("history-col-operation"),
-                t!("history-col-profile"),
-                t!("history-col-destination"),
-                t!("history-col-amount"),
-                t!("history-col-state"),
-                t!("history-col-provider-reference"),
-                t!("history-col-message"),
-            ] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(height, total, |mut row| {
-                let index = row.index();
-                visible.start = if visible.is_empty() {
-                    index
-                } else {
-                    visible.start.min(index)
-                };
-                visible.end = visible.end.max(index + 1);
-                let Some(record) = panel.pages.row(index) else {
-                    row.col(|ui| {
-                        ui.label(RichText::new("…").weak());
-                    });
-                    return;
-                };
-                let state = outcome_text(record);
-                let cells = [
-                    local_text(record.created_at),
-                    record.reference.to_string(),
-                    kind_text(record.kind),
-                    record.profile_name.clone(),
-                    record.destination.clone(),
-                    money_text(record.amount),
-                    state,
-                    record.provider_ref.clone().unwrap_or_default(),
-                    record.provider_message.clone().unwrap_or_default(),
-                ];
-                let colour = state_colour(record.state);
-                for (column, cell) in cells.into_iter().enumerate() {
-                    row.col(|ui| {
-                        match (column, colour) {
-                            (6, Some(colour)) => ui.colored_label(colour, cell),
-                            (8, _) => crate::ui::text::rtl::rtl_label(ui, &cell),
-                            _ => ui.label(cell),
-                        };
-                    });
+    // One line per kind and unit: amounts in different units, and credit given and taken
+    // back, are never added together.
+    if let Some(summary) = panel.pages.summary() {
+        for total in &summary.succeeded {
+            let amount = money_text(Money::from_minor(total.sum_minor, total.unit));
+            let text = match total.kind {
+                TxKind::TopUp => t!("history-total-topup", count = total.count, total = amount),
+                TxKind::CreditAdd => {
+                    t!(
+                        "history-total-credit-add",
+                        count = total.count,
+                        total = amount
+                    )
                 }
-            });
-        });
-    panel.pages.want(visible, run);
+                TxKind::CreditRemove => {
+                    t!(
+                        "history-total-credit-remove",
+                        count = total.count,
+                        total = amount
+                    )
+                }
+                TxKind::Transfer => {
+                    t!(
+                        "history-total-transfer",
+                        count = total.count,
+                        total = amount
+                    )
+                }
+            };
+            ui.label(text);
+        }
+    }
 }

@@ -14,6 +14,7 @@ use crate::engine::{ReviewItem, Settlement};
 use crate::ledger::TxRecord;
 use crate::t;
 use crate::ui::backend::Command;
+use crate::ui::panels::PanelContext;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
 use crate::ui::text::rtl::{has_rtl, rtl_job};
@@ -134,7 +135,8 @@ pub fn redact_secrets(text: &str) -> String {
 }
 
 /// The panel.
-pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, run: &mut dyn FnMut(Command)) {
+pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, cx: &mut PanelContext<'_>) {
+    let run = &mut *cx.run;
     if !panel.requested {
         panel.reload(run);
     }

@@ -1,7 +1,8 @@
 //! Settings › "Your data and backups": where the ledger, logs, backups and secrets are; a backup
-//! now, restoring one (checked first, then confirmed), and the automatic daily backup.
+//! now, restoring one (checked first, then confirmed), and the automatic daily backup. Without
+//! a system file dialog, backups go to the documents folder and a restore offers saldo's own list.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use egui::RichText;
 
@@ -9,47 +10,93 @@ use crate::domain::time::local_text;
 use crate::ledger::backup::{DailyBackup, backups_dir};
 use crate::ledger::{BackupFacts, Restored};
 use crate::t;
-use crate::ui::backend::Command;
+use crate::ui::backend::{BackupFile, BackupSaved, Command, RestoreChoice};
+use crate::ui::panels::PanelContext;
 use crate::ui::prefs::Prefs;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
+use crate::ui::widgets::written_file::written_file_ui;
 
 /// The section's state.
 #[derive(Default)]
 pub struct DataSection {
     /// A checked backup waiting for the person's confirmation.
     confirm_restore: Option<BackupFacts>,
+    /// The backups saldo found itself, offered when no file dialog could be shown; the one
+    /// picked, by index.
+    found: Option<FoundBackups>,
     /// A backup or restore is under way.
     working: bool,
     message: Option<(egui::Color32, String)>,
+    /// The backup just written, for "Open folder".
+    written: Option<PathBuf>,
+    /// Why its folder could not be opened.
+    open_problem: Option<String>,
     /// Today's automatic backup, once it was made or found.
     daily: Option<Result<DailyBackup, String>>,
 }
 
+/// saldo's own list of backups to restore from.
+struct FoundBackups {
+    backups: Vec<BackupFile>,
+    searched: [PathBuf; 2],
+    picked: Option<usize>,
+}
+
 impl DataSection {
     /// Takes the result of "Back up now".
-    pub fn backed_up(&mut self, result: Result<Option<BackupFacts>, String>) {
+    pub fn backed_up(&mut self, result: Result<Option<BackupSaved>, String>) {
         self.working = false;
-        self.message = match result {
-            Ok(Some(facts)) => Some((
-                SUCCESS,
-                t!(
-                    "data-backup-done",
-                    count = facts.operations,
-                    path = facts.path.display().to_string()
-                ),
-            )),
-            Ok(None) => None,
-            Err(error) => Some((FAILURE, error)),
-        };
+        self.open_problem = None;
+        self.written = None;
+        self.message = Some(match result {
+            Ok(Some(saved)) => {
+                let (count, path) = (
+                    saved.facts.operations,
+                    saved.facts.path.display().to_string(),
+                );
+                self.written = Some(saved.facts.path);
+                let text = if saved.without_dialog {
+                    t!("data-backup-done-no-dialog", count = count, path = path)
+                } else {
+                    t!("data-backup-done", count = count, path = path)
+                };
+                (SUCCESS, text)
+            }
+            Ok(None) => (WARNING, t!("data-backup-no-file")),
+            Err(error) => (FAILURE, error),
+        });
     }
 
-    /// Takes a backup chosen for restoring, once checked.
-    pub fn restore_checked(&mut self, result: Result<Option<BackupFacts>, String>) {
+    /// Takes a backup chosen for restoring (checked), or the list to choose one from.
+    pub fn restore_checked(&mut self, result: Result<RestoreChoice, String>) {
         self.working = false;
+        self.written = None;
+        self.message = None;
         match result {
-            Ok(facts) => {
-                self.confirm_restore = facts;
-                self.message = None;
+            Ok(RestoreChoice::Checked(facts)) => {
+                self.found = None;
+                self.confirm_restore = Some(facts);
+            }
+            Ok(RestoreChoice::Found { backups, searched }) => {
+                if backups.is_empty() {
+                    self.message = Some((
+                        WARNING,
+                        t!(
+                            "data-restore-none-found",
+                            folder = searched[0].display().to_string(),
+                            documents = searched[1].display().to_string()
+                        ),
+                    ));
+                } else {
+                    self.found = Some(FoundBackups {
+                        backups,
+                        searched,
+                        picked: None,
+                    });
+                }
+            }
+            Ok(RestoreChoice::NoFileChosen) => {
+                self.message = Some((WARNING, t!("data-restore-no-file")));
             }
             Err(error) => self.message = Some((FAILURE, error)),
         }
@@ -59,6 +106,7 @@ impl DataSection {
     pub fn restored(&mut self, result: &Result<Restored, String>) {
         self.working = false;
         self.confirm_restore = None;
+        self.written = None;
         self.message = Some(match result {
             Ok(restored) => (
                 SUCCESS,
@@ -92,17 +140,10 @@ fn path_row(ui: &mut egui::Ui, label: String, path: &Path) {
     });
 }
 
-/// The section, folded until opened. `selling` is true while an operation is being sent:
-/// a restore waits for it.
-pub fn data_section_ui(
-    ui: &mut egui::Ui,
-    section: &mut DataSection,
-    prefs: &mut Prefs,
-    data_dir: &Path,
-    demo: bool,
-    selling: bool,
-    run: &mut dyn FnMut(Command),
-) {
+/// The section, folded until opened. A restore waits while an operation is being sent.
+pub fn data_section_ui(ui: &mut egui::Ui, section: &mut DataSection, cx: &mut PanelContext<'_>) {
+    let (prefs, data_dir, demo, selling) = (&mut *cx.prefs, cx.data_dir, cx.demo, cx.selling);
+    let run = &mut *cx.run;
     egui::CollapsingHeader::new(t!("data-title"))
         .id_salt("data-and-backups")
         .show(ui, |ui| {
@@ -118,7 +159,9 @@ pub fn data_section_ui(
             ui.add_space(6.0);
 
             ui.horizontal(|ui| {
-                let idle = !section.working && section.confirm_restore.is_none();
+                let idle = !section.working
+                    && section.confirm_restore.is_none()
+                    && section.found.is_none();
                 if ui
                     .add_enabled(idle, egui::Button::new(t!("data-backup-now")))
                     .clicked()
@@ -142,8 +185,15 @@ pub fn data_section_ui(
             if let Some(facts) = section.confirm_restore.clone() {
                 confirm_restore_ui(ui, section, &facts, selling, run);
             }
-            if let Some((colour, text)) = &section.message {
-                ui.colored_label(*colour, text);
+            found_backups_ui(ui, section, run);
+            match (&section.message, &section.written) {
+                (Some((colour, text)), Some(path)) => {
+                    written_file_ui(ui, *colour, text, path, &mut section.open_problem);
+                }
+                (Some((colour, text)), None) => {
+                    ui.colored_label(*colour, text);
+                }
+                (None, _) => {}
             }
             ui.add_space(6.0);
             daily_ui(ui, section, prefs);
@@ -190,6 +240,64 @@ fn confirm_restore_ui(
             section.confirm_restore = None;
         }
     });
+}
+
+/// saldo's own chooser, when the system's dialog could not be opened: the backups it found,
+/// newest first; the one picked is checked before anything is restored.
+fn found_backups_ui(ui: &mut egui::Ui, section: &mut DataSection, run: &mut dyn FnMut(Command)) {
+    let Some(found) = &mut section.found else {
+        return;
+    };
+    ui.colored_label(WARNING, t!("data-restore-choose"));
+    let [folder, documents] = &found.searched;
+    ui.label(
+        RichText::new(format!("{}  ·  {}", folder.display(), documents.display()))
+            .monospace()
+            .weak(),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("found-backups")
+        .max_height(200.0)
+        .show(ui, |ui| {
+            for (index, backup) in found.backups.iter().enumerate() {
+                let name = backup
+                    .path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                let when = backup.modified_ms.map_or_else(String::new, local_text);
+                let size = t!("data-backup-file-size", size = backup.bytes.div_ceil(1024));
+                let row = ui
+                    .selectable_label(
+                        found.picked == Some(index),
+                        format!("{name}    {when}    {size}"),
+                    )
+                    .on_hover_text(backup.path.display().to_string());
+                if row.clicked() {
+                    found.picked = Some(index);
+                }
+            }
+        });
+    let picked = found.picked.map(|i| found.backups[i].path.clone());
+    let mut close = false;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(
+                picked.is_some() && !section.working,
+                egui::Button::new(t!("data-restore-check")),
+            )
+            .clicked()
+            && let Some(path) = picked
+        {
+            section.working = true;
+            run(Command::CheckBackup { path });
+        }
+        if ui.button(t!("data-restore-list-cancel")).clicked() {
+            close = true;
+        }
+    });
+    if close {
+        section.found = None;
+    }
 }
 
 fn daily_ui(ui: &mut egui::Ui, section: &DataSection, prefs: &mut Prefs) {

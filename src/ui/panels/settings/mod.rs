@@ -14,6 +14,8 @@ use crate::providers::{Profile, ProfileSettings, ProviderKind};
 use crate::secrets::{Secret, SecretKind};
 use crate::t;
 use crate::ui::backend::{Command, ProfileDraft, SecretStatus};
+use crate::ui::panels::PanelContext;
+use crate::ui::panels::settings::data_section::data_section_ui;
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, secret_kind_text};
 use crate::ui::text::i18n::{Language, set_language};
@@ -170,6 +172,8 @@ pub struct SettingsPanel {
     confirm_remove: bool,
     /// Changes each time secrets are saved, so the masked fields start over.
     secret_fields_generation: u64,
+    /// "Your data and backups".
+    pub data: data_section::DataSection,
 }
 
 impl SettingsPanel {
@@ -243,23 +247,17 @@ impl SettingsPanel {
     }
 }
 
-/// The panel. `language` and `theme` are the window's chosen language and theme, changed here.
-pub fn settings_ui(
-    ui: &mut egui::Ui,
-    panel: &mut SettingsPanel,
-    shop: &Shop,
-    language: &mut Option<Language>,
-    theme: &mut ThemeChoice,
-    data_section: &mut dyn FnMut(&mut egui::Ui),
-    run: &mut dyn FnMut(Command),
-) {
+/// The panel: the window's language and theme (changed in the preferences), the data
+/// section, and the profiles.
+pub fn settings_ui(ui: &mut egui::Ui, panel: &mut SettingsPanel, cx: &mut PanelContext<'_>) {
     ui.heading(t!("settings-title"));
     ui.horizontal(|ui| {
-        language_picker_ui(ui, "settings-language", language);
+        language_picker_ui(ui, "settings-language", &mut cx.prefs.language);
         ui.add_space(24.0);
-        theme_picker_ui(ui, theme);
+        theme_picker_ui(ui, &mut cx.prefs.theme);
     });
-    data_section(ui);
+    data_section_ui(ui, &mut panel.data, cx);
+    let (shop, run) = (&*cx.shop, &mut *cx.run);
     ui.separator();
     if let Some((colour, text)) = &panel.message {
         ui.colored_label(*colour, text);

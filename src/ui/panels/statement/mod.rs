@@ -11,8 +11,8 @@ use crate::providers::registry::capabilities_of;
 use crate::providers::{Movement, MovementKind, StatementQuery};
 use crate::t;
 use crate::ui::backend::Command;
+use crate::ui::panels::PanelContext;
 use crate::ui::panels::{REFRESH, shortcut_text};
-use crate::ui::shop::Shop;
 use crate::ui::text::numbers::money_text;
 use crate::ui::text::rtl::rtl_label;
 use crate::ui::theme::FAILURE;
@@ -82,12 +82,8 @@ pub fn movement_kind_text(kind: MovementKind) -> String {
 }
 
 /// The panel.
-pub fn statement_ui(
-    ui: &mut egui::Ui,
-    panel: &mut StatementPanel,
-    shop: &Shop,
-    run: &mut dyn FnMut(Command),
-) {
+pub fn statement_ui(ui: &mut egui::Ui, panel: &mut StatementPanel, cx: &mut PanelContext<'_>) {
+    let (shop, run) = (&*cx.shop, &mut *cx.run);
     let profiles = shop.profiles_that(|p| capabilities_of(p.provider).statement);
     ui.heading(t!("statement-title"));
     let Some(first) = profiles.first() else {

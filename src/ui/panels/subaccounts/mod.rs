@@ -13,6 +13,7 @@ use crate::providers::registry::capabilities_of;
 use crate::providers::{CreditDirection, NewSubAccount, Profile, SubAccount};
 use crate::t;
 use crate::ui::backend::{Command, SendFailure};
+use crate::ui::panels::PanelContext;
 use crate::ui::panels::{FIND, REFRESH, shortcut_text};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, state_text};
@@ -226,12 +227,8 @@ fn offers_accounts(profile: &Profile) -> bool {
 }
 
 /// The panel.
-pub fn subaccounts_ui(
-    ui: &mut egui::Ui,
-    panel: &mut SubAccountsPanel,
-    shop: &Shop,
-    run: &mut dyn FnMut(Command),
-) {
+pub fn subaccounts_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, cx: &mut PanelContext<'_>) {
+    let (shop, run) = (&*cx.shop, &mut *cx.run);
     let profiles = shop.profiles_that(offers_accounts);
     ui.horizontal(|ui| {
         ui.heading(t!("subaccounts-title"));

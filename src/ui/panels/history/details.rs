@@ -1,0 +1,120 @@
+//! The details of the history row the person selected: every field whole, the references with
+//! copy buttons, and what happened to the operation (its event log), under the table.
+
+use egui::RichText;
+
+use crate::domain::time::local_text;
+use crate::ledger::{EventRecord, TxRecord};
+use crate::t;
+use crate::ui::panels::history::state_colour;
+use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
+use crate::ui::text::numbers::money_text;
+use crate::ui::theme::FAILURE;
+use crate::ui::widgets::copy_line::copy_line_ui;
+
+/// The event log of the selected operation, once read.
+pub type LoadedEvents = Option<Result<Vec<EventRecord>, String>>;
+
+/// The pane. Returns true when the person closes it.
+pub fn details_ui(ui: &mut egui::Ui, record: &TxRecord, events: &LoadedEvents) -> bool {
+    let mut close = false;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            let title = t!(
+                "history-details-title",
+                kind = kind_text(record.kind),
+                destination = record.destination.as_str()
+            );
+            ui.strong(title);
+            close = ui.button(t!("history-details-close")).clicked();
+        });
+        egui::Grid::new("history-details")
+            .num_columns(2)
+            .spacing([16.0, 4.0])
+            .show(ui, |ui| fields_ui(ui, record));
+        ui.add_space(4.0);
+        events_ui(ui, events);
+    });
+    close || ui.input(|i| i.key_pressed(egui::Key::Escape))
+}
+
+fn fields_ui(ui: &mut egui::Ui, record: &TxRecord) {
+    let row = |ui: &mut egui::Ui, label: String, value: RichText| {
+        ui.label(RichText::new(label).weak());
+        ui.label(value);
+        ui.end_row();
+    };
+    row(
+        ui,
+        t!("history-col-time"),
+        local_text(record.created_at).into(),
+    );
+    row(
+        ui,
+        t!("history-col-profile"),
+        record.profile_name.as_str().into(),
+    );
+    row(
+        ui,
+        t!("history-col-amount"),
+        RichText::new(money_text(record.amount)).strong(),
+    );
+    let state = RichText::new(outcome_text(record));
+    row(
+        ui,
+        t!("history-col-state"),
+        state_colour(record.state).map_or(state.clone(), |c| state.color(c)),
+    );
+    ui.label(RichText::new(t!("history-col-reference")).weak());
+    copy_line_ui(ui, record.reference.as_str(), record.reference.as_str());
+    ui.end_row();
+    if let Some(reference) = &record.provider_ref {
+        ui.label(RichText::new(t!("history-col-provider-reference")).weak());
+        copy_line_ui(ui, reference.as_str(), reference);
+        ui.end_row();
+    }
+    if let Some(message) = record.provider_message.as_deref().filter(|m| !m.is_empty()) {
+        ui.label(RichText::new(t!("history-col-message")).weak());
+        if crate::ui::text::rtl::has_rtl(message) {
+            crate::ui::text::rtl::rtl_label(ui, message);
+        } else {
+            ui.add(egui::Label::new(message).wrap());
+        }
+        ui.end_row();
+    }
+    if let Some(reason) = &record.review_reason {
+        row(ui, t!("history-details-review"), reason.as_str().into());
+    }
+}
+
+fn events_ui(ui: &mut egui::Ui, events: &LoadedEvents) {
+    ui.label(RichText::new(t!("history-details-events")).strong());
+    match events {
+        None => {
+            ui.spinner();
+        }
+        Some(Err(error)) => {
+            ui.colored_label(FAILURE, error);
+        }
+        Some(Ok(events)) => {
+            for event in events {
+                let change = match event.from_state {
+                    Some(from) => t!(
+                        "history-event-change",
+                        from = state_text(from),
+                        to = state_text(event.to_state)
+                    ),
+                    None => state_text(event.to_state),
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(local_text(event.at)).monospace());
+                    ui.label(change);
+                    if let Some(detail) = &event.detail {
+                        ui.label(RichText::new(detail).weak());
+                    }
+                });
+            }
+        }
+    }
+}
