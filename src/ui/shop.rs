@@ -64,6 +64,16 @@ impl Shop {
         }
     }
 
+    /// How long until some balance's "updated N min ago" reads differently; `None` without
+    /// a reading.
+    pub fn next_age_change(&self, now: i64) -> Option<std::time::Duration> {
+        self.balances
+            .values()
+            .filter_map(|b| b.reading)
+            .map(|r| age_changes_in(r.read_at, now))
+            .min()
+    }
+
     /// The balance and floor when a sale of `amount` (or any sale, without one) would take the
     /// profile's last balance below its floor.
     pub fn sales_paused(&self, profile: &Profile, amount: Option<Money>) -> Option<(Money, Money)> {
@@ -73,6 +83,18 @@ impl Shop {
     }
 }
 
+/// How long until the age of a reading taken at `read_at` reads differently (see
+/// [`age_text`]): at the next whole minute, after two hours at the next whole hour.
+fn age_changes_in(read_at: i64, now: i64) -> std::time::Duration {
+    let age = (now - read_at).max(0);
+    let step = if age < 120 * 60_000 {
+        60_000
+    } else {
+        3_600_000
+    };
+    std::time::Duration::from_millis((step - age % step) as u64)
+}
+
 /// "updated 5 min ago", for a reading taken at `read_at` (Unix ms).
 pub fn age_text(read_at: i64, now: i64) -> String {
     let minutes = (now - read_at).max(0) / 60_000;
@@ -80,5 +102,20 @@ pub fn age_text(read_at: i64, now: i64) -> String {
         0 => t!("age-just-now"),
         1..=119 => t!("age-minutes", minutes = minutes),
         _ => t!("age-hours", hours = minutes / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_age_is_drawn_again_only_when_its_words_change() {
+        let minute = 60_000;
+        assert_eq!(age_changes_in(0, 10 * minute + 15_000).as_millis(), 45_000);
+        assert_eq!(age_changes_in(0, 0).as_millis(), 60_000);
+        // After two hours the age reads in hours: the next change is at the next hour.
+        assert_eq!(age_changes_in(0, 150 * minute).as_millis(), 30 * 60_000);
+        assert_eq!(age_text(0, 150 * minute), age_text(0, 179 * minute));
     }
 }

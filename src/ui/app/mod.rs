@@ -283,6 +283,26 @@ impl SaldoApp {
             || self.shop.balances.values().any(|b| b.loading)
     }
 
+    /// When the window must draw again by itself, nothing else happening: every frame is
+    /// rasterised on the CPU where there is no GPU, so an idle window draws only when what it
+    /// shows changes with time (a spinner, an "updated N min ago" on screen) or work is due.
+    fn next_frame_after(&self) -> Option<Duration> {
+        if self.is_busy() {
+            // Keep spinners turning while the engine works.
+            return Some(Duration::from_millis(100));
+        }
+        let now = crate::domain::clock::Clock::now_ms(&crate::domain::clock::SystemClock);
+        let ages_on_screen = matches!(self.prefs.panel, Panel::Balances | Panel::Counter);
+        let age_changes = ages_on_screen
+            .then(|| self.shop.next_age_change(now))
+            .flatten();
+        let backup_due = self.prefs.daily_backup.then(|| {
+            self.next_daily_backup
+                .saturating_duration_since(std::time::Instant::now())
+        });
+        age_changes.into_iter().chain(backup_due).min()
+    }
+
     /// Makes today's automatic backup when it is due (shortly after opening, then hourly).
     fn daily_backup_when_due(&mut self) {
         let now = std::time::Instant::now();
@@ -322,12 +342,8 @@ impl eframe::App for SaldoApp {
             println!("first frame drawn");
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
-        if self.is_busy() {
-            // Keep spinners turning while the engine works.
-            ctx.request_repaint_after(Duration::from_millis(100));
-        } else {
-            // "updated N min ago" ages by itself.
-            ctx.request_repaint_after(Duration::from_secs(30));
+        if let Some(after) = self.next_frame_after() {
+            ctx.request_repaint_after(after);
         }
     }
 
