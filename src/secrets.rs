@@ -160,11 +160,6 @@ impl SecretStore {
         }
     }
 
-    /// Whether this store is the OS keychain.
-    pub fn is_keychain(&self) -> bool {
-        matches!(self.backend, Backend::Keychain)
-    }
-
     fn keychain_entry(profile: &str, kind: SecretKind) -> Result<keyring_core::Entry, SecretError> {
         keyring::Entry::store_status()
             .as_ref()

@@ -38,7 +38,7 @@ fn newest_text(facts: &BackupFacts) -> String {
     )
 }
 
-pub fn backup(args: BackupArgs, ledger: &Ledger) -> Result<Output, CliError> {
+pub(crate) fn backup(args: BackupArgs, ledger: &Ledger) -> Result<Output, CliError> {
     let facts = ledger.backup_to(&args.out)?;
     Ok(Output::ok(format!(
         "backed up {} operations ({}) to {} ({}), checked",
@@ -49,7 +49,7 @@ pub fn backup(args: BackupArgs, ledger: &Ledger) -> Result<Output, CliError> {
     )))
 }
 
-pub fn restore(args: RestoreArgs, ledger: &Ledger) -> Result<Output, CliError> {
+pub(crate) fn restore(args: RestoreArgs, ledger: &Ledger) -> Result<Output, CliError> {
     let restored = ledger.restore_from(&args.file)?;
     let merged = restored.merged;
     Ok(Output::ok(format!(

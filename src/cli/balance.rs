@@ -11,7 +11,7 @@ pub struct BalanceArgs {
     pub profile: String,
 }
 
-pub fn run(
+pub(crate) fn run(
     args: BalanceArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

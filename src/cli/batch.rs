@@ -237,7 +237,7 @@ fn store_new_batch(args: &BatchArgs, engine: &Engine) -> Result<i64, CliError> {
     Ok(id)
 }
 
-pub fn run(
+pub(crate) fn run(
     args: BatchArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

@@ -55,7 +55,7 @@ fn read_secret(kind: SecretKind, profile: &str) -> Result<String, CliError> {
     }
 }
 
-pub fn run(command: CredentialsCommand, engine: &Engine) -> Result<Output, CliError> {
+pub(crate) fn run(command: CredentialsCommand, engine: &Engine) -> Result<Output, CliError> {
     let CredentialsCommand::Set { profile, kind } = command;
     let profile = engine.ledger().profile(&profile)?;
     let needed = profile.secret_kinds();

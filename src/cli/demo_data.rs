@@ -16,7 +16,7 @@ pub struct DemoDataArgs {
     pub seed: u64,
 }
 
-pub fn run(args: DemoDataArgs, data_dir: &std::path::Path) -> Result<Output, CliError> {
+pub(crate) fn run(args: DemoDataArgs, data_dir: &std::path::Path) -> Result<Output, CliError> {
     let dir = crate::paths::demo_dir(data_dir);
     let ledger = Ledger::open_in(&dir)?;
     for demo in demo_profiles(DEFAULT_SIM_BASE) {

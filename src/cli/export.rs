@@ -44,7 +44,7 @@ pub struct ExportArgs {
     pub filter: FilterArgs,
 }
 
-pub fn run(args: ExportArgs, ledger: &Ledger) -> Result<Output, CliError> {
+pub(crate) fn run(args: ExportArgs, ledger: &Ledger) -> Result<Output, CliError> {
     let filter = args.filter.into_filter()?;
     let style = CsvStyle {
         audience: match args.audience {

@@ -82,7 +82,7 @@ impl FilterArgs {
     }
 }
 
-pub fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
+pub(crate) fn run(args: HistoryArgs, ledger: &Ledger) -> Result<Output, CliError> {
     let filter = args.filter.into_filter()?;
     let rows = ledger.history_page_filtered(&filter, None, args.limit.max(1))?;
     if rows.is_empty() {

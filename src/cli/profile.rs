@@ -48,7 +48,7 @@ pub enum ProfileCommand {
     List,
 }
 
-pub fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError> {
+pub(crate) fn run(command: ProfileCommand, ledger: &Ledger) -> Result<Output, CliError> {
     match command {
         ProfileCommand::Add {
             name,

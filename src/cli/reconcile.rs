@@ -21,7 +21,7 @@ pub struct ReconcileArgs {
     pub wait: u64,
 }
 
-pub fn run(
+pub(crate) fn run(
     args: ReconcileArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

@@ -34,7 +34,7 @@ pub enum ReviewCommand {
     },
 }
 
-pub fn run(
+pub(crate) fn run(
     command: ReviewCommand,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

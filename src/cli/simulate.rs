@@ -26,7 +26,7 @@ pub struct SimulateArgs {
     pub seed: u64,
 }
 
-pub fn run(args: SimulateArgs) -> Result<Output, CliError> {
+pub(crate) fn run(args: SimulateArgs) -> Result<Output, CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -55,7 +55,7 @@ fn line(m: &Movement) -> String {
     )
 }
 
-pub fn run(
+pub(crate) fn run(
     args: StatementArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

@@ -78,7 +78,7 @@ pub enum SubaccountsAction {
     },
 }
 
-pub fn run(
+pub(crate) fn run(
     args: SubaccountsArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

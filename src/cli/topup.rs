@@ -37,7 +37,7 @@ pub struct StatusArgs {
 }
 
 /// The result line of an operation and the exit code its state calls for.
-pub fn describe(record: &TxRecord) -> Output {
+pub(crate) fn describe(record: &TxRecord) -> Output {
     let target = match record.kind {
         TxKind::TopUp => format!("to {}", record.destination),
         TxKind::CreditAdd => format!("to sub-account {}", record.destination),
@@ -114,7 +114,7 @@ pub fn describe(record: &TxRecord) -> Output {
     Output { text, exit }
 }
 
-pub fn run_topup(
+pub(crate) fn run_topup(
     args: TopupArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,
@@ -131,7 +131,7 @@ pub fn run_topup(
     Ok(describe(&record))
 }
 
-pub fn run_status(
+pub(crate) fn run_status(
     args: StatusArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

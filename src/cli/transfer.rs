@@ -23,7 +23,7 @@ pub struct TransferArgs {
     pub confirm_duplicate: bool,
 }
 
-pub fn run(
+pub(crate) fn run(
     args: TransferArgs,
     engine: &Engine,
     runtime: &tokio::runtime::Runtime,

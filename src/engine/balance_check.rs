@@ -58,7 +58,7 @@ impl BalanceBefore {
 
 /// A later reading of the same sub-account's balance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BalanceReading {
+pub(crate) struct BalanceReading {
     pub balance: Money,
     pub read_at: i64,
 }
@@ -84,7 +84,7 @@ fn effect(record: &TxRecord) -> i64 {
 
 /// Which later reading to compare with: the first "balance before" of a move on the same
 /// sub-account read after `unknown` stopped sending, else `now`.
-pub fn later_reading(
+pub(crate) fn later_reading(
     unknown: &TxRecord,
     others: &[DestinationOperation],
     now: Option<BalanceReading>,
@@ -106,7 +106,7 @@ pub fn later_reading(
 
 /// Decides a credit move from its balance before, a later reading, and every other move saldo
 /// made on the same sub-account.
-pub fn judge(
+pub(crate) fn judge(
     unknown: &TxRecord,
     before: &BalanceBefore,
     later: BalanceReading,

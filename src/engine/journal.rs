@@ -24,7 +24,7 @@ pub(super) struct Deadline {
 
 impl Deadline {
     /// The deadline `length` from now.
-    pub fn after(length: Duration) -> Deadline {
+    pub(crate) fn after(length: Duration) -> Deadline {
         Deadline {
             at: tokio::time::Instant::now() + length,
         }

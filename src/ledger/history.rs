@@ -152,25 +152,6 @@ impl Ledger {
         page_on(&self.conn(), filter, before, limit)
     }
 
-    /// Every operation in one of `states`, oldest first.
-    pub fn in_states(&self, states: &[TxState]) -> Result<Vec<TxRecord>, LedgerError> {
-        let conn = self.conn();
-        let marks = vec!["?"; states.len()].join(",");
-        let sql = format!(
-            "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
-             WHERE t.state IN ({marks}) ORDER BY t.created_at, t.id"
-        );
-        let words: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        let params: Vec<&dyn ToSql> = words.iter().map(|w| w as &dyn ToSql).collect();
-        let mut stmt = conn.prepare(&sql).map_err(read_error)?;
-        let rows = stmt
-            .query_map(params.as_slice(), tx_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter().collect()
-    }
-
     /// How SQLite runs the page query for `filter` (for checking that an index serves it).
     pub fn history_plan(&self, filter: &HistoryFilter) -> Result<String, LedgerError> {
         let conn = self.conn();

@@ -11,7 +11,7 @@ use tracing_subscriber::fmt::MakeWriter;
 use super::redact::redact_line;
 
 /// How many of the last log lines a crash report carries.
-pub const RECENT_LINES: usize = 40;
+pub(crate) const RECENT_LINES: usize = 40;
 
 static RECENT: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
 
@@ -70,20 +70,20 @@ fn keep_recent(text: &str) {
 }
 
 /// Wraps a log destination so that every event is redacted before it reaches it.
-pub struct Redacting<M> {
+pub(crate) struct Redacting<M> {
     inner: M,
     keep_recent: bool,
 }
 
 impl<M> Redacting<M> {
     /// Redacts what goes to `inner`; `keep_recent` also keeps the lines for a crash report.
-    pub fn new(inner: M, keep_recent: bool) -> Redacting<M> {
+    pub(crate) fn new(inner: M, keep_recent: bool) -> Redacting<M> {
         Redacting { inner, keep_recent }
     }
 }
 
 /// One event's bytes, gathered and written (redacted) when the event is complete.
-pub struct RedactingWriter<W: Write> {
+pub(crate) struct RedactingWriter<W: Write> {
     inner: W,
     buffer: Vec<u8>,
     keep_recent: bool,

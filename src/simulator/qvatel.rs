@@ -81,14 +81,6 @@ impl QvaTelState {
             next_id: 23_479_287_356,
         }
     }
-
-    /// How many recharges were executed for a number (E.164).
-    pub fn recharges_to(&self, destino: &str) -> usize {
-        self.recharges
-            .iter()
-            .filter(|r| r.destino == destino)
-            .count()
-    }
 }
 
 fn failure(destino: Option<&str>, error: &str) -> Response {

@@ -14,13 +14,13 @@ use crate::ui::theme::{self, FAILURE, WARNING};
 
 /// One problem, and whether it stops sales.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Banner {
+pub(crate) struct Banner {
     pub blocks_sales: bool,
     pub text: String,
 }
 
 /// The problems of selling through `profile`, most serious first.
-pub fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
+pub(crate) fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
     let mut banners = Vec::new();
     if !shop.interrupted.is_empty() {
         let references: Vec<&str> = shop.interrupted.iter().map(|r| r.as_str()).collect();
@@ -108,7 +108,7 @@ pub(super) fn banners_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop) -> b
 }
 
 /// One full-width banner in `colour`.
-pub fn banner_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
+pub(crate) fn banner_ui(ui: &mut egui::Ui, colour: Color32, text: &str) {
     egui::Frame::new()
         .fill(theme::tint(ui, colour))
         .stroke(egui::Stroke::new(1.0, colour))

@@ -16,7 +16,7 @@ use crate::domain::{Country, Money, PhoneNumber};
 use crate::engine::{ListRefresh, TopUpOrder};
 use crate::ledger::{FavouriteNumber, TxRecord};
 use crate::providers::Profile;
-use crate::providers::registry::{PickList, TopUpField, capabilities_of};
+use crate::providers::registry::{PickList, TopUpField};
 use crate::t;
 use crate::ui::backend::{Command, SendFailure};
 use crate::ui::panels::PanelContext;
@@ -315,9 +315,4 @@ pub fn field_text(field: TopUpField) -> String {
         TopUpField::Operator => t!("counter-operator"),
         TopUpField::Circle => t!("counter-circle"),
     }
-}
-
-/// Whether the profile can be used at the counter.
-pub fn sells_top_ups(profile: &Profile) -> bool {
-    capabilities_of(profile.provider).top_up
 }

@@ -89,7 +89,7 @@ fn keep_phone_typing(ui: &egui::Ui) -> bool {
 
 /// `text` with only what a phone number is written with: digits (Persian and Arabic-Indic
 /// digits become ASCII), a leading "+", and the separators the number parser understands.
-pub fn phone_text(text: &str) -> String {
+pub(crate) fn phone_text(text: &str) -> String {
     text.chars()
         .filter_map(|c| match c {
             '0'..='9' | '+' | ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => Some(c),
