@@ -93,17 +93,10 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::ProviderKind;
 
     #[test]
     fn the_latest_reading_wins_and_an_older_one_never_overwrites_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
-        let kind = ProviderKind::Qvatel;
-        let id = ledger
-            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
-            .unwrap()
-            .id;
+        let (_dir, ledger, id) = crate::ledger::ledger_with_cuba();
         assert_eq!(ledger.last_balance(id).unwrap(), None);
         ledger
             .record_balance(id, Money::from_minor(500, Unit::Usd), 2_000)

@@ -245,6 +245,19 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, LedgerError> {
     Ok(conn)
 }
 
+/// A ledger in a throw-away folder with one QvaTel profile, "cuba" (its id), for unit tests.
+#[cfg(test)]
+pub(crate) fn ledger_with_cuba() -> (tempfile::TempDir, Ledger, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open_in(dir.path()).unwrap();
+    let kind = crate::providers::ProviderKind::Qvatel;
+    let id = ledger
+        .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
+        .unwrap()
+        .id;
+    (dir, ledger, id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,7 +188,6 @@ mod tests {
     use super::*;
     use crate::domain::{Money, Reference};
     use crate::ledger::{NewOperation, StateChange};
-    use crate::providers::ProviderKind;
 
     /// Records an operation, succeeded or left as recorded.
     fn record(ledger: &Ledger, profile: i64, kind: TxKind, to: &str, minor: i64, succeed: bool) {
@@ -216,13 +215,7 @@ mod tests {
 
     #[test]
     fn credit_taken_back_is_a_total_of_its_own_and_a_part_of_a_number_finds_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
-        let kind = ProviderKind::Qvatel;
-        let id = ledger
-            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
-            .unwrap()
-            .id;
+        let (_dir, ledger, id) = crate::ledger::ledger_with_cuba();
         record(&ledger, id, TxKind::CreditAdd, "1002", 500, true);
         record(&ledger, id, TxKind::CreditAdd, "1003", 300, true);
         record(&ledger, id, TxKind::CreditRemove, "1002", 200, true);
@@ -263,13 +256,7 @@ mod tests {
 
     #[test]
     fn pages_can_start_anywhere_and_totals_match_the_rows() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
-        let kind = ProviderKind::Qvatel;
-        let id = ledger
-            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
-            .unwrap()
-            .id;
+        let (_dir, ledger, id) = crate::ledger::ledger_with_cuba();
         for i in 0..25 {
             let destination = "+5352942387";
             record(&ledger, id, TxKind::TopUp, destination, 100 + i, i % 5 != 0);

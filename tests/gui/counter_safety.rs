@@ -61,21 +61,30 @@ fn alt_digit_picks_the_amount_and_never_types_into_the_number() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = demo_app(dir.path());
     at_the_counter(&mut harness);
-    type_into(&mut harness, "Customer number", "5294238");
+    type_into(&mut harness, "Customer number", "529423");
     let t = now(&harness) + 0.1;
-    let alt_2 = |pressed| Event::Key {
-        key: Key::Num2,
-        physical_key: Some(Key::Num2),
+    let key = |key, pressed, modifiers| Event::Key {
+        key,
+        physical_key: Some(key),
         pressed,
         repeat: false,
-        modifiers: Modifiers::ALT,
+        modifiers,
     };
-    // egui-winit sends Alt+2 as the key and the text "2" in the same frame.
+    let alt_2 = |pressed| key(Key::Num2, pressed, Modifiers::ALT);
+    // egui-winit sends Alt+2 as the key and the text "2" in the same frame; a digit typed
+    // just before it can land in that frame too (the real window under xdotool did): the digit
+    // stays, the shortcut's "2" does not.
     frame_at(
         &mut harness,
         t,
         Modifiers::ALT,
-        vec![alt_2(true), Event::Text("2".into())],
+        vec![
+            key(Key::Num8, true, Modifiers::NONE),
+            Event::Text("8".into()),
+            key(Key::Num8, false, Modifiers::NONE),
+            alt_2(true),
+            Event::Text("2".into()),
+        ],
     );
     frame_at(&mut harness, t + 0.05, Modifiers::NONE, vec![alt_2(false)]);
     harness.run_steps(2);

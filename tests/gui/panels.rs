@@ -163,15 +163,10 @@ fn history_rows_open_their_details_and_totals_keep_credit_given_and_taken_back_a
 
     harness.get_by_label("+5352942391").click();
     harness.run_steps(2);
-    let asked: Vec<_> = harness
-        .state()
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::LoadEvents { reference } => Some(reference.to_string()),
-            _ => None,
-        })
-        .collect();
+    let asked = emitted(&harness, |c| match c {
+        Command::LoadEvents { reference } => Some(reference.to_string()),
+        _ => None,
+    });
     assert_eq!(asked, ["SAL-TEST-4"], "one click asks once for its events");
     assert!(shows(&harness, "Details: top-up to +5352942391"));
     let reference = Reference::from_text("SAL-TEST-4");
@@ -217,13 +212,8 @@ fn a_backup_without_a_dialog_says_where_and_a_restore_offers_saldos_own_list() {
     // A second click while it runs does nothing: the button is off.
     harness.get_by_label("Back up now…").click();
     harness.run_steps(2);
-    let backups = harness
-        .state()
-        .commands
-        .iter()
-        .filter(|c| matches!(c, Command::BackupNow))
-        .count();
-    assert_eq!(backups, 1);
+    let backups = emitted(&harness, |c| matches!(c, Command::BackupNow).then_some(()));
+    assert_eq!(backups.len(), 1);
     harness.state_mut().state.backed_up(Ok(None));
     harness.run_steps(2);
     assert!(shows(&harness, "No file chosen: no backup was made."));
@@ -260,16 +250,19 @@ fn a_backup_without_a_dialog_says_where_and_a_restore_offers_saldos_own_list() {
     harness.run_steps(2);
     harness.get_by_label("Check this backup").click();
     harness.run_steps(2);
-    let checked: Vec<_> = harness
-        .state()
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::CheckBackup { path } => Some(path.clone()),
-            _ => None,
-        })
-        .collect();
+    let checked = emitted(&harness, |c| match c {
+        Command::CheckBackup { path } => Some(path.clone()),
+        _ => None,
+    });
     assert_eq!(checked, [newest]);
+}
+
+/// What the commands a panel emitted so far say, picked by `pick`.
+fn emitted<S, T>(
+    harness: &Harness<'_, Recorded<S>>,
+    pick: impl Fn(&Command) -> Option<T>,
+) -> Vec<T> {
+    harness.state().commands.iter().filter_map(pick).collect()
 }
 
 fn shows<S>(harness: &Harness<'_, S>, text: &str) -> bool {

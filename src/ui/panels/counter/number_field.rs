@@ -54,11 +54,12 @@ pub(super) fn number_field_ui(
 
 /// Takes out of this frame's typing what must not reach the number field: the text of a key
 /// pressed with Alt (an amount shortcut; egui-winit sends Alt+2 as the key *and* the text
-/// "2"), and every character a phone number is not written with. True when something the
-/// clerk typed was refused.
+/// "2", one right after the other), and every character a phone number is not written with.
+/// True when something the clerk typed was refused. Only the text that follows an Alt key goes:
+/// a digit typed just before Alt+2 in the same frame (a fast clerk, xdotool) stays, though the
+/// frame ends with Alt held.
 fn keep_phone_typing(ui: &egui::Ui) -> bool {
     ui.input_mut(|input| {
-        let alt_held = input.modifiers.alt;
         let mut after_alt_key = false;
         let mut refused = false;
         input.events.retain_mut(|event| match event {
@@ -70,7 +71,7 @@ fn keep_phone_typing(ui: &egui::Ui) -> bool {
                 after_alt_key = modifiers.alt;
                 true
             }
-            Event::Text(text) if alt_held || after_alt_key => {
+            Event::Text(text) if after_alt_key => {
                 after_alt_key = false;
                 text.clear();
                 false
