@@ -33,6 +33,10 @@ pub struct Shop {
     pub interrupted: Vec<Reference>,
     /// Today's succeeded top-ups per unit, as last counted.
     pub today: Vec<crate::ledger::DailySales>,
+    /// The last count of today's sales asked for: an older answer arriving late is dropped.
+    pub today_asked: u64,
+    /// The count whose answer `today` holds.
+    pub today_answered: u64,
 }
 
 impl Shop {
@@ -62,6 +66,17 @@ impl Shop {
             (Some(level), Some(reading)) => reading.amount.minor() < level.minor(),
             _ => false,
         }
+    }
+
+    /// Numbers a new count of today's sales (see [`Shop::today_asked`]).
+    pub fn ask_today(&mut self) -> u64 {
+        self.today_asked += 1;
+        self.today_asked
+    }
+
+    /// Whether the latest count of today's sales is still on its way.
+    pub fn counting_today(&self) -> bool {
+        self.today_answered != self.today_asked
     }
 
     /// How long until some balance's "updated N min ago" reads differently; `None` without

@@ -94,12 +94,19 @@ impl SaldoApp {
                 }
             }
             Event::Profiles(Err(error)) => self.profiles_error = Some(error),
-            Event::Today(result) => match result {
-                Ok(today) => self.shop.today = today,
-                Err(error) => tracing::warn!(%error, "could not count today's sales"),
-            },
+            // Counts asked earlier and answered later (a busy machine) are out of date.
+            Event::Today { generation, .. } if generation != self.shop.today_asked => {}
+            Event::Today { generation, result } => {
+                self.shop.today_answered = generation;
+                match result {
+                    Ok(today) => self.shop.today = today,
+                    Err(error) => tracing::warn!(%error, "could not count today's sales"),
+                }
+            }
             Event::TopUpFinished(result) => {
-                run(Command::LoadToday);
+                run(Command::LoadToday {
+                    generation: self.shop.ask_today(),
+                });
                 let profile = result.as_ref().ok().map(|r| r.profile_name.clone());
                 if let Ok(record) = &result
                     && record.state == TxState::Unknown
@@ -322,7 +329,9 @@ impl SaldoApp {
                 }
                 self.needs_review = needs_review;
                 if !settled.is_empty() {
-                    run(Command::LoadToday);
+                    run(Command::LoadToday {
+                        generation: self.shop.ask_today(),
+                    });
                     self.history.reload(&mut run);
                     if self.prefs.panel == Panel::Review {
                         self.review.reload(&mut run);

@@ -144,7 +144,8 @@ impl SaldoApp {
         }
         app.backend.run(Command::LoadProfiles);
         app.backend.run(Command::LoadBalances);
-        app.backend.run(Command::LoadToday);
+        let generation = app.shop.ask_today();
+        app.backend.run(Command::LoadToday { generation });
         app.backend.start_reconciler();
         app
     }
@@ -187,7 +188,9 @@ impl SaldoApp {
             self.review.reload(&mut run);
         }
         if panel == Panel::Counter {
-            run(Command::LoadToday);
+            run(Command::LoadToday {
+                generation: self.shop.ask_today(),
+            });
         }
         self.prefs.panel = panel;
     }
@@ -281,6 +284,7 @@ impl SaldoApp {
             || self.review.is_busy()
             || self.settings.data.is_busy()
             || self.shop.balances.values().any(|b| b.loading)
+            || self.shop.counting_today()
     }
 
     /// When the window must draw again by itself, nothing else happening: every frame is

@@ -103,8 +103,11 @@ pub use crate::engine::ProfileDraft;
 /// Work the window asks for.
 #[derive(Clone)]
 pub enum Command {
-    /// Today's succeeded top-ups per unit (the counter's "today" line).
-    LoadToday,
+    /// Today's succeeded top-ups per unit (the counter's "today" line); `generation` comes
+    /// back with the answer.
+    LoadToday {
+        generation: u64,
+    },
     LoadProfiles,
     TopUp(TopUpOrder),
     /// Recent and favourite numbers of a profile.
@@ -260,8 +263,11 @@ pub type SecretStatus = Vec<(SecretKind, Result<bool, String>)>;
 /// Results coming back to the window.
 #[derive(Debug)]
 pub enum Event {
-    /// Today's succeeded top-ups per unit.
-    Today(Result<Vec<crate::ledger::DailySales>, String>),
+    /// Today's succeeded top-ups per unit, for the count numbered `generation`.
+    Today {
+        generation: u64,
+        result: Result<Vec<crate::ledger::DailySales>, String>,
+    },
     Profiles(Result<Vec<Profile>, String>),
     TopUpFinished(Result<TxRecord, SendFailure>),
     CounterMemory {

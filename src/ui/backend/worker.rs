@@ -219,7 +219,7 @@ impl Worker {
                     result,
                 }
             }
-            Command::LoadToday => {
+            Command::LoadToday { generation } => {
                 let offset = local_utc_offset_secs();
                 let filter = HistoryFilter {
                     from_ms: Some(start_of_local_day_ms()),
@@ -229,7 +229,7 @@ impl Worker {
                     .history_reader(move |reader| reader.summary(&filter, offset))
                     .await
                     .map(|summary| summary.daily_sales);
-                Event::Today(result)
+                Event::Today { generation, result }
             }
             Command::HistorySummary { generation, filter } => {
                 let offset = local_utc_offset_secs();
