@@ -142,18 +142,28 @@ impl Engine {
         .await?
     }
 
+    /// Runs `work` on the ledger with the id of the profile named `profile`, off the async
+    /// threads.
+    async fn on_profile<T: Send + 'static>(
+        &self,
+        profile: &str,
+        work: impl FnOnce(&Ledger, i64) -> Result<T, LedgerError> + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let (ledger, name) = (self.ledger.clone(), profile.to_string());
+        blocking(move || work(&ledger, ledger.profile(&name)?.id))
+            .await?
+            .map_err(EngineError::Ledger)
+    }
+
     /// The recent and favourite numbers of a profile.
     pub async fn counter_memory(&self, profile: &str) -> Result<CounterMemory, EngineError> {
-        let (ledger, name) = (self.ledger.clone(), profile.to_string());
-        let memory = blocking(move || {
-            let id = ledger.profile(&name)?.id;
-            Ok::<_, LedgerError>(CounterMemory {
+        self.on_profile(profile, |ledger, id| {
+            Ok(CounterMemory {
                 recent: ledger.recent_numbers(id, RECENT_NUMBERS)?,
                 favourites: ledger.favourites(id)?,
             })
         })
-        .await?;
-        memory.map_err(EngineError::Ledger)
+        .await
     }
 
     /// Makes `number` a favourite of a profile with `label`, or no longer one (`None`).
@@ -163,17 +173,12 @@ impl Engine {
         number: &str,
         label: Option<&str>,
     ) -> Result<(), EngineError> {
-        let (ledger, name, number) = (self.ledger.clone(), profile.to_string(), number.to_string());
-        let label = label.map(str::to_string);
-        let changed = blocking(move || {
-            let id = ledger.profile(&name)?.id;
-            match label {
-                Some(label) => ledger.set_favourite(id, &number, &label),
-                None => ledger.remove_favourite(id, &number),
-            }
+        let (number, label) = (number.to_string(), label.map(str::to_string));
+        self.on_profile(profile, move |ledger, id| match label {
+            Some(label) => ledger.set_favourite(id, &number, &label),
+            None => ledger.remove_favourite(id, &number),
         })
-        .await?;
-        changed.map_err(EngineError::Ledger)
+        .await
     }
 
     /// The operator and circle last chosen for a number through a profile.
@@ -182,13 +187,9 @@ impl Engine {
         profile: &str,
         number: &str,
     ) -> Result<std::collections::BTreeMap<String, String>, EngineError> {
-        let (ledger, name, number) = (self.ledger.clone(), profile.to_string(), number.to_string());
-        let choices = blocking(move || {
-            let id = ledger.profile(&name)?.id;
-            ledger.choices_for(id, &number)
-        })
-        .await?;
-        choices.map_err(EngineError::Ledger)
+        let number = number.to_string();
+        self.on_profile(profile, move |ledger, id| ledger.choices_for(id, &number))
+            .await
     }
 }
 
