@@ -127,9 +127,12 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
     ui.separator();
     if let Some((record, events)) = &panel.selected {
         let mut close = false;
+        // At most half of what is left, so the rows stay in view on a small screen.
+        let room = ui.available_height();
         egui::Panel::bottom("history-details")
             .resizable(true)
-            .default_size(210.0)
+            .default_size(210.0_f32.min(room * 0.5))
+            .size_range(80.0_f32.min(room * 0.3)..=(room * 0.5).max(80.0))
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("history-details-scroll")

@@ -176,12 +176,12 @@ fn part_ui(
         .y
 }
 
-/// The cells of one row; a selected row's text is drawn in the selection's text colour, so it
-/// reads on the selection's background.
+/// The cells of one row; a selected row's text is white, so it reads on the selection's
+/// primary blue in both themes (the light theme's selection text colour is a blue).
 fn cells_ui(row: &mut TableRow<'_, '_>, record: &TxRecord, part: Part, selected: bool) {
-    let on_selection = |ui: &egui::Ui, text: RichText| {
+    let on_selection = |text: RichText| {
         if selected {
-            text.color(ui.visuals().selection.stroke.color)
+            text.color(egui::Color32::WHITE)
         } else {
             text
         }
@@ -203,7 +203,7 @@ fn cells_ui(row: &mut TableRow<'_, '_>, record: &TxRecord, part: Part, selected:
                         (3, Some(colour)) => RichText::new(cell).color(colour),
                         _ => RichText::new(cell),
                     };
-                    let text = on_selection(ui, text);
+                    let text = on_selection(text);
                     ui.add(egui::Label::new(text).truncate().selectable(false));
                 });
             }
@@ -216,7 +216,7 @@ fn cells_ui(row: &mut TableRow<'_, '_>, record: &TxRecord, part: Part, selected:
                 record.provider_ref.clone().unwrap_or_default(),
             ] {
                 row.col(|ui| {
-                    let text = on_selection(ui, RichText::new(cell));
+                    let text = on_selection(RichText::new(cell));
                     ui.add(egui::Label::new(text).truncate().selectable(false));
                 });
             }
