@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use saldo::domain::clock::SteppedClock;
-use saldo::domain::{Basis, TxState};
+use saldo::domain::{Basis, ReviewReason, TxState};
 use saldo::engine::{
     CreditOrder, Engine, EngineError, EngineOptions, Settlement, TopUpOrder, TransferOrder,
 };
@@ -189,7 +189,11 @@ async fn balance_readings_that_disagree_go_to_a_person() {
     let row = w.engine.ledger().transaction(&lost.reference).unwrap();
     assert_eq!(row.state, TxState::Unknown);
     let reason = row.review_reason.expect("a person must look");
-    assert!(reason.contains("moved by"), "{reason}");
+    assert!(
+        matches!(reason, ReviewReason::BalanceMoved { .. }),
+        "{reason:?}"
+    );
+    assert!(reason.to_string().contains("moved by"), "{reason}");
     assert_eq!(report.needs_review.len(), 1);
 }
 
@@ -440,11 +444,12 @@ async fn a_late_outcome_that_contradicts_the_ledger_is_kept_and_flagged() {
     let row = ledger.transaction(&reference).unwrap();
     assert_eq!(row.state, TxState::Failed, "nothing moved by itself");
     assert_eq!(row.provider_ref.as_deref(), Some("rk-order-1"));
-    assert!(
-        row.review_reason
-            .as_deref()
-            .unwrap()
-            .contains("later reported it succeeded")
+    assert_eq!(
+        row.review_reason,
+        Some(ReviewReason::LateContradiction {
+            reported: TxState::Succeeded,
+            recorded: TxState::Failed,
+        })
     );
     let last = ledger.events(&reference).unwrap().pop().unwrap();
     assert!(last.detail.unwrap().starts_with("late outcome: succeeded"));

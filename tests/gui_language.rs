@@ -110,3 +110,82 @@ fn a_shop_switches_to_spanish_and_every_panel_speaks_it() {
     wait_for(&mut harness, "Recarga fallida");
     assert!(shows(&harness, "Descripción del error"));
 }
+
+/// Why an operation waits for a person is kept as data: the reconciler flags a transfer it
+/// cannot ask about, and Review and History's details say why in Spanish, with the amount as
+/// Spanish writes it; the command line's words stay English.
+#[test]
+fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
+    use saldo::domain::{Money, Reference, ReviewReason, TxState, Unit};
+    use saldo::ledger::{NewOperation, StateChange, TxKind};
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    wait_for(&mut harness, "15.00 USD");
+    // A transfer an interrupted saldo left while sending: nobody holds its claim.
+    let services = harness.state().services();
+    let ledger = services.engine.ledger().clone();
+    let profile = ledger.profile("demo-mexico").unwrap();
+    let reference = Reference::generate();
+    ledger
+        .record_new(&NewOperation {
+            reference: &reference,
+            kind: TxKind::Transfer,
+            profile_id: profile.id,
+            destination: "mx-child-01",
+            amount: Money::parse("12500", Unit::Points).unwrap(),
+            repeat_guard: None,
+            request: None,
+            batch_row: None,
+        })
+        .unwrap();
+    ledger
+        .transition(&reference, TxState::Sending, &StateChange::default())
+        .unwrap();
+    services
+        .runtime
+        .block_on(services.engine.reconcile(None))
+        .unwrap();
+    let row = ledger.transaction(&reference).unwrap();
+    let reason = row.review_reason.clone().expect("a person must look");
+    assert_eq!(
+        reason,
+        ReviewReason::TransferCannotBeAsked {
+            profile: "demo-mexico".into(),
+            child: "mx-child-01".into(),
+        }
+    );
+    assert!(
+        reason
+            .to_string()
+            .contains("cannot be asked about an earlier transfer")
+    );
+
+    saldo::ui::text::i18n::set_language(Language::Spanish);
+    harness.run_steps(2);
+    open_panel(&mut harness, "Por revisar");
+    wait_for(&mut harness, reference.as_str());
+    harness
+        .query_all_by_label_contains(reference.as_str())
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    let spanish = "a demo-mexico no se le puede preguntar por una transferencia anterior: \
+                   revise los puntos de la cuenta hija mx-child-01 en el portal del proveedor";
+    wait_for(&mut harness, spanish);
+    open_panel(&mut harness, "Historial");
+    wait_for(&mut harness, "mx-child-01");
+    harness
+        .query_all_by_label_contains("mx-child-01")
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(3);
+    wait_for(&mut harness, spanish);
+    assert!(
+        shows(&harness, "12.500 PTS"),
+        "the amount as Spanish writes it"
+    );
+    saldo::ui::text::i18n::set_language(Language::English);
+}

@@ -167,7 +167,7 @@ async fn a_qvatel_top_up_whose_reply_was_lost_needs_review_with_what_to_check() 
     let report = engine.reconcile(None).await.unwrap();
     assert_eq!(report.needs_review.len(), 1);
     let flagged = &report.needs_review[0];
-    let reason = flagged.review_reason.as_deref().unwrap();
+    let reason = flagged.review_reason.as_ref().unwrap().to_string();
     assert!(
         reason.contains("+5352942387") && reason.contains("settle it"),
         "{reason}"
@@ -265,7 +265,11 @@ async fn a_marketext_transfer_with_a_lost_reply_needs_review() {
         .unwrap();
     assert_eq!(row.state, TxState::Unknown);
     let report = engine.reconcile(None).await.unwrap();
-    let reason = report.needs_review[0].review_reason.clone().unwrap();
+    let reason = report.needs_review[0]
+        .review_reason
+        .as_ref()
+        .unwrap()
+        .to_string();
     assert!(
         reason.contains("mx-child-01") && reason.contains("portal"),
         "{reason}"

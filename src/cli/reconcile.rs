@@ -50,7 +50,10 @@ pub(crate) fn run(
                     r.profile_name,
                     r.destination,
                     r.amount,
-                    r.review_reason.as_deref().unwrap_or("")
+                    r.review_reason
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
                 )
             })
             .collect();

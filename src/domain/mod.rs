@@ -6,10 +6,12 @@ pub mod jalali;
 pub mod money;
 pub mod phone;
 pub mod reference;
+pub mod review;
 pub mod state;
 pub mod time;
 
 pub use money::{Money, MoneyError, Unit};
 pub use phone::{Country, PhoneError, PhoneNumber};
 pub use reference::Reference;
+pub use review::{BalanceArithmetic, ReviewReason};
 pub use state::{Basis, IllegalTransition, TxState};

@@ -101,7 +101,7 @@ pub enum MoneyError {
 }
 
 /// An amount: integer minor units of a [`Unit`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Money {
     minor: i64,
     unit: Unit,

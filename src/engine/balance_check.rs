@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::domain::time::utc_iso;
-use crate::domain::{Money, TxState};
+use crate::domain::{BalanceArithmetic, Money, ReviewReason, TxState};
 use crate::ledger::{DestinationOperation, TxKind, TxRecord};
 
 /// The sub-account balance read just before a credit move, as its `sending` event keeps it.
@@ -67,11 +67,11 @@ pub(crate) struct BalanceReading {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BalanceVerdict {
     /// Settled: succeeded or failed, with the arithmetic as evidence.
-    Settled(TxState, String),
+    Settled(TxState, BalanceArithmetic),
     /// Another move in between is not settled yet: ask again later.
-    Wait(String),
+    Wait(ReviewReason),
     /// The balances do not add up to either outcome: a person must look.
-    Review(String),
+    Review(ReviewReason),
 }
 
 /// How a credit move changes the sub-account's balance, in minor units.
@@ -127,51 +127,44 @@ pub(crate) fn judge(
             TxState::Failed => {}
             TxState::Succeeded if started_after => settled_in_between += effect(record),
             TxState::Succeeded => {
-                return BalanceVerdict::Review(format!(
-                    "{} on the same sub-account overlapped this move, so the balances cannot \
-                     tell them apart",
-                    record.reference
-                ));
+                return BalanceVerdict::Review(ReviewReason::Overlapped {
+                    other: record.reference.to_string(),
+                });
             }
             // Two moves whose outcomes are both unknown: one balance cannot tell them apart.
             TxState::Unknown => {
-                return BalanceVerdict::Review(format!(
-                    "{} on the same sub-account is unknown too, so the balances cannot tell \
-                     the two apart",
-                    record.reference
-                ));
+                return BalanceVerdict::Review(ReviewReason::AlsoUnknown {
+                    other: record.reference.to_string(),
+                });
             }
             _ => {
-                return BalanceVerdict::Wait(format!(
-                    "{} on the same sub-account is not settled yet",
-                    record.reference
-                ));
+                return BalanceVerdict::Wait(ReviewReason::OtherUnsettled {
+                    other: record.reference.to_string(),
+                });
             }
         }
     }
     let unit = before.balance.unit();
     let moved = later.balance.minor() - before.balance.minor() - settled_in_between;
     let expected = effect(unknown);
-    let arithmetic = format!(
-        "sub-account {}: {} before (read {}), {} at {}, other settled moves {}; this move \
-         would change it by {}",
-        before.sub_account,
-        before.balance,
-        utc_iso(before.read_at),
-        later.balance,
-        utc_iso(later.read_at),
-        Money::from_minor(settled_in_between, unit).to_decimal_string(),
-        Money::from_minor(expected, unit).to_decimal_string(),
-    );
+    let arithmetic = BalanceArithmetic {
+        sub_account: before.sub_account.clone(),
+        before: before.balance,
+        before_at: before.read_at,
+        later: later.balance,
+        later_at: later.read_at,
+        others: Money::from_minor(settled_in_between, unit),
+        effect: Money::from_minor(expected, unit),
+    };
     if moved == expected {
-        BalanceVerdict::Settled(TxState::Succeeded, format!("executed — {arithmetic}"))
+        BalanceVerdict::Settled(TxState::Succeeded, arithmetic)
     } else if moved == 0 {
-        BalanceVerdict::Settled(TxState::Failed, format!("not executed — {arithmetic}"))
+        BalanceVerdict::Settled(TxState::Failed, arithmetic)
     } else {
-        BalanceVerdict::Review(format!(
-            "the balance moved by {} — neither 0 nor this move's amount: {arithmetic}",
-            Money::from_minor(moved, unit).to_decimal_string()
-        ))
+        BalanceVerdict::Review(ReviewReason::BalanceMoved {
+            moved: Money::from_minor(moved, unit),
+            arithmetic,
+        })
     }
 }
 
@@ -260,7 +253,14 @@ mod tests {
             "{verdict:?}"
         );
         let verdict = judge(&unknown, &before, later(9_000), &others);
-        assert!(matches!(verdict, BalanceVerdict::Review(_)), "{verdict:?}");
+        assert!(
+            matches!(
+                verdict,
+                BalanceVerdict::Review(ReviewReason::BalanceMoved { moved, .. })
+                    if moved == eur(-500)
+            ),
+            "{verdict:?}"
+        );
         let open = [op(
             record(3, TxKind::CreditAdd, 100, TxState::Pending, 3_000),
             Some(3_100),
@@ -272,6 +272,12 @@ mod tests {
             Some(3_100),
         )];
         let verdict = judge(&unknown, &before, later(12_000), &also_unknown);
-        assert!(matches!(verdict, BalanceVerdict::Review(_)), "{verdict:?}");
+        assert!(
+            matches!(
+                verdict,
+                BalanceVerdict::Review(ReviewReason::AlsoUnknown { .. })
+            ),
+            "{verdict:?}"
+        );
     }
 }

@@ -8,7 +8,8 @@
 //! cannot settle is flagged "needs review" with the evidence. Every settlement is
 //! compare-and-set: another reconciler having settled an operation first is not an error.
 
-use crate::domain::{Basis, PhoneNumber, Reference, TxState};
+use crate::domain::review::balance_conclusion;
+use crate::domain::{Basis, PhoneNumber, Reference, ReviewReason, TxState};
 use crate::ledger::{NextCheck, StateChange, TxKind, TxRecord};
 use crate::providers::{Connector, Profile, StatusProgress, StatusQuery, TopUpRequest};
 
@@ -46,7 +47,7 @@ enum Step {
     Settled(TxState, StateChange),
     /// Still open; ask again later (the text says why, for the event log when it matters).
     Later {
-        review: Option<String>,
+        review: Option<ReviewReason>,
         note: String,
         /// When to ask again (Unix ms); `None`: after the usual back-off.
         at: Option<i64>,
@@ -55,7 +56,7 @@ enum Step {
     NotDue,
 }
 
-fn later(review: Option<String>, note: impl Into<String>) -> Step {
+fn later(review: Option<ReviewReason>, note: impl Into<String>) -> Step {
     Step::Later {
         review,
         note: note.into(),
@@ -246,7 +247,7 @@ impl Engine {
                     let next = NextCheck {
                         expected: state,
                         at,
-                        review_reason: review.as_deref(),
+                        review_reason: review.as_ref(),
                         note: Some(&note),
                     };
                     ledger.schedule_check(&reference, &next)?;
@@ -371,8 +372,7 @@ impl Engine {
     ) -> Result<Step, EngineError> {
         let Some(connector) = connector else {
             return Ok(later(
-                (record.checks >= CHECKS_BEFORE_REVIEW)
-                    .then(|| "its profile's settings or secrets cannot be read".to_string()),
+                (record.checks >= CHECKS_BEFORE_REVIEW).then_some(ReviewReason::ProfileUnreadable),
                 "could not connect to the provider: check the profile and its secrets",
             ));
         };
@@ -382,11 +382,10 @@ impl Engine {
                 self.compare_balances(record, connector, profile).await
             }
             TxKind::Transfer => Ok(later(
-                Some(format!(
-                    "{} cannot be asked about an earlier transfer: check child account {}'s \
-                     points on the provider's portal, then settle it",
-                    record.profile_name, record.destination
-                )),
+                Some(ReviewReason::TransferCannotBeAsked {
+                    profile: record.profile_name.clone(),
+                    child: record.destination.clone(),
+                }),
                 "no way to ask the provider about a transfer",
             )),
         }
@@ -405,7 +404,7 @@ impl Engine {
             (connector.top_up.clone(), profile.provider.topup_country())
         else {
             return Ok(later(
-                Some("the provider cannot be sent the top-up again".into()),
+                Some(ReviewReason::CannotSendAgain),
                 "no top-up capability",
             ));
         };
@@ -413,7 +412,9 @@ impl Engine {
             Ok(number) => number,
             Err(error) => {
                 return Ok(later(
-                    Some(format!("its number cannot be read back ({error})")),
+                    Some(ReviewReason::NumberUnreadable {
+                        error: error.to_string(),
+                    }),
                     "the number cannot be read back",
                 ));
             }
@@ -424,20 +425,19 @@ impl Engine {
             Some(Ok(extras)) => extras,
             Some(Err(error)) => {
                 return Ok(later(
-                    Some(format!("the request as sent cannot be read back ({error})")),
+                    Some(ReviewReason::RequestUnreadable {
+                        error: error.to_string(),
+                    }),
                     "the request as sent cannot be read back",
                 ));
             }
             None => {
                 return Ok(later(
-                    Some(format!(
-                        "the provider has no record of it, and the request as sent was not \
-                         kept, so it cannot be sent again as it was: check the provider's \
-                         records for {} {} around {}, then settle it",
-                        record.destination,
-                        record.amount,
-                        crate::domain::time::local_text(record.created_at)
-                    )),
+                    Some(ReviewReason::RequestNotKept {
+                        destination: record.destination.clone(),
+                        amount: record.amount,
+                        at: record.created_at,
+                    }),
                     "the request as sent was not kept",
                 ));
             }
@@ -502,19 +502,17 @@ impl Engine {
     ) -> Result<Step, EngineError> {
         let Some(status) = connector.top_up_status.as_deref() else {
             return Ok(later(
-                Some("the provider cannot be asked about an earlier top-up".into()),
+                Some(ReviewReason::CannotAskTopUp),
                 "no status check for this provider",
             ));
         };
         if status.needs_provider_ref() && record.provider_ref.is_none() {
             return Ok(later(
-                Some(format!(
-                    "the provider's reply was lost, and it can only be asked by its own id: \
-                     check the provider's records for {} {} around {}, then settle it",
-                    record.destination,
-                    record.amount,
-                    crate::domain::time::local_text(record.created_at)
-                )),
+                Some(ReviewReason::ProviderIdLost {
+                    destination: record.destination.clone(),
+                    amount: record.amount,
+                    at: record.created_at,
+                }),
                 "the provider's id for this top-up is not known",
             ));
         }
@@ -530,11 +528,8 @@ impl Engine {
             Ok(report) => report,
             Err(error) => {
                 return Ok(later(
-                    (record.checks >= CHECKS_BEFORE_REVIEW).then(|| {
-                        format!(
-                            "the provider did not answer {} status checks",
-                            record.checks + 1
-                        )
+                    (record.checks >= CHECKS_BEFORE_REVIEW).then_some(ReviewReason::NoAnswer {
+                        checks: record.checks + 1,
                     }),
                     format!("status check failed: {error}"),
                 ));
@@ -559,27 +554,24 @@ impl Engine {
                     }
                 }
                 (TxState::Unknown, _) => Ok(later(
-                    Some(format!(
-                        "the provider has no record of it, which does not mean it failed: \
-                         check the provider's records for {} {} around {}, then settle it",
-                        record.destination,
-                        record.amount,
-                        crate::domain::time::local_text(record.created_at)
-                    )),
+                    Some(ReviewReason::NoRecord {
+                        destination: record.destination.clone(),
+                        amount: record.amount,
+                        at: record.created_at,
+                    }),
                     format!("status check: not found\n{}", report.raw),
                 )),
                 _ => Ok(later(
-                    Some("the provider accepted it but no longer knows it".into()),
+                    Some(ReviewReason::NoLongerKnown),
                     format!("status check: not found\n{}", report.raw),
                 )),
             };
         }
         if let Some(amount) = report.amount.filter(|a| *a != record.amount) {
-            let why = format!(
-                "the provider's order under our reference is for {amount}, not {}: it is not \
-                 taken as this operation; check it with the provider, then settle it",
-                record.amount
-            );
+            let why = ReviewReason::AmountDiffers {
+                found: amount,
+                recorded: record.amount,
+            };
             return Ok(later(Some(why), format!("status check\n{}", report.raw)));
         }
         let Some(state) = settle_status(&report) else {
@@ -589,9 +581,8 @@ impl Engine {
             self.note_new_word(record, &report).await?;
             let too_long = now - record.created_at > PENDING_TOO_LONG_MS;
             return Ok(later(
-                too_long.then(|| match &report.message {
-                    Some(said) => format!("still pending after a day ({said}): ask the provider"),
-                    None => "still pending after a day: ask the provider".to_string(),
+                too_long.then(|| ReviewReason::PendingTooLong {
+                    said: report.message.clone(),
                 }),
                 format!(
                     "still in progress: {}\n{}",
@@ -677,11 +668,7 @@ impl Engine {
             .and_then(|e| BalanceBefore::parse(e.detail.as_deref()?, record.created_at));
         let Some(before) = before else {
             return Ok(later(
-                Some(
-                    "no balance was recorded before the move: compare the sub-account's \
-                      history on the provider's portal, then settle it"
-                        .into(),
-                ),
+                Some(ReviewReason::NoBalanceBefore),
                 "no balance before the move",
             ));
         };
@@ -708,7 +695,7 @@ impl Engine {
                     Err(error) => {
                         return Ok(later(
                             (record.checks >= CHECKS_BEFORE_REVIEW)
-                                .then(|| "the sub-account list could not be read".to_string()),
+                                .then_some(ReviewReason::SubAccountsUnreadable),
                             format!("could not read the sub-account list: {error}"),
                         ));
                     }
@@ -718,10 +705,9 @@ impl Engine {
         };
         let Some(reading) = seen_later.or(now_reading) else {
             return Ok(later(
-                Some(format!(
-                    "sub-account {} is no longer listed: its balance cannot be compared",
-                    record.destination
-                )),
+                Some(ReviewReason::SubAccountGone {
+                    sub_account: record.destination.clone(),
+                }),
                 "sub-account not found",
             ));
         };
@@ -731,8 +717,9 @@ impl Engine {
             blocking(move || ledger.set_first_reading(&reference, state, reading.as_deref()))
         };
         match judge(record, &before, reading, &others) {
-            BalanceVerdict::Settled(state, why) => match first {
+            BalanceVerdict::Settled(state, arithmetic) => match first {
                 Some((agreed, at)) if agreed == state => {
+                    let why = balance_conclusion(state, &arithmetic);
                     let apart = reading.read_at - at;
                     if apart >= gap {
                         Ok(settled(
@@ -751,13 +738,16 @@ impl Engine {
                 }
                 Some((first_state, _)) => {
                     keep_first(None).await??;
-                    let why = format!(
-                        "two balance readings disagree (first {first_state}, now {state}): the \
-                         sub-account's balance is moving — {why}"
-                    );
-                    Ok(later(Some(why.clone()), why))
+                    let why = ReviewReason::ReadingsDisagree {
+                        first: first_state,
+                        now: state,
+                        arithmetic,
+                    };
+                    let note = why.to_string();
+                    Ok(later(Some(why), note))
                 }
                 None => {
+                    let why = balance_conclusion(state, &arithmetic);
                     keep_first(Some(format!("{state}@{}", reading.read_at))).await??;
                     let ledger = self.ledger.clone();
                     let (reference, current) = (record.reference.clone(), record.state);
@@ -769,13 +759,17 @@ impl Engine {
                     ))
                 }
             },
-            BalanceVerdict::Wait(why) => Ok(later(
-                (record.checks >= CHECKS_BEFORE_REVIEW).then(|| why.clone()),
-                why,
-            )),
+            BalanceVerdict::Wait(why) => {
+                let note = why.to_string();
+                Ok(later(
+                    (record.checks >= CHECKS_BEFORE_REVIEW).then_some(why),
+                    note,
+                ))
+            }
             BalanceVerdict::Review(why) => {
                 keep_first(None).await??;
-                Ok(later(Some(why.clone()), why))
+                let note = why.to_string();
+                Ok(later(Some(why), note))
             }
         }
     }

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::transactions::{TX_COLUMNS, TxKind, TxRecord, tx_from_row};
 use super::{Ledger, LedgerError, read_error, write_error};
-use crate::domain::{Reference, TxState};
+use crate::domain::{Reference, ReviewReason, TxState};
 
 /// How long after an operation turns pending the reconciler first asks about it.
 pub const FIRST_PENDING_CHECK_MS: i64 = 5_000;
@@ -29,7 +29,7 @@ pub struct NextCheck<'a> {
     /// When to ask again (Unix ms).
     pub at: i64,
     /// Why a person must look at it, if the reconciler cannot settle it.
-    pub review_reason: Option<&'a str>,
+    pub review_reason: Option<&'a ReviewReason>,
     /// What the reconciler found, as a note in the event log.
     pub note: Option<&'a str>,
 }
@@ -214,15 +214,15 @@ impl Ledger {
         let Some((id, old_reason)) = current else {
             return Ok(());
         };
+        let reason = next.review_reason.map(ReviewReason::to_stored);
         tx.execute(
             "UPDATE transactions SET next_check_at = ?2, checks = checks + 1,
                  review_reason = COALESCE(?3, review_reason)
              WHERE id = ?1",
-            params![id, next.at, next.review_reason],
+            params![id, next.at, reason],
         )
         .map_err(write_error)?;
-        let reason_changed =
-            next.review_reason.is_some() && next.review_reason != old_reason.as_deref();
+        let reason_changed = reason.is_some() && reason != old_reason;
         if let Some(note) = next.note.filter(|_| reason_changed) {
             tx.execute(
                 "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)

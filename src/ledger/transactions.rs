@@ -6,7 +6,7 @@
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{Ledger, LedgerError, read_error, write_error};
-use crate::domain::{Basis, Money, Reference, TxState, Unit};
+use crate::domain::{Basis, Money, Reference, ReviewReason, TxState, Unit};
 
 /// What kind of operation a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,7 +163,7 @@ pub struct TxRecord {
     /// How many times the reconciler has asked about it without an answer.
     pub checks: i64,
     /// Why a person must look at it, when the reconciler could not settle it.
-    pub review_reason: Option<String>,
+    pub review_reason: Option<ReviewReason>,
 }
 
 /// One state change in the event log.
@@ -200,7 +200,7 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
     let first_reading = row.get("first_reading")?;
     let next_check_at = row.get("next_check_at")?;
     let checks = row.get("checks")?;
-    let review_reason = row.get("review_reason")?;
+    let review_reason: Option<String> = row.get("review_reason")?;
     Ok((|| {
         Ok(TxRecord {
             id,
@@ -230,7 +230,7 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, Le
             first_reading,
             next_check_at,
             checks,
-            review_reason,
+            review_reason: review_reason.as_deref().map(ReviewReason::from_stored),
         })
     })())
 }
@@ -453,9 +453,11 @@ fn note_late_fact(
             .unwrap_or_default()
     );
     let review = contradicts(current, reported).then(|| {
-        format!(
-            "the provider later reported it {reported}, but the ledger says {current}: check              with the provider and the customer, then settle it"
-        )
+        ReviewReason::LateContradiction {
+            reported,
+            recorded: current,
+        }
+        .to_stored()
     });
     tx.execute(
         "UPDATE transactions SET provider_ref = COALESCE(provider_ref, ?2),

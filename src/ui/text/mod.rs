@@ -5,4 +5,5 @@ pub mod error_text;
 pub mod i18n;
 pub mod numbers;
 pub mod refusals;
+pub mod review_reasons;
 pub mod rtl;

@@ -84,7 +84,10 @@ fn fields_ui(ui: &mut egui::Ui, record: &TxRecord) {
         ui.end_row();
     }
     if let Some(reason) = &record.review_reason {
-        row(ui, t!("history-details-review"), reason.as_str().into());
+        ui.label(RichText::new(t!("history-details-review")).weak());
+        let reason = crate::ui::text::review_reasons::review_reason_text(reason);
+        ui.add(egui::Label::new(reason).wrap());
+        ui.end_row();
     }
 }
 

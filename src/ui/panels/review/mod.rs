@@ -277,7 +277,8 @@ fn detail_ui(
                 });
             if let Some(reason) = &record.review_reason {
                 ui.add_space(4.0);
-                ui.colored_label(WARNING, t!("review-why", reason = reason.as_str()));
+                let reason = crate::ui::text::review_reasons::review_reason_text(reason);
+                ui.colored_label(WARNING, t!("review-why", reason = reason));
             }
             // What a person can do comes before the evidence, which can be long.
             ui.add_space(8.0);
