@@ -182,16 +182,31 @@ pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, cx: &mut PanelConte
         panel.selected = Some(items[0].record.reference.to_string());
         panel.note.clear();
     }
+    let chosen = |selected: Option<&str>| {
+        items
+            .iter()
+            .position(|i| Some(i.record.reference.as_str()) == selected)
+    };
+    if ui.available_width() < 2.0 * LIST_NEEDS {
+        // A small window: the list above, the chosen operation below, each whole.
+        let list_size = egui::vec2(ui.available_width(), ui.available_height() * 0.4);
+        ui.allocate_ui(list_size, |ui| list_ui(ui, panel, &items));
+        ui.separator();
+        if let Some(index) = chosen(panel.selected.as_deref()) {
+            detail_ui(ui, panel, &items[index], run);
+        }
+        return;
+    }
     ui.columns(2, |columns| {
         list_ui(&mut columns[0], panel, &items);
-        let chosen = items
-            .iter()
-            .find(|i| Some(i.record.reference.as_str()) == panel.selected.as_deref());
-        if let Some(item) = chosen {
-            detail_ui(&mut columns[1], panel, item, run);
+        if let Some(index) = chosen(panel.selected.as_deref()) {
+            detail_ui(&mut columns[1], panel, &items[index], run);
         }
     });
 }
+
+/// The width the list's columns need side by side with the details.
+const LIST_NEEDS: f32 = 430.0;
 
 /// The list: one row per operation, its state as a coloured chip (pending apart from
 /// unknown), every column clipped to its width; the whole row selects.
