@@ -189,3 +189,101 @@ fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
     );
     saldo::ui::text::i18n::set_language(Language::English);
 }
+
+/// Every kind of review reason has its words in both languages (a missing message would show
+/// its id), with every argument filled in.
+#[test]
+fn every_review_reason_reads_in_both_languages() {
+    use saldo::domain::{BalanceArithmetic, Money, ReviewReason::*, TxState, Unit};
+    use saldo::ui::text::review_reasons::review_reason_text;
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let eur = |minor| Money::from_minor(minor, Unit::Eur);
+    let arithmetic = BalanceArithmetic {
+        sub_account: "1002".into(),
+        before: eur(10_000),
+        before_at: 1_700_000_000_000,
+        later: eur(9_000),
+        later_at: 1_700_000_600_000,
+        others: eur(0),
+        effect: eur(2_000),
+    };
+    let (to, amount, at) = ("+5352942387".to_string(), eur(1_500), 1_700_000_000_000);
+    let other = || "SAL-20261122-0000001".to_string();
+    let reasons = [
+        ProfileUnreadable,
+        TransferCannotBeAsked {
+            profile: "demo-mexico".into(),
+            child: "mx-child-01".into(),
+        },
+        CannotSendAgain,
+        NumberUnreadable { error: "x".into() },
+        RequestUnreadable { error: "x".into() },
+        RequestNotKept {
+            destination: to.clone(),
+            amount,
+            at,
+        },
+        CannotAskTopUp,
+        ProviderIdLost {
+            destination: to.clone(),
+            amount,
+            at,
+        },
+        NoAnswer { checks: 9 },
+        NoRecord {
+            destination: to,
+            amount,
+            at,
+        },
+        NoLongerKnown,
+        AmountDiffers {
+            found: eur(2_000),
+            recorded: amount,
+        },
+        PendingTooLong {
+            said: Some("en proceso".into()),
+        },
+        PendingTooLong { said: None },
+        LateContradiction {
+            reported: TxState::Succeeded,
+            recorded: TxState::Failed,
+        },
+        NoBalanceBefore,
+        SubAccountsUnreadable,
+        SubAccountGone {
+            sub_account: "1002".into(),
+        },
+        Overlapped { other: other() },
+        AlsoUnknown { other: other() },
+        OtherUnsettled { other: other() },
+        BalanceMoved {
+            moved: eur(-1_000),
+            arithmetic: arithmetic.clone(),
+        },
+        ReadingsDisagree {
+            first: TxState::Failed,
+            now: TxState::Succeeded,
+            arithmetic,
+        },
+    ];
+    for language in Language::ALL {
+        saldo::ui::text::i18n::set_language(language);
+        for reason in &reasons {
+            let text = review_reason_text(reason);
+            assert!(!text.starts_with("reason-"), "{language:?}: {text}");
+            assert!(!text.contains('{'), "{language:?}: {text}");
+        }
+    }
+    saldo::ui::text::i18n::set_language(Language::Spanish);
+    let no_record = review_reason_text(&reasons[9]);
+    assert!(
+        no_record.contains("+5352942387 1,500 EUR") && no_record.contains("no significa"),
+        "{no_record}"
+    );
+    let moved = review_reason_text(&reasons[21]);
+    assert!(
+        moved.contains("-1,000 EUR") && moved.contains("subcuenta 1002"),
+        "{moved}"
+    );
+    saldo::ui::text::i18n::set_language(Language::English);
+}

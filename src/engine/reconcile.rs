@@ -64,6 +64,12 @@ fn later(review: Option<ReviewReason>, note: impl Into<String>) -> Step {
     }
 }
 
+/// Flags an operation for a person, with the reason's words as the event log's note.
+fn flag(why: ReviewReason) -> Step {
+    let note = why.to_string();
+    later(Some(why), note)
+}
+
 fn later_at(at: i64, note: impl Into<String>) -> Step {
     Step::Later {
         review: None,
@@ -743,8 +749,7 @@ impl Engine {
                         now: state,
                         arithmetic,
                     };
-                    let note = why.to_string();
-                    Ok(later(Some(why), note))
+                    Ok(flag(why))
                 }
                 None => {
                     let why = balance_conclusion(state, &arithmetic);
@@ -768,8 +773,7 @@ impl Engine {
             }
             BalanceVerdict::Review(why) => {
                 keep_first(None).await??;
-                let note = why.to_string();
-                Ok(later(Some(why), note))
+                Ok(flag(why))
             }
         }
     }

@@ -2,7 +2,7 @@
 //! as data ([`ReviewReason`]); a sentence an older saldo wrote is shown as it was.
 
 use crate::domain::time::local_text;
-use crate::domain::{BalanceArithmetic, ReviewReason, TxState};
+use crate::domain::{BalanceArithmetic, Money, ReviewReason, TxState};
 use crate::t;
 use crate::ui::text::error_text::state_text;
 use crate::ui::text::numbers::money_text;
@@ -24,34 +24,19 @@ pub fn review_reason_text(reason: &ReviewReason) -> String {
             destination,
             amount,
             at,
-        } => t!(
-            "reason-request-not-kept",
-            destination = destination.as_str(),
-            amount = money_text(*amount),
-            at = local_text(*at)
-        ),
+        } => look_up("reason-request-not-kept", destination, *amount, *at),
         CannotAskTopUp => t!("reason-cannot-ask-top-up"),
         ProviderIdLost {
             destination,
             amount,
             at,
-        } => t!(
-            "reason-provider-id-lost",
-            destination = destination.as_str(),
-            amount = money_text(*amount),
-            at = local_text(*at)
-        ),
+        } => look_up("reason-provider-id-lost", destination, *amount, *at),
         NoAnswer { checks } => t!("reason-no-answer", checks = *checks),
         NoRecord {
             destination,
             amount,
             at,
-        } => t!(
-            "reason-no-record",
-            destination = destination.as_str(),
-            amount = money_text(*amount),
-            at = local_text(*at)
-        ),
+        } => look_up("reason-no-record", destination, *amount, *at),
         NoLongerKnown => t!("reason-no-longer-known"),
         AmountDiffers { found, recorded } => t!(
             "reason-amount-differs",
@@ -95,6 +80,16 @@ pub fn review_reason_text(reason: &ReviewReason) -> String {
         ),
         Written(text) => text.clone(),
     }
+}
+
+/// A reason that asks a person to look `destination` and `amount` up around `at`.
+fn look_up(id: &str, destination: &str, amount: Money, at: i64) -> String {
+    t!(
+        id,
+        destination = destination,
+        amount = money_text(amount),
+        at = local_text(at)
+    )
 }
 
 /// The balance arithmetic behind a reason, in the window's language.
