@@ -270,7 +270,11 @@ async fn a_send_refused_by_rate_limiting_every_time_fails_with_the_reason() {
     });
     let row = rig.engine.top_up(&order("52942387", "20")).await.unwrap();
     assert_eq!(row.state, TxState::Failed);
-    assert!(row.provider_message.unwrap().contains("rate limiting"));
+    let message = row.provider_message.unwrap();
+    assert!(
+        saldo::domain::Note::in_english(&message).contains("rate limiting"),
+        "{message}"
+    );
     assert_eq!(
         rig.sim.requests_to("/recharge/send").len(),
         5,

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use saldo::domain::{Money, Reference, TxState, Unit};
+use saldo::domain::{Money, Note, Reference, TxState, Unit};
 use saldo::ledger::export::{CsvAudience, CsvStyle, export_csv, export_to_file};
 use saldo::ledger::{HistoryFilter, Ledger, NewOperation, StateChange, TxKind};
 use saldo::providers::ProviderKind;
@@ -21,6 +21,12 @@ fn ledger(dir: &std::path::Path) -> Ledger {
     let cuba = add("cuba", ProviderKind::Qvatel);
     let india = add("india", ProviderKind::Rechargekit);
     let france = add("fr", ProviderKind::Smspartner);
+    // saldo's own words are kept as data; the export says them in English.
+    let balances_after = Note::BalancesAfter {
+        main: Money::parse("2859.2", Unit::Eur).unwrap(),
+        sub_account: Money::parse("71.8", Unit::Eur).unwrap(),
+    }
+    .to_stored();
     let rows = [
         (
             &cuba,
@@ -44,7 +50,7 @@ fn ledger(dir: &std::path::Path) -> Ledger {
             "1001",
             "12.345",
             Unit::Eur,
-            "main account 2859.200 EUR",
+            balances_after.as_str(),
         ),
     ];
     for (profile, kind, to, amount, unit, message) in rows {
@@ -129,6 +135,10 @@ fn spreadsheet_mode_neutralises_formulas_and_keeps_numbers_and_amounts() {
     assert_eq!(
         (rows[3][6].as_str(), rows[3][7].as_str()),
         ("1001", "12.345")
+    );
+    assert_eq!(
+        rows[3][11],
+        "main account 2859.200 EUR, sub-account 71.800 EUR"
     );
 }
 

@@ -116,36 +116,13 @@ fn a_shop_switches_to_spanish_and_every_panel_speaks_it() {
 /// Spanish writes it; the command line's words stay English.
 #[test]
 fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
-    use saldo::domain::{Money, Reference, ReviewReason, TxState, Unit};
-    use saldo::ledger::{NewOperation, StateChange, TxKind};
+    use saldo::domain::ReviewReason;
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let mut harness = demo_app(dir.path());
-    wait_for(&mut harness, "15.00 USD");
-    // A transfer an interrupted saldo left while sending: nobody holds its claim.
+    let reference = interrupted_transfer(&mut harness);
     let services = harness.state().services();
     let ledger = services.engine.ledger().clone();
-    let profile = ledger.profile("demo-mexico").unwrap();
-    let reference = Reference::generate();
-    ledger
-        .record_new(&NewOperation {
-            reference: &reference,
-            kind: TxKind::Transfer,
-            profile_id: profile.id,
-            destination: "mx-child-01",
-            amount: Money::parse("12500", Unit::Points).unwrap(),
-            repeat_guard: None,
-            request: None,
-            batch_row: None,
-        })
-        .unwrap();
-    ledger
-        .transition(&reference, TxState::Sending, &StateChange::default())
-        .unwrap();
-    services
-        .runtime
-        .block_on(services.engine.reconcile(None))
-        .unwrap();
     let row = ledger.transaction(&reference).unwrap();
     let reason = row.review_reason.clone().expect("a person must look");
     assert_eq!(
@@ -174,6 +151,17 @@ fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
     let spanish = "a demo-mexico no se le puede preguntar por una transferencia anterior: \
                    revise los puntos de la cuenta hija mx-child-01 en el portal del proveedor";
     wait_for(&mut harness, spanish);
+    // The event log's notes are saldo's words too: in Spanish, none in English.
+    let stopped = "saldo se detuvo mientras la enviaba, antes de registrar el resultado";
+    wait_for(&mut harness, stopped);
+    wait_for(
+        &mut harness,
+        "Requiere revisión: a demo-mexico no se le puede preguntar",
+    );
+    assert!(
+        !shows(&harness, "saldo stopped"),
+        "an English note in Review"
+    );
     open_panel(&mut harness, "Historial");
     wait_for(&mut harness, "mx-child-01");
     harness
@@ -186,6 +174,75 @@ fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
     assert!(
         shows(&harness, "12.500 PTS"),
         "the amount as Spanish writes it"
+    );
+    wait_for(&mut harness, stopped);
+    assert!(
+        !shows(&harness, "saldo stopped"),
+        "an English note in History"
+    );
+    saldo::ui::text::i18n::set_language(Language::English);
+}
+
+/// A transfer an interrupted saldo left while sending (nobody holds its claim), gone through
+/// the reconciler, which flags it: it cannot be asked about.
+fn interrupted_transfer(harness: &mut App) -> saldo::domain::Reference {
+    use saldo::domain::{Money, Reference, TxState, Unit};
+    use saldo::ledger::{NewOperation, StateChange, TxKind};
+    wait_for(harness, "15.00 USD");
+    let services = harness.state().services();
+    let ledger = services.engine.ledger().clone();
+    let profile = ledger.profile("demo-mexico").unwrap();
+    let reference = Reference::generate();
+    ledger
+        .record_new(&NewOperation {
+            reference: &reference,
+            kind: TxKind::Transfer,
+            profile_id: profile.id,
+            destination: "mx-child-01",
+            amount: Money::parse("12500", Unit::Points).unwrap(),
+            repeat_guard: None,
+            request: None,
+            batch_row: None,
+        })
+        .unwrap();
+    ledger
+        .transition(&reference, TxState::Sending, &StateChange::default())
+        .unwrap();
+    services
+        .runtime
+        .block_on(services.engine.reconcile(None))
+        .unwrap();
+    reference
+}
+
+/// What a panel said before the language changed reads in the new language: Review's
+/// outcome of a settlement, made in English, is Spanish once Spanish is chosen.
+#[test]
+fn a_message_shown_before_a_language_switch_follows_it() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app(dir.path());
+    let reference = interrupted_transfer(&mut harness);
+    open_panel(&mut harness, "Needs review");
+    wait_for(&mut harness, reference.as_str());
+    harness
+        .query_all_by_label_contains(reference.as_str())
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+    type_into(&mut harness, "Note", "the portal shows no transfer");
+    click(&mut harness, "Settle as failed");
+    wait_for_enabled_button(&mut harness, "Record it");
+    click(&mut harness, "Record it");
+    wait_for(&mut harness, &format!("{reference} is now failed."));
+    saldo::ui::text::i18n::set_language(Language::Spanish);
+    harness.run_steps(2);
+    let spanish = format!("{reference} figura ahora como fallida.");
+    wait_for(&mut harness, &spanish);
+    assert!(
+        !shows(&harness, "is now failed"),
+        "the message stayed in English"
     );
     saldo::ui::text::i18n::set_language(Language::English);
 }
@@ -286,4 +343,136 @@ fn every_review_reason_reads_in_both_languages() {
         "{moved}"
     );
     saldo::ui::text::i18n::set_language(Language::English);
+}
+
+/// Every note saldo writes in an event log or as a message has its words in both languages,
+/// every argument filled in, and Spanish that is not the English.
+#[test]
+fn every_note_reads_in_both_languages() {
+    use saldo::domain::Note::{self, *};
+    use saldo::domain::{BalanceArithmetic, Money, ReviewReason, TxState, Unit};
+    use saldo::ui::text::notes::note_text;
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let eur = |minor| Money::from_minor(minor, Unit::Eur);
+    let arithmetic = BalanceArithmetic {
+        sub_account: "1002".into(),
+        before: eur(10_000),
+        before_at: 1_700_000_000_000,
+        later: eur(12_000),
+        later_at: 1_700_000_600_000,
+        others: eur(0),
+        effect: eur(2_000),
+    };
+    let (state, note) = (TxState::Succeeded, "the customer showed it".to_string());
+    let notes = [
+        NotSent {
+            reason: "connection refused".into(),
+        },
+        MaybeSent {
+            reason: "timed out".into(),
+        },
+        CredentialsRefused {
+            message: "bad token".into(),
+        },
+        RateLimited {
+            retry_after_s: Some(3),
+        },
+        RateLimited {
+            retry_after_s: None,
+        },
+        Unreadable {
+            reason: "not JSON".into(),
+        },
+        StoppedBeforeSending,
+        NeverSent,
+        StoppedWhileSending,
+        StatusCheck,
+        StatusSaid {
+            said: "Procesado".into(),
+        },
+        SendingAgain,
+        SentAgain,
+        BalancesAgree {
+            state,
+            arithmetic: arithmetic.clone(),
+            apart_s: 60,
+        },
+        BalanceConclusion {
+            state,
+            arithmetic: arithmetic.clone(),
+        },
+        FirstBalanceReading { state, arithmetic },
+        Flagged {
+            reason: ReviewReason::NoBalanceBefore,
+        },
+        LateOutcome {
+            reported: TxState::Succeeded,
+            recorded: TxState::Failed,
+            message: Some(Note::NeverSent.to_stored()),
+        },
+        NeverSentByHand,
+        SettledByHand {
+            state,
+            note: note.clone(),
+        },
+        ByHand { note: note.clone() },
+        KeptByHand {
+            state,
+            note: note.clone(),
+        },
+        CorrectedByHand { state, note },
+        BalancesAfter {
+            main: eur(2_859_200),
+            sub_account: eur(71_800),
+        },
+        DoneWithoutBalances,
+    ];
+    // A new kind of note fails to compile here until it is in the list above.
+    for listed in &notes {
+        match listed {
+            NotSent { .. }
+            | MaybeSent { .. }
+            | CredentialsRefused { .. }
+            | RateLimited { .. }
+            | Unreadable { .. }
+            | StoppedBeforeSending
+            | NeverSent
+            | StoppedWhileSending
+            | StatusCheck
+            | StatusSaid { .. }
+            | SendingAgain
+            | SentAgain
+            | BalancesAgree { .. }
+            | BalanceConclusion { .. }
+            | FirstBalanceReading { .. }
+            | Flagged { .. }
+            | LateOutcome { .. }
+            | NeverSentByHand
+            | SettledByHand { .. }
+            | ByHand { .. }
+            | KeptByHand { .. }
+            | CorrectedByHand { .. }
+            | BalancesAfter { .. }
+            | DoneWithoutBalances => {}
+        }
+    }
+    let words = |language| {
+        saldo::ui::text::i18n::set_language(language);
+        notes.iter().map(note_text).collect::<Vec<_>>()
+    };
+    let (english, spanish) = (words(Language::English), words(Language::Spanish));
+    saldo::ui::text::i18n::set_language(Language::English);
+    for ((note, en), es) in notes.iter().zip(&english).zip(&spanish) {
+        for text in [en, es] {
+            assert!(
+                !text.contains("note-") && !text.contains("error-"),
+                "{text}"
+            );
+            assert!(!text.contains('{') && !text.contains('}'), "{text}");
+        }
+        assert_ne!(en, es, "{note:?} has no Spanish words");
+    }
+    assert!(spanish[17].contains("Nunca se envió"), "{}", spanish[17]);
+    // Spanish groups thousands from five digits on.
+    assert!(spanish[23].contains("2859,200 EUR"), "{}", spanish[23]);
 }

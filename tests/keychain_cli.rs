@@ -629,8 +629,13 @@ fn review_lists_open_operations_and_settles_them_from_the_command_line() {
                 .transition(reference, TxState::Sending, &StateChange::default())
                 .unwrap();
         }
+        // As the engine writes it: saldo's own words kept as data.
+        let no_answer = saldo::domain::Note::MaybeSent {
+            reason: "timed out".into(),
+        };
         let timeout = StateChange {
-            detail: Some("no clear answer from the provider".into()),
+            provider_message: Some(no_answer.to_stored()),
+            detail: Some(no_answer.to_stored()),
             ..StateChange::default()
         };
         ledger
@@ -643,7 +648,11 @@ fn review_lists_open_operations_and_settles_them_from_the_command_line() {
         text.contains(unknown.as_str()) && text.contains(interrupted.as_str()),
         "{text}"
     );
-    assert!(text.contains("no clear answer from the provider"), "{text}");
+    assert!(
+        text.contains("no clear answer from the provider (timed out): the outcome is unknown"),
+        "the command line says saldo's notes in English: {text}"
+    );
+    assert!(!text.contains("saldo-note"), "{text}");
 
     let out = saldo(
         &data,
@@ -671,6 +680,7 @@ fn review_lists_open_operations_and_settles_them_from_the_command_line() {
         "{said}"
     );
     assert!(!said.contains("nothing was charged"), "{said}");
+    assert!(said.contains("settled by hand: provider says no"), "{said}");
     let out = saldo(
         &data,
         &["review", "settle", interrupted.as_str(), "--note", "x"],

@@ -10,7 +10,7 @@ use std::time::Duration;
 use std::sync::Arc;
 
 use saldo::domain::clock::SteppedClock;
-use saldo::domain::{Basis, Money, Reference, TxState, Unit};
+use saldo::domain::{Basis, Money, Note, Reference, TxState, Unit};
 use saldo::engine::{CreditOrder, EngineOptions, TopUpOrder, TransferOrder};
 use saldo::ledger::{NewOperation, StateChange, TxKind};
 use saldo::providers::CreditDirection;
@@ -93,7 +93,7 @@ async fn rechargekit_unknowns_are_settled_by_our_reference_both_ways() {
         events.iter().any(|e| e
             .detail
             .as_deref()
-            .is_some_and(|d| d.contains("same reference"))),
+            .is_some_and(|d| Note::in_english(d).contains("same reference"))),
         "{events:?}"
     );
     let prepaid = sim.requests_to("/recharge/prepaid");
@@ -236,11 +236,7 @@ async fn sms_partner_moves_are_settled_by_comparing_balances() {
     let executed = ledger.transaction(&executed.reference).unwrap();
     assert_eq!(executed.state, TxState::Succeeded);
     assert!(
-        executed
-            .provider_message
-            .as_deref()
-            .unwrap()
-            .starts_with("executed"),
+        Note::in_english(executed.provider_message.as_deref().unwrap()).starts_with("executed"),
         "{executed:?}"
     );
     let lost = ledger.transaction(&lost.reference).unwrap();
@@ -334,7 +330,7 @@ async fn rows_a_crash_left_are_settled_before_the_next_send_to_that_profile() {
         (never.state, never.basis),
         (TxState::Failed, Some(Basis::Stated))
     );
-    assert!(never.provider_message.unwrap().contains("never sent"));
+    assert!(Note::in_english(&never.provider_message.unwrap()).contains("never sent"));
     // Interrupted mid-send: moved to unknown before the new top-up — never to failed, since
     // the provider may still execute what was sent until the horizon after saldo stopped.
     let cut = ledger.transaction(&interrupted).unwrap();

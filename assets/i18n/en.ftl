@@ -180,7 +180,7 @@ result-do-not-resend-history = Do not resend. saldo keeps asking and shows the o
 result-unknown-timeout = { $provider } did not answer within { $seconds } s. The top-up may have gone through — do not resend; saldo keeps checking.
 result-unknown-unclear = { $provider }'s answer did not say whether the top-up went through. It may have gone through — do not resend; saldo keeps checking.
 result-unknown-unrecorded = The top-up may have gone through, but saldo could not write that down. Do not resend; saldo keeps checking.
-result-unknown-technical = What the provider said: { $reason } (the operation is { $state }).
+result-unknown-technical = Technical detail: { $reason } (the operation is { $state }).
 result-details = Details
 result-copy = Copy
 result-copy-tip = Copy the reference
@@ -356,6 +356,11 @@ history-count = { $count ->
    *[other] { $count } operations
 }
 history-chart = Daily sales chart
+history-totals = Totals ({ $count })
+history-more-filters = More filters{ $set ->
+    [0] {""}
+   *[other] {" "}({ $set } set)
+}
 history-chart-empty = No succeeded top-ups in this period.
 history-chart-title = Daily sales ({ $unit })
 history-chart-sales = { $count } sales
@@ -371,6 +376,7 @@ history-col-provider-reference = Provider reference
 history-col-message = Message
 history-export = Export…
 history-export-for = Export for
+history-export-options = CSV options
 history-export-spreadsheet = a spreadsheet
 history-export-spreadsheet-tip = Excel or LibreOffice: numbers stay text, nothing runs as a formula
 history-export-import = another program
@@ -607,3 +613,24 @@ reason-readings-disagree = two balance readings disagree (first { $first }, now 
 reason-arithmetic = sub-account { $sub_account }: { $before } before (read { $before_at }), { $later } at { $later_at }, other settled moves { $others }; this move would change it by { $effect }
 reason-executed = executed — { $arithmetic }
 reason-not-executed = not executed — { $arithmetic }
+
+note-balance-before = sub-account { $sub_account }: { $balance } before the move
+note-balance-before-at = sub-account { $sub_account }: { $balance } before the move (read { $at })
+note-stopped-before-sending = saldo stopped before sending it.
+note-never-sent = Never sent: saldo stopped before sending it.
+note-stopped-while-sending = saldo stopped while sending it, before recording the outcome: the outcome is unknown.
+note-status-check = saldo asked the provider how it ended.
+note-status-said = The provider says: { $said }
+note-sending-again = The provider has no record of it and can no longer be executing the last send: saldo sends the very same request again, with the same reference (the provider creates it only once).
+note-sent-again = Sent again with the same reference.
+note-balances-agree = { $conclusion } (the same at two readings { $seconds } s apart; concluded from balances, not stated by the provider)
+note-first-balance-reading = First balance reading: { $conclusion }
+note-flagged = Needs review: { $reason }
+note-late-outcome = A late outcome: { $reported } (the operation was already { $recorded })
+note-never-sent-by-hand = Never sent (settled by hand).
+note-settled-by-hand = Settled by hand as { $state }: { $note }
+note-by-hand = Settled by hand: { $note }
+note-kept-by-hand = Kept as { $state } by hand: { $note }
+note-corrected-by-hand = Corrected to { $state } by hand: { $note }
+note-balances-after = main account { $main }, sub-account { $sub_account }
+note-done-without-balances = Done; the provider did not say the balances after it.

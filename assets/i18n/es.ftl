@@ -180,7 +180,7 @@ result-do-not-resend-history = No la reenvíe. saldo sigue consultando y mostrar
 result-unknown-timeout = { $provider } no respondió en { $seconds } s. Puede que la recarga se haya realizado: no la reenvíe; saldo sigue comprobando.
 result-unknown-unclear = La respuesta de { $provider } no dijo si la recarga se realizó. Puede que se haya realizado: no la reenvíe; saldo sigue comprobando.
 result-unknown-unrecorded = Puede que la recarga se haya realizado, pero saldo no pudo anotarlo. No la reenvíe; saldo sigue comprobando.
-result-unknown-technical = Lo que dijo el proveedor: { $reason } (la operación figura como { $state }).
+result-unknown-technical = Detalle técnico: { $reason } (la operación figura como { $state }).
 result-details = Detalles
 result-copy = Copiar
 result-copy-tip = Copiar la referencia
@@ -355,7 +355,13 @@ history-count = { $count ->
     [one] { $count } operación
    *[other] { $count } operaciones
 }
-history-chart = Gráfico de ventas diarias
+history-chart = Ventas por día
+history-totals = Totales ({ $count })
+history-more-filters = Más filtros{ $set ->
+    [0] {""}
+    [one] {" "}(1 activo)
+   *[other] {" "}({ $set } activos)
+}
 history-chart-empty = No hay recargas realizadas en este período.
 history-chart-title = Ventas diarias ({ $unit })
 history-chart-sales = { $count } ventas
@@ -371,6 +377,7 @@ history-col-provider-reference = Referencia del proveedor
 history-col-message = Mensaje
 history-export = Exportar…
 history-export-for = Exportar para
+history-export-options = Opciones del CSV
 history-export-spreadsheet = una hoja de cálculo
 history-export-spreadsheet-tip = Excel o LibreOffice: los números quedan como texto y nada se ejecuta como fórmula
 history-export-import = otro programa
@@ -607,3 +614,24 @@ reason-readings-disagree = dos lecturas del saldo no coinciden (primero { $first
 reason-arithmetic = subcuenta { $sub_account }: { $before } antes (leído { $before_at }), { $later } a las { $later_at }, otros movimientos resueltos { $others }; este movimiento la cambiaría en { $effect }
 reason-executed = ejecutado — { $arithmetic }
 reason-not-executed = no ejecutado — { $arithmetic }
+
+note-balance-before = subcuenta { $sub_account }: { $balance } antes del movimiento
+note-balance-before-at = subcuenta { $sub_account }: { $balance } antes del movimiento (leído { $at })
+note-stopped-before-sending = saldo se detuvo antes de enviarla.
+note-never-sent = Nunca se envió: saldo se detuvo antes de enviarla.
+note-stopped-while-sending = saldo se detuvo mientras la enviaba, antes de registrar el resultado: el resultado es desconocido.
+note-status-check = saldo preguntó al proveedor cómo terminó.
+note-status-said = El proveedor dice: { $said }
+note-sending-again = El proveedor no tiene registro de ella y ya no puede estar ejecutando el último envío: saldo envía de nuevo exactamente la misma solicitud, con la misma referencia (el proveedor la crea una sola vez).
+note-sent-again = Enviada de nuevo con la misma referencia.
+note-balances-agree = { $conclusion } (igual en dos lecturas con { $seconds } s de diferencia; concluido de los saldos, no lo dijo el proveedor)
+note-first-balance-reading = Primera lectura del saldo: { $conclusion }
+note-flagged = Requiere revisión: { $reason }
+note-late-outcome = Un resultado tardío: { $reported } (la operación ya estaba { $recorded })
+note-never-sent-by-hand = Nunca se envió (resuelta a mano).
+note-settled-by-hand = Resuelta a mano como { $state }: { $note }
+note-by-hand = Resuelta a mano: { $note }
+note-kept-by-hand = Mantenida como { $state } a mano: { $note }
+note-corrected-by-hand = Corregida a { $state } a mano: { $note }
+note-balances-after = cuenta principal { $main }, subcuenta { $sub_account }
+note-done-without-balances = Hecho; el proveedor no dijo los saldos después.

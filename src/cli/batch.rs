@@ -123,7 +123,10 @@ fn write_results(path: &Path, rows: &[BatchRowStatus]) -> Result<(), String> {
                 op.state.as_str().to_string(),
                 op.reference.to_string(),
                 op.provider_ref.clone().unwrap_or_default(),
-                op.provider_message.clone().unwrap_or_default(),
+                op.provider_message
+                    .as_deref()
+                    .map(|m| crate::domain::Note::in_english(m).into_owned())
+                    .unwrap_or_default(),
             ),
             (None, Some(reason)) => (
                 "refused".into(),

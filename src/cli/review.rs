@@ -4,8 +4,8 @@ use clap::{ArgGroup, Subcommand};
 
 use super::topup::describe;
 use super::{CliError, Output};
-use crate::domain::Reference;
 use crate::domain::time::local_text;
+use crate::domain::{Note, Reference};
 use crate::engine::{Engine, Settlement};
 
 #[derive(Debug, Subcommand)]
@@ -63,7 +63,8 @@ pub(crate) fn run(
                 }
                 for event in item.events {
                     let from = event.from_state.map_or("-".to_string(), |s| s.to_string());
-                    let detail = event.detail.unwrap_or_default().replace('\n', " ");
+                    let detail = event.detail.unwrap_or_default();
+                    let detail = Note::in_english(&detail).replace('\n', " ");
                     lines.push(format!(
                         "    {} {from} -> {} {detail}",
                         local_text(event.at),

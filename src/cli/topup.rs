@@ -3,9 +3,10 @@
 use clap::Args;
 
 use super::{CliError, Exit, Output};
-use crate::domain::{Basis, Reference, TxState};
+use crate::domain::{Basis, Note, Reference, TxState};
 use crate::engine::{Engine, TopUpOrder};
 use crate::ledger::{TxKind, TxRecord};
+use std::borrow::Cow;
 
 #[derive(Debug, Args)]
 pub struct TopupArgs {
@@ -52,7 +53,7 @@ pub(crate) fn describe(record: &TxRecord) -> Output {
         .provider_message
         .as_deref()
         .filter(|_| record.state == TxState::Succeeded && record.kind != TxKind::TopUp)
-        .map(|m| format!(": {m}"))
+        .map(|m| format!(": {}", Note::in_english(m)))
         .unwrap_or_default();
     let provider_ref = record
         .provider_ref
@@ -62,7 +63,7 @@ pub(crate) fn describe(record: &TxRecord) -> Output {
     let message = record
         .provider_message
         .as_deref()
-        .unwrap_or("no reason given");
+        .map_or(Cow::Borrowed("no reason given"), Note::in_english);
     let (text, exit) = match record.state {
         TxState::Succeeded => (
             format!("succeeded: {what}{provider_ref}{provider_said}"),

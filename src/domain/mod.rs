@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod jalali;
 pub mod money;
+pub mod note;
 pub mod phone;
 pub mod reference;
 pub mod review;
@@ -11,6 +12,7 @@ pub mod state;
 pub mod time;
 
 pub use money::{Money, MoneyError, Unit};
+pub use note::Note;
 pub use phone::{Country, PhoneError, PhoneNumber};
 pub use reference::Reference;
 pub use review::{BalanceArithmetic, ReviewReason};

@@ -1,7 +1,7 @@
 //! Moving credit between the main account and a sub-account, journal-first, with the
 //! sub-account's balance before the move kept as evidence.
 
-use crate::domain::{Money, Reference, TxState};
+use crate::domain::{Money, Note, Reference, TxState};
 use crate::ledger::{StateChange, TxKind, TxRecord};
 use crate::providers::{CreatedSubAccount, CreditDirection, CreditMove, NewSubAccount, SubAccount};
 
@@ -241,10 +241,13 @@ impl Engine {
                 TxState::Succeeded,
                 StateChange {
                     provider_ref: None,
-                    provider_message: Some(match receipt.balances {
-                        Some((main, sub)) => format!("main account {main}, sub-account {sub}"),
-                        None => "done; the provider did not say the balances after".to_string(),
-                    }),
+                    provider_message: Some(
+                        match receipt.balances {
+                            Some((main, sub_account)) => Note::BalancesAfter { main, sub_account },
+                            None => Note::DoneWithoutBalances,
+                        }
+                        .to_stored(),
+                    ),
                     detail: Some(receipt.raw),
                     basis: None,
                 },

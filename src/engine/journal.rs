@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::domain::{Money, Reference, TxState};
+use crate::domain::{Money, Note, Reference, TxState};
 use crate::ledger::{
     BatchLine, Claim, LedgerError, NewOperation, RepeatGuard, Settled, StateChange, TxKind,
     TxRecord,
@@ -77,11 +77,32 @@ pub(super) fn repeat_guard(window_secs: u64, confirmed: bool) -> RepeatGuard {
     }
 }
 
-fn failure_message(error: &ProviderError) -> String {
-    match error {
-        ProviderError::Rejected { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
+/// What saldo writes about a provider error: the provider's own words when it refused, else
+/// the kind of error as data.
+fn failure_note(error: &ProviderError) -> Result<Note, String> {
+    Ok(match error {
+        ProviderError::Rejected { message, .. } => return Err(message.clone()),
+        ProviderError::NotSent { reason } => Note::NotSent {
+            reason: reason.clone(),
+        },
+        ProviderError::MaybeSent { reason } => Note::MaybeSent {
+            reason: reason.clone(),
+        },
+        ProviderError::Auth { message } => Note::CredentialsRefused {
+            message: message.clone(),
+        },
+        ProviderError::RateLimited { retry_after } => Note::RateLimited {
+            retry_after_s: retry_after.map(|d| d.as_secs()),
+        },
+        ProviderError::Malformed { reason, .. } => Note::Unreadable {
+            reason: reason.clone(),
+        },
+    })
+}
+
+/// A provider error as the ledger keeps it: the provider's words, or saldo's note.
+pub(super) fn failure_message(error: &ProviderError) -> String {
+    failure_note(error).map_or_else(|provider_said| provider_said, |note| note.to_stored())
 }
 
 /// The state a failed send leaves an operation in: unknown when it may have been executed,
@@ -92,14 +113,15 @@ pub(super) fn settle_error(error: &ProviderError) -> Settlement {
     } else {
         TxState::Failed
     };
+    let raw = error.raw().unwrap_or_default();
+    let (message, detail) = match failure_note(error) {
+        Ok(note) => (note.to_stored(), note.followed_by(raw)),
+        Err(provider_said) => (provider_said, raw.to_string()),
+    };
     let change = StateChange {
         provider_ref: None,
-        provider_message: Some(failure_message(error)),
-        detail: Some(
-            error
-                .raw()
-                .map_or_else(|| error.to_string(), str::to_string),
-        ),
+        provider_message: Some(message),
+        detail: Some(detail),
         basis: None,
     };
     (state, change)
@@ -233,7 +255,7 @@ impl Engine {
                 %reference,
                 state = %record.state,
                 provider_ref = record.provider_ref.as_deref().unwrap_or("-"),
-                provider_message = record.provider_message.as_deref().unwrap_or("-"),
+                provider_message = %Note::in_english(record.provider_message.as_deref().unwrap_or("-")),
                 "outcome recorded"
             ),
             Err(error) => tracing::error!(

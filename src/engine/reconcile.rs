@@ -8,15 +8,14 @@
 //! cannot settle is flagged "needs review" with the evidence. Every settlement is
 //! compare-and-set: another reconciler having settled an operation first is not an error.
 
-use crate::domain::review::balance_conclusion;
-use crate::domain::{Basis, PhoneNumber, Reference, ReviewReason, TxState};
+use crate::domain::{Basis, Note, PhoneNumber, Reference, ReviewReason, TxState};
 use crate::ledger::{NextCheck, StateChange, TxKind, TxRecord};
 use crate::providers::{Connector, Profile, StatusProgress, StatusQuery, TopUpRequest};
 
 use super::balance_check::{BalanceBefore, BalanceReading, BalanceVerdict, judge, later_reading};
 use tracing::Instrument;
 
-use super::journal::{Deadline, settle_error};
+use super::journal::{Deadline, failure_message, settle_error};
 use super::topup::settle_status;
 use super::{Engine, EngineError, blocking};
 
@@ -45,10 +44,11 @@ pub struct ReconcileReport {
 /// What the follow-up of one operation came to.
 enum Step {
     Settled(TxState, StateChange),
-    /// Still open; ask again later (the text says why, for the event log when it matters).
+    /// Still open; ask again later. When it is newly flagged for a person, the event log
+    /// notes the reason, with the provider's reply behind it.
     Later {
         review: Option<ReviewReason>,
-        note: String,
+        raw: Option<String>,
         /// When to ask again (Unix ms); `None`: after the usual back-off.
         at: Option<i64>,
     },
@@ -56,35 +56,43 @@ enum Step {
     NotDue,
 }
 
-fn later(review: Option<ReviewReason>, note: impl Into<String>) -> Step {
+fn later(review: Option<ReviewReason>) -> Step {
     Step::Later {
         review,
-        note: note.into(),
+        raw: None,
         at: None,
     }
 }
 
-/// Flags an operation for a person, with the reason's words as the event log's note.
-fn flag(why: ReviewReason) -> Step {
-    let note = why.to_string();
-    later(Some(why), note)
+/// Still open, with the provider's reply kept in case it is flagged now.
+fn later_with_reply(review: Option<ReviewReason>, raw: &str) -> Step {
+    Step::Later {
+        review,
+        raw: Some(raw.to_string()),
+        at: None,
+    }
 }
 
-fn later_at(at: i64, note: impl Into<String>) -> Step {
+/// Flags an operation for a person.
+fn flag(why: ReviewReason) -> Step {
+    later(Some(why))
+}
+
+fn later_at(at: i64) -> Step {
     Step::Later {
         review: None,
-        note: note.into(),
+        raw: None,
         at: Some(at),
     }
 }
 
-fn settled(state: TxState, message: Option<String>, detail: String, basis: Basis) -> Step {
+fn settled(state: TxState, message: Note, detail: Note, basis: Basis) -> Step {
     Step::Settled(
         state,
         StateChange {
             provider_ref: None,
-            provider_message: message,
-            detail: Some(format!("reconciler: {detail}")),
+            provider_message: Some(message.to_stored()),
+            detail: Some(detail.to_stored()),
             basis: Some(basis),
         },
     )
@@ -97,7 +105,8 @@ fn backoff(checks: i64) -> i64 {
         .min(MAX_CHECK_INTERVAL_MS)
 }
 
-/// The note written when the very same request is sent again: the horizon runs from it anew.
+/// How an older saldo noted that the very same request was sent again (today:
+/// [`Note::SendingAgain`]); the horizon runs from it anew.
 const SENT_AGAIN: &str =
     "reconciler: the provider has no record of it and can no longer be executing";
 
@@ -244,7 +253,7 @@ impl Engine {
                     report.waiting += 1;
                 }
             }
-            Step::Later { review, note, at } => {
+            Step::Later { review, raw, at } => {
                 let ledger = self.ledger.clone();
                 let reference = record.reference.clone();
                 let state = record.state;
@@ -254,7 +263,7 @@ impl Engine {
                         expected: state,
                         at,
                         review_reason: review.as_ref(),
-                        note: Some(&note),
+                        raw: raw.as_deref(),
                     };
                     ledger.schedule_check(&reference, &next)?;
                     ledger.transaction(&reference)
@@ -299,15 +308,15 @@ impl Engine {
             // Claimed, so its sender is gone: it stopped before sending anything.
             TxState::Recorded => {
                 let never = StateChange {
-                    detail: Some("reconciler: saldo stopped before sending it".into()),
+                    detail: Some(Note::StoppedBeforeSending.to_stored()),
                     ..StateChange::default()
                 };
                 match self.move_if_still(&record, TxState::Sending, never).await? {
                     Some(row) => {
                         let step = settled(
                             TxState::Failed,
-                            Some("never sent: saldo stopped before sending it".into()),
-                            "never sent (the row was recorded but not marked as sending)".into(),
+                            Note::NeverSent,
+                            Note::NeverSent,
                             Basis::Stated,
                         );
                         return Ok((step, row));
@@ -319,10 +328,8 @@ impl Engine {
             TxState::Sending => {
                 let interrupted = StateChange {
                     provider_ref: None,
-                    provider_message: Some(
-                        "saldo stopped while sending it: outcome unknown".into(),
-                    ),
-                    detail: Some("reconciler: saldo stopped before recording the outcome".into()),
+                    provider_message: Some(Note::StoppedWhileSending.to_stored()),
+                    detail: Some(Note::StoppedWhileSending.to_stored()),
                     basis: None,
                 };
                 match self
@@ -359,9 +366,10 @@ impl Engine {
         let again_end = events
             .iter()
             .filter(|e| {
-                e.detail
-                    .as_deref()
-                    .is_some_and(|d| d.starts_with(SENT_AGAIN))
+                e.detail.as_deref().is_some_and(|d| {
+                    d.starts_with(SENT_AGAIN)
+                        || Note::read(d).notes.first() == Some(&Note::SendingAgain)
+                })
             })
             .map(|e| e.at.saturating_add(millis(self.options.deadline)))
             .max();
@@ -379,7 +387,6 @@ impl Engine {
         let Some(connector) = connector else {
             return Ok(later(
                 (record.checks >= CHECKS_BEFORE_REVIEW).then_some(ReviewReason::ProfileUnreadable),
-                "could not connect to the provider: check the profile and its secrets",
             ));
         };
         match record.kind {
@@ -387,13 +394,10 @@ impl Engine {
             TxKind::CreditAdd | TxKind::CreditRemove => {
                 self.compare_balances(record, connector, profile).await
             }
-            TxKind::Transfer => Ok(later(
-                Some(ReviewReason::TransferCannotBeAsked {
-                    profile: record.profile_name.clone(),
-                    child: record.destination.clone(),
-                }),
-                "no way to ask the provider about a transfer",
-            )),
+            TxKind::Transfer => Ok(later(Some(ReviewReason::TransferCannotBeAsked {
+                profile: record.profile_name.clone(),
+                child: record.destination.clone(),
+            }))),
         }
     }
 
@@ -409,20 +413,14 @@ impl Engine {
         let (Some(sender), Some(country)) =
             (connector.top_up.clone(), profile.provider.topup_country())
         else {
-            return Ok(later(
-                Some(ReviewReason::CannotSendAgain),
-                "no top-up capability",
-            ));
+            return Ok(later(Some(ReviewReason::CannotSendAgain)));
         };
         let destination = match PhoneNumber::from_e164(&record.destination, country) {
             Ok(number) => number,
             Err(error) => {
-                return Ok(later(
-                    Some(ReviewReason::NumberUnreadable {
-                        error: error.to_string(),
-                    }),
-                    "the number cannot be read back",
-                ));
+                return Ok(later(Some(ReviewReason::NumberUnreadable {
+                    error: error.to_string(),
+                })));
             }
         };
         // Only the very same request is safe to send again: without the fields it was sent
@@ -430,22 +428,16 @@ impl Engine {
         let extras = match record.request.as_deref().map(serde_json::from_str) {
             Some(Ok(extras)) => extras,
             Some(Err(error)) => {
-                return Ok(later(
-                    Some(ReviewReason::RequestUnreadable {
-                        error: error.to_string(),
-                    }),
-                    "the request as sent cannot be read back",
-                ));
+                return Ok(later(Some(ReviewReason::RequestUnreadable {
+                    error: error.to_string(),
+                })));
             }
             None => {
-                return Ok(later(
-                    Some(ReviewReason::RequestNotKept {
-                        destination: record.destination.clone(),
-                        amount: record.amount,
-                        at: record.created_at,
-                    }),
-                    "the request as sent was not kept",
-                ));
+                return Ok(later(Some(ReviewReason::RequestNotKept {
+                    destination: record.destination.clone(),
+                    amount: record.amount,
+                    at: record.created_at,
+                })));
             }
         };
         let request = TopUpRequest {
@@ -457,14 +449,7 @@ impl Engine {
         let ledger = self.ledger.clone();
         let (reference, state) = (record.reference.clone(), record.state);
         let noted = blocking(move || {
-            ledger.append_note(
-                &reference,
-                state,
-                &format!(
-                    "{SENT_AGAIN} the last send: sending the very same request again, with the \
-                     same reference (the provider creates it once)"
-                ),
-            )
+            ledger.append_note(&reference, state, &Note::SendingAgain.to_stored())
         })
         .await??;
         if !noted {
@@ -486,17 +471,9 @@ impl Engine {
         if state == record.state {
             // No answer again: this send may still arrive, so the horizon starts anew.
             let reach = self.beyond_reach_at(record).await?;
-            return Ok(later_at(
-                reach,
-                format!(
-                    "sent again; still no answer: {}",
-                    change.provider_message.unwrap_or_default()
-                ),
-            ));
+            return Ok(later_at(reach));
         }
-        change.detail = change
-            .detail
-            .map(|d| format!("reconciler: sent again\n{d}"));
+        change.detail = change.detail.map(|d| Note::SentAgain.followed_by(&d));
         Ok(Step::Settled(state, change))
     }
 
@@ -507,20 +484,14 @@ impl Engine {
         profile: Option<&Profile>,
     ) -> Result<Step, EngineError> {
         let Some(status) = connector.top_up_status.as_deref() else {
-            return Ok(later(
-                Some(ReviewReason::CannotAskTopUp),
-                "no status check for this provider",
-            ));
+            return Ok(later(Some(ReviewReason::CannotAskTopUp)));
         };
         if status.needs_provider_ref() && record.provider_ref.is_none() {
-            return Ok(later(
-                Some(ReviewReason::ProviderIdLost {
-                    destination: record.destination.clone(),
-                    amount: record.amount,
-                    at: record.created_at,
-                }),
-                "the provider's id for this top-up is not known",
-            ));
+            return Ok(later(Some(ReviewReason::ProviderIdLost {
+                destination: record.destination.clone(),
+                amount: record.amount,
+                at: record.created_at,
+            })));
         }
         let query = StatusQuery {
             reference: &record.reference,
@@ -533,11 +504,11 @@ impl Engine {
         let report = match asked {
             Ok(report) => report,
             Err(error) => {
-                return Ok(later(
+                return Ok(later_with_reply(
                     (record.checks >= CHECKS_BEFORE_REVIEW).then_some(ReviewReason::NoAnswer {
                         checks: record.checks + 1,
                     }),
-                    format!("status check failed: {error}"),
+                    &failure_message(&error),
                 ));
             }
         };
@@ -550,26 +521,22 @@ impl Engine {
                 (TxState::Unknown, Some(profile)) if status.deduplicates_by_reference() => {
                     let reach = self.beyond_reach_at(record).await?;
                     if now < reach {
-                        Ok(later_at(
-                            reach,
-                            "not found yet; its send may still arrive: asking again once it \
-                             no longer can",
-                        ))
+                        Ok(later_at(reach))
                     } else {
                         self.send_same_again(record, connector, profile).await
                     }
                 }
-                (TxState::Unknown, _) => Ok(later(
+                (TxState::Unknown, _) => Ok(later_with_reply(
                     Some(ReviewReason::NoRecord {
                         destination: record.destination.clone(),
                         amount: record.amount,
                         at: record.created_at,
                     }),
-                    format!("status check: not found\n{}", report.raw),
+                    &report.raw,
                 )),
-                _ => Ok(later(
+                _ => Ok(later_with_reply(
                     Some(ReviewReason::NoLongerKnown),
-                    format!("status check: not found\n{}", report.raw),
+                    &report.raw,
                 )),
             };
         }
@@ -578,26 +545,19 @@ impl Engine {
                 found: amount,
                 recorded: record.amount,
             };
-            return Ok(later(Some(why), format!("status check\n{}", report.raw)));
+            return Ok(later_with_reply(Some(why), &report.raw));
         }
         let Some(state) = settle_status(&report) else {
-            return Ok(later(None, "no answer yet"));
+            return Ok(later(None));
         };
         if state == record.state {
             self.note_new_word(record, &report).await?;
             let too_long = now - record.created_at > PENDING_TOO_LONG_MS;
-            return Ok(later(
+            return Ok(later_with_reply(
                 too_long.then(|| ReviewReason::PendingTooLong {
                     said: report.message.clone(),
                 }),
-                format!(
-                    "still in progress: {}\n{}",
-                    report
-                        .message
-                        .as_deref()
-                        .unwrap_or("no word from the provider"),
-                    report.raw
-                ),
+                &report.raw,
             ));
         }
         Ok(Step::Settled(
@@ -605,7 +565,7 @@ impl Engine {
             StateChange {
                 provider_ref: None,
                 provider_message: report.message.clone(),
-                detail: Some(format!("reconciler: status check\n{}", report.raw)),
+                detail: Some(Note::StatusCheck.followed_by(&report.raw)),
                 basis: None,
             },
         ))
@@ -625,11 +585,17 @@ impl Engine {
         let (reference, state, raw) = (record.reference.clone(), record.state, report.raw.clone());
         blocking(move || {
             let events = ledger.events(&reference)?;
-            let seen = events
-                .iter()
-                .any(|e| e.detail.as_deref().is_some_and(|d| d.contains(&said)));
+            let seen = events.iter().filter_map(|e| e.detail.as_deref()).any(|d| {
+                // An older saldo wrote the word into a sentence.
+                d.contains(&said)
+                    || Note::read(d)
+                        .notes
+                        .iter()
+                        .any(|n| matches!(n, Note::StatusSaid { said: s } if *s == said))
+            });
             if !seen {
-                ledger.append_note(&reference, state, &format!("status check: {said}\n{raw}"))?;
+                let note = Note::StatusSaid { said }.followed_by(&raw);
+                ledger.append_note(&reference, state, &note)?;
             }
             Ok::<_, crate::ledger::LedgerError>(())
         })
@@ -649,10 +615,9 @@ impl Engine {
         let now = self.ledger.now();
         let reach = self.beyond_reach_at(record).await?;
         if now < reach {
-            return Ok(later_at(
-                reach,
-                "the provider may still execute it: comparing balances once it no longer can",
-            ));
+            // The provider may still execute it: the balances are compared once it no
+            // longer can.
+            return Ok(later_at(reach));
         }
         let ledger = self.ledger.clone();
         let (reference, profile_id, destination, since) = (
@@ -673,10 +638,7 @@ impl Engine {
             .find(|e| e.to_state == TxState::Sending)
             .and_then(|e| BalanceBefore::parse(e.detail.as_deref()?, record.created_at));
         let Some(before) = before else {
-            return Ok(later(
-                Some(ReviewReason::NoBalanceBefore),
-                "no balance before the move",
-            ));
+            return Ok(later(Some(ReviewReason::NoBalanceBefore)));
         };
         let first = record
             .first_reading
@@ -699,10 +661,10 @@ impl Engine {
                             read_at: self.ledger.now(),
                         }),
                     Err(error) => {
-                        return Ok(later(
+                        return Ok(later_with_reply(
                             (record.checks >= CHECKS_BEFORE_REVIEW)
                                 .then_some(ReviewReason::SubAccountsUnreadable),
-                            format!("could not read the sub-account list: {error}"),
+                            &failure_message(&error),
                         ));
                     }
                 }
@@ -710,12 +672,9 @@ impl Engine {
             _ => None,
         };
         let Some(reading) = seen_later.or(now_reading) else {
-            return Ok(later(
-                Some(ReviewReason::SubAccountGone {
-                    sub_account: record.destination.clone(),
-                }),
-                "sub-account not found",
-            ));
+            return Ok(later(Some(ReviewReason::SubAccountGone {
+                sub_account: record.destination.clone(),
+            })));
         };
         let keep_first = |reading: Option<String>| {
             let ledger = self.ledger.clone();
@@ -725,21 +684,21 @@ impl Engine {
         match judge(record, &before, reading, &others) {
             BalanceVerdict::Settled(state, arithmetic) => match first {
                 Some((agreed, at)) if agreed == state => {
-                    let why = balance_conclusion(state, &arithmetic);
                     let apart = reading.read_at - at;
                     if apart >= gap {
-                        Ok(settled(
+                        let message = Note::BalanceConclusion {
                             state,
-                            Some(why.clone()),
-                            format!(
-                                "{why} (the same at two readings {} s apart; concluded from \
-                                 balances, not stated by the provider)",
-                                apart / 1000
-                            ),
-                            Basis::Inferred,
-                        ))
+                            arithmetic: arithmetic.clone(),
+                        };
+                        let detail = Note::BalancesAgree {
+                            state,
+                            arithmetic,
+                            apart_s: apart / 1000,
+                        };
+                        Ok(settled(state, message, detail, Basis::Inferred))
                     } else {
-                        Ok(later_at(at + gap, "waiting for the second balance reading"))
+                        // Waiting for the second balance reading.
+                        Ok(later_at(at + gap))
                     }
                 }
                 Some((first_state, _)) => {
@@ -752,25 +711,17 @@ impl Engine {
                     Ok(flag(why))
                 }
                 None => {
-                    let why = balance_conclusion(state, &arithmetic);
                     keep_first(Some(format!("{state}@{}", reading.read_at))).await??;
                     let ledger = self.ledger.clone();
                     let (reference, current) = (record.reference.clone(), record.state);
-                    let note = format!("reconciler: first balance reading: {why}");
+                    let note = Note::FirstBalanceReading { state, arithmetic }.to_stored();
                     blocking(move || ledger.append_note(&reference, current, &note)).await??;
-                    Ok(later_at(
-                        reading.read_at.saturating_add(gap),
-                        format!("first balance reading: {why}"),
-                    ))
+                    Ok(later_at(reading.read_at.saturating_add(gap)))
                 }
             },
-            BalanceVerdict::Wait(why) => {
-                let note = why.to_string();
-                Ok(later(
-                    (record.checks >= CHECKS_BEFORE_REVIEW).then_some(why),
-                    note,
-                ))
-            }
+            BalanceVerdict::Wait(why) => Ok(later(
+                (record.checks >= CHECKS_BEFORE_REVIEW).then_some(why),
+            )),
             BalanceVerdict::Review(why) => {
                 keep_first(None).await??;
                 Ok(flag(why))

@@ -2,7 +2,7 @@
 //! and settled ones a later fact contradicted — and settling them by hand with a note, an
 //! event like any other. Nobody settles an operation that a live saldo is sending.
 
-use crate::domain::{Basis, Reference, TxState};
+use crate::domain::{Basis, Note, Reference, TxState};
 use crate::ledger::{EventRecord, LedgerError, StateChange, TxRecord};
 
 use super::{Engine, EngineError, blocking};
@@ -117,7 +117,7 @@ impl Engine {
             let mut from = record.state;
             if from == TxState::Recorded {
                 let never = StateChange {
-                    detail: Some("never sent (settled by hand)".to_string()),
+                    detail: Some(Note::NeverSentByHand.to_stored()),
                     ..StateChange::default()
                 };
                 ledger.transition_from(&r, TxState::Recorded, TxState::Sending, &never)?;
@@ -125,8 +125,14 @@ impl Engine {
             }
             let change = StateChange {
                 provider_ref: None,
-                provider_message: Some(format!("settled by hand: {note}")),
-                detail: Some(format!("settled by hand as {target}: {note}")),
+                provider_message: Some(Note::ByHand { note: note.clone() }.to_stored()),
+                detail: Some(
+                    Note::SettledByHand {
+                        state: target,
+                        note,
+                    }
+                    .to_stored(),
+                ),
                 basis: Some(Basis::ByHand),
             };
             Ok(ledger.settle_from(&r, from, target, &change)?.into_record())

@@ -14,7 +14,7 @@ use rusqlite::types::ValueRef;
 
 use super::history::HistoryFilter;
 use super::{LedgerError, read_error};
-use crate::domain::{Money, Unit};
+use crate::domain::{Money, Note, Unit};
 
 /// Who will read the file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -288,11 +288,13 @@ pub fn export_csv(
         } else {
             Cow::Borrowed(destination)
         };
-        // Only cells that need neutralising are copied; the rest are borrowed from SQLite.
+        // Only cells that need neutralising (or saldo's own notes, said in English) are
+        // copied; the rest are borrowed from SQLite.
+        let message = Note::in_english(text(10)?);
         let (profile, provider_ref, message) = (
             for_audience(spreadsheet, text(3)?),
             for_audience(spreadsheet, text(9)?),
-            for_audience(spreadsheet, text(10)?),
+            for_audience(spreadsheet, &message),
         );
         writer.write_record([
             text(0)?,

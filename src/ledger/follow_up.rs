@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::transactions::{TX_COLUMNS, TxKind, TxRecord, tx_from_row};
 use super::{Ledger, LedgerError, read_error, write_error};
-use crate::domain::{Reference, ReviewReason, TxState};
+use crate::domain::{Note, Reference, ReviewReason, TxState};
 
 /// How long after an operation turns pending the reconciler first asks about it.
 pub const FIRST_PENDING_CHECK_MS: i64 = 5_000;
@@ -30,8 +30,9 @@ pub struct NextCheck<'a> {
     pub at: i64,
     /// Why a person must look at it, if the reconciler cannot settle it.
     pub review_reason: Option<&'a ReviewReason>,
-    /// What the reconciler found, as a note in the event log.
-    pub note: Option<&'a str>,
+    /// The provider's reply behind the reason, kept under the event log's note when the
+    /// operation is newly flagged.
+    pub raw: Option<&'a str>,
 }
 
 impl Ledger {
@@ -223,7 +224,11 @@ impl Ledger {
         )
         .map_err(write_error)?;
         let reason_changed = reason.is_some() && reason != old_reason;
-        if let Some(note) = next.note.filter(|_| reason_changed) {
+        if let Some(why) = next.review_reason.filter(|_| reason_changed) {
+            let note = Note::Flagged {
+                reason: why.clone(),
+            }
+            .followed_by(next.raw.unwrap_or_default());
             tx.execute(
                 "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
                  VALUES (?1, ?2, ?3, ?3, ?4)",
@@ -287,24 +292,27 @@ impl Ledger {
             "UPDATE transactions SET state = ?2, updated_at = ?3, basis = 'by_hand',
                  review_reason = NULL, provider_message = ?4
              WHERE id = ?1",
-            params![id, to.as_str(), now, format!("settled by hand: {note}")],
+            params![
+                id,
+                to.as_str(),
+                now,
+                Note::ByHand {
+                    note: note.to_string()
+                }
+                .to_stored()
+            ],
         )
         .map_err(write_error)?;
-        let what = if to == expected {
-            "kept as"
+        let (state, note) = (to, note.to_string());
+        let decided = if to == expected {
+            Note::KeptByHand { state, note }
         } else {
-            "corrected to"
+            Note::CorrectedByHand { state, note }
         };
         tx.execute(
             "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                id,
-                now,
-                expected.as_str(),
-                to.as_str(),
-                format!("{what} {to} by hand: {note}")
-            ],
+            params![id, now, expected.as_str(), to.as_str(), decided.to_stored()],
         )
         .map_err(write_error)?;
         tx.commit().map_err(write_error)?;

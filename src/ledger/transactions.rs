@@ -6,7 +6,7 @@
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{Ledger, LedgerError, read_error, write_error};
-use crate::domain::{Basis, Money, Reference, ReviewReason, TxState, Unit};
+use crate::domain::{Basis, Money, Note, Reference, ReviewReason, TxState, Unit};
 
 /// What kind of operation a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -439,19 +439,12 @@ fn note_late_fact(
     change: &StateChange,
     now: i64,
 ) -> Result<(), LedgerError> {
-    let detail = format!(
-        "late outcome: {reported} (the operation was already {current}){}{}",
-        change
-            .provider_message
-            .as_deref()
-            .map(|m| format!(": {m}"))
-            .unwrap_or_default(),
-        change
-            .detail
-            .as_deref()
-            .map(|d| format!("\n{d}"))
-            .unwrap_or_default()
-    );
+    let late = Note::LateOutcome {
+        reported,
+        recorded: current,
+        message: change.provider_message.clone(),
+    };
+    let detail = late.followed_by(change.detail.as_deref().unwrap_or_default());
     let review = contradicts(current, reported).then(|| {
         ReviewReason::LateContradiction {
             reported,

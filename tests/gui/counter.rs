@@ -158,10 +158,13 @@ fn an_unclear_outcome_says_do_not_resend_and_lands_in_review() {
         "The top-up may have gone through — do not resend; saldo keeps checking."
     ));
     // The technical words wait behind Details.
-    assert!(!shows(&harness, "What the provider said"));
+    assert!(!shows(&harness, "Technical detail"));
     harness.get_by_label("Details").click();
     harness.run_steps(2);
-    assert!(shows(&harness, "What the provider said: no clear answer"));
+    assert!(shows(
+        &harness,
+        "Technical detail: No clear answer from the provider ("
+    ));
     assert!(shows(&harness, "Outcome unknown"), "the icon says it too");
     let row = ledger_rows(&harness, 1).remove(0);
     assert_eq!(row.state, TxState::Unknown);

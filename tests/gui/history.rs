@@ -80,3 +80,39 @@ fn an_export_with_no_file_chosen_writes_nothing() {
     click(&mut harness, "Export…");
     wait_for(&mut harness, "No file chosen: nothing was exported.");
 }
+
+/// At 800×600 the rows keep most of the panel: the filters past the first row and the totals
+/// fold away (and open when asked), so the newest row starts in the upper half.
+#[test]
+fn at_800_by_600_the_rows_keep_the_room() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app_sized(dir.path(), [800.0, 600.0]);
+    open_panel(&mut harness, "History");
+    run_until(&mut harness, "the folded totals", |h| shows(h, "Totals ("));
+    let newest = ledger_rows(&harness, 1).remove(0);
+    wait_for(&mut harness, &newest.destination);
+    let first_row = harness
+        .query_all_by_label(&newest.destination)
+        .map(|n| n.rect())
+        .min_by(|a, b| a.min.y.total_cmp(&b.min.y))
+        .unwrap();
+    assert!(
+        first_row.min.y < 300.0,
+        "the rows start at {} of 600 px",
+        first_row.min.y
+    );
+    assert!(
+        !shows(&harness, "Top-ups succeeded"),
+        "the totals are folded"
+    );
+    let dates = |h: &App| h.query_all_by_label("From").next().is_some();
+    assert!(!dates(&harness), "the dates are folded");
+    harness.get_by_label_contains("Totals (").click();
+    harness.run_steps(2);
+    assert!(shows(&harness, "Top-ups succeeded: "), "the totals open");
+    harness.get_by_label_contains("More filters").click();
+    harness.run_steps(2);
+    assert!(dates(&harness), "the dates open");
+    // The export's controls are in the title row, still one click away.
+    assert!(harness.query_all_by_label("Export…").next().is_some());
+}

@@ -237,6 +237,7 @@ async fn every_documented_reply_and_status_maps_to_the_right_outcome() {
             .unwrap();
         assert_eq!(row.state, state, "{status} {body}");
         let message = row.provider_message.unwrap_or_default();
+        let message = saldo::domain::Note::in_english(&message);
         assert!(message.contains(text), "{status} {body}: {message}");
     }
     // A 401 that is not about the balance renews the token, then the transfer goes through.

@@ -340,7 +340,12 @@ async fn the_engine_records_credit_moves_with_the_balance_before_as_evidence() {
     assert_eq!(outcome.record.destination, "1001");
     assert_eq!(outcome.balances_after, Some((eur("2859.2"), eur("71.8"))));
     assert_eq!(
-        outcome.record.provider_message.as_deref(),
+        outcome
+            .record
+            .provider_message
+            .as_deref()
+            .map(saldo::domain::Note::in_english)
+            .as_deref(),
         Some("main account 2859.200 EUR, sub-account 71.800 EUR")
     );
     let events = engine.ledger().events(&outcome.record.reference).unwrap();
@@ -521,7 +526,12 @@ async fn credit_replies_with_total_or_without_balances_are_successes() {
     assert_eq!(outcome.record.state, TxState::Succeeded);
     assert_eq!(outcome.balances_after, None);
     assert_eq!(
-        outcome.record.provider_message.as_deref(),
+        outcome
+            .record
+            .provider_message
+            .as_deref()
+            .map(saldo::domain::Note::in_english)
+            .as_deref(),
         Some("done; the provider did not say the balances after")
     );
     assert_eq!(sub_balance(&sim, "1001"), 76_800);

@@ -342,7 +342,10 @@ impl SaldoApp {
         }
     }
 
-    fn toast_for_move(&mut self, result: Result<&crate::ledger::TxRecord, &String>) {
+    fn toast_for_move(
+        &mut self,
+        result: Result<&crate::ledger::TxRecord, &crate::ui::text::words::Words>,
+    ) {
         match result {
             Ok(record) if record.state == TxState::Succeeded => {
                 self.notifications.add(
@@ -361,7 +364,7 @@ impl SaldoApp {
             }
             Ok(_) => {}
             Err(error) => {
-                self.notifications.add(Level::Error, error.clone());
+                self.notifications.add(Level::Error, error.text());
             }
         }
     }

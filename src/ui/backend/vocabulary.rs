@@ -18,6 +18,7 @@ use crate::ledger::{
 use crate::providers::{Movement, NewSubAccount, Profile, StatementQuery, SubAccount};
 use crate::secrets::{Secret, SecretKind};
 use crate::ui::text::error_text::engine_error_text;
+use crate::ui::text::words::Words;
 
 /// What the file dialog is asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,7 +223,8 @@ pub enum Command {
 /// Why a top-up did not end with a recorded outcome.
 #[derive(Clone, Debug)]
 pub struct SendFailure {
-    pub message: String,
+    /// What went wrong, worded when it is drawn.
+    pub message: Words,
     /// It may have reached the provider: the clerk must not send it again.
     pub may_have_been_sent: bool,
     /// It repeats this recent top-up: it goes through only if the clerk confirms.
@@ -231,13 +233,17 @@ pub struct SendFailure {
 
 impl From<EngineError> for SendFailure {
     fn from(error: EngineError) -> Self {
+        let (may_have_been_sent, repeat_of) = match &error {
+            EngineError::PossibleRepeat(earlier) => {
+                (error.may_have_been_sent(), Some(earlier.clone()))
+            }
+            _ => (error.may_have_been_sent(), None),
+        };
+        let error = std::sync::Arc::new(error);
         SendFailure {
-            message: engine_error_text(&error),
-            may_have_been_sent: error.may_have_been_sent(),
-            repeat_of: match error {
-                EngineError::PossibleRepeat(earlier) => Some(earlier),
-                _ => None,
-            },
+            message: Words::new(move || engine_error_text(&error)),
+            may_have_been_sent,
+            repeat_of,
         }
     }
 }

@@ -106,7 +106,8 @@ fn arithmetic_text(arithmetic: &BalanceArithmetic) -> String {
     )
 }
 
-fn conclusion_text(state: TxState, arithmetic: &BalanceArithmetic) -> String {
+/// What the balances say about a credit move, in the window's language.
+pub(crate) fn conclusion_text(state: TxState, arithmetic: &BalanceArithmetic) -> String {
     let arithmetic = arithmetic_text(arithmetic);
     match state {
         TxState::Succeeded => t!("reason-executed", arithmetic = arithmetic),

@@ -55,7 +55,7 @@ pub fn guarded_confirm_ui(
     let armed = guard.is_armed(ui);
     let mut confirm = enter && can_confirm;
     let mut back = key_pressed(ui, Key::Escape);
-    ui.horizontal(|ui| {
+    let buttons = ui.horizontal(|ui| {
         let size = egui::TextStyle::Button.resolve(ui.style()).size;
         confirm |= primary_button_ui(ui, icon::CHECK, confirm_text, size, can_confirm && armed)
             .on_hover_text(crate::t!("key-enter"))
@@ -65,6 +65,11 @@ pub fn guarded_confirm_ui(
             .on_hover_text(crate::t!("key-escape"))
             .clicked();
     });
+    // A confirmation that just appeared below the fold is brought into view, so the buttons
+    // it asks to press are where the eye is (a long reason can push them off a small screen).
+    if !armed {
+        buttons.response.scroll_to_me(None);
+    }
     match (confirm && armed, back) {
         (true, _) => Decision::Confirm,
         (false, true) => Decision::Back,

@@ -5,6 +5,7 @@ pub mod chip;
 pub mod confirm;
 pub mod copy_line;
 pub mod date_picker;
+pub mod event_detail;
 pub mod jalali_picker;
 pub mod keys;
 pub mod primary;

@@ -7,6 +7,7 @@
 use egui::{Color32, Key, RichText};
 
 use super::{CounterPanel, Stage};
+use crate::domain::Note;
 use crate::domain::phone::spaced_international;
 use crate::domain::{Basis, Money, PhoneNumber, TxState};
 use crate::engine::TopUpOrder;
@@ -17,6 +18,7 @@ use crate::t;
 use crate::ui::backend::{Command, SendFailure};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::state_text;
+use crate::ui::text::notes::message_text;
 use crate::ui::text::numbers::money_text;
 use crate::ui::text::refusals::refusal_advice;
 use crate::ui::theme::{self, COUNTER_SIZE, FAILURE, PENDING, RESULT_SIZE, SUCCESS, WARNING};
@@ -109,12 +111,12 @@ pub fn card_text(result: &Result<TxRecord, SendFailure>, profile: &Profile) -> C
         Ok(record) => record,
         Err(failure) => {
             let (headline, sentence) = match outcome {
-                Outcome::Repeat => (t!("result-repeat"), failure.message.clone()),
+                Outcome::Repeat => (t!("result-repeat"), failure.message.text()),
                 Outcome::Unknown => (t!("result-unknown"), t!("result-unknown-unrecorded")),
-                _ => (t!("result-not-sent"), failure.message.clone()),
+                _ => (t!("result-not-sent"), failure.message.text()),
             };
             let details = match outcome {
-                Outcome::Unknown => vec![failure.message.clone()],
+                Outcome::Unknown => vec![failure.message.text()],
                 _ => Vec::new(),
             };
             return CardText {
@@ -135,13 +137,16 @@ pub fn card_text(result: &Result<TxRecord, SendFailure>, profile: &Profile) -> C
         amount = money_text(record.amount),
         number = shown_number.as_str()
     );
-    let reason = record.provider_message.clone().unwrap_or_default();
+    // What is shown is in the window's language; what is recognised is the provider's words
+    // (or saldo's note in English).
+    let stored = record.provider_message.as_deref().unwrap_or_default();
+    let (reason, recognised) = (message_text(stored), Note::in_english(stored));
     let mut details = Vec::new();
     let (headline, sentences) = match outcome {
         Outcome::Succeeded => (t!("result-succeeded"), Vec::new()),
         Outcome::Failed => {
             let mut sentences = vec![t!("result-reason", reason = reason.as_str())];
-            if let Some(advice) = refusal_advice(profile.provider, &reason) {
+            if let Some(advice) = refusal_advice(profile.provider, &recognised) {
                 sentences.push(advice);
             }
             // Only a failure the provider stated means nothing was charged.
@@ -164,7 +169,7 @@ pub fn card_text(result: &Result<TxRecord, SendFailure>, profile: &Profile) -> C
                 reason = reason.as_str(),
                 state = state_text(record.state)
             ));
-            let sentence = if reason.contains(NO_ANSWER_IN_TIME) {
+            let sentence = if recognised.contains(NO_ANSWER_IN_TIME) {
                 t!(
                     "result-unknown-timeout",
                     provider = provider,

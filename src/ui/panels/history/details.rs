@@ -8,9 +8,11 @@ use crate::ledger::{EventRecord, TxRecord};
 use crate::t;
 use crate::ui::panels::history::state_colour;
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
+use crate::ui::text::notes::message_text;
 use crate::ui::text::numbers::money_text;
 use crate::ui::theme::FAILURE;
 use crate::ui::widgets::copy_line::copy_line_ui;
+use crate::ui::widgets::event_detail::event_detail_ui;
 
 /// The event log of the selected operation, once read.
 pub type LoadedEvents = Option<Result<Vec<EventRecord>, String>>;
@@ -76,8 +78,9 @@ fn fields_ui(ui: &mut egui::Ui, record: &TxRecord) {
     }
     if let Some(message) = record.provider_message.as_deref().filter(|m| !m.is_empty()) {
         ui.label(RichText::new(t!("history-col-message")).weak());
-        if crate::ui::text::rtl::has_rtl(message) {
-            crate::ui::text::rtl::rtl_label(ui, message);
+        let message = message_text(message);
+        if crate::ui::text::rtl::has_rtl(&message) {
+            crate::ui::text::rtl::rtl_label(ui, &message);
         } else {
             ui.add(egui::Label::new(message).wrap());
         }
@@ -101,7 +104,7 @@ fn events_ui(ui: &mut egui::Ui, events: &LoadedEvents) {
             ui.colored_label(FAILURE, error);
         }
         Some(Ok(events)) => {
-            for event in events {
+            for (index, event) in events.iter().enumerate() {
                 let change = match event.from_state {
                     Some(from) => t!(
                         "history-event-change",
@@ -113,10 +116,10 @@ fn events_ui(ui: &mut egui::Ui, events: &LoadedEvents) {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(local_text(event.at)).monospace());
                     ui.label(change);
-                    if let Some(detail) = &event.detail {
-                        ui.label(RichText::new(detail).weak());
-                    }
                 });
+                if let Some(detail) = &event.detail {
+                    event_detail_ui(ui, detail, ("history-raw", event.at, index));
+                }
             }
         }
     }

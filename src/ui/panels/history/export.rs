@@ -83,96 +83,97 @@ fn suggested_name() -> String {
     )
 }
 
-/// The export row.
-pub fn export_ui(
+/// The export's controls, for the panel's title row: the CSV options behind a menu and the
+/// Export button, or the running export's progress and its cancel button.
+pub fn export_controls_ui(
     ui: &mut egui::Ui,
     panel: &mut ExportPanel,
     pages: &HistoryPages,
     run: &mut dyn FnMut(Command),
 ) {
-    ui.horizontal_wrapped(|ui| {
-        if let Some((written, cancel)) = &panel.running {
-            let total = pages.summary().map_or(0, |s| s.count).max(1);
-            let fraction = (*written as f32 / total as f32).clamp(0.0, 1.0);
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .desired_width(240.0)
-                    .text(t!(
-                        "history-export-progress",
-                        rows = *written,
-                        total = total
-                    )),
-            );
-            if ui.button(t!("history-export-cancel")).clicked() {
-                cancel.store(true, Ordering::Relaxed);
-            }
-            return;
+    if let Some((written, cancel)) = &panel.running {
+        // Drawn right to left: the cancel button at the far end.
+        if ui.button(t!("history-export-cancel")).clicked() {
+            cancel.store(true, Ordering::Relaxed);
         }
-        let label = ui.label(t!("history-export-for"));
-        egui::ComboBox::from_id_salt("export-audience")
-            .selected_text(match panel.audience {
-                CsvAudience::Spreadsheet => t!("history-export-spreadsheet"),
-                CsvAudience::Import => t!("history-export-import"),
-            })
-            .show_ui(ui, |ui| {
-                ui.selectable_value(
-                    &mut panel.audience,
-                    CsvAudience::Spreadsheet,
-                    t!("history-export-spreadsheet"),
-                )
-                .on_hover_text(t!("history-export-spreadsheet-tip"));
-                ui.selectable_value(
-                    &mut panel.audience,
-                    CsvAudience::Import,
-                    t!("history-export-import"),
-                )
-                .on_hover_text(t!("history-export-import-tip"));
-            })
-            .response
-            .labelled_by(label.id);
-        ui.checkbox(&mut panel.semicolon, t!("history-export-semicolon"))
-            .on_hover_text(t!("history-export-semicolon-tip"));
-        ui.checkbox(&mut panel.bom, t!("history-export-bom"))
-            .on_hover_text(t!("history-export-bom-tip"));
-        let rows = pages.summary().map(|s| s.count);
-        let button = ui
-            .add_enabled(rows != Some(0), egui::Button::new(t!("history-export")))
-            .on_hover_text(shortcut_text(ui.ctx(), EXPORT));
-        let keyed = ui.input_mut(|i| i.consume_shortcut(&EXPORT));
-        if (button.clicked() || keyed) && rows != Some(0) {
-            let cancel = Arc::new(AtomicBool::new(false));
-            panel.running = Some((0, cancel.clone()));
-            panel.last = None;
-            run(Command::Export {
-                filter: pages.filter().clone(),
-                style: CsvStyle {
-                    audience: panel.audience,
-                    delimiter: if panel.semicolon { b';' } else { b',' },
-                    bom: panel.bom,
-                },
-                suggested_name: suggested_name(),
-                cancel,
-            });
+        let total = pages.summary().map_or(0, |s| s.count).max(1);
+        let fraction = (*written as f32 / total as f32).clamp(0.0, 1.0);
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(200.0)
+                .text(t!(
+                    "history-export-progress",
+                    rows = *written,
+                    total = total
+                )),
+        );
+        return;
+    }
+    let rows = pages.summary().map(|s| s.count);
+    let button = ui
+        .add_enabled(rows != Some(0), egui::Button::new(t!("history-export")))
+        .on_hover_text(shortcut_text(ui.ctx(), EXPORT));
+    let keyed = ui.input_mut(|i| i.consume_shortcut(&EXPORT));
+    ui.menu_button(t!("history-export-options"), |ui| options_ui(ui, panel));
+    if (button.clicked() || keyed) && rows != Some(0) {
+        let cancel = Arc::new(AtomicBool::new(false));
+        panel.running = Some((0, cancel.clone()));
+        panel.last = None;
+        run(Command::Export {
+            filter: pages.filter().clone(),
+            style: CsvStyle {
+                audience: panel.audience,
+                delimiter: if panel.semicolon { b';' } else { b',' },
+                bom: panel.bom,
+            },
+            suggested_name: suggested_name(),
+            cancel,
+        });
+    }
+}
+
+/// Who the file is for and how it is written.
+fn options_ui(ui: &mut egui::Ui, panel: &mut ExportPanel) {
+    ui.label(t!("history-export-for"));
+    ui.radio_value(
+        &mut panel.audience,
+        CsvAudience::Spreadsheet,
+        t!("history-export-spreadsheet"),
+    )
+    .on_hover_text(t!("history-export-spreadsheet-tip"));
+    ui.radio_value(
+        &mut panel.audience,
+        CsvAudience::Import,
+        t!("history-export-import"),
+    )
+    .on_hover_text(t!("history-export-import-tip"));
+    ui.separator();
+    ui.checkbox(&mut panel.semicolon, t!("history-export-semicolon"))
+        .on_hover_text(t!("history-export-semicolon-tip"));
+    ui.checkbox(&mut panel.bom, t!("history-export-bom"))
+        .on_hover_text(t!("history-export-bom-tip"));
+}
+
+/// How the last export ended, on its own line (nothing while there is nothing to say).
+pub fn export_result_ui(ui: &mut egui::Ui, panel: &mut ExportPanel) {
+    match &panel.last {
+        Some(ExportEnd::Written {
+            path,
+            rows,
+            without_dialog,
+        }) => {
+            let text = export_done_text(path, *rows, *without_dialog);
+            written_file_ui(ui, SUCCESS, &text, path, &mut panel.open_problem);
         }
-        match &panel.last {
-            Some(ExportEnd::Written {
-                path,
-                rows,
-                without_dialog,
-            }) => {
-                let text = export_done_text(path, *rows, *without_dialog);
-                written_file_ui(ui, SUCCESS, &text, path, &mut panel.open_problem);
-            }
-            Some(ExportEnd::Cancelled) => {
-                ui.label(t!("history-export-cancelled"));
-            }
-            Some(ExportEnd::NoFileChosen) => {
-                ui.label(t!("history-export-no-file"));
-            }
-            Some(ExportEnd::Failed(error)) => {
-                ui.colored_label(FAILURE, error);
-            }
-            None => {}
+        Some(ExportEnd::Cancelled) => {
+            ui.label(t!("history-export-cancelled"));
         }
-    });
+        Some(ExportEnd::NoFileChosen) => {
+            ui.label(t!("history-export-no-file"));
+        }
+        Some(ExportEnd::Failed(error)) => {
+            ui.colored_label(FAILURE, error);
+        }
+        None => {}
+    }
 }

@@ -120,6 +120,32 @@ pub fn filter_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) -> Optio
         )
         .labelled_by(label.id);
     });
+    // On a short window the rest of the filters fold away (saying how many are set), so the
+    // rows keep the room.
+    if ui.ctx().content_rect().height() < super::SHORT_WINDOW {
+        let set = [!form.from.is_empty(), !form.to.is_empty()]
+            .into_iter()
+            .chain([form.profile.is_some(), form.state.is_some()])
+            .filter(|set| *set)
+            .count();
+        egui::CollapsingHeader::new(t!("history-more-filters", set = set))
+            .id_salt("history-more-filters")
+            .default_open(set > 0)
+            .show(ui, |ui| more_filters_ui(ui, form, shop));
+    } else {
+        more_filters_ui(ui, form, shop);
+    }
+    match form.filter(shop) {
+        Ok(filter) => Some(filter),
+        Err(error) => {
+            ui.colored_label(FAILURE, error);
+            None
+        }
+    }
+}
+
+/// The dates, the profile and the state.
+fn more_filters_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) {
     ui.horizontal_wrapped(|ui| {
         for (key, value) in [
             (t!("history-from"), &mut form.from),
@@ -167,13 +193,6 @@ pub fn filter_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) -> Optio
             .response
             .labelled_by(label.id);
     });
-    match form.filter(shop) {
-        Ok(filter) => Some(filter),
-        Err(error) => {
-            ui.colored_label(FAILURE, error);
-            None
-        }
-    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::ui::backend::Command;
 use crate::ui::panels::PanelContext;
 use crate::ui::panels::history::chart::daily_sales_ui;
 use crate::ui::panels::history::details::{LoadedEvents, details_ui};
-use crate::ui::panels::history::export::{ExportPanel, export_ui};
+use crate::ui::panels::history::export::{ExportPanel, export_controls_ui, export_result_ui};
 use crate::ui::panels::history::filter::{FilterForm, filter_ui};
 use crate::ui::panels::history::pages::HistoryPages;
 use crate::ui::panels::history::table::table_ui;
@@ -105,9 +105,13 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
         if refresh.clicked() || ui.input_mut(|i| i.consume_shortcut(&REFRESH)) {
             panel.reload(run);
         }
+        ui.toggle_value(&mut panel.show_chart, t!("history-chart"));
         if panel.pages.is_loading() {
             ui.spinner();
         }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            export_controls_ui(ui, &mut panel.export, &panel.pages, run);
+        });
     });
     if let Some(filter) = filter_ui(ui, &mut panel.form, shop)
         && &filter != panel.pages.filter()
@@ -118,7 +122,7 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
         ui.colored_label(FAILURE, error);
     }
     summary_ui(ui, panel);
-    export_ui(ui, &mut panel.export, &panel.pages, run);
+    export_result_ui(ui, &mut panel.export);
     if panel.show_chart
         && let Some(summary) = panel.pages.summary()
     {
@@ -145,57 +149,76 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
     egui::CentralPanel::default().show(ui, |ui| table_ui(ui, panel, run));
 }
 
+/// Below this window height (points) History folds its totals.
+pub(crate) const SHORT_WINDOW: f32 = 700.0;
+
+/// One kind's succeeded total in one unit: "Top-ups succeeded: 443, 44,760.00 INR".
+fn total_text(total: &crate::ledger::UnitTotal) -> String {
+    let amount = money_text(Money::from_minor(total.sum_minor, total.unit));
+    match total.kind {
+        TxKind::TopUp => t!("history-total-topup", count = total.count, total = amount),
+        TxKind::CreditAdd => t!(
+            "history-total-credit-add",
+            count = total.count,
+            total = amount
+        ),
+        TxKind::CreditRemove => t!(
+            "history-total-credit-remove",
+            count = total.count,
+            total = amount
+        ),
+        TxKind::Transfer => t!(
+            "history-total-transfer",
+            count = total.count,
+            total = amount
+        ),
+    }
+}
+
 fn summary_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel) {
-    ui.horizontal_wrapped(|ui| {
-        match panel.pages.summary() {
-            None => {
-                ui.label(RichText::new(t!("history-counting")).weak());
-            }
-            Some(summary) => {
-                ui.strong(t!("history-count", count = summary.count));
-                for (state, count) in &summary.by_state {
-                    ui.separator();
-                    let text = format!("{}: {count}", state_text(*state));
-                    match state_colour(*state) {
-                        Some(colour) => ui.colored_label(colour, text),
-                        None => ui.label(text),
-                    };
-                }
+    ui.horizontal_wrapped(|ui| match panel.pages.summary() {
+        None => {
+            ui.label(RichText::new(t!("history-counting")).weak());
+        }
+        Some(summary) => {
+            ui.strong(t!("history-count", count = summary.count));
+            for (state, count) in &summary.by_state {
+                ui.separator();
+                let text = format!("{}: {count}", state_text(*state));
+                match state_colour(*state) {
+                    Some(colour) => ui.colored_label(colour, text),
+                    None => ui.label(text),
+                };
             }
         }
-        ui.separator();
-        ui.toggle_value(&mut panel.show_chart, t!("history-chart"));
     });
-    // One line per kind and unit: amounts in different units, and credit given and taken
+    // One entry per kind and unit: amounts in different units, and credit given and taken
     // back, are never added together.
-    if let Some(summary) = panel.pages.summary() {
-        for total in &summary.succeeded {
-            let amount = money_text(Money::from_minor(total.sum_minor, total.unit));
-            let text = match total.kind {
-                TxKind::TopUp => t!("history-total-topup", count = total.count, total = amount),
-                TxKind::CreditAdd => {
-                    t!(
-                        "history-total-credit-add",
-                        count = total.count,
-                        total = amount
-                    )
+    let Some(summary) = panel.pages.summary() else {
+        return;
+    };
+    let totals: Vec<String> = summary.succeeded.iter().map(total_text).collect();
+    if totals.is_empty() {
+        return;
+    }
+    let flow = |ui: &mut egui::Ui| {
+        ui.horizontal_wrapped(|ui| {
+            for (index, total) in totals.iter().enumerate() {
+                if index > 0 {
+                    ui.separator();
                 }
-                TxKind::CreditRemove => {
-                    t!(
-                        "history-total-credit-remove",
-                        count = total.count,
-                        total = amount
-                    )
-                }
-                TxKind::Transfer => {
-                    t!(
-                        "history-total-transfer",
-                        count = total.count,
-                        total = amount
-                    )
-                }
-            };
-            ui.label(text);
-        }
+                // Whole: a total moves to the next line rather than breaking inside.
+                ui.add(egui::Label::new(total).wrap_mode(egui::TextWrapMode::Extend));
+            }
+        });
+    };
+    // On a short window the totals fold away, so the rows keep the room.
+    if ui.ctx().content_rect().height() < SHORT_WINDOW {
+        egui::CollapsingHeader::new(t!("history-totals", count = totals.len()))
+            .id_salt("history-totals")
+            .default_open(false)
+            .show(ui, flow);
+    } else {
+        flow(ui);
     }
 }

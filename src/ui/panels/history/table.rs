@@ -222,7 +222,8 @@ fn cells_ui(row: &mut TableRow<'_, '_>, record: &TxRecord, part: Part, selected:
             }
             row.col(|ui| {
                 let message = record.provider_message.as_deref().unwrap_or_default();
-                crate::ui::text::rtl::rtl_label(ui, message);
+                let message = crate::ui::text::notes::message_text(message);
+                crate::ui::text::rtl::rtl_label(ui, &message);
             });
         }
     }

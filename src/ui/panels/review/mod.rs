@@ -3,7 +3,6 @@
 //! secrets removed, every state change with its time — and the actions a person can take: ask
 //! the provider again, or settle it as succeeded or failed with a note.
 
-use crate::logging::redact::names_a_secret;
 use crate::ui::text::numbers::money_text;
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
@@ -17,10 +16,11 @@ use crate::ui::backend::Command;
 use crate::ui::panels::PanelContext;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
-use crate::ui::text::rtl::{has_rtl, rtl_job};
+use crate::ui::text::words::Words;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING, state_colour};
 use crate::ui::widgets::chip::chip_ui;
 use crate::ui::widgets::confirm::{Decision, guarded_confirm_ui};
+use crate::ui::widgets::event_detail::event_detail_ui;
 use crate::ui::widgets::send_guard::SendGuard;
 
 /// The panel's state.
@@ -32,7 +32,7 @@ pub struct ReviewPanel {
     note: String,
     busy: bool,
     /// What the last action did, as the person reads it.
-    outcome: Option<(egui::Color32, String)>,
+    outcome: Option<(egui::Color32, Words)>,
     requested: bool,
     /// A settlement chosen and waiting for its confirmation, with its guard.
     confirming: Option<(Settlement, SendGuard)>,
@@ -58,27 +58,25 @@ impl ReviewPanel {
     /// Takes the outcome of a re-check or a settlement, then reads the list again.
     pub fn acted(&mut self, result: Result<TxRecord, String>, run: &mut dyn FnMut(Command)) {
         self.busy = false;
+        // Worded when drawn, so it follows a change of language.
         self.outcome = Some(match result {
-            Ok(record) if record.state.is_final() => {
-                self.note.clear();
-                (
-                    SUCCESS,
-                    t!(
-                        "review-now",
-                        reference = record.reference.as_str(),
-                        state = state_text(record.state)
-                    ),
-                )
+            Ok(record) => {
+                let (state, reference) = (record.state, record.reference.to_string());
+                let done = state.is_final();
+                if done {
+                    self.note.clear();
+                }
+                let words = Words::new(move || {
+                    let (reference, state) = (reference.as_str(), state_text(state));
+                    if done {
+                        t!("review-now", reference = reference, state = state)
+                    } else {
+                        t!("review-still-open", reference = reference, state = state)
+                    }
+                });
+                (if done { SUCCESS } else { WARNING }, words)
             }
-            Ok(record) => (
-                WARNING,
-                t!(
-                    "review-still-open",
-                    reference = record.reference.as_str(),
-                    state = state_text(record.state)
-                ),
-            ),
-            Err(error) => (FAILURE, error),
+            Err(error) => (FAILURE, Words::written(error)),
         });
         self.reload(run);
     }
@@ -87,51 +85,6 @@ impl ReviewPanel {
     pub fn is_busy(&self) -> bool {
         self.busy || self.loading
     }
-}
-
-fn redact_value(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, inner) in map.iter_mut() {
-                if names_a_secret(key) {
-                    *inner = serde_json::Value::String("[removed]".to_string());
-                } else {
-                    redact_value(inner);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_value),
-        _ => {}
-    }
-}
-
-/// Removes what looks like a credential from a provider's reply before it is shown: values of
-/// JSON keys naming a token, password, key or secret, and `name=value` pairs of the same in
-/// form-encoded or free text.
-pub fn redact_secrets(text: &str) -> String {
-    if let Some(start) = text.find(['{', '['])
-        && let Ok(mut json) = serde_json::from_str::<serde_json::Value>(&text[start..])
-    {
-        redact_value(&mut json);
-        return format!("{}{json}", &text[..start]);
-    }
-    text.split_inclusive(['&', ' ', '\n', ','])
-        .map(|part| match part.split_once(['=', ':']) {
-            Some((key, rest)) if names_a_secret(key) => {
-                let tail: String = rest
-                    .chars()
-                    .rev()
-                    .take_while(|c| matches!(c, '&' | ' ' | '\n' | ','))
-                    .collect();
-                let separator = &part[key.len()..key.len() + 1];
-                format!(
-                    "{key}{separator}[removed]{}",
-                    tail.chars().rev().collect::<String>()
-                )
-            }
-            _ => part.to_string(),
-        })
-        .collect()
 }
 
 /// The panel.
@@ -153,8 +106,8 @@ pub fn review_ui(ui: &mut egui::Ui, panel: &mut ReviewPanel, cx: &mut PanelConte
         }
     });
     ui.label(RichText::new(t!("review-help")).weak());
-    if let Some((colour, text)) = &panel.outcome {
-        ui.colored_label(*colour, text);
+    if let Some((colour, words)) = &panel.outcome {
+        ui.colored_label(*colour, words.text());
     }
     let items = match &panel.items {
         None => return,
@@ -317,31 +270,7 @@ fn detail_ui(
                     );
                 });
                 if let Some(detail) = &event.detail {
-                    // The first line reads as a sentence; the provider's raw reply waits
-                    // behind "Details".
-                    let detail = redact_secrets(detail);
-                    let (first, rest) = detail.split_once('\n').unwrap_or((&detail, ""));
-                    if has_rtl(first) {
-                        let size = egui::TextStyle::Body.resolve(ui.style()).size;
-                        ui.add(egui::Label::new(rtl_job(
-                            first,
-                            size,
-                            ui.visuals().text_color(),
-                        )));
-                    } else {
-                        ui.add(egui::Label::new(first).wrap());
-                    }
-                    if !rest.trim().is_empty() {
-                        egui::CollapsingHeader::new(t!("review-raw-reply"))
-                            .id_salt(("review-raw", record.id, index))
-                            .show(ui, |ui| {
-                                if has_rtl(rest) {
-                                    ui.label(rtl_job(rest, 12.0, ui.visuals().text_color()));
-                                } else {
-                                    ui.label(RichText::new(rest).monospace().size(12.0));
-                                }
-                            });
-                    }
+                    event_detail_ui(ui, detail, ("review-raw", record.id, index));
                 }
             }
         });
@@ -450,28 +379,5 @@ fn actions_ui(
         }
         Decision::Back => panel.confirming = None,
         Decision::Undecided => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credentials_in_replies_are_removed_and_the_rest_kept() {
-        let reply = r#"{"status":"ok","msg":"a\"b","token":"eyJhbGciOi.abc","data":{"password" : "hunter2"},"api_key":123,"balance":12.5}"#;
-        let shown = redact_secrets(reply);
-        for secret in ["eyJhbGciOi", "hunter2", "123"] {
-            assert!(!shown.contains(secret), "{shown}");
-        }
-        assert!(shown.contains(r#""status":"ok""#), "{shown}");
-        assert!(shown.contains("12.5"), "{shown}");
-        let form = redact_secrets("user=ana&password=hunter2&amount=5");
-        assert_eq!(form, "user=ana&password=[removed]&amount=5");
-        assert_eq!(redact_secrets("no secrets here"), "no secrets here");
-        assert_eq!(
-            redact_secrets("status check: not found {\"error\":1}"),
-            "status check: not found {\"error\":1}"
-        );
     }
 }

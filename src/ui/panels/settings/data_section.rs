@@ -13,6 +13,7 @@ use crate::t;
 use crate::ui::backend::{BackupFile, BackupSaved, Command, RestoreChoice};
 use crate::ui::panels::PanelContext;
 use crate::ui::prefs::Prefs;
+use crate::ui::text::words::Words;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 use crate::ui::widgets::written_file::written_file_ui;
 
@@ -26,7 +27,8 @@ pub struct DataSection {
     found: Option<FoundBackups>,
     /// A backup or restore is under way.
     working: bool,
-    message: Option<(egui::Color32, String)>,
+    /// The last backup's or restore's outcome, worded when it is drawn.
+    message: Option<(egui::Color32, Words)>,
     /// The backup just written, for "Open folder".
     written: Option<PathBuf>,
     /// Why its folder could not be opened.
@@ -55,15 +57,19 @@ impl DataSection {
                     saved.facts.path.display().to_string(),
                 );
                 self.written = Some(saved.facts.path);
-                let text = if saved.without_dialog {
-                    t!("data-backup-done-no-dialog", count = count, path = path)
-                } else {
-                    t!("data-backup-done", count = count, path = path)
-                };
+                let without_dialog = saved.without_dialog;
+                let text = Words::new(move || {
+                    let path = path.as_str();
+                    if without_dialog {
+                        t!("data-backup-done-no-dialog", count = count, path = path)
+                    } else {
+                        t!("data-backup-done", count = count, path = path)
+                    }
+                });
                 (SUCCESS, text)
             }
-            Ok(None) => (WARNING, t!("data-backup-no-file")),
-            Err(error) => (FAILURE, error),
+            Ok(None) => (WARNING, Words::new(|| t!("data-backup-no-file"))),
+            Err(error) => (FAILURE, Words::written(error)),
         });
     }
 
@@ -79,14 +85,16 @@ impl DataSection {
             }
             Ok(RestoreChoice::Found { backups, searched }) => {
                 if backups.is_empty() {
-                    self.message = Some((
-                        WARNING,
+                    let folder = searched[0].display().to_string();
+                    let documents = searched[1].display().to_string();
+                    let text = Words::new(move || {
                         t!(
                             "data-restore-none-found",
-                            folder = searched[0].display().to_string(),
-                            documents = searched[1].display().to_string()
-                        ),
-                    ));
+                            folder = folder.as_str(),
+                            documents = documents.as_str()
+                        )
+                    });
+                    self.message = Some((WARNING, text));
                 } else {
                     self.found = Some(FoundBackups {
                         backups,
@@ -96,9 +104,9 @@ impl DataSection {
                 }
             }
             Ok(RestoreChoice::NoFileChosen) => {
-                self.message = Some((WARNING, t!("data-restore-no-file")));
+                self.message = Some((WARNING, Words::new(|| t!("data-restore-no-file"))));
             }
-            Err(error) => self.message = Some((FAILURE, error)),
+            Err(error) => self.message = Some((FAILURE, Words::written(error))),
         }
     }
 
@@ -108,17 +116,25 @@ impl DataSection {
         self.confirm_restore = None;
         self.written = None;
         self.message = Some(match result {
-            Ok(restored) => (
-                SUCCESS,
-                t!(
-                    "data-restore-done",
-                    count = restored.from.operations,
-                    added = restored.merged.operations_added,
-                    kept = restored.merged.operations_kept,
-                    aside = restored.previous_kept_at.display().to_string()
-                ),
-            ),
-            Err(error) => (FAILURE, error.clone()),
+            Ok(restored) => {
+                let (count, added, kept) = (
+                    restored.from.operations,
+                    restored.merged.operations_added,
+                    restored.merged.operations_kept,
+                );
+                let aside = restored.previous_kept_at.display().to_string();
+                let text = Words::new(move || {
+                    t!(
+                        "data-restore-done",
+                        count = count,
+                        added = added,
+                        kept = kept,
+                        aside = aside.as_str()
+                    )
+                });
+                (SUCCESS, text)
+            }
+            Err(error) => (FAILURE, Words::written(error.clone())),
         });
     }
 
@@ -187,11 +203,12 @@ pub fn data_section_ui(ui: &mut egui::Ui, section: &mut DataSection, cx: &mut Pa
             }
             found_backups_ui(ui, section, run);
             match (&section.message, &section.written) {
-                (Some((colour, text)), Some(path)) => {
-                    written_file_ui(ui, *colour, text, path, &mut section.open_problem);
+                (Some((colour, words)), Some(path)) => {
+                    let text = words.text();
+                    written_file_ui(ui, *colour, &text, path, &mut section.open_problem);
                 }
-                (Some((colour, text)), None) => {
-                    ui.colored_label(*colour, text);
+                (Some((colour, words)), None) => {
+                    ui.colored_label(*colour, words.text());
                 }
                 (None, _) => {}
             }

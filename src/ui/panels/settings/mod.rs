@@ -19,6 +19,7 @@ use crate::ui::panels::settings::data_section::data_section_ui;
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, secret_kind_text};
 use crate::ui::text::i18n::{Language, set_language};
+use crate::ui::text::words::Words;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 use crate::ui::theme::{ThemeChoice, icon, with_icon};
 
@@ -165,7 +166,8 @@ pub struct SettingsPanel {
     form: Option<ProfileForm>,
     secrets: BTreeMap<SecretKind, String>,
     status: Option<(String, SecretStatus)>,
-    message: Option<(egui::Color32, String)>,
+    /// The last save's or removal's outcome, worded when it is drawn.
+    message: Option<(egui::Color32, Words)>,
     test: Option<(String, Result<String, String>)>,
     testing: bool,
     saving: bool,
@@ -187,7 +189,9 @@ impl SettingsPanel {
         self.saving = false;
         match result {
             Ok(name) => {
-                self.message = Some((SUCCESS, t!("settings-saved", name = name.as_str())));
+                let saved = name.clone();
+                let text = Words::new(move || t!("settings-saved", name = saved.as_str()));
+                self.message = Some((SUCCESS, text));
                 // The form holds what was saved; it now edits that profile. (Rebuilding it from
                 // the profile list would show the values from before the save until the list
                 // is read again.)
@@ -196,7 +200,7 @@ impl SettingsPanel {
                 }
                 self.editing = Some(Some(name));
             }
-            Err(error) => self.message = Some((FAILURE, error)),
+            Err(error) => self.message = Some((FAILURE, Words::written(error))),
         }
     }
 
@@ -205,11 +209,12 @@ impl SettingsPanel {
         self.confirm_remove = false;
         match result {
             Ok(name) => {
-                self.message = Some((SUCCESS, t!("settings-removed", name = name.as_str())));
+                let text = Words::new(move || t!("settings-removed", name = name.as_str()));
+                self.message = Some((SUCCESS, text));
                 self.editing = None;
                 self.form = None;
             }
-            Err(error) => self.message = Some((FAILURE, error)),
+            Err(error) => self.message = Some((FAILURE, Words::written(error))),
         }
     }
 
@@ -228,15 +233,15 @@ impl SettingsPanel {
     ) {
         match result {
             Ok(()) => {
-                self.message = Some((
-                    SUCCESS,
-                    t!("settings-secret-saved", secret = secret_kind_text(kind)),
-                ));
+                let text = Words::new(move || {
+                    t!("settings-secret-saved", secret = secret_kind_text(kind))
+                });
+                self.message = Some((SUCCESS, text));
                 run(Command::LoadSecretStatus {
                     profile: profile.to_string(),
                 });
             }
-            Err(error) => self.message = Some((FAILURE, error)),
+            Err(error) => self.message = Some((FAILURE, Words::written(error))),
         }
     }
 
@@ -259,8 +264,8 @@ pub fn settings_ui(ui: &mut egui::Ui, panel: &mut SettingsPanel, cx: &mut PanelC
     data_section_ui(ui, &mut panel.data, cx);
     let (shop, run) = (&*cx.shop, &mut *cx.run);
     ui.separator();
-    if let Some((colour, text)) = &panel.message {
-        ui.colored_label(*colour, text);
+    if let Some((colour, words)) = &panel.message {
+        ui.colored_label(*colour, words.text());
     }
     ui.columns(2, |columns| {
         profile_list_ui(&mut columns[0], panel, shop, run);

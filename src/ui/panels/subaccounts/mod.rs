@@ -18,6 +18,7 @@ use crate::ui::panels::{FIND, REFRESH, shortcut_text};
 use crate::ui::shop::Shop;
 use crate::ui::text::error_text::{money_error_text, state_text};
 use crate::ui::text::numbers::money_text;
+use crate::ui::text::words::Words;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 use crate::ui::widgets::confirm::{Decision, confirm_or_back_ui, guarded_confirm_ui};
 use crate::ui::widgets::keys::{key_pressed, no_field_focused};
@@ -50,8 +51,8 @@ pub struct SubAccountsPanel {
     direction: CreditDirection,
     amount_text: String,
     step: Step,
-    /// The last move's or transfer's outcome, as the person reads it.
-    outcome: Option<(String, egui::Color32, Vec<String>)>,
+    /// The last move's or transfer's outcome, worded when it is drawn.
+    outcome: Option<MoveResult>,
     /// The move or transfer last sent, kept to send it again if the person confirms that it
     /// repeats a recent one on purpose.
     last_sent: Option<Command>,
@@ -102,12 +103,15 @@ impl SubAccountsPanel {
 
     /// What a refused send says, and the repeat to offer when the guard asked for a
     /// confirmation (never while the earlier one is open: then no repeat is offered).
-    fn refused(&mut self, failure: SendFailure) -> (String, egui::Color32, Vec<String>) {
-        if failure.repeat_of.is_some() {
+    fn refused(&mut self, failure: SendFailure) -> MoveResult {
+        let repeat = failure.repeat_of.is_some();
+        if repeat {
             self.repeat_offer = self.last_sent.take().map(confirmed_repeat);
-            return (t!("result-repeat"), WARNING, vec![failure.message]);
         }
-        (t!("subaccounts-not-moved"), FAILURE, vec![failure.message])
+        MoveResult::Refused {
+            repeat,
+            message: failure.message,
+        }
     }
 
     /// Takes the outcome of a credit move.
@@ -116,20 +120,11 @@ impl SubAccountsPanel {
         self.repeat_offer = None;
         self.outcome = Some(match result {
             Ok(outcome) => {
-                let mut lines = record_lines(&outcome.record);
-                if let Some((main, sub)) = outcome.balances_after {
-                    lines.insert(
-                        0,
-                        t!(
-                            "subaccounts-balances-after",
-                            main = money_text(main),
-                            sub = money_text(sub)
-                        ),
-                    );
-                }
-                let (headline, colour) = headline(&outcome.record);
                 self.amount_text.clear();
-                (headline, colour, lines)
+                MoveResult::Done {
+                    record: Box::new(outcome.record),
+                    balances_after: outcome.balances_after,
+                }
             }
             Err(failure) => self.refused(failure),
         });
@@ -143,9 +138,11 @@ impl SubAccountsPanel {
         self.repeat_offer = None;
         self.outcome = Some(match result {
             Ok(record) => {
-                let (headline, colour) = headline(&record);
                 self.amount_text.clear();
-                (headline, colour, record_lines(&record))
+                MoveResult::Done {
+                    record: Box::new(record),
+                    balances_after: None,
+                }
             }
             Err(failure) => self.refused(failure),
         });
@@ -172,6 +169,53 @@ impl SubAccountsPanel {
     /// Whether a move or transfer is on its way.
     pub fn is_busy(&self) -> bool {
         matches!(self.step, Step::Sending) || self.loading || self.creating
+    }
+}
+
+/// What the last move or transfer came to, kept as data so it reads in the window's language
+/// of the moment.
+#[derive(Debug)]
+enum MoveResult {
+    Done {
+        record: Box<TxRecord>,
+        balances_after: Option<(Money, Money)>,
+    },
+    Refused {
+        /// It repeats a recent move: it goes through only if confirmed.
+        repeat: bool,
+        message: Words,
+    },
+}
+
+impl MoveResult {
+    /// The headline, its colour, and the lines under it.
+    fn worded(&self) -> (String, egui::Color32, Vec<String>) {
+        match self {
+            MoveResult::Done {
+                record,
+                balances_after,
+            } => {
+                let mut lines = record_lines(record);
+                if let Some((main, sub)) = balances_after {
+                    let balances = t!(
+                        "subaccounts-balances-after",
+                        main = money_text(*main),
+                        sub = money_text(*sub)
+                    );
+                    lines.insert(0, balances);
+                }
+                let (headline, colour) = headline(record);
+                (headline, colour, lines)
+            }
+            MoveResult::Refused {
+                repeat: true,
+                message,
+            } => (t!("result-repeat"), WARNING, vec![message.text()]),
+            MoveResult::Refused {
+                repeat: false,
+                message,
+            } => (t!("subaccounts-not-moved"), FAILURE, vec![message.text()]),
+        }
     }
 }
 
@@ -209,7 +253,8 @@ fn record_lines(record: &TxRecord) -> Vec<String> {
     if record.state == TxState::Failed
         && let Some(message) = &record.provider_message
     {
-        lines.push(t!("result-reason", reason = message.as_str()));
+        let reason = crate::ui::text::notes::message_text(message);
+        lines.push(t!("result-reason", reason = reason.as_str()));
     }
     if !record.state.is_final() {
         lines.push(t!("subaccounts-see-review"));
@@ -270,8 +315,8 @@ pub fn subaccounts_ui(ui: &mut egui::Ui, panel: &mut SubAccountsPanel, cx: &mut 
     let profile = (*profile).clone();
     panel.profile = Some(profile.name.clone());
     ui.add_space(8.0);
-    if let Some((headline, colour, lines)) = &panel.outcome {
-        ui.label(RichText::new(headline).size(22.0).strong().color(*colour));
+    if let Some((headline, colour, lines)) = panel.outcome.as_ref().map(MoveResult::worded) {
+        ui.label(RichText::new(headline).size(22.0).strong().color(colour));
         for line in lines {
             ui.label(line);
         }
