@@ -247,23 +247,32 @@ fn a_message_shown_before_a_language_switch_follows_it() {
     saldo::ui::text::i18n::set_language(Language::English);
 }
 
+fn eur(minor: i64) -> saldo::domain::Money {
+    saldo::domain::Money::from_minor(minor, saldo::domain::Unit::Eur)
+}
+
+/// Sub-account 1002's balance arithmetic: 10.000 EUR before, `later_minor` later, and a move
+/// of 2.000 EUR.
+fn arithmetic_to(later_minor: i64) -> saldo::domain::BalanceArithmetic {
+    saldo::domain::BalanceArithmetic {
+        sub_account: "1002".into(),
+        before: eur(10_000),
+        before_at: 1_700_000_000_000,
+        later: eur(later_minor),
+        later_at: 1_700_000_600_000,
+        others: eur(0),
+        effect: eur(2_000),
+    }
+}
+
 /// Every kind of review reason has its words in both languages (a missing message would show
 /// its id), with every argument filled in.
 #[test]
 fn every_review_reason_reads_in_both_languages() {
-    use saldo::domain::{BalanceArithmetic, Money, ReviewReason::*, TxState, Unit};
+    use saldo::domain::{ReviewReason::*, TxState};
     use saldo::ui::text::review_reasons::review_reason_text;
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let eur = |minor| Money::from_minor(minor, Unit::Eur);
-    let arithmetic = BalanceArithmetic {
-        sub_account: "1002".into(),
-        before: eur(10_000),
-        before_at: 1_700_000_000_000,
-        later: eur(9_000),
-        later_at: 1_700_000_600_000,
-        others: eur(0),
-        effect: eur(2_000),
-    };
+    let arithmetic = arithmetic_to(9_000);
     let (to, amount, at) = ("+5352942387".to_string(), eur(1_500), 1_700_000_000_000);
     let other = || "SAL-20261122-0000001".to_string();
     let reasons = [
@@ -350,19 +359,10 @@ fn every_review_reason_reads_in_both_languages() {
 #[test]
 fn every_note_reads_in_both_languages() {
     use saldo::domain::Note::{self, *};
-    use saldo::domain::{BalanceArithmetic, Money, ReviewReason, TxState, Unit};
+    use saldo::domain::{ReviewReason, TxState};
     use saldo::ui::text::notes::note_text;
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let eur = |minor| Money::from_minor(minor, Unit::Eur);
-    let arithmetic = BalanceArithmetic {
-        sub_account: "1002".into(),
-        before: eur(10_000),
-        before_at: 1_700_000_000_000,
-        later: eur(12_000),
-        later_at: 1_700_000_600_000,
-        others: eur(0),
-        effect: eur(2_000),
-    };
+    let arithmetic = arithmetic_to(12_000);
     let (state, note) = (TxState::Succeeded, "the customer showed it".to_string());
     let notes = [
         NotSent {
