@@ -476,3 +476,24 @@ fn every_note_reads_in_both_languages() {
     // Spanish groups thousands from five digits on.
     assert!(spanish[23].contains("2859,200 EUR"), "{}", spanish[23]);
 }
+
+/// An error the background sent is worded when it is drawn: the same error reads in Spanish
+/// once Spanish is chosen, with the technical reason kept as it came.
+#[test]
+fn an_error_the_background_sent_follows_a_language_switch() {
+    use saldo::ledger::LedgerError;
+    use saldo::ui::text::error_text::ledger_error_text;
+    use saldo::ui::text::words::Words;
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    saldo::ui::text::i18n::set_language(Language::English);
+    let error = Words::error(
+        LedgerError::Read("disk I/O error".into()),
+        ledger_error_text,
+    );
+    let english = error.text();
+    saldo::ui::text::i18n::set_language(Language::Spanish);
+    let spanish = error.text();
+    saldo::ui::text::i18n::set_language(Language::English);
+    assert_ne!(english, spanish, "the error stayed in English");
+    assert!(spanish.contains("disk I/O error"), "{spanish}");
+}

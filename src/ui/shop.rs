@@ -9,6 +9,7 @@ use crate::providers::Profile;
 use crate::providers::registry::capabilities_of;
 use crate::t;
 use crate::ui::backend::SecretStatus;
+use crate::ui::text::words::Words;
 
 /// A profile's balance as the window knows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct BalanceView {
     /// The last reading (from this run or an earlier one).
     pub reading: Option<BalanceReading>,
     /// Why the last attempt to read it failed.
-    pub error: Option<String>,
+    pub error: Option<Words>,
     /// A reading is on its way.
     pub loading: bool,
 }

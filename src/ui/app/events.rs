@@ -14,7 +14,7 @@ impl SaldoApp {
     fn balance_read(
         &mut self,
         profile: String,
-        result: Result<crate::ledger::BalanceReading, String>,
+        result: Result<crate::ledger::BalanceReading, crate::ui::text::words::Words>,
     ) {
         let view = self.shop.balances.entry(profile.clone()).or_default();
         view.loading = false;

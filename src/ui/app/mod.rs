@@ -44,7 +44,7 @@ pub struct SaldoApp {
     events: Receiver<Event>,
     prefs: Prefs,
     shop: Shop,
-    profiles_error: Option<String>,
+    profiles_error: Option<crate::ui::text::words::Words>,
     counter: CounterPanel,
     subaccounts: SubAccountsPanel,
     statement: StatementPanel,

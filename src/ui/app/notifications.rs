@@ -29,7 +29,9 @@ const RECENT_NOTIFICATIONS: usize = 20;
 
 impl Notifications {
     /// Adds a notification with a coloured bullet (drawn with the bundled fonts everywhere).
-    pub(crate) fn add(&mut self, level: Level, text: String) {
+    pub(crate) fn add(&mut self, level: Level, text: impl std::fmt::Display) {
+        // A notification goes by itself within seconds: worded once, now.
+        let text = text.to_string();
         let colour = match level {
             Level::Info => egui::Color32::from_rgb(0x1f, 0x6f, 0xb2),
             Level::Success => crate::ui::theme::SUCCESS,

@@ -10,6 +10,7 @@ use crate::ui::backend::{
     BackupFile, BackupSaved, FileAnswer, FileDialog, FileQuestion, RestoreChoice, Worker,
     join_error,
 };
+use crate::ui::text::words::Words;
 
 /// The prefix of a backup the person asked for.
 const BACKUP_PREFIX: &str = "saldo-backup-";
@@ -111,14 +112,17 @@ pub(crate) fn unused_path(folder: &Path, name: &str) -> PathBuf {
 
 /// Where a file the person could not choose a place for goes: `suggested` in the fallback
 /// folder (made when missing), never over an existing file.
-fn fallback_path(dialog: &FileDialog, suggested: &str) -> Result<PathBuf, String> {
+fn fallback_path(dialog: &FileDialog, suggested: &str) -> Result<PathBuf, Words> {
     let folder = &dialog.fallback_folder;
     std::fs::create_dir_all(folder).map_err(|e| {
-        crate::t!(
-            "files-folder-failed",
-            path = folder.display().to_string(),
-            reason = e.to_string()
-        )
+        let (path, reason) = (folder.display().to_string(), e.to_string());
+        Words::new(move || {
+            crate::t!(
+                "files-folder-failed",
+                path = path.as_str(),
+                reason = reason.as_str()
+            )
+        })
     })?;
     Ok(unused_path(folder, suggested))
 }
@@ -161,7 +165,7 @@ fn backups_found(backups: &Path, fallback: &Path) -> Vec<BackupFile> {
 }
 
 /// Opens `folder` in the system's file manager.
-pub fn open_folder(folder: &Path) -> Result<(), String> {
+pub fn open_folder(folder: &Path) -> Result<(), Words> {
     let opener = if cfg!(windows) {
         "explorer"
     } else if cfg!(target_os = "macos") {
@@ -177,11 +181,14 @@ pub fn open_folder(folder: &Path) -> Result<(), String> {
         .spawn()
         .map_err(|e| {
             tracing::warn!(opener, error = %e, "could not open a folder");
-            crate::t!(
-                "files-open-failed",
-                path = folder.display().to_string(),
-                reason = e.to_string()
-            )
+            let (path, reason) = (folder.display().to_string(), e.to_string());
+            Words::new(move || {
+                crate::t!(
+                    "files-open-failed",
+                    path = path.as_str(),
+                    reason = reason.as_str()
+                )
+            })
         })?;
     // Reaped when it ends, so no zombie stays behind.
     std::thread::spawn(move || child.wait());
@@ -190,7 +197,7 @@ pub fn open_folder(folder: &Path) -> Result<(), String> {
 
 impl Worker {
     /// Asks the file dialog, off the runtime's threads (a real dialog blocks until answered).
-    pub(crate) async fn ask_file(&self, question: FileQuestion) -> Result<FileAnswer, String> {
+    pub(crate) async fn ask_file(&self, question: FileQuestion) -> Result<FileAnswer, Words> {
         let ask = self.file_dialog.ask.clone();
         tokio::task::spawn_blocking(move || ask(&question))
             .await
@@ -202,7 +209,7 @@ impl Worker {
     pub(crate) async fn save_path(
         &self,
         question: FileQuestion,
-    ) -> Result<Option<(PathBuf, bool)>, String> {
+    ) -> Result<Option<(PathBuf, bool)>, Words> {
         let suggested = match &question {
             FileQuestion::SaveCsv { suggested } | FileQuestion::SaveBackup { suggested } => {
                 suggested.clone()
@@ -223,7 +230,7 @@ impl Worker {
     }
 
     /// Asks where, then writes a backup there.
-    pub(crate) async fn backup_now(&self) -> Result<Option<BackupSaved>, String> {
+    pub(crate) async fn backup_now(&self) -> Result<Option<BackupSaved>, Words> {
         let question = FileQuestion::SaveBackup {
             suggested: stamped_name(
                 BACKUP_PREFIX,
@@ -242,7 +249,7 @@ impl Worker {
 
     /// Asks which backup, then checks it; the ledger is not touched. Without a dialog, the
     /// backups saldo finds are offered instead.
-    pub(crate) async fn choose_restore(&self) -> Result<RestoreChoice, String> {
+    pub(crate) async fn choose_restore(&self) -> Result<RestoreChoice, Words> {
         let ledger = self.engine.ledger().path();
         let folder = backups_dir(ledger.parent().unwrap_or(ledger));
         match self
@@ -266,12 +273,12 @@ impl Worker {
     }
 
     /// Checks a backup file; the ledger is not touched.
-    pub(crate) async fn check_backup(&self, path: PathBuf) -> Result<RestoreChoice, String> {
+    pub(crate) async fn check_backup(&self, path: PathBuf) -> Result<RestoreChoice, Words> {
         tokio::task::spawn_blocking(move || check_backup(&path))
             .await
             .map_err(join_error)?
             .map(RestoreChoice::Checked)
-            .map_err(|e| crate::ui::text::error_text::ledger_error_text(&e))
+            .map_err(|e| Words::error(e, crate::ui::text::error_text::ledger_error_text))
     }
 }
 

@@ -14,6 +14,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::engine::Engine;
 use crate::ledger::LedgerReader;
+use crate::ui::text::words::Words;
 
 /// How often the window's background reconciler looks at open operations.
 pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
@@ -26,11 +27,12 @@ pub struct Backend {
     ctx: egui::Context,
     file_dialog: FileDialog,
     /// The history's read-only connection, opened on first use.
-    reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
+    reader: Arc<OnceLock<Result<Arc<LedgerReader>, Words>>>,
 }
 
-pub(crate) fn join_error(error: tokio::task::JoinError) -> String {
-    crate::t!("error-internal", reason = error.to_string())
+pub(crate) fn join_error(error: tokio::task::JoinError) -> Words {
+    let reason = error.to_string();
+    Words::new(move || crate::t!("error-internal", reason = reason.as_str()))
 }
 
 impl Backend {

@@ -260,11 +260,11 @@ pub enum ExportEnd {
     /// The person closed the dialog without choosing a file.
     NoFileChosen,
     Cancelled,
-    Failed(String),
+    Failed(Words),
 }
 
 /// Which secrets a profile has in the store: saved, missing, or why it could not be checked.
-pub type SecretStatus = Vec<(SecretKind, Result<bool, String>)>;
+pub type SecretStatus = Vec<(SecretKind, Result<bool, Words>)>;
 
 /// Results coming back to the window.
 #[derive(Debug)]
@@ -272,92 +272,92 @@ pub enum Event {
     /// Today's succeeded top-ups per unit, for the count numbered `generation`.
     Today {
         generation: u64,
-        result: Result<Vec<crate::ledger::DailySales>, String>,
+        result: Result<Vec<crate::ledger::DailySales>, Words>,
     },
-    Profiles(Result<Vec<Profile>, String>),
+    Profiles(Result<Vec<Profile>, Words>),
     TopUpFinished(Result<TxRecord, SendFailure>),
     CounterMemory {
         profile: String,
         recent: Vec<String>,
         favourites: Vec<FavouriteNumber>,
         /// Why the numbers (or a change to the favourites) could not be read or written.
-        problem: Option<String>,
+        problem: Option<Words>,
     },
     NumberChoices {
         profile: String,
         number: String,
         choices: BTreeMap<String, String>,
         /// Why the remembered choices could not be read.
-        problem: Option<String>,
+        problem: Option<Words>,
     },
     /// Operations the last interruption left on their way (found at start, before the
     /// reconciler's first pass settles them).
     Interrupted(Vec<Reference>),
     /// Something the person asked for went wrong in a way no panel shows: said in a
     /// notification (and logged where it happened).
-    Problem(String),
+    Problem(Words),
     TopUpLists {
         profile: String,
-        result: Result<crate::engine::ListRefresh, String>,
+        result: Result<crate::engine::ListRefresh, Words>,
     },
     Balance {
         profile: String,
-        result: Result<BalanceReading, String>,
+        result: Result<BalanceReading, Words>,
     },
     /// Balances last read, by profile name.
-    Balances(Result<Vec<(String, BalanceReading)>, String>),
+    Balances(Result<Vec<(String, BalanceReading)>, Words>),
     SubAccounts {
         profile: String,
-        result: Result<Vec<SubAccount>, String>,
+        result: Result<Vec<SubAccount>, Words>,
     },
     CreditMoved(Result<CreditOutcome, SendFailure>),
     /// A sub-account was deleted (its id), or why not.
     SubAccountDeleted {
         profile: String,
-        result: Result<String, String>,
+        result: Result<String, Words>,
     },
     SubAccountCreated {
         profile: String,
-        result: Result<(), String>,
+        result: Result<(), Words>,
         /// How the starting credit's move ended, when one was asked for.
         credit: Option<Result<CreditOutcome, SendFailure>>,
     },
     Transferred(Result<TxRecord, SendFailure>),
     Statement {
         profile: String,
-        result: Result<Vec<Movement>, String>,
+        result: Result<Vec<Movement>, Words>,
     },
     HistoryPage {
         generation: u64,
         page: usize,
-        result: Result<Vec<TxRecord>, String>,
+        result: Result<Vec<TxRecord>, Words>,
     },
     HistorySummary {
         generation: u64,
-        result: Result<HistorySummary, String>,
+        result: Result<HistorySummary, Words>,
     },
     ExportProgress(u64),
     ExportFinished(ExportEnd),
     /// A backup the person asked for: written, or no file chosen (`None`).
-    BackupWritten(Result<Option<BackupSaved>, String>),
+    BackupWritten(Result<Option<BackupSaved>, Words>),
     /// How choosing a backup to restore ended.
-    RestoreChecked(Result<RestoreChoice, String>),
-    Restored(Result<Restored, String>),
+    RestoreChecked(Result<RestoreChoice, Words>),
+    Restored(Result<Restored, Words>),
     /// Today's automatic backup, made now or earlier today.
-    DailyBackup(Result<DailyBackup, String>),
-    Review(Result<Vec<ReviewItem>, String>),
+    DailyBackup(Result<DailyBackup, Words>),
+    Review(Result<Vec<ReviewItem>, Words>),
     OperationEvents {
         reference: Reference,
-        result: Result<Vec<EventRecord>, String>,
+        result: Result<Vec<EventRecord>, Words>,
     },
-    Rechecked(Result<TxRecord, String>),
-    Settled(Result<TxRecord, String>),
-    ProfileSaved(Result<String, String>),
-    ProfileRemoved(Result<String, String>),
+    Rechecked(Result<TxRecord, Words>),
+    Settled(Result<TxRecord, Words>),
+    ProfileSaved(Result<String, Words>),
+    ProfileRemoved(Result<String, Words>),
     SecretSaved {
         profile: String,
         kind: SecretKind,
-        result: Result<(), String>,
+        result: Result<(), Words>,
     },
     SecretStatus {
         profile: String,
@@ -365,7 +365,7 @@ pub enum Event {
     },
     ConnectionTested {
         profile: String,
-        result: Result<String, String>,
+        result: Result<Words, Words>,
     },
     /// The background reconciler settled operations, or found some that need a person.
     Reconciled {

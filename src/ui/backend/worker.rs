@@ -12,6 +12,7 @@ use crate::ui::backend::vocabulary::*;
 use crate::ui::backend::{Backend, join_error, local_utc_offset_secs};
 use crate::ui::text::error_text::{engine_error_text, ledger_error_text, secret_error_text};
 use crate::ui::text::numbers::money_text;
+use crate::ui::text::words::Words;
 
 /// What one background task needs.
 pub(crate) struct Worker {
@@ -19,7 +20,7 @@ pub(crate) struct Worker {
     pub(crate) events: Sender<Event>,
     pub(crate) ctx: egui::Context,
     pub(crate) file_dialog: FileDialog,
-    pub(crate) reader: Arc<OnceLock<Result<Arc<LedgerReader>, String>>>,
+    pub(crate) reader: Arc<OnceLock<Result<Arc<LedgerReader>, Words>>>,
 }
 
 impl Worker {
@@ -34,17 +35,19 @@ impl Worker {
         work: impl FnOnce(&crate::ledger::Ledger) -> Result<T, crate::ledger::LedgerError>
         + Send
         + 'static,
-    ) -> Result<T, String> {
+    ) -> Result<T, Words> {
         let ledger = self.engine.ledger().clone();
-        tokio::task::spawn_blocking(move || work(&ledger).map_err(|e| ledger_error_text(&e)))
-            .await
-            .map_err(join_error)?
+        tokio::task::spawn_blocking(move || {
+            work(&ledger).map_err(|e| Words::error(e, ledger_error_text))
+        })
+        .await
+        .map_err(join_error)?
     }
 
     async fn history_reader<T: Send + 'static>(
         &self,
         work: impl FnOnce(&LedgerReader) -> Result<T, crate::ledger::LedgerError> + Send + 'static,
-    ) -> Result<T, String> {
+    ) -> Result<T, Words> {
         let ledger = self.engine.ledger().clone();
         let cell = self.reader.clone();
         tokio::task::spawn_blocking(move || {
@@ -52,10 +55,10 @@ impl Worker {
                 ledger
                     .reader()
                     .map(Arc::new)
-                    .map_err(|e| ledger_error_text(&e))
+                    .map_err(|e| Words::error(e, ledger_error_text))
             });
             let reader = reader.as_ref().map_err(Clone::clone)?;
-            work(reader).map_err(|e| ledger_error_text(&e))
+            work(reader).map_err(|e| Words::error(e, ledger_error_text))
         })
         .await
         .map_err(join_error)?
@@ -63,7 +66,7 @@ impl Worker {
 
     pub(crate) async fn execute(&self, command: Command) -> Event {
         let engine = &self.engine;
-        let text = |e: EngineError| engine_error_text(&e);
+        let text = |e: EngineError| Words::error(e, engine_error_text);
         match command {
             Command::LoadProfiles => Event::Profiles(self.ledger(|l| l.profiles()).await),
             Command::TopUp(order) => {
@@ -84,7 +87,7 @@ impl Worker {
                 result: engine
                     .refresh_topup_lists(&profile, false)
                     .await
-                    .map_err(|e| e.to_string()),
+                    .map_err(text),
                 profile,
             },
             Command::LoadNumberChoices { profile, number } => {
@@ -110,7 +113,10 @@ impl Worker {
                 let mut loaded =
                     Box::pin(self.execute(Command::LoadCounterMemory { profile })).await;
                 if let (Some(error), Event::CounterMemory { problem, .. }) = (failed, &mut loaded) {
-                    *problem = Some(crate::t!("counter-favourite-failed", reason = error));
+                    let said = Words::new(move || {
+                        crate::t!("counter-favourite-failed", reason = error.text())
+                    });
+                    *problem = Some(said);
                 }
                 loaded
             }
@@ -140,7 +146,11 @@ impl Worker {
                 Event::Balances(
                     logged(readings, "the balances last read")
                         .0
-                        .map_err(|error| crate::t!("balances-unreadable", reason = error)),
+                        .map_err(|error| {
+                            Words::new(move || {
+                                crate::t!("balances-unreadable", reason = error.text())
+                            })
+                        }),
                 )
             }
             Command::LoadSubAccounts { profile } => {
@@ -280,11 +290,14 @@ impl Worker {
                 if removed.is_ok()
                     && let Err(error) = self.forget_secrets(&name).await
                 {
-                    self.send(Event::Problem(crate::t!(
-                        "settings-secrets-not-forgotten",
-                        profile = name.as_str(),
-                        reason = error
-                    )));
+                    let profile = name.clone();
+                    self.send(Event::Problem(Words::new(move || {
+                        crate::t!(
+                            "settings-secrets-not-forgotten",
+                            profile = profile.as_str(),
+                            reason = error.text()
+                        )
+                    })));
                 }
                 Event::ProfileRemoved(removed.map(|_| name))
             }
@@ -298,7 +311,7 @@ impl Worker {
                 let result = tokio::task::spawn_blocking(move || {
                     secrets
                         .set(&p, kind, secret.expose())
-                        .map_err(|e| secret_error_text(&e))
+                        .map_err(|e| Words::error(e, secret_error_text))
                 })
                 .await
                 .map_err(join_error)
@@ -354,35 +367,38 @@ impl Worker {
                 without_dialog,
             },
             Ok(Ok(None)) => ExportEnd::Cancelled,
-            Ok(Err(e)) => ExportEnd::Failed(crate::ui::text::error_text::export_error_text(&e)),
+            Ok(Err(e)) => ExportEnd::Failed(Words::error(
+                e,
+                crate::ui::text::error_text::export_error_text,
+            )),
             Err(e) => ExportEnd::Failed(join_error(e)),
         }
     }
 
-    async fn save_profile(&self, draft: ProfileDraft) -> Result<String, String> {
+    async fn save_profile(&self, draft: ProfileDraft) -> Result<String, Words> {
         self.engine
             .save_profile(draft)
             .await
             .map(|profile| profile.name)
-            .map_err(|e| crate::ui::text::error_text::profile_save_error_text(&e))
+            .map_err(|e| Words::error(e, crate::ui::text::error_text::profile_save_error_text))
     }
 
     /// Removes every secret a removed profile had; the first failure, in words.
-    async fn forget_secrets(&self, profile: &str) -> Result<(), String> {
+    async fn forget_secrets(&self, profile: &str) -> Result<(), Words> {
         self.engine
             .forget_secrets(profile)
             .await
-            .map_err(|e| engine_error_text(&e))
+            .map_err(|e| Words::error(e, engine_error_text))
     }
 
     async fn secret_status(&self, profile: &str) -> SecretStatus {
         match self.engine.secret_presence(profile).await {
             Ok(presence) => presence
                 .into_iter()
-                .map(|(kind, has)| (kind, has.map_err(|e| secret_error_text(&e))))
+                .map(|(kind, has)| (kind, has.map_err(|e| Words::error(e, secret_error_text))))
                 .collect(),
             Err(error) => {
-                let error = engine_error_text(&error);
+                let error = Words::error(error, engine_error_text);
                 tracing::warn!(profile, %error, "could not check the profile's secrets");
                 self.send(Event::Problem(error));
                 Vec::new()
@@ -391,22 +407,22 @@ impl Worker {
     }
 
     /// Proves a profile's address and secrets work with the cheapest read its provider has.
-    async fn test_connection(&self, profile: &str) -> Result<String, String> {
+    async fn test_connection(&self, profile: &str) -> Result<Words, Words> {
         let proof = self
             .engine
             .test_connection(profile)
             .await
-            .map_err(|e| engine_error_text(&e))?;
-        Ok(match proof {
+            .map_err(|e| Words::error(e, engine_error_text))?;
+        Ok(Words::new(move || match &proof {
             ConnectionProof::Balance(balance) => {
-                crate::t!("settings-test-balance", balance = money_text(balance))
+                crate::t!("settings-test-balance", balance = money_text(*balance))
             }
             ConnectionProof::SubAccounts(count) => {
-                crate::t!("settings-test-subaccounts", count = count)
+                crate::t!("settings-test-subaccounts", count = *count)
             }
             ConnectionProof::Statement => crate::t!("settings-test-statement"),
             ConnectionProof::SecretsPresent => crate::t!("settings-test-secrets"),
-        })
+        }))
     }
 }
 
@@ -420,7 +436,7 @@ fn start_of_local_day_ms() -> i64 {
 
 /// Splits a background result into what to show and the failure, logging the failure with
 /// what was being read (`what`): nothing fails in silence.
-fn logged<T>(result: Result<T, String>, what: &str) -> (Result<T, String>, Option<String>) {
+fn logged<T>(result: Result<T, Words>, what: &str) -> (Result<T, Words>, Option<Words>) {
     match &result {
         Ok(_) => (result, None),
         Err(error) => {

@@ -20,6 +20,11 @@ impl Words {
         Words::new(move || text.clone())
     }
 
+    /// An error, worded when it is drawn by `word` (one of `ui::text::error_text`'s).
+    pub fn error<E: Send + Sync + 'static>(error: E, word: fn(&E) -> String) -> Words {
+        Words::new(move || word(&error))
+    }
+
     /// The words in the window's language now.
     pub fn text(&self) -> String {
         (self.0)()
@@ -32,6 +37,24 @@ impl fmt::Debug for Words {
     }
 }
 
+impl fmt::Display for Words {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl From<&Words> for egui::RichText {
+    fn from(words: &Words) -> egui::RichText {
+        egui::RichText::new(words.text())
+    }
+}
+
+impl From<&Words> for egui::WidgetText {
+    fn from(words: &Words) -> egui::WidgetText {
+        egui::WidgetText::from(words.text())
+    }
+}
+
 impl From<String> for Words {
     fn from(text: String) -> Words {
         Words::written(text)
@@ -41,5 +64,26 @@ impl From<String> for Words {
 impl From<&str> for Words {
     fn from(text: &str) -> Words {
         Words::written(text)
+    }
+}
+
+impl crate::ui::text::i18n::IntoArg for &Words {
+    fn into_arg(self) -> fluent_bundle::FluentValue<'static> {
+        fluent_bundle::FluentValue::from(self.text())
+    }
+}
+
+/// Words are equal when they read the same now.
+impl PartialEq for Words {
+    fn eq(&self, other: &Words) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Words {}
+
+impl crate::ui::text::i18n::IntoArg for Words {
+    fn into_arg(self) -> fluent_bundle::FluentValue<'static> {
+        fluent_bundle::FluentValue::from(self.text())
     }
 }

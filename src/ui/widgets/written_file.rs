@@ -13,7 +13,7 @@ pub fn written_file_ui(
     colour: egui::Color32,
     text: &str,
     path: &Path,
-    problem: &mut Option<String>,
+    problem: &mut Option<crate::ui::text::words::Words>,
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.colored_label(colour, text);
@@ -23,6 +23,6 @@ pub fn written_file_ui(
         }
     });
     if let Some(problem) = problem {
-        ui.colored_label(FAILURE, problem.as_str());
+        ui.colored_label(FAILURE, &*problem);
     }
 }

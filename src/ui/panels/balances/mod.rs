@@ -166,7 +166,7 @@ fn card_ui(ui: &mut egui::Ui, profile: &Profile, shop: &Shop, now: i64, width: f
                 }
             });
             if let Some(error) = &view.error {
-                ui.add(egui::Label::new(RichText::new(error).color(WARNING)).truncate())
+                ui.add(egui::Label::new(RichText::new(error.text()).color(WARNING)).truncate())
                     .on_hover_text(error);
             }
             ui.horizontal(|ui| {

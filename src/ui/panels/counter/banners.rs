@@ -39,7 +39,7 @@ pub(crate) fn counter_banners(profile: &Profile, shop: &Shop) -> Vec<Banner> {
     };
     if let Some(status) = shop.secrets.get(&profile.name) {
         if let Some(error) = status.iter().find_map(|(_, has)| has.as_ref().err()) {
-            banners.push(block(t!("banner-keychain", reason = error.as_str())));
+            banners.push(block(t!("banner-keychain", reason = error)));
         } else {
             let missing: Vec<String> = status
                 .iter()

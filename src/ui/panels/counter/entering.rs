@@ -316,7 +316,7 @@ fn lists_source_ui(ui: &mut egui::Ui, panel: &CounterPanel, lists: &[PickList]) 
     };
     let failure = match &panel.lists {
         Some((_, Ok(refresh))) => refresh.failure.clone(),
-        Some((_, Err(error))) => Some(error.clone()),
+        Some((_, Err(error))) => Some(error.text()),
         None => None,
     };
     let text = match operators.source {
@@ -392,7 +392,7 @@ pub(super) fn numbers_ui(
         ui.add_space(6.0);
     }
     if let Some(problem) = &panel.memory_problem {
-        ui.label(RichText::new(problem).color(crate::ui::theme::ink(ui, FAILURE)));
+        ui.label(RichText::new(problem.text()).color(crate::ui::theme::ink(ui, FAILURE)));
     }
     ui.strong(t!("counter-favourites"));
     if panel.favourites.is_empty() {

@@ -22,6 +22,7 @@ use crate::ui::backend::{Command, SendFailure};
 use crate::ui::panels::PanelContext;
 use crate::ui::shop::Shop;
 use crate::ui::text::numbers::money_text;
+use crate::ui::text::words::Words;
 use crate::ui::widgets::send_guard::SendGuard;
 
 /// Where the counter is in serving one customer. (One per window: the size of its largest
@@ -72,10 +73,10 @@ pub struct CounterPanel {
     /// The number whose remembered choices were asked for.
     choices_asked_for: Option<String>,
     /// The operator and circle lists of a profile (by name), live or shipped.
-    lists: Option<(String, Result<ListRefresh, String>)>,
+    lists: Option<(String, Result<ListRefresh, Words>)>,
     /// Why the recent or favourite numbers or a number's remembered choices could not be read
     /// (or a favourite could not be changed).
-    memory_problem: Option<String>,
+    memory_problem: Option<Words>,
 }
 
 impl Default for CounterPanel {
@@ -133,7 +134,7 @@ impl CounterPanel {
         profile: &str,
         recent: Vec<String>,
         favourites: Vec<FavouriteNumber>,
-        problem: Option<String>,
+        problem: Option<Words>,
     ) {
         if self.profile.as_deref() == Some(profile) {
             self.recent = recent;
@@ -143,7 +144,7 @@ impl CounterPanel {
     }
 
     /// Takes the operator and circle lists of a profile.
-    pub fn lists_loaded(&mut self, profile: &str, result: Result<ListRefresh, String>) {
+    pub fn lists_loaded(&mut self, profile: &str, result: Result<ListRefresh, Words>) {
         if self.profile.as_deref() == Some(profile) {
             self.lists = Some((profile.to_string(), result));
         }
@@ -163,7 +164,7 @@ impl CounterPanel {
         profile: &str,
         number: &str,
         choices: BTreeMap<String, String>,
-        problem: Option<String>,
+        problem: Option<Words>,
     ) {
         if self.choices_asked_for.as_deref() != Some(number)
             || self.profile.as_deref() != Some(profile)
@@ -171,7 +172,9 @@ impl CounterPanel {
             return;
         }
         self.memory_problem = problem
-            .map(|reason| crate::t!("counter-choices-unreadable", reason = reason))
+            .map(|reason| {
+                Words::new(move || crate::t!("counter-choices-unreadable", reason = &reason))
+            })
             .or(self.memory_problem.take());
         for field in TopUpField::ALL {
             if let Some(value) = choices.get(field.key()) {

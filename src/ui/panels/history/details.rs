@@ -10,12 +10,13 @@ use crate::ui::panels::history::state_colour;
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
 use crate::ui::text::notes::message_text;
 use crate::ui::text::numbers::money_text;
+use crate::ui::text::words::Words;
 use crate::ui::theme::FAILURE;
 use crate::ui::widgets::copy_line::copy_line_ui;
 use crate::ui::widgets::event_detail::event_detail_ui;
 
 /// The event log of the selected operation, once read.
-pub type LoadedEvents = Option<Result<Vec<EventRecord>, String>>;
+pub type LoadedEvents = Option<Result<Vec<EventRecord>, Words>>;
 
 /// The pane. Returns true when the person closes it.
 pub fn details_ui(ui: &mut egui::Ui, record: &TxRecord, events: &LoadedEvents) -> bool {

@@ -10,6 +10,7 @@ use crate::t;
 use crate::ui::backend::{Command, ExportEnd};
 use crate::ui::panels::history::pages::HistoryPages;
 use crate::ui::panels::{EXPORT, shortcut_text};
+use crate::ui::text::words::Words;
 use crate::ui::theme::{FAILURE, SUCCESS};
 use crate::ui::widgets::written_file::written_file_ui;
 
@@ -22,7 +23,7 @@ pub struct ExportPanel {
     running: Option<(u64, Arc<AtomicBool>)>,
     last: Option<ExportEnd>,
     /// Why the folder of the last export could not be opened.
-    open_problem: Option<String>,
+    open_problem: Option<Words>,
 }
 
 impl Default for ExportPanel {

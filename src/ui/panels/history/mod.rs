@@ -25,6 +25,7 @@ use crate::ui::panels::history::table::table_ui;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::text::error_text::state_text;
 use crate::ui::text::numbers::money_text;
+use crate::ui::text::words::Words;
 use crate::ui::theme::{FAILURE, SUCCESS, WARNING};
 
 /// The history's state.
@@ -69,7 +70,7 @@ impl HistoryPanel {
     pub fn events_loaded(
         &mut self,
         reference: &Reference,
-        events: Result<Vec<crate::ledger::EventRecord>, String>,
+        events: Result<Vec<crate::ledger::EventRecord>, Words>,
     ) {
         if let Some((record, loaded)) = &mut self.selected
             && &record.reference == reference

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use crate::ledger::{HistoryCursor, HistoryFilter, HistorySummary, TxRecord};
 use crate::ui::backend::{Command, PageStart};
+use crate::ui::text::words::Words;
 
 /// Rows per page.
 pub const PAGE_ROWS: usize = 100;
@@ -27,7 +28,7 @@ pub struct HistoryPages {
     failed: HashSet<usize>,
     summary: Option<HistorySummary>,
     summary_loading: bool,
-    error: Option<String>,
+    error: Option<Words>,
 }
 
 impl HistoryPages {
@@ -72,8 +73,8 @@ impl HistoryPages {
     }
 
     /// Why the last read failed.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+    pub fn error(&self) -> Option<&Words> {
+        self.error.as_ref()
     }
 
     /// The row at `index` (newest first), when its page is loaded.
@@ -169,7 +170,7 @@ impl HistoryPages {
         &mut self,
         generation: u64,
         page: usize,
-        result: Result<Vec<TxRecord>, String>,
+        result: Result<Vec<TxRecord>, Words>,
     ) {
         if generation != self.generation {
             return;
@@ -187,7 +188,7 @@ impl HistoryPages {
     }
 
     /// Takes the totals counted for `generation`.
-    pub fn summary_loaded(&mut self, generation: u64, result: Result<HistorySummary, String>) {
+    pub fn summary_loaded(&mut self, generation: u64, result: Result<HistorySummary, Words>) {
         if generation != self.generation {
             return;
         }

@@ -26,7 +26,7 @@ use crate::ui::widgets::send_guard::SendGuard;
 /// The panel's state.
 #[derive(Default)]
 pub struct ReviewPanel {
-    items: Option<Result<Vec<ReviewItem>, String>>,
+    items: Option<Result<Vec<ReviewItem>, Words>>,
     loading: bool,
     selected: Option<String>,
     note: String,
@@ -47,7 +47,7 @@ impl ReviewPanel {
     }
 
     /// Takes the list, newest first: the operation a clerk just saw go wrong is on top.
-    pub fn loaded(&mut self, result: Result<Vec<ReviewItem>, String>) {
+    pub fn loaded(&mut self, result: Result<Vec<ReviewItem>, Words>) {
         self.loading = false;
         self.items = Some(result.map(|mut items| {
             items.sort_by_key(|i| std::cmp::Reverse((i.record.created_at, i.record.id)));
@@ -56,7 +56,7 @@ impl ReviewPanel {
     }
 
     /// Takes the outcome of a re-check or a settlement, then reads the list again.
-    pub fn acted(&mut self, result: Result<TxRecord, String>, run: &mut dyn FnMut(Command)) {
+    pub fn acted(&mut self, result: Result<TxRecord, Words>, run: &mut dyn FnMut(Command)) {
         self.busy = false;
         // Worded when drawn, so it follows a change of language.
         self.outcome = Some(match result {
@@ -76,7 +76,7 @@ impl ReviewPanel {
                 });
                 (if done { SUCCESS } else { WARNING }, words)
             }
-            Err(error) => (FAILURE, Words::written(error)),
+            Err(error) => (FAILURE, error),
         });
         self.reload(run);
     }

@@ -32,9 +32,9 @@ pub struct DataSection {
     /// The backup just written, for "Open folder".
     written: Option<PathBuf>,
     /// Why its folder could not be opened.
-    open_problem: Option<String>,
+    open_problem: Option<Words>,
     /// Today's automatic backup, once it was made or found.
-    daily: Option<Result<DailyBackup, String>>,
+    daily: Option<Result<DailyBackup, Words>>,
 }
 
 /// saldo's own list of backups to restore from.
@@ -46,7 +46,7 @@ struct FoundBackups {
 
 impl DataSection {
     /// Takes the result of "Back up now".
-    pub fn backed_up(&mut self, result: Result<Option<BackupSaved>, String>) {
+    pub fn backed_up(&mut self, result: Result<Option<BackupSaved>, Words>) {
         self.working = false;
         self.open_problem = None;
         self.written = None;
@@ -69,12 +69,12 @@ impl DataSection {
                 (SUCCESS, text)
             }
             Ok(None) => (WARNING, Words::new(|| t!("data-backup-no-file"))),
-            Err(error) => (FAILURE, Words::written(error)),
+            Err(error) => (FAILURE, error),
         });
     }
 
     /// Takes a backup chosen for restoring (checked), or the list to choose one from.
-    pub fn restore_checked(&mut self, result: Result<RestoreChoice, String>) {
+    pub fn restore_checked(&mut self, result: Result<RestoreChoice, Words>) {
         self.working = false;
         self.written = None;
         self.message = None;
@@ -106,12 +106,12 @@ impl DataSection {
             Ok(RestoreChoice::NoFileChosen) => {
                 self.message = Some((WARNING, Words::new(|| t!("data-restore-no-file"))));
             }
-            Err(error) => self.message = Some((FAILURE, Words::written(error))),
+            Err(error) => self.message = Some((FAILURE, error)),
         }
     }
 
     /// Takes the result of a restore.
-    pub fn restored(&mut self, result: &Result<Restored, String>) {
+    pub fn restored(&mut self, result: &Result<Restored, Words>) {
         self.working = false;
         self.confirm_restore = None;
         self.written = None;
@@ -134,12 +134,12 @@ impl DataSection {
                 });
                 (SUCCESS, text)
             }
-            Err(error) => (FAILURE, Words::written(error.clone())),
+            Err(error) => (FAILURE, error.clone()),
         });
     }
 
     /// Takes the result of the automatic daily backup.
-    pub fn daily_done(&mut self, result: Result<DailyBackup, String>) {
+    pub fn daily_done(&mut self, result: Result<DailyBackup, Words>) {
         self.daily = Some(result);
     }
 
@@ -338,7 +338,7 @@ fn daily_ui(ui: &mut egui::Ui, section: &DataSection, prefs: &mut Prefs) {
             );
         }
         Some(Err(error)) => {
-            ui.colored_label(FAILURE, t!("data-daily-failed", reason = error.as_str()));
+            ui.colored_label(FAILURE, t!("data-daily-failed", reason = error));
         }
         None => {}
     }

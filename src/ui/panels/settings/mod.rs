@@ -168,7 +168,7 @@ pub struct SettingsPanel {
     status: Option<(String, SecretStatus)>,
     /// The last save's or removal's outcome, worded when it is drawn.
     message: Option<(egui::Color32, Words)>,
-    test: Option<(String, Result<String, String>)>,
+    test: Option<(String, Result<Words, Words>)>,
     testing: bool,
     saving: bool,
     confirm_remove: bool,
@@ -185,7 +185,7 @@ impl SettingsPanel {
     }
 
     /// Takes the result of saving a profile.
-    pub fn saved(&mut self, result: Result<String, String>) {
+    pub fn saved(&mut self, result: Result<String, Words>) {
         self.saving = false;
         match result {
             Ok(name) => {
@@ -200,12 +200,12 @@ impl SettingsPanel {
                 }
                 self.editing = Some(Some(name));
             }
-            Err(error) => self.message = Some((FAILURE, Words::written(error))),
+            Err(error) => self.message = Some((FAILURE, error)),
         }
     }
 
     /// Takes the result of removing a profile.
-    pub fn removed(&mut self, result: Result<String, String>) {
+    pub fn removed(&mut self, result: Result<String, Words>) {
         self.confirm_remove = false;
         match result {
             Ok(name) => {
@@ -214,7 +214,7 @@ impl SettingsPanel {
                 self.editing = None;
                 self.form = None;
             }
-            Err(error) => self.message = Some((FAILURE, Words::written(error))),
+            Err(error) => self.message = Some((FAILURE, error)),
         }
     }
 
@@ -228,7 +228,7 @@ impl SettingsPanel {
         &mut self,
         profile: &str,
         kind: SecretKind,
-        result: Result<(), String>,
+        result: Result<(), Words>,
         run: &mut dyn FnMut(Command),
     ) {
         match result {
@@ -241,12 +241,12 @@ impl SettingsPanel {
                     profile: profile.to_string(),
                 });
             }
-            Err(error) => self.message = Some((FAILURE, Words::written(error))),
+            Err(error) => self.message = Some((FAILURE, error)),
         }
     }
 
     /// Takes the result of a connection test.
-    pub fn tested(&mut self, profile: String, result: Result<String, String>) {
+    pub fn tested(&mut self, profile: String, result: Result<Words, Words>) {
         self.testing = false;
         self.test = Some((profile, result));
     }
@@ -569,7 +569,7 @@ fn secrets_ui(
                 match state {
                     Some(Ok(true)) => ui.colored_label(SUCCESS, t!("settings-secret-is-saved")),
                     Some(Ok(false)) => ui.colored_label(WARNING, t!("settings-secret-not-saved")),
-                    Some(Err(error)) => ui.colored_label(FAILURE, error),
+                    Some(Err(error)) => ui.colored_label(FAILURE, &error),
                     None => ui.label(""),
                 };
                 ui.end_row();
@@ -612,10 +612,8 @@ fn secrets_ui(
         && name == &profile.name
     {
         match result {
-            Ok(text) => ui.colored_label(SUCCESS, t!("settings-test-ok", detail = text.as_str())),
-            Err(error) => {
-                ui.colored_label(FAILURE, t!("settings-test-failed", reason = error.as_str()))
-            }
+            Ok(text) => ui.colored_label(SUCCESS, t!("settings-test-ok", detail = text)),
+            Err(error) => ui.colored_label(FAILURE, t!("settings-test-failed", reason = error)),
         };
     }
 }

@@ -15,6 +15,7 @@ use crate::ui::panels::PanelContext;
 use crate::ui::panels::{REFRESH, shortcut_text};
 use crate::ui::text::numbers::money_text;
 use crate::ui::text::rtl::rtl_label;
+use crate::ui::text::words::Words;
 use crate::ui::theme::FAILURE;
 use crate::ui::widgets::jalali_picker::{JalaliPicker, gregorian_text, jalali_picker_ui};
 
@@ -33,7 +34,7 @@ pub struct StatementPanel {
     to: JalaliPicker,
     last_text: String,
     kind: Option<MovementKind>,
-    movements: Option<Result<Vec<Movement>, String>>,
+    movements: Option<Result<Vec<Movement>, Words>>,
     loading: bool,
     /// The kind filter the shown movements were read with.
     shown_kind: Option<MovementKind>,
@@ -58,7 +59,7 @@ impl Default for StatementPanel {
 
 impl StatementPanel {
     /// Takes the provider's answer.
-    pub fn loaded(&mut self, profile: &str, result: Result<Vec<Movement>, String>) {
+    pub fn loaded(&mut self, profile: &str, result: Result<Vec<Movement>, Words>) {
         if self.profile.as_deref() == Some(profile) {
             self.loading = false;
             self.movements = Some(result);

@@ -41,7 +41,7 @@ enum Step {
 /// The panel's state.
 pub struct SubAccountsPanel {
     profile: Option<String>,
-    accounts: Option<Result<Vec<SubAccount>, String>>,
+    accounts: Option<Result<Vec<SubAccount>, Words>>,
     loaded_for: Option<String>,
     loading: bool,
     search: String,
@@ -94,7 +94,7 @@ impl Default for SubAccountsPanel {
 
 impl SubAccountsPanel {
     /// Takes a profile's sub-account list.
-    pub fn accounts_loaded(&mut self, profile: &str, result: Result<Vec<SubAccount>, String>) {
+    pub fn accounts_loaded(&mut self, profile: &str, result: Result<Vec<SubAccount>, Words>) {
         if self.profile.as_deref() == Some(profile) {
             self.accounts = Some(result);
             self.loading = false;
@@ -149,7 +149,7 @@ impl SubAccountsPanel {
     }
 
     /// Takes the outcome of creating a sub-account.
-    pub fn created(&mut self, result: &Result<(), String>) {
+    pub fn created(&mut self, result: &Result<(), Words>) {
         self.creating = false;
         if result.is_ok() {
             self.new_account = None;
@@ -158,7 +158,7 @@ impl SubAccountsPanel {
     }
 
     /// Takes the outcome of a deletion: the list is read again.
-    pub fn deleted(&mut self, result: &Result<String, String>) {
+    pub fn deleted(&mut self, result: &Result<String, Words>) {
         self.step = Step::Choosing;
         if result.is_ok() {
             self.selected = None;
