@@ -529,6 +529,35 @@ async fn an_amount_with_a_thousands_separator_is_refused_not_guessed() {
     assert!(w.sim.with_state(|s| s.marketext.transfers.is_empty()));
 }
 
+/// A ledger an older saldo wrote: the English sentence with which it noted sending the very
+/// same request again still restarts the horizon, so nothing is sent again before it passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_saldos_sent_again_sentence_still_restarts_the_horizon() {
+    let w = world().await;
+    w.sim.inject(FaultRule::once(
+        "/recharge/prepaid",
+        Fault::ResetBeforeCommit,
+    ));
+    let lost = w.engine.top_up(&india("9876543218")).await.unwrap();
+    assert_eq!(lost.state, TxState::Unknown);
+    w.clock.step(ms(HORIZON) + 1_000);
+    let older = "reconciler: the provider has no record of it and can no longer be executing \
+                 the last send: sending the very same request again, with the same reference \
+                 (the provider creates it once)";
+    let ledger = w.engine.ledger();
+    assert!(
+        ledger
+            .append_note(&lost.reference, TxState::Unknown, older)
+            .unwrap()
+    );
+    let sends = || w.sim.requests_to("/recharge/prepaid").len();
+    w.engine.reconcile_now(None).await.unwrap();
+    assert_eq!(sends(), 1, "sent again within the older saldo's horizon");
+    w.clock.step(ms(HORIZON) + ms(options().deadline) + 1_000);
+    w.engine.reconcile_now(None).await.unwrap();
+    assert_eq!(sends(), 2, "sent again once its horizon passed");
+}
+
 /// A RechargeKit request sent again that gets no answer either may still arrive: the horizon
 /// starts anew from it, and nothing more is sent before it has passed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -586,12 +586,15 @@ impl Engine {
         blocking(move || {
             let events = ledger.events(&reference)?;
             let seen = events.iter().filter_map(|e| e.detail.as_deref()).any(|d| {
-                // An older saldo wrote the word into a sentence.
-                d.contains(&said)
-                    || Note::read(d)
-                        .notes
+                let kept = Note::read(d);
+                if kept.notes.is_empty() {
+                    // An older saldo wrote the word into a sentence.
+                    d.contains(&said)
+                } else {
+                    kept.notes
                         .iter()
                         .any(|n| matches!(n, Note::StatusSaid { said: s } if *s == said))
+                }
             });
             if !seen {
                 let note = Note::StatusSaid { said }.followed_by(&raw);

@@ -149,6 +149,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX transactions_flagged ON transactions (created_at, id)
         WHERE review_reason IS NOT NULL;
     "#,
+    // 7: saldo's own words are kept as data: review reasons and event notes as JSON
+    // (domain::ReviewReason, domain::Note). No table changes; the version moves so that an
+    // older saldo, which knows neither (nor the note that marks a request sent again, from
+    // which the reconciler counts how long a send may still arrive), refuses the ledger
+    // instead of misreading it.
+    r#"
+    -- nothing to change in the tables
+    "#,
 ];
 
 /// The schema version this build of saldo writes.

@@ -4,6 +4,7 @@
 
 use egui::RichText;
 
+use crate::domain::Note;
 use crate::logging::redact::names_a_secret;
 use crate::t;
 use crate::ui::text::notes::event_text;
@@ -15,6 +16,16 @@ pub fn event_detail_ui(
     detail: &str,
     id: impl std::hash::Hash + std::fmt::Debug,
 ) {
+    // A provider's reply alone is blanked whole first: split into lines, a JSON reply would
+    // no longer read as JSON and a secret in it could slip through. saldo's notes hold no
+    // secret, and what follows them is blanked below.
+    let whole;
+    let detail = if Note::read(detail).notes.is_empty() {
+        whole = redact_secrets(detail);
+        whole.as_str()
+    } else {
+        detail
+    };
     let text = event_text(detail);
     for sentence in &text.sentences {
         let sentence = redact_secrets(sentence);
