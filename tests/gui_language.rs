@@ -140,14 +140,7 @@ fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
 
     saldo::ui::text::i18n::set_language(Language::Spanish);
     harness.run_steps(2);
-    open_panel(&mut harness, "Por revisar");
-    wait_for(&mut harness, reference.as_str());
-    harness
-        .query_all_by_label_contains(reference.as_str())
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
+    open_in_review(&mut harness, "Por revisar", reference.as_str());
     let spanish = "a demo-mexico no se le puede preguntar por una transferencia anterior: \
                    revise los puntos de la cuenta hija mx-child-01 en el portal del proveedor";
     wait_for(&mut harness, spanish);
@@ -164,6 +157,10 @@ fn a_review_reason_the_reconciler_wrote_reads_in_spanish() {
     );
     open_panel(&mut harness, "Historial");
     wait_for(&mut harness, "mx-child-01");
+    // The totals come in after the first rows and move them down: click once they are in.
+    run_until(&mut harness, "the totals", |h| {
+        shows(h, "Recargas con éxito")
+    });
     harness
         .query_all_by_label_contains("mx-child-01")
         .next()
@@ -215,6 +212,18 @@ fn interrupted_transfer(harness: &mut App) -> saldo::domain::Reference {
     reference
 }
 
+/// Opens Review (its side-bar title in the window's language) on the operation `reference`.
+fn open_in_review(harness: &mut App, review: &str, reference: &str) {
+    open_panel(harness, review);
+    wait_for(harness, reference);
+    harness
+        .query_all_by_label_contains(reference)
+        .next()
+        .unwrap()
+        .click();
+    harness.run_steps(2);
+}
+
 /// What a panel said before the language changed reads in the new language: Review's
 /// outcome of a settlement, made in English, is Spanish once Spanish is chosen.
 #[test]
@@ -223,14 +232,7 @@ fn a_message_shown_before_a_language_switch_follows_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = demo_app(dir.path());
     let reference = interrupted_transfer(&mut harness);
-    open_panel(&mut harness, "Needs review");
-    wait_for(&mut harness, reference.as_str());
-    harness
-        .query_all_by_label_contains(reference.as_str())
-        .next()
-        .unwrap()
-        .click();
-    harness.run_steps(2);
+    open_in_review(&mut harness, "Needs review", reference.as_str());
     type_into(&mut harness, "Note", "the portal shows no transfer");
     click(&mut harness, "Settle as failed");
     wait_for_enabled_button(&mut harness, "Record it");
