@@ -17,6 +17,7 @@ packages=(
   libgl1 libegl1 libgl1-mesa-dri libegl-mesa0 libglx-mesa0 mesa-vulkan-drivers libvulkan1
   libxkbcommon-x11-0 libxcursor1 libxi6 libx11-xcb1 libfontconfig1 libdbus-1-3
   util-linux                            # setpriv: one test drops root to prove a read-only ledger
+  postgresql                            # a throw-away PostgreSQL cluster: the shop's server
   libreoffice-calc-nogui                # an exported CSV is opened by LibreOffice Calc
   dpkg-dev desktop-file-utils appstream libglib2.0-bin   # the .deb: built, validated, launched
 )
@@ -85,9 +86,39 @@ if (($# == 0)); then
 fi
 
 work=$(mktemp -d -t saldo-test.XXXXXX)
-cleanup() { rm -rf "$work"; }
+pg_dir=$(mktemp -d -t saldo-pg.XXXXXX)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+# PostgreSQL refuses to run as root: as root, the cluster belongs to nobody.
+as_cluster=()
+if [[ $(id -u) -eq 0 ]]; then
+  chown nobody:nogroup "$pg_dir"
+  as_cluster=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+fi
+cleanup() {
+  "${as_cluster[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$work" "$pg_dir"
+}
 trap cleanup EXIT
 mkdir -m 700 "$work/runtime" "$work/keyring-data"
+
+# The shop's server for the tests: a throw-away cluster in its own folder, on 127.0.0.1 and a
+# socket there, with a superuser "saldo" (trust on this machine's loopback only).
+"${as_cluster[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U saldo --auth=trust -E UTF8 --no-locale \
+  >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log" >&2; exit 1; }
+pg_port=""
+for port in $(seq 55432 55462); do
+  if "${as_cluster[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
+      -o "-k $pg_dir -c listen_addresses=127.0.0.1 -p $port -c fsync=off -c max_connections=200" \
+      start >/dev/null 2>&1; then
+    pg_port=$port
+    break
+  fi
+done
+if [[ -z $pg_port ]]; then
+  echo "test.sh: the throw-away PostgreSQL did not start:" >&2; cat "$pg_dir/server.log" >&2; exit 1
+fi
+export SALDO_TEST_POSTGRES="postgres://saldo@127.0.0.1:$pg_port/postgres?sslmode=disable"
+echo "PostgreSQL for the tests: $SALDO_TEST_POSTGRES"
 
 # Inside a private D-Bus session: an unlocked gnome-keyring (unlocked BEFORE any display exists,
 # so it can never show an unlock prompt), then Xvfb, then the tests.

@@ -8,6 +8,7 @@ pub mod balances;
 pub mod batches;
 pub mod claims;
 pub mod counter_memory;
+pub mod db;
 pub mod demo_data;
 pub mod export;
 pub mod follow_up;

@@ -1,0 +1,428 @@
+//! The PostgreSQL side: the shop's server, shared by every counter.
+//!
+//! The synchronous `postgres` client runs its own small runtime, which must not be started on
+//! a thread that already drives one; a call made from such a thread goes through a scoped
+//! thread of its own (`off_runtime`).
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use postgres::error::SqlState;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, IsolationLevel, Statement, Transaction};
+
+use super::value::Cell;
+use super::{DbError, ErrorKind, Row, Sql, SqlInner, Value};
+
+/// How many times a write that conflicted with another counter's is run again.
+const CONFLICT_ATTEMPTS: u32 = 20;
+
+/// Where the shop's server is, as a counter was told (never with a password in it).
+#[derive(Clone, Debug)]
+pub struct PgTarget {
+    config: postgres::Config,
+    shown: String,
+}
+
+impl PgTarget {
+    /// Reads a `postgres://user@host:port/dbname?sslmode=…` address. A password in it is
+    /// refused: it belongs in the keychain, where `saldo credentials set-ledger` puts it.
+    pub fn parse(address: &str) -> Result<PgTarget, String> {
+        let url = url::Url::parse(address)
+            .map_err(|e| format!("“{address}” is not a postgres:// address: {e}"))?;
+        if !matches!(url.scheme(), "postgres" | "postgresql") {
+            return Err(format!(
+                "the shop's server is given as postgres://user@host:port/database, not {}",
+                url.scheme()
+            ));
+        }
+        if url.password().is_some() {
+            return Err(
+                "the address holds a password: give it without one and keep the \
+                 password in the keychain (saldo credentials set-ledger)"
+                    .to_string(),
+            );
+        }
+        let config = postgres::Config::from_str(address)
+            .map_err(|e| format!("the server address cannot be used: {e}"))?;
+        Ok(PgTarget {
+            config,
+            shown: address.to_string(),
+        })
+    }
+
+    /// The address as it may be shown, logged or stored (it never holds a password).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+}
+
+impl std::fmt::Display for PgTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+/// Runs `work` where the synchronous client may block: here, or on a thread of its own when
+/// this thread drives an async runtime.
+fn off_runtime<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return work();
+    }
+    std::thread::scope(|scope| match scope.spawn(work).join() {
+        Ok(done) => done,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+/// Opens a connection to the shop's server, over TLS unless the address says `sslmode=disable`.
+pub fn connect(target: &PgTarget, password: Option<&str>) -> Result<super::Conn, DbError> {
+    let mut config = target.config.clone();
+    if let Some(password) = password {
+        config.password(password);
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(Duration::from_secs(5));
+    }
+    config.application_name("saldo");
+    let client = if config.get_ssl_mode() == postgres::config::SslMode::Disable {
+        off_runtime(|| config.connect(postgres::NoTls))
+    } else {
+        let tls = tls_connector()?;
+        off_runtime(|| config.connect(tls))
+    }
+    .map_err(|e| error(&e))?;
+    Ok(super::Conn::Postgres(Box::new(PgConn {
+        client,
+        statements: HashMap::new(),
+    })))
+}
+
+/// Certificates are checked against the system's trusted roots, whatever `sslmode` asks.
+fn tls_connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| DbError::new(ErrorKind::Other, format!("TLS cannot be set up: {e}")))?
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// A PostgreSQL failure, in words that tell a person what is going on.
+pub(crate) fn error(error: &postgres::Error) -> DbError {
+    let Some(code) = error.code() else {
+        return DbError::new(
+            ErrorKind::Unreachable,
+            format!("the shop's server cannot be reached ({error})"),
+        );
+    };
+    let words = error
+        .as_db_error()
+        .map_or_else(|| error.to_string(), |db| db.message().to_string());
+    let kind = if *code == SqlState::T_R_SERIALIZATION_FAILURE
+        || *code == SqlState::T_R_DEADLOCK_DETECTED
+    {
+        ErrorKind::Conflict
+    } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+        return DbError::new(ErrorKind::ReadOnly, "the shop's server is read-only");
+    } else if *code == SqlState::DISK_FULL {
+        return DbError::new(
+            ErrorKind::DiskFull,
+            "the shop's server has no disk space left",
+        );
+    } else if code.code().starts_with("23") {
+        ErrorKind::Constraint
+    } else if code.code().starts_with("08") || code.code().starts_with("57P") {
+        return DbError::new(
+            ErrorKind::Unreachable,
+            format!("the shop's server cannot be reached ({words})"),
+        );
+    } else {
+        ErrorKind::Other
+    };
+    DbError::new(kind, words)
+}
+
+/// SQLite's `?N` (and bare `?`) placeholders as PostgreSQL's `$N`, outside quoted text.
+pub(crate) fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 1;
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => {
+                quote = Some(c);
+                out.push(c);
+            }
+            '?' => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                let index = if digits.is_empty() {
+                    next
+                } else {
+                    digits.parse().unwrap_or(next)
+                };
+                next = index + 1;
+                out.push('$');
+                out.push_str(&index.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+                Type::BOOL => (*i != 0).to_sql(ty, out),
+                Type::TEXT | Type::VARCHAR => i.to_string().to_sql(ty, out),
+                _ => Err(format!("a number cannot be stored as {ty}").into()),
+            },
+            Value::Text(t) => match *ty {
+                Type::TEXT | Type::VARCHAR | Type::NAME | Type::BPCHAR | Type::UNKNOWN => {
+                    t.as_str().to_sql(ty, out)
+                }
+                _ => Err(format!("text cannot be stored as {ty}").into()),
+            },
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+pub(super) fn cell(row: &postgres::Row, index: usize) -> Result<Cell<'_>, DbError> {
+    let failed = |e: postgres::Error| DbError::new(ErrorKind::Other, e.to_string());
+    let column = row
+        .columns()
+        .get(index)
+        .ok_or_else(|| DbError::new(ErrorKind::Other, format!("no column {index}")))?;
+    let int = |i: Option<i64>| i.map_or(Cell::Null, Cell::Int);
+    Ok(match *column.type_() {
+        Type::INT8 => int(row.try_get::<_, Option<i64>>(index).map_err(failed)?),
+        Type::INT4 => int(row
+            .try_get::<_, Option<i32>>(index)
+            .map_err(failed)?
+            .map(i64::from)),
+        Type::INT2 => int(row
+            .try_get::<_, Option<i16>>(index)
+            .map_err(failed)?
+            .map(i64::from)),
+        Type::BOOL => int(row
+            .try_get::<_, Option<bool>>(index)
+            .map_err(failed)?
+            .map(i64::from)),
+        Type::TEXT | Type::VARCHAR | Type::NAME | Type::BPCHAR | Type::UNKNOWN => row
+            .try_get::<_, Option<&str>>(index)
+            .map_err(failed)?
+            .map_or(Cell::Null, Cell::Text),
+        ref other => {
+            return Err(DbError::new(
+                ErrorKind::Other,
+                format!(
+                    "column {} is of type {other}, which saldo does not read",
+                    column.name()
+                ),
+            ));
+        }
+    })
+}
+
+/// A connection to the shop's server, with the statements it has prepared.
+pub struct PgConn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+/// Where a statement goes on PostgreSQL: the connection, or a transaction on it.
+pub(super) enum PgSql<'c> {
+    Client(&'c mut PgConn),
+    Transaction {
+        tx: Transaction<'c>,
+        statements: &'c mut HashMap<String, Statement>,
+    },
+}
+
+fn params(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
+}
+
+impl PgConn {
+    pub(super) fn sql(&mut self) -> Sql<'_> {
+        Sql {
+            inner: SqlInner::Postgres(PgSql::Client(self)),
+            conflicted: false,
+        }
+    }
+
+    /// One transaction, run again when it conflicted with another counter's: serializable
+    /// for writes, a repeatable-read snapshot for reads.
+    pub(super) fn transaction<T, E: From<DbError>>(
+        &mut self,
+        read_only: bool,
+        mut work: impl FnMut(&mut Sql<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let PgConn { client, statements } = &mut *self;
+            let level = if read_only {
+                IsolationLevel::RepeatableRead
+            } else {
+                IsolationLevel::Serializable
+            };
+            let tx = off_runtime(|| {
+                client
+                    .build_transaction()
+                    .isolation_level(level)
+                    .read_only(read_only)
+                    .start()
+            })
+            .map_err(|e| E::from(error(&e)))?;
+            let mut sql = Sql {
+                inner: SqlInner::Postgres(PgSql::Transaction { tx, statements }),
+                conflicted: false,
+            };
+            let done = work(&mut sql);
+            let conflicted = sql.conflicted;
+            let SqlInner::Postgres(PgSql::Transaction { tx, .. }) = sql.inner else {
+                unreachable!("a PostgreSQL transaction stays one");
+            };
+            let again = attempt < CONFLICT_ATTEMPTS;
+            match done {
+                Ok(value) => match off_runtime(|| tx.commit()) {
+                    Ok(()) => return Ok(value),
+                    Err(e) => {
+                        let e = error(&e);
+                        if e.kind != ErrorKind::Conflict || !again {
+                            return Err(E::from(e));
+                        }
+                    }
+                },
+                Err(e) => {
+                    let _ = off_runtime(|| tx.rollback());
+                    if !conflicted || !again {
+                        return Err(e);
+                    }
+                }
+            }
+            // Another counter's transaction won: let it finish, then run this one again.
+            std::thread::sleep(Duration::from_millis(
+                fastrand::u64(1..=5) * u64::from(attempt),
+            ));
+        }
+    }
+}
+
+impl PgSql<'_> {
+    fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
+        let cached = match self {
+            PgSql::Client(conn) => conn.statements.get(sql).cloned(),
+            PgSql::Transaction { statements, .. } => statements.get(sql).cloned(),
+        };
+        if let Some(found) = cached {
+            return Ok(found);
+        }
+        let text = numbered(sql);
+        let prepared = match self {
+            PgSql::Client(conn) => off_runtime(|| conn.client.prepare(&text)),
+            PgSql::Transaction { tx, .. } => off_runtime(|| tx.prepare(&text)),
+        }
+        .map_err(|e| error(&e))?;
+        match self {
+            PgSql::Client(conn) => conn.statements.insert(sql.to_string(), prepared.clone()),
+            PgSql::Transaction { statements, .. } => {
+                statements.insert(sql.to_string(), prepared.clone())
+            }
+        };
+        Ok(prepared)
+    }
+
+    pub(super) fn execute(&mut self, sql: &str, args: &[Value]) -> Result<u64, DbError> {
+        let statement = self.statement(sql)?;
+        let params = params(args);
+        match self {
+            PgSql::Client(conn) => off_runtime(|| conn.client.execute(&statement, &params)),
+            PgSql::Transaction { tx, .. } => off_runtime(|| tx.execute(&statement, &params)),
+        }
+        .map_err(|e| error(&e))
+    }
+
+    pub(super) fn batch(&mut self, sql: &str) -> Result<(), DbError> {
+        match self {
+            PgSql::Client(conn) => off_runtime(|| conn.client.batch_execute(sql)),
+            PgSql::Transaction { tx, .. } => off_runtime(|| tx.batch_execute(sql)),
+        }
+        .map_err(|e| error(&e))
+    }
+
+    pub(super) fn for_each<E>(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<(), E>,
+        failed: &mut Option<E>,
+    ) -> Result<(), DbError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let statement = self.statement(sql)?;
+        let params = params(args);
+        let streamed = tokio::runtime::Handle::try_current().is_err();
+        if !streamed {
+            // On a runtime's thread: fetched whole on a thread of its own, then handed over.
+            let rows = match self {
+                PgSql::Client(conn) => off_runtime(|| conn.client.query(&statement, &params)),
+                PgSql::Transaction { tx, .. } => off_runtime(|| tx.query(&statement, &params)),
+            }
+            .map_err(|e| error(&e))?;
+            for row in &rows {
+                if let Err(e) = each(&Row::Postgres(row)) {
+                    *failed = Some(e);
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        let mut rows = match self {
+            PgSql::Client(conn) => conn.client.query_raw(&statement, params),
+            PgSql::Transaction { tx, .. } => tx.query_raw(&statement, params),
+        }
+        .map_err(|e| error(&e))?;
+        while let Some(row) = rows.next().map_err(|e| error(&e))? {
+            if let Err(e) = each(&Row::Postgres(&row)) {
+                *failed = Some(e);
+                break;
+            }
+        }
+        Ok(())
+    }
+}
