@@ -149,10 +149,11 @@ pub(crate) fn error(error: &postgres::Error) -> DbError {
     DbError::new(kind, words)
 }
 
-/// SQLite's `?N` (and bare `?`) placeholders as PostgreSQL's `$N`, outside quoted text.
+/// SQLite's `?N` (and bare `?`) placeholders as PostgreSQL's `$N`, outside quoted text and
+/// `--` comments. A bare `?` is numbered as SQLite numbers it: one past the largest so far.
 pub(crate) fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
-    let mut next = 1;
+    let mut largest = 0;
     let mut chars = sql.chars().peekable();
     let mut quote: Option<char> = None;
     while let Some(c) = chars.next() {
@@ -168,18 +169,26 @@ pub(crate) fn numbered(sql: &str) -> String {
                 quote = Some(c);
                 out.push(c);
             }
+            '-' if chars.peek() == Some(&'-') => {
+                out.push(c);
+                for rest in chars.by_ref() {
+                    out.push(rest);
+                    if rest == '\n' {
+                        break;
+                    }
+                }
+            }
             '?' => {
                 let mut digits = String::new();
                 while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
                     digits.push(*d);
                     chars.next();
                 }
-                let index = if digits.is_empty() {
-                    next
-                } else {
-                    digits.parse().unwrap_or(next)
+                let index = match digits.parse::<usize>() {
+                    Ok(index) => index,
+                    Err(_) => largest + 1,
                 };
-                next = index + 1;
+                largest = largest.max(index);
                 out.push('$');
                 out.push_str(&index.to_string());
             }

@@ -37,10 +37,15 @@ fn on_both(check: impl Fn(&mut Conn)) {
 fn placeholders_are_numbered_for_postgres_outside_quotes() {
     assert_eq!(
         pg::numbered("SELECT ?1, ?2 WHERE a = ?1 AND b = '?' AND c = ?"),
-        "SELECT $1, $2 WHERE a = $1 AND b = '?' AND c = $2"
+        "SELECT $1, $2 WHERE a = $1 AND b = '?' AND c = $3"
     );
     assert_eq!(pg::numbered("x IN (?, ?, ?)"), "x IN ($1, $2, $3)");
     assert_eq!(pg::numbered("\"we?ird\" = ?3"), "\"we?ird\" = $3");
+    assert_eq!(pg::numbered("?5, ?1, ?"), "$5, $1, $6");
+    assert_eq!(
+        pg::numbered("a = ?1 -- isn't ? here\nAND b = ?"),
+        "a = $1 -- isn't ? here\nAND b = $2"
+    );
 }
 
 #[test]
