@@ -145,6 +145,10 @@ dbus-run-session -- bash -euo pipefail -c '
   unset WAYLAND_DISPLAY
   xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" bash -euo pipefail -c "
     cargo test --release --locked \"\$@\"
-    if [[ -n \"\$SALDO_TEST_DEB\" ]]; then scripts/check-package.sh \"\$SALDO_TEST_DEB\"; fi
+    if [[ -n \"\$SALDO_TEST_DEB\" ]]; then
+      echo \"test.sh: the ledger and engine behaviour tests again, on the shop server store (PostgreSQL)\"
+      SALDO_TEST_STORE=postgres cargo test --release --locked --lib -- ledger:: engine::
+      scripts/check-package.sh \"\$SALDO_TEST_DEB\"
+    fi
   " xvfb-session "$@"
 ' saldo-tests "$@" 2> >(grep -v "Failed to set fd limit" >&2)

@@ -85,7 +85,7 @@ fn ledger(dir: &std::path::Path) -> Ledger {
 
 fn export(ledger: &Ledger, filter: &HistoryFilter, style: CsvStyle) -> Vec<u8> {
     let mut out = Vec::new();
-    let rows = export_csv(ledger.path(), filter, &mut out, style, |_| true).unwrap();
+    let rows = export_csv(ledger.store(), filter, &mut out, style, |_| true).unwrap();
     assert!(rows > 0);
     out
 }
@@ -286,7 +286,7 @@ fn a_cancelled_export_leaves_no_file_and_a_finished_one_reports_progress() {
     // Cancelled at the first progress report (10,000 rows in): no file, no partial file.
     let mut reports = Vec::new();
     let cancelled = export_to_file(
-        ledger.path(),
+        ledger.store(),
         &HistoryFilter::default(),
         &out,
         style,
@@ -303,7 +303,7 @@ fn a_cancelled_export_leaves_no_file_and_a_finished_one_reports_progress() {
     // Not cancelled: every row, with a report every 10,000 rows and at the end.
     let mut reports = Vec::new();
     let written = export_to_file(
-        ledger.path(),
+        ledger.store(),
         &HistoryFilter::default(),
         &out,
         style,

@@ -57,7 +57,7 @@ pub(crate) fn run(args: ExportArgs, ledger: &Ledger) -> Result<Output, CliError>
         },
         bom: args.bom,
     };
-    match export_to_file(ledger.path(), &filter, &args.out, style, |_| true) {
+    match export_to_file(ledger.store(), &filter, &args.out, style, |_| true) {
         Ok(rows) => Ok(Output::ok(format!(
             "exported {} operation(s) to {}",
             rows.unwrap_or(0),

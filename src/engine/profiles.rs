@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn a_profile_is_refused_at_save_exactly_where_a_send_would_refuse_it() {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let ledger = crate::ledger::testkit::open_in(dir.path()).unwrap();
         let refused = save_profile(&ledger, &draft("http://qvatel.example/api")).unwrap_err();
         assert!(
             matches!(

@@ -14,7 +14,16 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Ledger, LedgerError, migrations, open_read_only, sqlite_reason};
+use super::db::Conn;
+use super::{Ledger, LedgerError, Store, migrations, open_read_only, sqlite_write_error};
+
+fn sqlite_reason(error: &rusqlite::Error) -> String {
+    super::db::sqlite_error(error).reason
+}
+
+/// Why a backup or a restore of the shop's server is not done here.
+const NOT_ON_THE_SERVER: &str = "this counter's ledger is the shop's server: back it up with \
+     the server's own tools (pg_dump), not from a counter";
 
 /// The folder inside the data folder for automatic backups and ledgers kept aside.
 pub const BACKUP_FOLDER: &str = "backups";
@@ -131,10 +140,13 @@ impl Ledger {
     /// Writes a consistent copy of the ledger to `out` (replacing it) while the ledger stays in
     /// use, and checks the copy.
     pub fn backup_to(&self, out: &Path) -> Result<BackupFacts, LedgerError> {
-        if is_the_ledger(self.path(), out) {
+        let Store::File(path) = self.store() else {
+            return Err(backup_error(out, NOT_ON_THE_SERVER));
+        };
+        if is_the_ledger(path, out) {
             return Err(backup_error(out, "that is the ledger itself"));
         }
-        let source = open_read_only(self.path())?;
+        let source = open_read_only(path)?;
         copy_to_file(&source, out)
     }
 
@@ -146,6 +158,9 @@ impl Ledger {
     /// one write lock, so nothing can start being sent in between.
     pub fn restore_from(&self, file: &Path) -> Result<Restored, LedgerError> {
         let facts = check_backup(file)?;
+        if !matches!(self.store(), Store::File(_)) {
+            return Err(backup_error(file, NOT_ON_THE_SERVER));
+        }
         let data_dir = self.path().parent().unwrap_or(Path::new("."));
         let aside = backups_dir(data_dir).join(stamped_name("before-restore-", self.now()));
         crate::paths::create_private_dir(&backups_dir(data_dir))
@@ -156,19 +171,31 @@ impl Ledger {
         let merged = (|| {
             copy_to_file(&open_read_only(file)?, &staged)?;
             {
-                let mut copy = Connection::open(&staged).map_err(super::write_error)?;
-                migrations::apply(&mut copy).map_err(super::write_error)?;
+                let copy = Connection::open(&staged).map_err(sqlite_write_error)?;
+                migrations::apply(&mut Conn::Sqlite(copy)).map_err(|e| match e {
+                    migrations::MigrationError::Newer(found) => not_restorable(
+                        file,
+                        RestoreProblem::Newer {
+                            found,
+                            supported: migrations::latest_version(),
+                        },
+                    ),
+                    migrations::MigrationError::Store(e) => LedgerError::from(e),
+                })?;
             }
-            let mut conn = self.conn();
+            let mut guard = self.conn();
+            let conn = guard
+                .as_sqlite_mut()
+                .expect("a file ledger has a SQLite connection");
             conn.execute(
                 "ATTACH DATABASE ?1 AS restored",
                 [staged.to_string_lossy().as_ref()],
             )
-            .map_err(super::write_error)?;
+            .map_err(sqlite_write_error)?;
             let merged = (|| {
                 let tx = conn
                     .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                    .map_err(super::write_error)?;
+                    .map_err(sqlite_write_error)?;
                 match in_flight(self, &tx)? {
                     0 => {}
                     n => return Err(not_restorable(file, RestoreProblem::InFlight(n))),
@@ -176,7 +203,7 @@ impl Ledger {
                 // In WAL mode a reading connection sees the committed ledger.
                 copy_to_file(&open_read_only(self.path())?, &aside)?;
                 let counts = super::merge::merge_restored(&tx)?;
-                tx.commit().map_err(super::write_error)?;
+                tx.commit().map_err(sqlite_write_error)?;
                 Ok(counts)
             })();
             let _ = conn.execute("DETACH DATABASE restored", []);
@@ -205,12 +232,12 @@ impl Ledger {
 fn in_flight(ledger: &Ledger, conn: &Connection) -> Result<i64, LedgerError> {
     let mut stmt = conn
         .prepare("SELECT reference FROM transactions WHERE state IN ('recorded', 'sending')")
-        .map_err(super::read_error)?;
+        .map_err(|e| sqlite_write_error(e).reading())?;
     let references = stmt
         .query_map([], |r| r.get::<_, String>(0))
-        .map_err(super::read_error)?
+        .map_err(|e| sqlite_write_error(e).reading())?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(super::read_error)?;
+        .map_err(|e| sqlite_write_error(e).reading())?;
     let held = references
         .iter()
         .filter(|r| ledger.is_claimed(&crate::domain::Reference::from_text(r)))
@@ -324,7 +351,10 @@ pub fn check_backup(file: &Path) -> Result<BackupFacts, LedgerError> {
             ),
         ));
     }
-    let schema = migrations::current_version(&conn).map_err(sqlite_failure)?;
+    let mut conn = Conn::Sqlite(conn);
+    let schema = migrations::current_version(&mut conn)
+        .map_err(|e| not_restorable(file, RestoreProblem::Unreadable(e.reason)))?;
+    let conn = conn.as_sqlite().expect("opened as SQLite");
     let supported = migrations::latest_version();
     if schema > supported {
         return Err(not_restorable(

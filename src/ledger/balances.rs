@@ -3,9 +3,8 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
-
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::{Ledger, LedgerError};
+use crate::args;
 use crate::domain::{Money, Unit};
 
 /// A balance as read from the provider, and when.
@@ -33,57 +32,47 @@ impl Ledger {
         amount: Money,
         read_at: i64,
     ) -> Result<(), LedgerError> {
-        self.conn()
-            .execute(
+        self.write(|tx| {
+            tx.execute(
                 "INSERT INTO balance_readings (profile_id, amount_minor, unit, read_at)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (profile_id) DO UPDATE SET amount_minor = ?2, unit = ?3, read_at = ?4
-                 WHERE read_at <= ?4",
-                params![profile_id, amount.minor(), amount.unit().code(), read_at],
-            )
-            .map(drop)
-            .map_err(write_error)
+                 WHERE balance_readings.read_at <= ?4",
+                args![profile_id, amount.minor(), amount.unit().code(), read_at],
+            )?;
+            Ok(())
+        })
     }
 
     /// The latest balance read for a profile, if any.
     pub fn last_balance(&self, profile_id: i64) -> Result<Option<BalanceReading>, LedgerError> {
-        let row = self
-            .conn()
-            .query_row(
+        let row = self.query(|sql| {
+            sql.row(
                 "SELECT amount_minor, unit, read_at FROM balance_readings WHERE profile_id = ?1",
-                [profile_id],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                },
+                args![profile_id],
+                |r| Ok::<_, LedgerError>((r.get::<i64>(0)?, r.get::<String>(1)?, r.get(2)?)),
             )
-            .optional()
-            .map_err(read_error)?;
+        })?;
         row.map(|(minor, unit, at)| reading(minor, &unit, at))
             .transpose()
     }
 
     /// The latest balance of every profile that has one, by profile id.
     pub fn last_balances(&self) -> Result<HashMap<i64, BalanceReading>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT profile_id, amount_minor, unit, read_at FROM balance_readings")
-            .map_err(read_error)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
+        let rows = self.query(|sql| {
+            sql.rows(
+                "SELECT profile_id, amount_minor, unit, read_at FROM balance_readings",
+                args![],
+                |r| {
+                    Ok::<_, LedgerError>((
+                        r.get::<i64>(0)?,
+                        r.get::<i64>(1)?,
+                        r.get::<String>(2)?,
+                        r.get::<i64>(3)?,
+                    ))
+                },
+            )
+        })?;
         rows.into_iter()
             .map(|(id, minor, unit, at)| Ok((id, reading(minor, &unit, at)?)))
             .collect()

@@ -2,10 +2,10 @@
 //! linked to its operation in the same transaction that records it — so a resumed batch sends
 //! exactly the rows that never got an operation.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
+use super::db::{Row, Sql};
 use super::transactions::{BatchLine, TX_COLUMNS, TxRecord, tx_from_row};
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::{Ledger, LedgerError};
+use crate::args;
 
 /// A row of a batch file, as validated before the batch is stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl BatchRowStatus {
 const BATCH_COLUMNS: &str =
     "b.id, p.name, b.source, b.confirm_repeats, b.created_at, b.finished_at, b.fingerprint";
 
-fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchInfo> {
+fn batch_from_row(r: &Row<'_>) -> Result<BatchInfo, LedgerError> {
     Ok(BatchInfo {
         id: r.get(0)?,
         profile_name: r.get(1)?,
@@ -67,17 +67,15 @@ fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BatchInfo> {
 
 /// Links a batch row to the operation that sends it; fails if the row already has one.
 pub(super) fn link_row(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut Sql<'_>,
     line: BatchLine,
     transaction_id: i64,
 ) -> Result<(), LedgerError> {
-    let linked = tx
-        .execute(
-            "UPDATE batch_rows SET transaction_id = ?3
-             WHERE batch_id = ?1 AND line = ?2 AND transaction_id IS NULL AND refusal IS NULL",
-            params![line.batch_id, line.line, transaction_id],
-        )
-        .map_err(write_error)?;
+    let linked = tx.execute(
+        "UPDATE batch_rows SET transaction_id = ?3
+         WHERE batch_id = ?1 AND line = ?2 AND transaction_id IS NULL AND refusal IS NULL",
+        args![line.batch_id, line.line, transaction_id],
+    )?;
     if linked == 1 {
         Ok(())
     } else {
@@ -101,133 +99,110 @@ impl Ledger {
         new_run: bool,
         rows: &[BatchRowInput],
     ) -> Result<i64, LedgerError> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(write_error)?;
-        if !new_run {
-            let earlier: Option<i64> = tx
-                .query_row(
+        let now = self.now();
+        self.write(|tx| {
+            if !new_run {
+                let earlier: Option<i64> = tx.row(
                     "SELECT id FROM batches WHERE fingerprint = ?1
                      ORDER BY created_at DESC, id DESC LIMIT 1",
-                    [fingerprint],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(read_error)?;
-            if let Some(batch_id) = earlier {
-                return Err(LedgerError::SameRows { batch_id });
+                    args![fingerprint],
+                    |r| Ok::<_, LedgerError>(r.get(0)?),
+                )?;
+                if let Some(batch_id) = earlier {
+                    return Err(LedgerError::SameRows { batch_id });
+                }
             }
-        }
-        tx.execute(
-            "INSERT INTO batches (profile_id, source, confirm_repeats, created_at, fingerprint)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![profile_id, source, confirm_repeats, self.now(), fingerprint],
-        )
-        .map_err(write_error)?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut insert = tx
-                .prepare(
+            let id: i64 = tx.value(
+                "INSERT INTO batches (profile_id, source, confirm_repeats, created_at, fingerprint)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                args![profile_id, source, confirm_repeats, now, fingerprint],
+            )?;
+            for row in rows {
+                tx.execute(
                     "INSERT INTO batch_rows (batch_id, line, number, amount, operator, circle)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(write_error)?;
-            for row in rows {
-                insert
-                    .execute(params![
+                    args![
                         id,
                         row.line,
                         row.number,
                         row.amount,
                         row.operator,
                         row.circle
-                    ])
-                    .map_err(write_error)?;
+                    ],
+                )?;
             }
-        }
-        tx.commit().map_err(write_error)?;
-        Ok(id)
+            Ok(id)
+        })
     }
 
     /// A stored batch.
     pub fn batch(&self, id: i64) -> Result<BatchInfo, LedgerError> {
-        let conn = self.conn();
-        conn.query_row(
-            &format!("SELECT {BATCH_COLUMNS} FROM batches b JOIN profiles p ON p.id = b.profile_id WHERE b.id = ?1"),
-            [id],
-            batch_from_row,
-        )
-        .optional()
-        .map_err(read_error)?
+        self.query(|sql| {
+            sql.row(
+                &format!(
+                    "SELECT {BATCH_COLUMNS} FROM batches b JOIN profiles p ON p.id = b.profile_id
+                     WHERE b.id = ?1"
+                ),
+                args![id],
+                batch_from_row,
+            )
+        })?
         .ok_or(LedgerError::BatchNotFound(id))
     }
 
     /// Every row of a batch in file order, with its operation or refusal.
     pub fn batch_rows(&self, id: i64) -> Result<Vec<BatchRowStatus>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT r.line AS line, r.number AS number, r.amount AS amount,
-                    r.operator AS operator, r.circle AS circle, r.refusal AS refusal,
-                    r.transaction_id AS linked, {TX_COLUMNS}
-                 FROM batch_rows r
-                 LEFT JOIN transactions t ON t.id = r.transaction_id
-                 LEFT JOIN profiles p ON p.id = t.profile_id
-                 WHERE r.batch_id = ?1 ORDER BY r.line"
-            ))
-            .map_err(read_error)?;
-        let rows = stmt
-            .query_map([id], |row| {
-                let input = BatchRowInput {
-                    line: row.get("line")?,
-                    number: row.get("number")?,
-                    amount: row.get("amount")?,
-                    operator: row.get("operator")?,
-                    circle: row.get("circle")?,
-                };
-                let refusal: Option<String> = row.get("refusal")?;
-                let linked: Option<i64> = row.get("linked")?;
-                let operation = match linked {
-                    Some(_) => Some(tx_from_row(row)?),
-                    None => None,
-                };
-                Ok((input, refusal, operation))
-            })
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter()
-            .map(|(input, refusal, operation)| {
-                Ok(BatchRowStatus {
-                    input,
-                    operation: operation.transpose()?,
-                    refusal,
-                })
-            })
-            .collect()
+        self.query(|sql| {
+            sql.rows(
+                &format!(
+                    "SELECT r.line AS line, r.number AS number, r.amount AS amount,
+                        r.operator AS operator, r.circle AS circle, r.refusal AS refusal,
+                        r.transaction_id AS linked, {TX_COLUMNS}
+                     FROM batch_rows r
+                     LEFT JOIN transactions t ON t.id = r.transaction_id
+                     LEFT JOIN profiles p ON p.id = t.profile_id
+                     WHERE r.batch_id = ?1 ORDER BY r.line"
+                ),
+                args![id],
+                |row| {
+                    let linked: Option<i64> = row.get("linked")?;
+                    Ok(BatchRowStatus {
+                        input: BatchRowInput {
+                            line: row.get("line")?,
+                            number: row.get("number")?,
+                            amount: row.get("amount")?,
+                            operator: row.get("operator")?,
+                            circle: row.get("circle")?,
+                        },
+                        operation: linked.map(|_| tx_from_row(row)).transpose()?,
+                        refusal: row.get("refusal")?,
+                    })
+                },
+            )
+        })
     }
 
     /// Marks a batch row as not sent, with the reason; only while it has no operation.
     pub fn refuse_batch_row(&self, line: BatchLine, reason: &str) -> Result<(), LedgerError> {
-        let conn = self.conn();
-        conn.execute(
-            "UPDATE batch_rows SET refusal = ?3
-             WHERE batch_id = ?1 AND line = ?2 AND transaction_id IS NULL",
-            params![line.batch_id, line.line, reason],
-        )
-        .map_err(write_error)?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE batch_rows SET refusal = ?3
+                 WHERE batch_id = ?1 AND line = ?2 AND transaction_id IS NULL",
+                args![line.batch_id, line.line, reason],
+            )?;
+            Ok(())
+        })
     }
 
     /// Notes that every row of a batch has been dealt with.
     pub fn finish_batch(&self, id: i64) -> Result<(), LedgerError> {
-        let conn = self.conn();
-        conn.execute(
-            "UPDATE batches SET finished_at = ?2 WHERE id = ?1 AND finished_at IS NULL",
-            params![id, self.now()],
-        )
-        .map_err(write_error)?;
-        Ok(())
+        let now = self.now();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE batches SET finished_at = ?2 WHERE id = ?1 AND finished_at IS NULL",
+                args![id, now],
+            )?;
+            Ok(())
+        })
     }
 }

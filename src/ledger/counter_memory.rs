@@ -3,9 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{OptionalExtension, params};
-
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::{Ledger, LedgerError};
+use crate::args;
 
 /// A number the clerk keeps at hand.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,19 +25,15 @@ impl Ledger {
         profile_id: i64,
         limit: usize,
     ) -> Result<Vec<String>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
+        let numbers: Vec<String> = self.query(|sql| {
+            sql.rows(
                 "SELECT destination FROM transactions
                  WHERE profile_id = ?1 AND kind = 'topup'
                  ORDER BY created_at DESC, id DESC LIMIT ?2",
+                args![profile_id, RECENT_SCAN],
+                |r| Ok::<_, LedgerError>(r.get(0)?),
             )
-            .map_err(read_error)?;
-        let numbers = stmt
-            .query_map(params![profile_id, RECENT_SCAN], |r| r.get::<_, String>(0))
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
+        })?;
         let mut recent: Vec<String> = Vec::with_capacity(limit);
         for number in numbers {
             if recent.len() == limit {
@@ -53,22 +48,19 @@ impl Ledger {
 
     /// A profile's favourite numbers, by label then number.
     pub fn favourites(&self, profile_id: i64) -> Result<Vec<FavouriteNumber>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
+        self.query(|sql| {
+            sql.rows(
                 "SELECT number, label FROM favourite_numbers WHERE profile_id = ?1
                  ORDER BY label = '', label, number",
+                args![profile_id],
+                |r| {
+                    Ok(FavouriteNumber {
+                        number: r.get(0)?,
+                        label: r.get(1)?,
+                    })
+                },
             )
-            .map_err(read_error)?;
-        stmt.query_map([profile_id], |r| {
-            Ok(FavouriteNumber {
-                number: r.get(0)?,
-                label: r.get(1)?,
-            })
         })
-        .map_err(read_error)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(read_error)
     }
 
     /// Adds a favourite number, or renames it.
@@ -78,26 +70,27 @@ impl Ledger {
         number: &str,
         label: &str,
     ) -> Result<(), LedgerError> {
-        self.conn()
-            .execute(
+        let now = self.now();
+        self.write(|tx| {
+            tx.execute(
                 "INSERT INTO favourite_numbers (profile_id, number, label, created_at)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (profile_id, number) DO UPDATE SET label = ?3",
-                params![profile_id, number, label.trim(), self.now()],
-            )
-            .map(drop)
-            .map_err(write_error)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (profile_id, number) DO UPDATE SET label = ?3",
+                args![profile_id, number, label.trim(), now],
+            )?;
+            Ok(())
+        })
     }
 
     /// Removes a favourite number (nothing happens if it is not one).
     pub fn remove_favourite(&self, profile_id: i64, number: &str) -> Result<(), LedgerError> {
-        self.conn()
-            .execute(
+        self.write(|tx| {
+            tx.execute(
                 "DELETE FROM favourite_numbers WHERE profile_id = ?1 AND number = ?2",
-                params![profile_id, number],
-            )
-            .map(drop)
-            .map_err(write_error)
+                args![profile_id, number],
+            )?;
+            Ok(())
+        })
     }
 
     /// Remembers the choices (operator, circle… by field name) made for a number.
@@ -108,15 +101,16 @@ impl Ledger {
         choices: &BTreeMap<String, String>,
     ) -> Result<(), LedgerError> {
         let json = serde_json::to_string(choices).map_err(|e| LedgerError::Write(e.to_string()))?;
-        self.conn()
-            .execute(
+        let now = self.now();
+        self.write(|tx| {
+            tx.execute(
                 "INSERT INTO number_choices (profile_id, number, choices, updated_at)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (profile_id, number) DO UPDATE SET choices = ?3, updated_at = ?4",
-                params![profile_id, number, json, self.now()],
-            )
-            .map(drop)
-            .map_err(write_error)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (profile_id, number) DO UPDATE SET choices = ?3, updated_at = ?4",
+                args![profile_id, number, json, now],
+            )?;
+            Ok(())
+        })
     }
 
     /// The choices last made for a number, if any.
@@ -125,15 +119,13 @@ impl Ledger {
         profile_id: i64,
         number: &str,
     ) -> Result<BTreeMap<String, String>, LedgerError> {
-        let json: Option<String> = self
-            .conn()
-            .query_row(
+        let json: Option<String> = self.query(|sql| {
+            sql.row(
                 "SELECT choices FROM number_choices WHERE profile_id = ?1 AND number = ?2",
-                params![profile_id, number],
-                |r| r.get(0),
+                args![profile_id, number],
+                |r| Ok::<_, LedgerError>(r.get(0)?),
             )
-            .optional()
-            .map_err(read_error)?;
+        })?;
         match json {
             None => Ok(BTreeMap::new()),
             Some(json) => serde_json::from_str(&json)
@@ -151,7 +143,7 @@ mod tests {
 
     fn ledger() -> (tempfile::TempDir, Ledger, i64) {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let ledger = crate::ledger::testkit::open_in(dir.path()).unwrap();
         let kind = ProviderKind::Rechargekit;
         let id = ledger
             .add_profile("in", kind, "https://x.example", &kind.default_settings())

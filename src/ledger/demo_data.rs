@@ -1,9 +1,9 @@
 //! A realistic history for the demo ledger and the benchmarks: operations of every kind the
 //! profiles can do, spread over the last 90 days, mostly succeeded, each with its event log.
 
-use rusqlite::params;
-
-use super::{Ledger, LedgerError, write_error};
+use super::db::ErrorKind;
+use super::{Ledger, LedgerError};
+use crate::args;
 use crate::domain::{Reference, TxState};
 use crate::providers::ProviderKind;
 
@@ -53,23 +53,7 @@ impl Ledger {
         let end = self.now();
         let start = end - 90 * DAY_MS;
         let step = ((end - start) / rows as i64).max(1);
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(write_error)?;
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO transactions (reference, kind, profile_id, destination,
-                         amount_minor, unit, state, provider_ref, provider_message, created_at,
-                         updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(write_error)?;
-            let mut event = tx
-                .prepare(
-                    "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(write_error)?;
+        self.write(|tx| {
             for i in 0..rows {
                 let profile = &profiles[rng.usize(0..profiles.len())];
                 let Some((kind, destination)) = operation(profile.provider, &mut rng) else {
@@ -85,54 +69,58 @@ impl Ledger {
                 let provider_ref =
                     (state != TxState::Failed).then(|| format!("demo-{}", rng.u64(..)));
                 let message = (state == TxState::Failed).then_some("Saldo insuficiente");
-                // A made-up reference may, rarely, repeat one: then make another.
+                // A made-up reference may, rarely, repeat one: then make another (skipped
+                // quietly by the store, so a transaction on the server is not aborted).
                 let mut attempts = 0;
-                loop {
+                let id = loop {
                     let reference = Reference::generate_at(created, &mut rng);
-                    let inserted = insert.execute(params![
-                        reference.as_str(),
-                        kind,
-                        profile.id,
-                        destination,
-                        minor,
-                        settings.unit.code(),
-                        state.as_str(),
-                        provider_ref,
-                        message,
-                        created,
-                        created + 1_500
-                    ]);
+                    let inserted: Option<i64> = tx.row(
+                        "INSERT INTO transactions (reference, kind, profile_id, destination,
+                             amount_minor, unit, state, provider_ref, provider_message,
+                             created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                         ON CONFLICT (reference) DO NOTHING RETURNING id",
+                        args![
+                            reference.as_str(),
+                            kind,
+                            profile.id,
+                            destination,
+                            minor,
+                            settings.unit.code(),
+                            state.as_str(),
+                            provider_ref,
+                            message,
+                            created,
+                            created + 1_500
+                        ],
+                        |r| Ok::<_, LedgerError>(r.get(0)?),
+                    )?;
                     match inserted {
-                        Ok(_) => break,
-                        Err(e)
-                            if attempts < 5
-                                && e.sqlite_error_code()
-                                    == Some(rusqlite::ErrorCode::ConstraintViolation) =>
-                        {
-                            attempts += 1;
+                        Some(id) => break id,
+                        None if attempts < 5 => attempts += 1,
+                        None => {
+                            return Err(LedgerError::from(super::db::DbError::new(
+                                ErrorKind::Constraint,
+                                "made-up references kept repeating",
+                            )));
                         }
-                        Err(e) => return Err(write_error(e)),
                     }
-                }
-                let id = tx.last_insert_rowid();
+                };
                 for (at, from, to) in [
                     (created, None, TxState::Recorded),
                     (created + 5, Some(TxState::Recorded), TxState::Sending),
                     (created + 1_500, Some(TxState::Sending), state),
                 ] {
-                    event
-                        .execute(params![
-                            id,
-                            at,
-                            from.map(|s| s.as_str()),
-                            to.as_str(),
-                            None::<String>
-                        ])
-                        .map_err(write_error)?;
+                    tx.execute(
+                        "INSERT INTO transaction_events (transaction_id, at, from_state,
+                             to_state, detail)
+                         VALUES (?1, ?2, ?3, ?4, NULL)",
+                        args![id, at, from.map(|s| s.as_str()), to.as_str()],
+                    )?;
                 }
             }
-        }
-        tx.commit().map_err(write_error)?;
+            Ok(())
+        })?;
         Ok(rows)
     }
 }
@@ -145,7 +133,7 @@ mod tests {
     #[test]
     fn demo_history_is_realistic_and_pages_like_real_history() {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let ledger = crate::ledger::testkit::open_in(dir.path()).unwrap();
         for (name, kind) in [
             ("cuba", ProviderKind::Qvatel),
             ("fr", ProviderKind::Smspartner),

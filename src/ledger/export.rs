@@ -9,11 +9,8 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use rusqlite::ToSql;
-use rusqlite::types::ValueRef;
-
 use super::history::HistoryFilter;
-use super::{LedgerError, read_error};
+use super::{LedgerError, Store};
 use crate::domain::{Money, Note, Unit};
 
 /// Who will read the file.
@@ -100,6 +97,12 @@ pub enum ExportError {
     Write(String),
     #[error("the export was cancelled; the file is incomplete")]
     Cancelled,
+}
+
+impl From<super::db::DbError> for ExportError {
+    fn from(error: super::db::DbError) -> Self {
+        ExportError::Ledger(LedgerError::from(error).reading())
+    }
 }
 
 impl From<csv::Error> for ExportError {
@@ -218,27 +221,25 @@ impl TimeText {
 }
 
 /// Writes every operation matching `filter`, oldest first, as CSV to `out`, reading the ledger
-/// file at `ledger_path` through its own read-only connection. `progress` hears the row count
+/// in `store` through a connection of its own (read-only on SQLite). `progress` hears the row count
 /// every 10,000 rows and may return `false` to cancel. Returns how many rows were written.
 pub fn export_csv(
-    ledger_path: &Path,
+    store: &Store,
     filter: &HistoryFilter,
     out: impl Write,
     style: CsvStyle,
     mut progress: impl FnMut(u64) -> bool,
 ) -> Result<u64, ExportError> {
-    let conn = super::open_read_only(ledger_path)?;
-    let (conditions, params) = filter.conditions();
-    let sql = format!(
+    let mut conn = store.open_reader()?;
+    let mut sql = conn.sql();
+    let (conditions, params) = filter.conditions(sql.dialect());
+    let query = format!(
         "SELECT t.reference, t.created_at, t.kind, p.name, p.provider, t.destination,
                 t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message, t.updated_at
          FROM transactions t JOIN profiles p ON p.id = t.profile_id
          WHERE 1 = 1{conditions}
          ORDER BY t.created_at, t.id"
     );
-    let mut stmt = conn.prepare(&sql).map_err(read_error)?;
-    let params: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
 
     let mut out = out;
     if style.bom {
@@ -257,16 +258,9 @@ pub fn export_csv(
     let spreadsheet = style.audience == CsvAudience::Spreadsheet;
     let mut last_unit: (Vec<u8>, Option<Unit>) = (Vec::new(), None);
     let mut phones = CallingCodes::default();
-    while let Some(row) = rows.next().map_err(read_error)? {
-        let text = |i: usize| -> Result<&str, ExportError> {
-            match row.get_ref(i).map_err(read_error)? {
-                ValueRef::Text(bytes) => Ok(std::str::from_utf8(bytes).unwrap_or("")),
-                _ => Ok(""),
-            }
-        };
-        let int = |i: usize| -> Result<i64, ExportError> {
-            Ok(row.get_ref(i).map_err(read_error)?.as_i64().unwrap_or(0))
-        };
+    sql.for_each(&query, &params, |row| {
+        let text = |i: usize| -> Result<&str, ExportError> { Ok(row.text_at(i)?) };
+        let int = |i: usize| -> Result<i64, ExportError> { Ok(row.int_at(i)?) };
         let created = int(1)?;
         times.utc(created, &mut created_utc);
         times.local(created, &mut created_local);
@@ -289,7 +283,7 @@ pub fn export_csv(
             Cow::Borrowed(destination)
         };
         // Only cells that need neutralising (or saldo's own notes, said in English) are
-        // copied; the rest are borrowed from SQLite.
+        // copied; the rest are borrowed from the row.
         let message = Note::in_english(text(10)?);
         let (profile, provider_ref, message) = (
             for_audience(spreadsheet, text(3)?),
@@ -315,7 +309,8 @@ pub fn export_csv(
         if count.is_multiple_of(10_000) && !progress(count) {
             return Err(ExportError::Cancelled);
         }
-    }
+        Ok(())
+    })?;
     writer
         .flush()
         .map_err(|e| ExportError::Write(e.to_string()))?;
@@ -326,7 +321,7 @@ pub fn export_csv(
 /// Exports to `path` through `PATH.csv.partial`, renamed at the end, so a failed or cancelled
 /// export never leaves a half file behind. `Ok(None)` when `progress` cancelled it.
 pub fn export_to_file(
-    ledger_path: &Path,
+    store: &Store,
     filter: &HistoryFilter,
     path: &Path,
     style: CsvStyle,
@@ -335,7 +330,7 @@ pub fn export_to_file(
     let partial = path.with_extension("csv.partial");
     let file = std::fs::File::create(&partial)
         .map_err(|e| ExportError::Write(format!("{}: {e}", partial.display())))?;
-    let written = export_csv(ledger_path, filter, file, style, progress).and_then(|rows| {
+    let written = export_csv(store, filter, file, style, progress).and_then(|rows| {
         std::fs::rename(&partial, path)
             .map(|()| rows)
             .map_err(|e| ExportError::Write(e.to_string()))

@@ -2,10 +2,10 @@
 //! why one needs a person, and notes of what it found — appended to the event log like any
 //! state change, with the state unchanged.
 
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-
+use super::db::{Dialect, Value};
 use super::transactions::{TX_COLUMNS, TxKind, TxRecord, tx_from_row};
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::{Ledger, LedgerError};
+use crate::args;
 use crate::domain::{Note, Reference, ReviewReason, TxState};
 
 /// How long after an operation turns pending the reconciler first asks about it.
@@ -38,19 +38,8 @@ pub struct NextCheck<'a> {
 impl Ledger {
     /// The operations a query over `transactions t JOIN profiles p` selects with
     /// [`TX_COLUMNS`], in its order.
-    fn records(
-        &self,
-        sql: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<Vec<TxRecord>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(sql).map_err(read_error)?;
-        let rows = stmt
-            .query_map(params, tx_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter().collect()
+    fn records(&self, sql: &str, args: &[Value]) -> Result<Vec<TxRecord>, LedgerError> {
+        self.query(|db| db.rows(sql, args, tx_from_row))
     }
 
     /// Every operation not final yet (of one profile, or all), oldest first.
@@ -62,7 +51,7 @@ impl Ledger {
                    AND (?1 IS NULL OR t.profile_id = ?1)
                  ORDER BY t.created_at, t.id"
             ),
-            [profile_id],
+            args![profile_id],
         )
     }
 
@@ -76,7 +65,7 @@ impl Ledger {
                  WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1
                  ORDER BY t.created_at, t.id"
             ),
-            params![profile_id],
+            args![profile_id],
         )
     }
 
@@ -90,7 +79,7 @@ impl Ledger {
                  WHERE t.state IN ('recorded', 'sending')
                  ORDER BY t.created_at, t.id"
             ),
-            [],
+            args![],
         )?;
         let mut interrupted = Vec::new();
         for record in unfinished {
@@ -110,21 +99,35 @@ impl Ledger {
         expected: TxState,
         reading: Option<&str>,
     ) -> Result<(), LedgerError> {
-        let conn = self.conn();
-        conn.execute(
-            "UPDATE transactions SET first_reading = ?3 WHERE reference = ?1 AND state = ?2",
-            params![reference.as_str(), expected.as_str(), reading],
-        )
-        .map_err(write_error)?;
-        Ok(())
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE transactions SET first_reading = ?3 WHERE reference = ?1 AND state = ?2",
+                args![reference.as_str(), expected.as_str(), reading],
+            )?;
+            Ok(())
+        })
     }
 
     /// The SQL condition of [`Ledger::open_or_flagged`] (also checked for its query plan).
-    /// (A union of two index reads: SQLite plans the plain `OR` as a scan of every row.)
-    pub(crate) const OPEN_OR_FLAGGED: &'static str = "t.id IN (
-            SELECT id FROM transactions WHERE state IN ('recorded', 'sending', 'pending', 'unknown')
-            UNION SELECT id FROM transactions INDEXED BY transactions_flagged
-                WHERE review_reason IS NOT NULL)";
+    /// (A union of two index reads: SQLite plans the plain `OR` as a scan of every row, and
+    /// is told which index to use; PostgreSQL has no such hint and needs none.)
+    pub(crate) fn open_or_flagged_condition(dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => {
+                "t.id IN (
+                SELECT id FROM transactions
+                    WHERE state IN ('recorded', 'sending', 'pending', 'unknown')
+                UNION SELECT id FROM transactions INDEXED BY transactions_flagged
+                    WHERE review_reason IS NOT NULL)"
+            }
+            Dialect::Postgres => {
+                "t.id IN (
+                SELECT id FROM transactions
+                    WHERE state IN ('recorded', 'sending', 'pending', 'unknown')
+                UNION SELECT id FROM transactions WHERE review_reason IS NOT NULL)"
+            }
+        }
+    }
 
     /// Every operation a person may have to look at: open ones, and settled ones flagged
     /// because a later fact contradicted them; oldest first. Both halves are read by index
@@ -136,9 +139,9 @@ impl Ledger {
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
                  WHERE {}
                  ORDER BY t.created_at, t.id",
-                Self::OPEN_OR_FLAGGED
+                Self::open_or_flagged_condition(self.dialect())
             ),
-            [],
+            args![],
         )
     }
 
@@ -151,44 +154,35 @@ impl Ledger {
         kinds: &[TxKind],
         since: i64,
     ) -> Result<Vec<DestinationOperation>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {TX_COLUMNS},
-                    (SELECT MIN(e.at) FROM transaction_events e
-                      WHERE e.transaction_id = t.id AND e.from_state = 'sending') AS send_ended_at,
-                    (SELECT e.detail FROM transaction_events e
-                      WHERE e.transaction_id = t.id AND e.to_state = 'sending'
-                        AND e.from_state = 'recorded' ORDER BY e.id LIMIT 1) AS sending_detail
-                 FROM transactions t JOIN profiles p ON p.id = t.profile_id
-                 WHERE t.destination = ?1 AND t.profile_id = ?2 AND t.created_at >= ?3
-                 ORDER BY t.created_at, t.id"
-            ))
-            .map_err(read_error)?;
         let wanted: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-        let rows = stmt
-            .query_map(params![destination, profile_id, since], |row| {
-                Ok((
-                    tx_from_row(row)?,
-                    row.get::<_, Option<i64>>("send_ended_at")?,
-                    row.get::<_, Option<String>>("sending_detail")?,
-                ))
-            })
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        let mut found = Vec::new();
-        for (record, send_ended_at, sending_detail) in rows {
-            let record = record?;
-            if wanted.contains(&record.kind.as_str()) {
-                found.push(DestinationOperation {
-                    record,
-                    send_ended_at,
-                    sending_detail,
-                });
-            }
-        }
-        Ok(found)
+        let rows = self.query(|sql| {
+            sql.rows(
+                &format!(
+                    "SELECT {TX_COLUMNS},
+                        (SELECT MIN(e.at) FROM transaction_events e
+                          WHERE e.transaction_id = t.id AND e.from_state = 'sending')
+                          AS send_ended_at,
+                        (SELECT e.detail FROM transaction_events e
+                          WHERE e.transaction_id = t.id AND e.to_state = 'sending'
+                            AND e.from_state = 'recorded' ORDER BY e.id LIMIT 1) AS sending_detail
+                     FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                     WHERE t.destination = ?1 AND t.profile_id = ?2 AND t.created_at >= ?3
+                     ORDER BY t.created_at, t.id"
+                ),
+                args![destination, profile_id, since],
+                |row| {
+                    Ok(DestinationOperation {
+                        record: tx_from_row(row)?,
+                        send_ended_at: row.get("send_ended_at")?,
+                        sending_detail: row.get("sending_detail")?,
+                    })
+                },
+            )
+        })?;
+        Ok(rows
+            .into_iter()
+            .filter(|found| wanted.contains(&found.record.kind.as_str()))
+            .collect())
     }
 
     /// Schedules the next check of an open operation, counts this one, and notes what was
@@ -200,43 +194,36 @@ impl Ledger {
         next: &NextCheck<'_>,
     ) -> Result<(), LedgerError> {
         let now = self.now();
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(write_error)?;
-        let current: Option<(i64, Option<String>)> = tx
-            .query_row(
+        self.write(|tx| {
+            let current: Option<(i64, Option<String>)> = tx.row(
                 "SELECT id, review_reason FROM transactions WHERE reference = ?1 AND state = ?2",
-                params![reference.as_str(), next.expected.as_str()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(read_error)?;
-        let Some((id, old_reason)) = current else {
-            return Ok(());
-        };
-        let reason = next.review_reason.map(ReviewReason::to_stored);
-        tx.execute(
-            "UPDATE transactions SET next_check_at = ?2, checks = checks + 1,
-                 review_reason = COALESCE(?3, review_reason)
-             WHERE id = ?1",
-            params![id, next.at, reason],
-        )
-        .map_err(write_error)?;
-        let reason_changed = reason.is_some() && reason != old_reason;
-        if let Some(why) = next.review_reason.filter(|_| reason_changed) {
-            let note = Note::Flagged {
-                reason: why.clone(),
-            }
-            .followed_by(next.raw.unwrap_or_default());
+                args![reference.as_str(), next.expected.as_str()],
+                |r| Ok::<_, LedgerError>((r.get(0)?, r.get(1)?)),
+            )?;
+            let Some((id, old_reason)) = current else {
+                return Ok(());
+            };
+            let reason = next.review_reason.map(ReviewReason::to_stored);
             tx.execute(
-                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                 VALUES (?1, ?2, ?3, ?3, ?4)",
-                params![id, now, next.expected.as_str(), note],
-            )
-            .map_err(write_error)?;
-        }
-        tx.commit().map_err(write_error)
+                "UPDATE transactions SET next_check_at = ?2, checks = checks + 1,
+                     review_reason = COALESCE(?3, review_reason)
+                 WHERE id = ?1",
+                args![id, next.at, reason],
+            )?;
+            let reason_changed = reason.is_some() && reason != old_reason;
+            if let Some(why) = next.review_reason.filter(|_| reason_changed) {
+                let note = Note::Flagged {
+                    reason: why.clone(),
+                }
+                .followed_by(next.raw.unwrap_or_default());
+                tx.execute(
+                    "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+                     VALUES (?1, ?2, ?3, ?3, ?4)",
+                    args![id, now, next.expected.as_str(), note],
+                )?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -249,15 +236,15 @@ impl Ledger {
         expected: TxState,
         note: &str,
     ) -> Result<bool, LedgerError> {
-        let conn = self.conn();
-        let written = conn
-            .execute(
+        let now = self.now();
+        let written = self.write(|tx| {
+            Ok(tx.execute(
                 "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                 SELECT id, ?3, state, state, ?4 FROM transactions
+                 SELECT id, CAST(?3 AS BIGINT), state, state, CAST(?4 AS TEXT) FROM transactions
                  WHERE reference = ?1 AND state = ?2",
-                params![reference.as_str(), expected.as_str(), self.now(), note],
-            )
-            .map_err(write_error)?;
+                args![reference.as_str(), expected.as_str(), now, note],
+            )?)
+        })?;
         Ok(written == 1)
     }
 
@@ -272,51 +259,43 @@ impl Ledger {
         note: &str,
     ) -> Result<bool, LedgerError> {
         let now = self.now();
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(write_error)?;
-        let id: Option<i64> = tx
-            .query_row(
+        self.write(|tx| {
+            let id: Option<i64> = tx.row(
                 "SELECT id FROM transactions WHERE reference = ?1 AND state = ?2
                    AND state IN ('succeeded', 'failed') AND review_reason IS NOT NULL",
-                params![reference.as_str(), expected.as_str()],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(read_error)?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        tx.execute(
-            "UPDATE transactions SET state = ?2, updated_at = ?3, basis = 'by_hand',
-                 review_reason = NULL, provider_message = ?4
-             WHERE id = ?1",
-            params![
-                id,
-                to.as_str(),
-                now,
-                Note::ByHand {
-                    note: note.to_string()
-                }
-                .to_stored()
-            ],
-        )
-        .map_err(write_error)?;
-        let (state, note) = (to, note.to_string());
-        let decided = if to == expected {
-            Note::KeptByHand { state, note }
-        } else {
-            Note::CorrectedByHand { state, note }
-        };
-        tx.execute(
-            "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, now, expected.as_str(), to.as_str(), decided.to_stored()],
-        )
-        .map_err(write_error)?;
-        tx.commit().map_err(write_error)?;
-        Ok(true)
+                args![reference.as_str(), expected.as_str()],
+                |r| Ok::<_, LedgerError>(r.get(0)?),
+            )?;
+            let Some(id) = id else {
+                return Ok(false);
+            };
+            tx.execute(
+                "UPDATE transactions SET state = ?2, updated_at = ?3, basis = 'by_hand',
+                     review_reason = NULL, provider_message = ?4
+                 WHERE id = ?1",
+                args![
+                    id,
+                    to.as_str(),
+                    now,
+                    Note::ByHand {
+                        note: note.to_string()
+                    }
+                    .to_stored()
+                ],
+            )?;
+            let (state, note) = (to, note.to_string());
+            let decided = if to == expected {
+                Note::KeptByHand { state, note }
+            } else {
+                Note::CorrectedByHand { state, note }
+            };
+            tx.execute(
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                args![id, now, expected.as_str(), to.as_str(), decided.to_stored()],
+            )?;
+            Ok(true)
+        })
     }
 }
 
@@ -332,9 +311,11 @@ mod tests {
         let ledger = Ledger::open_in(dir.path()).unwrap();
         let conn = ledger.conn();
         let mut stmt = conn
+            .as_sqlite()
+            .unwrap()
             .prepare(&format!(
                 "EXPLAIN QUERY PLAN SELECT t.id FROM transactions t WHERE {}",
-                Ledger::OPEN_OR_FLAGGED
+                Ledger::open_or_flagged_condition(Dialect::Sqlite)
             ))
             .unwrap();
         let plan: Vec<String> = stmt

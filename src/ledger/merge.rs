@@ -10,7 +10,7 @@
 
 use rusqlite::Transaction;
 
-use super::{LedgerError, write_error};
+use super::{LedgerError, sqlite_write_error as write_error};
 
 /// What a merge brought back.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,6 +1,7 @@
-//! The ledger: one SQLite file holding profiles, every operation and every state change.
+//! The ledger: profiles, every operation and every state change, in one SQLite file (one
+//! counter) or on the shop's PostgreSQL server (several counters; see [`db`]).
 //!
-//! WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
+//! SQLite: WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
 //! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
 
 pub mod backup;
@@ -18,13 +19,15 @@ pub mod migrations;
 pub mod profiles;
 pub mod provider_lists;
 pub mod reader;
+#[doc(hidden)]
+pub mod testkit;
 pub mod transactions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, OpenFlags};
 
 use crate::domain::IllegalTransition;
 use crate::domain::clock::{self, Clock};
@@ -34,6 +37,7 @@ pub use balances::BalanceReading;
 pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
 pub use claims::Claim;
 pub use counter_memory::FavouriteNumber;
+pub use db::{Dialect, PgTarget};
 pub use follow_up::{DestinationOperation, NextCheck};
 pub use history::{HistoryCursor, HistoryFilter};
 pub use reader::{DailySales, HistorySummary, LedgerReader, UnitTotal};
@@ -65,6 +69,9 @@ pub enum LedgerError {
     Write(String),
     #[error("could not read the ledger: {0}")]
     Read(String),
+    /// The shop's server cannot be reached (or the connection to it was lost).
+    #[error("{0}")]
+    Unreachable(String),
     #[error("a profile named “{0}” already exists")]
     ProfileExists(String),
     #[error("there is no profile named “{0}”: see `saldo profile list`")]
@@ -106,34 +113,84 @@ pub enum LedgerError {
     },
 }
 
-/// Words for a SQLite failure that tell a person what is going on.
-fn sqlite_reason(error: &rusqlite::Error) -> String {
-    match error.sqlite_error_code() {
-        Some(ErrorCode::ReadOnly) => "the ledger file is read-only".to_string(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            "the ledger is locked by another program (another saldo?)".to_string()
+impl From<db::DbError> for LedgerError {
+    /// A store's failure met while writing (see [`LedgerError::reading`] for reads).
+    fn from(error: db::DbError) -> LedgerError {
+        match error.kind {
+            db::ErrorKind::Unreachable => LedgerError::Unreachable(error.reason),
+            _ => LedgerError::Write(error.reason),
         }
-        Some(ErrorCode::DiskFull) => "the disk is full".to_string(),
-        Some(ErrorCode::SystemIoFailure) => {
-            "the disk could not be written (it may be full or failing)".to_string()
-        }
-        Some(ErrorCode::CannotOpen) => "the file cannot be opened".to_string(),
-        Some(ErrorCode::NotADatabase) => "the file is not a saldo ledger".to_string(),
-        _ => error.to_string(),
     }
 }
 
-pub(crate) fn write_error(error: rusqlite::Error) -> LedgerError {
-    LedgerError::Write(sqlite_reason(&error))
+impl LedgerError {
+    /// The same failure, said as one met while reading.
+    pub(crate) fn reading(self) -> LedgerError {
+        match self {
+            LedgerError::Write(reason) => LedgerError::Read(reason),
+            other => other,
+        }
+    }
 }
 
-pub(crate) fn read_error(error: rusqlite::Error) -> LedgerError {
-    LedgerError::Read(sqlite_reason(&error))
+/// Where a ledger lives, enough to open another connection to it (a reader, an export).
+#[derive(Clone)]
+pub enum Store {
+    /// A SQLite file: this counter only.
+    File(PathBuf),
+    /// The shop's PostgreSQL server, shared by every counter.
+    Server {
+        target: db::PgTarget,
+        password: Option<ServerPassword>,
+    },
+}
+
+/// The shop server's password, held in memory only; never printed.
+#[derive(Clone)]
+pub struct ServerPassword(pub String);
+
+impl std::fmt::Debug for ServerPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerPassword(…)")
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Store::File(path) => write!(f, "File({})", path.display()),
+            Store::Server { target, .. } => write!(f, "Server({target})"),
+        }
+    }
+}
+
+impl Store {
+    /// Where the ledger is, as it may be shown or logged.
+    pub fn shown(&self) -> String {
+        match self {
+            Store::File(path) => path.display().to_string(),
+            Store::Server { target, .. } => target.shown().to_string(),
+        }
+    }
+
+    /// A connection for long reads: on SQLite a read-only one that never waits for the
+    /// writer (WAL), on the server a connection of its own.
+    pub(crate) fn open_reader(&self) -> Result<db::Conn, LedgerError> {
+        match self {
+            Store::File(path) => Ok(db::Conn::Sqlite(open_read_only(path)?)),
+            Store::Server { target, password } => {
+                let password = password.as_ref().map(|p| p.0.as_str());
+                Ok(db::connect_postgres(target, password)?)
+            }
+        }
+    }
 }
 
 /// An open ledger. Share it behind an `Arc`; calls are serialised on one connection.
 pub struct Ledger {
-    conn: Mutex<Connection>,
+    conn: Mutex<db::Conn>,
+    store: Store,
+    /// This counter's own folder: the ledger file on SQLite; locks and backups beside it.
     path: PathBuf,
     clock: Arc<dyn Clock>,
 }
@@ -152,13 +209,13 @@ impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
         let open_error = |e: rusqlite::Error| LedgerError::Open {
             path: path.to_path_buf(),
-            reason: sqlite_reason(&e),
+            reason: db::sqlite_error(&e).reason,
         };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let created = !path.exists();
-        let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         if created {
             // It holds customers' numbers and the shop's books: this user's only. SQLite gives
             // its journal files the same permissions.
@@ -170,25 +227,80 @@ impl Ledger {
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
         // Refuse a newer file before anything (even the journal mode) writes to it.
-        let found = migrations::current_version(&conn).map_err(open_error)?;
-        let supported = migrations::latest_version();
-        if found > supported {
-            return Err(LedgerError::NewerSchema {
-                path: path.to_path_buf(),
-                found,
-                supported,
-            });
+        let mut conn = db::Conn::Sqlite(conn);
+        let newer = |found| LedgerError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: migrations::latest_version(),
+        };
+        let found = migrations::current_version(&mut conn).map_err(|e| LedgerError::Open {
+            path: path.to_path_buf(),
+            reason: e.reason,
+        })?;
+        if found > migrations::latest_version() {
+            return Err(newer(found));
         }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(open_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_error)?;
-        migrations::apply(&mut conn).map_err(open_error)?;
+        if let db::Conn::Sqlite(sqlite) = &conn {
+            sqlite
+                .pragma_update(None, "journal_mode", "WAL")
+                .map_err(open_error)?;
+            sqlite
+                .pragma_update(None, "synchronous", "FULL")
+                .map_err(open_error)?;
+            sqlite
+                .pragma_update(None, "foreign_keys", "ON")
+                .map_err(open_error)?;
+        }
+        migrations::apply(&mut conn).map_err(|e| match e {
+            migrations::MigrationError::Newer(found) => newer(found),
+            migrations::MigrationError::Store(e) => LedgerError::Open {
+                path: path.to_path_buf(),
+                reason: e.reason,
+            },
+        })?;
         Ok(Ledger {
             conn: Mutex::new(conn),
+            store: Store::File(path.to_path_buf()),
             path: path.to_path_buf(),
+            clock: clock::system(),
+        })
+    }
+
+    /// Connects to the shop's server and brings its schema up to date (once, whichever
+    /// counter starts first); `local_dir` is this counter's own folder.
+    pub fn open_server(
+        target: &db::PgTarget,
+        password: Option<ServerPassword>,
+        local_dir: &Path,
+    ) -> Result<Ledger, LedgerError> {
+        let shown = PathBuf::from(target.shown());
+        crate::paths::create_private_dir(local_dir).map_err(|e| LedgerError::Open {
+            path: local_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let store = Store::Server {
+            target: target.clone(),
+            password,
+        };
+        let mut conn = store.open_reader().map_err(|e| LedgerError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        migrations::apply(&mut conn).map_err(|e| match e {
+            migrations::MigrationError::Newer(found) => LedgerError::NewerSchema {
+                path: shown.clone(),
+                found,
+                supported: migrations::latest_version(),
+            },
+            migrations::MigrationError::Store(e) => LedgerError::Open {
+                path: shown.clone(),
+                reason: e.reason,
+            },
+        })?;
+        Ok(Ledger {
+            conn: Mutex::new(conn),
+            store,
+            path: local_dir.join(FILE_NAME),
             clock: clock::system(),
         })
     }
@@ -209,29 +321,61 @@ impl Ledger {
         &self.clock
     }
 
-    /// Where the ledger file is.
+    /// Where the ledger file is; on the shop's server, the name of a file in this counter's
+    /// own folder (where its locks and backups live), which the server's ledger never uses.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// How long a write waits for another program holding the ledger before giving up.
-    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), LedgerError> {
-        self.conn().busy_timeout(timeout).map_err(write_error)
+    /// Where the ledger lives.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// Which kind of store the ledger is in.
+    pub fn dialect(&self) -> db::Dialect {
+        self.conn().dialect()
+    }
+
+    /// How long a write waits for another program holding the ledger before giving up.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), LedgerError> {
+        match &*self.conn() {
+            db::Conn::Sqlite(conn) => conn
+                .busy_timeout(timeout)
+                .map_err(|e| LedgerError::from(db::sqlite_error(&e))),
+            db::Conn::Postgres(_) => Ok(()),
+        }
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, db::Conn> {
         lock(&self.conn)
+    }
+
+    /// Runs `work` in one write transaction (see [`db::Conn::write`]).
+    pub(crate) fn write<T>(
+        &self,
+        work: impl FnMut(&mut db::Sql<'_>) -> Result<T, LedgerError>,
+    ) -> Result<T, LedgerError> {
+        self.conn().write(work)
+    }
+
+    /// Runs reads outside a transaction (each statement sees the ledger as it stands).
+    pub(crate) fn query<T>(
+        &self,
+        work: impl FnOnce(&mut db::Sql<'_>) -> Result<T, LedgerError>,
+    ) -> Result<T, LedgerError> {
+        work(&mut self.conn().sql()).map_err(LedgerError::reading)
     }
 }
 
-/// Takes a connection's lock; a thread that panicked holding it left SQLite consistent (every
-/// write is a transaction), so the connection is used on.
-pub(crate) fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+/// Takes a connection's lock; a thread that panicked holding it left the store consistent
+/// (every write is a transaction), so the connection is used on.
+pub(crate) fn lock<T>(conn: &Mutex<T>) -> MutexGuard<'_, T> {
     conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A second, read-only connection to a ledger file: reads on it never wait for the writer's
-/// lock (WAL) and never hold up a top-up.
+/// A read-only connection to a ledger file: reads on it never wait for the writer's lock
+/// (WAL) and never hold up a top-up.
 pub(crate) fn open_read_only(path: &Path) -> Result<Connection, LedgerError> {
     let conn = Connection::open_with_flags(
         path,
@@ -239,18 +383,23 @@ pub(crate) fn open_read_only(path: &Path) -> Result<Connection, LedgerError> {
     )
     .map_err(|e| LedgerError::Open {
         path: path.to_path_buf(),
-        reason: sqlite_reason(&e),
+        reason: db::sqlite_error(&e).reason,
     })?;
     conn.busy_timeout(Duration::from_secs(5))
-        .map_err(read_error)?;
+        .map_err(|e| LedgerError::from(db::sqlite_error(&e)).reading())?;
     Ok(conn)
+}
+
+/// The SQLite failure as a ledger error met while writing.
+pub(crate) fn sqlite_write_error(error: rusqlite::Error) -> LedgerError {
+    LedgerError::from(db::sqlite_error(&error))
 }
 
 /// A ledger in a throw-away folder with one QvaTel profile, "cuba" (its id), for unit tests.
 #[cfg(test)]
 pub(crate) fn ledger_with_cuba() -> (tempfile::TempDir, Ledger, i64) {
     let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open_in(dir.path()).unwrap();
+    let ledger = testkit::open_in(dir.path()).unwrap();
     let kind = crate::providers::ProviderKind::Qvatel;
     let id = ledger
         .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
@@ -268,6 +417,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::open_in(dir.path()).unwrap();
         let conn = ledger.conn();
+        let conn = conn.as_sqlite().unwrap();
         let get = |pragma: &str| -> String {
             conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
                 r.get::<_, rusqlite::types::Value>(0)
@@ -319,7 +469,8 @@ mod tests {
         let ledger = Ledger::open_in(dir.path()).unwrap();
         let version: i64 = ledger
             .conn()
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .sql()
+            .value("PRAGMA user_version", crate::args![])
             .unwrap();
         assert_eq!(version, migrations::latest_version());
     }

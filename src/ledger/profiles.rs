@@ -1,29 +1,25 @@
 //! Provider profiles in the ledger (never their secrets).
 
-use rusqlite::{OptionalExtension, Row, params};
-
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::db::{ErrorKind, Row};
+use super::{Ledger, LedgerError};
+use crate::args;
 use crate::providers::{Profile, ProfileSettings, ProviderKind};
 
-fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Profile, LedgerError>> {
-    let id: i64 = row.get("id")?;
+fn profile_from_row(row: &Row<'_>) -> Result<Profile, LedgerError> {
     let name: String = row.get("name")?;
     let provider: String = row.get("provider")?;
-    let base_url: String = row.get("base_url")?;
     let settings: String = row.get("settings")?;
-    Ok((|| {
-        let provider = ProviderKind::parse(&provider)
-            .ok_or_else(|| LedgerError::Corrupt(format!("unknown provider “{provider}”")))?;
-        let settings: ProfileSettings = serde_json::from_str(&settings)
-            .map_err(|e| LedgerError::Corrupt(format!("settings of profile {name}: {e}")))?;
-        Ok(Profile {
-            id,
-            name,
-            provider,
-            base_url,
-            settings,
-        })
-    })())
+    let provider = ProviderKind::parse(&provider)
+        .ok_or_else(|| LedgerError::Corrupt(format!("unknown provider “{provider}”")))?;
+    let settings: ProfileSettings = serde_json::from_str(&settings)
+        .map_err(|e| LedgerError::Corrupt(format!("settings of profile {name}: {e}")))?;
+    Ok(Profile {
+        id: row.get("id")?,
+        name,
+        provider,
+        base_url: row.get("base_url")?,
+        settings,
+    })
 }
 
 /// What removing a profile did.
@@ -46,21 +42,21 @@ impl Ledger {
     ) -> Result<Profile, LedgerError> {
         let json =
             serde_json::to_string(settings).map_err(|e| LedgerError::Write(e.to_string()))?;
-        let conn = self.conn();
-        let inserted = conn.execute(
-            "INSERT INTO profiles (name, provider, base_url, settings, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![name, provider.as_str(), base_url, json, self.now()],
-        );
-        match inserted {
-            Ok(_) => {}
-            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                return Err(LedgerError::ProfileExists(name.to_string()));
-            }
-            Err(e) => return Err(write_error(e)),
-        }
+        let now = self.now();
+        let inserted = self.write(|tx| {
+            tx.value::<i64>(
+                "INSERT INTO profiles (name, provider, base_url, settings, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                args![name, provider.as_str(), base_url, json, now],
+            )
+            .map_err(|e| match e.kind {
+                ErrorKind::Constraint => LedgerError::ProfileExists(name.to_string()),
+                _ => LedgerError::from(e),
+            })
+        });
+        let id = inserted?;
         Ok(Profile {
-            id: conn.last_insert_rowid(),
+            id,
             name: name.to_string(),
             provider,
             base_url: base_url.to_string(),
@@ -77,13 +73,12 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let json =
             serde_json::to_string(settings).map_err(|e| LedgerError::Write(e.to_string()))?;
-        let changed = self
-            .conn()
-            .execute(
+        let changed = self.write(|tx| {
+            Ok(tx.execute(
                 "UPDATE profiles SET base_url = ?2, settings = ?3 WHERE name = ?1",
-                params![name, base_url, json],
-            )
-            .map_err(write_error)?;
+                args![name, base_url, json],
+            )?)
+        })?;
         if changed == 0 {
             return Err(LedgerError::ProfileNotFound(name.to_string()));
         }
@@ -92,19 +87,14 @@ impl Ledger {
 
     /// Every profile, by name.
     pub fn profiles(&self) -> Result<Vec<Profile>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
+        self.query(|sql| {
+            sql.rows(
                 "SELECT id, name, provider, base_url, settings FROM profiles
                  WHERE archived_at IS NULL ORDER BY name",
+                args![],
+                profile_from_row,
             )
-            .map_err(read_error)?;
-        let rows = stmt
-            .query_map([], profile_from_row)
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter().collect()
+        })
     }
 
     /// Removes a profile. One with operations in the ledger is put aside instead: renamed
@@ -114,55 +104,48 @@ impl Ledger {
     /// the profile and its secrets, which go with it.
     pub fn remove_profile(&self, name: &str) -> Result<ProfileRemoval, LedgerError> {
         let profile = self.profile(name)?;
-        let conn = self.conn();
-        let open: i64 = conn
-            .query_row(
+        let now = self.now();
+        self.write(|tx| {
+            let open: i64 = tx.value(
                 "SELECT count(*) FROM transactions WHERE profile_id = ?1
                    AND (state IN ('recorded', 'sending', 'pending', 'unknown')
                         OR review_reason IS NOT NULL)",
-                [profile.id],
-                |r| r.get(0),
-            )
-            .map_err(read_error)?;
-        if open > 0 {
-            return Err(LedgerError::ProfileInUse {
-                name: profile.name,
-                open,
-            });
-        }
-        let used: bool = conn
-            .query_row(
+                args![profile.id],
+            )?;
+            if open > 0 {
+                return Err(LedgerError::ProfileInUse {
+                    name: profile.name.clone(),
+                    open,
+                });
+            }
+            let used: bool = tx.value(
                 "SELECT EXISTS (SELECT 1 FROM transactions WHERE profile_id = ?1)
                      OR EXISTS (SELECT 1 FROM batches WHERE profile_id = ?1)",
-                [profile.id],
-                |r| r.get(0),
-            )
-            .map_err(read_error)?;
-        if used {
-            conn.execute(
-                "UPDATE profiles SET archived_at = ?2, name = name || '~' || id WHERE id = ?1",
-                params![profile.id, self.now()],
-            )
-            .map_err(write_error)?;
-            Ok(ProfileRemoval::PutAside)
-        } else {
-            conn.execute("DELETE FROM profiles WHERE id = ?1", [profile.id])
-                .map_err(write_error)?;
-            Ok(ProfileRemoval::Deleted)
-        }
+                args![profile.id],
+            )?;
+            if used {
+                tx.execute(
+                    "UPDATE profiles SET archived_at = ?2, name = name || '~' || id WHERE id = ?1",
+                    args![profile.id, now],
+                )?;
+                Ok(ProfileRemoval::PutAside)
+            } else {
+                tx.execute("DELETE FROM profiles WHERE id = ?1", args![profile.id])?;
+                Ok(ProfileRemoval::Deleted)
+            }
+        })
     }
 
     /// The profile with this name.
     pub fn profile(&self, name: &str) -> Result<Profile, LedgerError> {
-        let conn = self.conn();
-        conn.query_row(
-            "SELECT id, name, provider, base_url, settings FROM profiles WHERE name = ?1",
-            [name],
-            profile_from_row,
-        )
-        .optional()
-        .map_err(read_error)?
-        .ok_or_else(|| LedgerError::ProfileNotFound(name.to_string()))?
+        self.query(|sql| {
+            sql.row(
+                "SELECT id, name, provider, base_url, settings FROM profiles WHERE name = ?1",
+                args![name],
+                profile_from_row,
+            )
+        })?
+        .ok_or_else(|| LedgerError::ProfileNotFound(name.to_string()))
     }
 }
 
@@ -173,7 +156,7 @@ mod tests {
     #[test]
     fn profiles_round_trip_and_names_are_unique() {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let ledger = crate::ledger::testkit::open_in(dir.path()).unwrap();
         let settings = ProviderKind::Qvatel.default_settings();
         let added = ledger
             .add_profile(
@@ -218,7 +201,7 @@ mod removal_tests {
     #[test]
     fn a_profile_with_an_open_operation_is_not_removed_and_keeps_its_name() {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let ledger = crate::ledger::testkit::open_in(dir.path()).unwrap();
         let settings = ProviderKind::Qvatel.default_settings();
         let profile = ledger
             .add_profile(

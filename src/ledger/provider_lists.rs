@@ -1,9 +1,8 @@
 //! A provider's own lists of top-up choices (RechargeKit's live operators), kept per profile
 //! with the time they were fetched, and laid over the tables saldo ships.
 
-use rusqlite::{OptionalExtension, params};
-
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::{Ledger, LedgerError};
+use crate::args;
 use crate::providers::Profile;
 use crate::providers::registry::{ListSource, PickList, TopUpField};
 
@@ -20,14 +19,15 @@ impl Ledger {
     ) -> Result<i64, LedgerError> {
         let json = serde_json::to_string(entries).map_err(|e| LedgerError::Write(e.to_string()))?;
         let now = self.now();
-        self.conn()
-            .execute(
+        self.write(|tx| {
+            tx.execute(
                 "INSERT INTO provider_lists (profile_id, field, entries, fetched_at)
                  VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (profile_id, field) DO UPDATE SET entries = ?3, fetched_at = ?4",
-                params![profile_id, field.key(), json, now],
-            )
-            .map_err(write_error)?;
+                args![profile_id, field.key(), json, now],
+            )?;
+            Ok(())
+        })?;
         Ok(now)
     }
 
@@ -37,16 +37,14 @@ impl Ledger {
         profile_id: i64,
         field: TopUpField,
     ) -> Result<Option<KeptList>, LedgerError> {
-        let row: Option<(String, i64)> = self
-            .conn()
-            .query_row(
+        let row: Option<(String, i64)> = self.query(|sql| {
+            sql.row(
                 "SELECT entries, fetched_at FROM provider_lists
                  WHERE profile_id = ?1 AND field = ?2",
-                params![profile_id, field.key()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                args![profile_id, field.key()],
+                |r| Ok::<_, LedgerError>((r.get(0)?, r.get(1)?)),
             )
-            .optional()
-            .map_err(read_error)?;
+        })?;
         row.map(|(json, at)| {
             serde_json::from_str(&json)
                 .map(|entries| (entries, at))

@@ -4,16 +4,15 @@
 
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{Connection, ToSql};
-
+use super::db::{Conn, Value};
 use super::history::{HistoryCursor, HistoryFilter, page_on};
 use super::transactions::{TxKind, TxRecord};
-use super::{Ledger, LedgerError, open_read_only, read_error};
+use super::{Ledger, LedgerError};
 use crate::domain::{TxState, Unit};
 
 /// A read-only view of the ledger file. Cheap to share behind an `Arc`.
 pub struct LedgerReader {
-    conn: Mutex<Connection>,
+    conn: Mutex<Conn>,
 }
 
 /// Succeeded operations of one kind and unit in a filter: how many, and their sum in minor
@@ -55,13 +54,13 @@ impl Ledger {
     /// A read-only connection to this ledger for long reads.
     pub fn reader(&self) -> Result<LedgerReader, LedgerError> {
         Ok(LedgerReader {
-            conn: Mutex::new(open_read_only(self.path())?),
+            conn: Mutex::new(self.store().open_reader()?),
         })
     }
 }
 
 impl LedgerReader {
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    fn conn(&self) -> MutexGuard<'_, Conn> {
         super::lock(&self.conn)
     }
 
@@ -72,7 +71,7 @@ impl LedgerReader {
         before: Option<HistoryCursor>,
         limit: usize,
     ) -> Result<Vec<TxRecord>, LedgerError> {
-        page_on(&self.conn(), filter, before, limit)
+        page_on(&mut self.conn().sql(), filter, before, limit)
     }
 
     /// The cursor `skip` rows further than `from` (from the newest without one): where a page
@@ -87,26 +86,24 @@ impl LedgerReader {
             return Ok(from);
         }
         let (created_at, id) = from.map_or((i64::MAX, i64::MAX), |c| (c.created_at, c.id));
-        let (conditions, filters) = filter.conditions();
-        let sql = format!(
+        let mut conn = self.conn();
+        let mut sql = conn.sql();
+        let (conditions, filters) = filter.conditions(sql.dialect());
+        let query = format!(
             "SELECT t.created_at, t.id FROM transactions t
              WHERE (t.created_at, t.id) < (?, ?){conditions}
              ORDER BY t.created_at DESC, t.id DESC LIMIT 1 OFFSET ?"
         );
-        let offset = skip as i64 - 1;
-        let mut params: Vec<&dyn ToSql> = vec![&created_at, &id];
-        params.extend(filters.iter().map(|p| p.as_ref()));
-        params.push(&offset);
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
-        let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
-        match rows.next().map_err(read_error)? {
-            Some(row) => Ok(Some(HistoryCursor {
-                created_at: row.get(0).map_err(read_error)?,
-                id: row.get(1).map_err(read_error)?,
-            })),
-            None => Ok(None),
-        }
+        let mut params = vec![Value::Int(created_at), Value::Int(id)];
+        params.extend(filters);
+        params.push(Value::Int(skip as i64 - 1));
+        sql.row(&query, &params, |row| {
+            Ok::<_, LedgerError>(HistoryCursor {
+                created_at: row.get(0)?,
+                id: row.get(1)?,
+            })
+        })
+        .map_err(LedgerError::reading)
     }
 
     /// Counts, totals and daily sales for `filter`; days are cut at local midnight for a zone
@@ -116,66 +113,68 @@ impl LedgerReader {
         filter: &HistoryFilter,
         utc_offset_secs: i64,
     ) -> Result<HistorySummary, LedgerError> {
-        let (conditions, filters) = filter.conditions();
-        let filter_params: Vec<&dyn ToSql> = filters.iter().map(|p| p.as_ref()).collect();
-        let conn = self.conn();
-        let mut summary = HistorySummary::default();
+        let mut conn = self.conn();
+        // Both reads see one moment of the ledger, so the totals agree with the days.
+        conn.read(|sql| {
+            let (conditions, filters) = filter.conditions(sql.dialect());
+            let mut summary = HistorySummary::default();
+            let query = format!(
+                "SELECT t.state, t.unit, COUNT(*), CAST(SUM(t.amount_minor) AS BIGINT), t.kind
+                 FROM transactions t
+                 WHERE 1 = 1{conditions} GROUP BY t.state, t.kind, t.unit"
+            );
+            sql.for_each(&query, &filters, |row| {
+                let state: String = row.get(0)?;
+                let unit: String = row.get(1)?;
+                let count = row.get::<i64>(2)? as u64;
+                let sum: i64 = row.get(3)?;
+                let state = TxState::parse(&state)
+                    .ok_or_else(|| LedgerError::Corrupt(format!("unknown state “{state}”")))?;
+                summary.count += count;
+                match summary.by_state.iter_mut().find(|(s, _)| *s == state) {
+                    Some((_, n)) => *n += count,
+                    None => summary.by_state.push((state, count)),
+                }
+                if state == TxState::Succeeded {
+                    let kind: String = row.get(4)?;
+                    summary.succeeded.push(UnitTotal {
+                        kind: TxKind::parse(&kind).ok_or_else(|| {
+                            LedgerError::Corrupt(format!("unknown kind “{kind}”"))
+                        })?,
+                        unit: parse_unit(&unit)?,
+                        count,
+                        sum_minor: sum,
+                    });
+                }
+                Ok::<_, LedgerError>(())
+            })?;
+            summary.by_state.sort_by_key(|(state, _)| *state as u8);
+            summary
+                .succeeded
+                .sort_by_key(|t| (t.kind as u8, t.unit.code()));
 
-        let sql = format!(
-            "SELECT t.state, t.unit, COUNT(*), SUM(t.amount_minor), t.kind FROM transactions t
-             WHERE 1 = 1{conditions} GROUP BY t.state, t.kind, t.unit"
-        );
-        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
-        let mut rows = stmt.query(filter_params.as_slice()).map_err(read_error)?;
-        while let Some(row) = rows.next().map_err(read_error)? {
-            let state: String = row.get(0).map_err(read_error)?;
-            let unit: String = row.get(1).map_err(read_error)?;
-            let count = row.get::<_, i64>(2).map_err(read_error)? as u64;
-            let sum: i64 = row.get(3).map_err(read_error)?;
-            let state = TxState::parse(&state)
-                .ok_or_else(|| LedgerError::Corrupt(format!("unknown state “{state}”")))?;
-            summary.count += count;
-            match summary.by_state.iter_mut().find(|(s, _)| *s == state) {
-                Some((_, n)) => *n += count,
-                None => summary.by_state.push((state, count)),
-            }
-            if state == TxState::Succeeded {
-                let kind: String = row.get(4).map_err(read_error)?;
-                summary.succeeded.push(UnitTotal {
-                    kind: TxKind::parse(&kind)
-                        .ok_or_else(|| LedgerError::Corrupt(format!("unknown kind “{kind}”")))?,
+            let query = format!(
+                "SELECT (t.created_at + ?) / {DAY_MS} AS day, t.unit, COUNT(*),
+                        CAST(SUM(t.amount_minor) AS BIGINT)
+                 FROM transactions t
+                 WHERE t.state = 'succeeded' AND t.kind = 'topup'{conditions}
+                 GROUP BY day, t.unit ORDER BY day"
+            );
+            let mut params = vec![Value::Int(utc_offset_secs * 1000)];
+            params.extend(filters);
+            sql.for_each(&query, &params, |row| {
+                let unit: String = row.get(1)?;
+                summary.daily_sales.push(DailySales {
+                    day: row.get(0)?,
                     unit: parse_unit(&unit)?,
-                    count,
-                    sum_minor: sum,
+                    count: row.get::<i64>(2)? as u64,
+                    sum_minor: row.get(3)?,
                 });
-            }
-        }
-        summary.by_state.sort_by_key(|(state, _)| *state as u8);
-        summary
-            .succeeded
-            .sort_by_key(|t| (t.kind as u8, t.unit.code()));
-
-        let offset_ms = utc_offset_secs * 1000;
-        let sql = format!(
-            "SELECT (t.created_at + ?) / {DAY_MS} AS day, t.unit, COUNT(*), SUM(t.amount_minor)
-             FROM transactions t
-             WHERE t.state = 'succeeded' AND t.kind = 'topup'{conditions}
-             GROUP BY day, t.unit ORDER BY day"
-        );
-        let mut params: Vec<&dyn ToSql> = vec![&offset_ms];
-        params.extend(filter_params.iter().copied());
-        let mut stmt = conn.prepare_cached(&sql).map_err(read_error)?;
-        let mut rows = stmt.query(params.as_slice()).map_err(read_error)?;
-        while let Some(row) = rows.next().map_err(read_error)? {
-            let unit: String = row.get(1).map_err(read_error)?;
-            summary.daily_sales.push(DailySales {
-                day: row.get(0).map_err(read_error)?,
-                unit: parse_unit(&unit)?,
-                count: row.get::<_, i64>(2).map_err(read_error)? as u64,
-                sum_minor: row.get(3).map_err(read_error)?,
-            });
-        }
-        Ok(summary)
+                Ok::<_, LedgerError>(())
+            })?;
+            Ok(summary)
+        })
+        .map_err(LedgerError::reading)
     }
 }
 

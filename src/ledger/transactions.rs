@@ -3,9 +3,9 @@
 //! Journal-first: an operation's row is committed in state `recorded` before anything is sent.
 //! Every state change is checked against the rules and appends an event in the same transaction.
 
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
-
-use super::{Ledger, LedgerError, read_error, write_error};
+use super::db::{Row, Sql};
+use super::{Ledger, LedgerError};
+use crate::args;
 use crate::domain::{Basis, Money, Note, Reference, ReviewReason, TxState, Unit};
 
 /// What kind of operation a row is.
@@ -181,58 +181,40 @@ pub(super) const TX_COLUMNS: &str =
     t.created_at, t.updated_at, t.basis, t.request, t.first_reading, t.next_check_at, t.checks,
     t.review_reason";
 
-pub(super) fn tx_from_row(row: &Row<'_>) -> rusqlite::Result<Result<TxRecord, LedgerError>> {
+pub(super) fn tx_from_row(row: &Row<'_>) -> Result<TxRecord, LedgerError> {
     let kind: String = row.get("kind")?;
     let unit: String = row.get("unit")?;
     let state: String = row.get("state")?;
     let reference: String = row.get("reference")?;
-    let id = row.get("id")?;
-    let profile_id = row.get("profile_id")?;
-    let profile_name = row.get("profile_name")?;
-    let destination = row.get("destination")?;
-    let amount_minor = row.get("amount_minor")?;
-    let provider_ref = row.get("provider_ref")?;
-    let provider_message = row.get("provider_message")?;
-    let created_at = row.get("created_at")?;
-    let updated_at = row.get("updated_at")?;
     let basis: Option<String> = row.get("basis")?;
-    let request = row.get("request")?;
-    let first_reading = row.get("first_reading")?;
-    let next_check_at = row.get("next_check_at")?;
-    let checks = row.get("checks")?;
     let review_reason: Option<String> = row.get("review_reason")?;
-    Ok((|| {
-        Ok(TxRecord {
-            id,
-            reference: Reference::from_text(&reference),
-            kind: TxKind::parse(&kind)
-                .ok_or_else(|| LedgerError::Corrupt(format!("operation kind “{kind}”")))?,
-            profile_id,
-            profile_name,
-            destination,
-            amount: Money::from_minor(
-                amount_minor,
-                Unit::from_code(&unit)
-                    .ok_or_else(|| LedgerError::Corrupt(format!("unit “{unit}”")))?,
-            ),
-            state: TxState::parse(&state)
-                .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?,
-            provider_ref,
-            provider_message,
-            created_at,
-            updated_at,
-            basis: basis
-                .map(|b| {
-                    Basis::parse(&b).ok_or_else(|| LedgerError::Corrupt(format!("basis “{b}”")))
-                })
-                .transpose()?,
-            request,
-            first_reading,
-            next_check_at,
-            checks,
-            review_reason: review_reason.as_deref().map(ReviewReason::from_stored),
-        })
-    })())
+    Ok(TxRecord {
+        id: row.get("id")?,
+        reference: Reference::from_text(&reference),
+        kind: TxKind::parse(&kind)
+            .ok_or_else(|| LedgerError::Corrupt(format!("operation kind “{kind}”")))?,
+        profile_id: row.get("profile_id")?,
+        profile_name: row.get("profile_name")?,
+        destination: row.get("destination")?,
+        amount: Money::from_minor(
+            row.get("amount_minor")?,
+            Unit::from_code(&unit).ok_or_else(|| LedgerError::Corrupt(format!("unit “{unit}”")))?,
+        ),
+        state: TxState::parse(&state)
+            .ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?,
+        provider_ref: row.get("provider_ref")?,
+        provider_message: row.get("provider_message")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+        basis: basis
+            .map(|b| Basis::parse(&b).ok_or_else(|| LedgerError::Corrupt(format!("basis “{b}”"))))
+            .transpose()?,
+        request: row.get("request")?,
+        first_reading: row.get("first_reading")?,
+        next_check_at: row.get("next_check_at")?,
+        checks: row.get("checks")?,
+        review_reason: review_reason.as_deref().map(ReviewReason::from_stored),
+    })
 }
 
 /// When the reconciler first asks about an operation that has just entered `state`.
@@ -244,12 +226,9 @@ fn first_check_at(state: TxState, now: i64) -> Option<i64> {
     }
 }
 
-fn earlier_from_row(row: &Row<'_>) -> rusqlite::Result<(String, String, i64)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-}
-
-fn earlier(found: (String, String, i64)) -> Result<EarlierOperation, LedgerError> {
-    let (reference, state, created_at) = found;
+fn earlier(row: &Row<'_>) -> Result<EarlierOperation, LedgerError> {
+    let (reference, state, created_at): (String, String, i64) =
+        (row.get(0)?, row.get(1)?, row.get(2)?);
     let state =
         TxState::parse(&state).ok_or_else(|| LedgerError::Corrupt(format!("state “{state}”")))?;
     Ok(EarlierOperation {
@@ -263,73 +242,68 @@ fn earlier(found: (String, String, i64)) -> Result<EarlierOperation, LedgerError
 /// refuses it outright; an identical one that went through, or whose failure only saldo or a
 /// person concluded, refuses it within the window unless the person confirmed.
 fn check_repeat(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut Sql<'_>,
     new: &NewOperation<'_>,
     guard: RepeatGuard,
     now: i64,
 ) -> Result<(), LedgerError> {
-    let what = params![
+    let what = args![
         new.destination,
         new.kind.as_str(),
         new.amount.minor(),
         new.amount.unit().code()
     ];
     let open = tx
-        .query_row(
+        .row(
             "SELECT reference, state, created_at FROM transactions
              WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
                AND state IN ('recorded', 'sending', 'pending', 'unknown')
              ORDER BY created_at DESC, id DESC LIMIT 1",
             what,
-            earlier_from_row,
+            earlier,
         )
-        .optional()
-        .map_err(read_error)?;
+        .map_err(LedgerError::reading)?;
     if let Some(found) = open {
-        return Err(LedgerError::RepeatOfOpen(earlier(found)?));
+        return Err(LedgerError::RepeatOfOpen(found));
     }
     if guard.confirmed || guard.window_ms <= 0 {
         return Ok(());
     }
     let recent = tx
-        .query_row(
+        .row(
             "SELECT reference, state, created_at FROM transactions
              WHERE destination = ?1 AND kind = ?2 AND amount_minor = ?3 AND unit = ?4
                AND created_at >= ?5
-               AND (state = 'succeeded' OR (state = 'failed' AND basis IS NOT 'stated'))
+               AND (state = 'succeeded'
+                    OR (state = 'failed' AND (basis IS NULL OR basis <> 'stated')))
              ORDER BY created_at DESC, id DESC LIMIT 1",
-            params![
+            args![
                 new.destination,
                 new.kind.as_str(),
                 new.amount.minor(),
                 new.amount.unit().code(),
                 now.saturating_sub(guard.window_ms)
             ],
-            earlier_from_row,
+            earlier,
         )
-        .optional()
-        .map_err(read_error)?;
+        .map_err(LedgerError::reading)?;
     match recent {
-        Some(found) => Err(LedgerError::PossibleRepeat(earlier(found)?)),
+        Some(found) => Err(LedgerError::PossibleRepeat(found)),
         None => Ok(()),
     }
 }
 
 /// Inserts a new operation in state `recorded` with its first event, after the repeat guard,
 /// and links its batch row; inside the caller's transaction.
-fn insert_new(
-    tx: &rusqlite::Transaction<'_>,
-    new: &NewOperation<'_>,
-    now: i64,
-) -> Result<(), LedgerError> {
+fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, now: i64) -> Result<(), LedgerError> {
     if let Some(guard) = new.repeat_guard {
         check_repeat(tx, new, guard, now)?;
     }
-    tx.execute(
+    let id: i64 = tx.value(
         "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
                  unit, state, created_at, updated_at, request)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
-        params![
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) RETURNING id",
+        args![
             new.reference.as_str(),
             new.kind.as_str(),
             new.profile_id,
@@ -340,34 +314,27 @@ fn insert_new(
             now,
             new.request
         ],
-    )
-    .map_err(write_error)?;
-    let id = tx.last_insert_rowid();
+    )?;
     if let Some(line) = new.batch_row {
         super::batches::link_row(tx, line, id)?;
     }
     tx.execute(
         "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
              VALUES (?1, ?2, NULL, ?3)",
-        params![id, now, TxState::Recorded.as_str()],
-    )
-    .map_err(write_error)?;
+        args![id, now, TxState::Recorded.as_str()],
+    )?;
     Ok(())
 }
 
 /// An operation's id and state, read inside a transaction.
-fn current_state(
-    tx: &rusqlite::Transaction<'_>,
-    reference: &Reference,
-) -> Result<(i64, TxState), LedgerError> {
+fn current_state(tx: &mut Sql<'_>, reference: &Reference) -> Result<(i64, TxState), LedgerError> {
     let current: Option<(i64, String)> = tx
-        .query_row(
+        .row(
             "SELECT id, state FROM transactions WHERE reference = ?1",
-            [reference.as_str()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            args![reference.as_str()],
+            |r| Ok::<_, LedgerError>((r.get(0)?, r.get(1)?)),
         )
-        .optional()
-        .map_err(read_error)?;
+        .map_err(LedgerError::reading)?;
     let (id, state) =
         current.ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?;
     let state =
@@ -378,7 +345,7 @@ fn current_state(
 /// Moves an operation to a new state, if the rules allow it, and appends the event; inside
 /// the caller's transaction.
 fn apply_transition(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut Sql<'_>,
     reference: &Reference,
     to: TxState,
     change: &StateChange,
@@ -399,7 +366,7 @@ fn apply_transition(
                  basis = ?8,
                  first_reading = NULL
              WHERE id = ?1",
-        params![
+        args![
             id,
             to.as_str(),
             now,
@@ -409,14 +376,12 @@ fn apply_transition(
             to.is_final(),
             basis
         ],
-    )
-    .map_err(write_error)?;
+    )?;
     tx.execute(
         "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, now, from.as_str(), to.as_str(), change.detail],
-    )
-    .map_err(write_error)?;
+        args![id, now, from.as_str(), to.as_str(), change.detail],
+    )?;
     Ok(())
 }
 
@@ -432,7 +397,7 @@ fn contradicts(current: TxState, reported: TxState) -> bool {
 /// Appends a fact that came too late to move the operation (it had moved on), keeping the
 /// provider's reference; a fact that contradicts a settled outcome flags it for review.
 fn note_late_fact(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &mut Sql<'_>,
     id: i64,
     current: TxState,
     reported: TxState,
@@ -456,15 +421,13 @@ fn note_late_fact(
         "UPDATE transactions SET provider_ref = COALESCE(provider_ref, ?2),
                  review_reason = COALESCE(?3, review_reason)
              WHERE id = ?1",
-        params![id, change.provider_ref, review],
-    )
-    .map_err(write_error)?;
+        args![id, change.provider_ref, review],
+    )?;
     tx.execute(
         "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
              VALUES (?1, ?2, ?3, ?3, ?4)",
-        params![id, now, current.as_str(), detail],
-    )
-    .map_err(write_error)?;
+        args![id, now, current.as_str(), detail],
+    )?;
     Ok(())
 }
 
@@ -472,14 +435,8 @@ impl Ledger {
     /// Commits a new operation in state `recorded` with its first event. Nothing may be sent
     /// unless this returns `Ok`.
     pub fn record_new(&self, new: &NewOperation<'_>) -> Result<TxRecord, LedgerError> {
-        {
-            let mut conn = self.conn();
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(write_error)?;
-            insert_new(&tx, new, self.now())?;
-            tx.commit().map_err(write_error)?;
-        }
+        let now = self.now();
+        self.write(|tx| insert_new(tx, new, now))?;
         self.transaction(new.reference)
     }
 
@@ -490,14 +447,11 @@ impl Ledger {
         new: &NewOperation<'_>,
         change: &StateChange,
     ) -> Result<(), LedgerError> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(write_error)?;
         let now = self.now();
-        insert_new(&tx, new, now)?;
-        apply_transition(&tx, new.reference, TxState::Sending, change, now)?;
-        tx.commit().map_err(write_error)
+        self.write(|tx| {
+            insert_new(tx, new, now)?;
+            apply_transition(tx, new.reference, TxState::Sending, change, now)
+        })
     }
 
     /// Like [`Ledger::transition`], but only while the operation is still in `from`: returns
@@ -510,24 +464,23 @@ impl Ledger {
         to: TxState,
         change: &StateChange,
     ) -> Result<Option<TxRecord>, LedgerError> {
-        {
-            let mut conn = self.conn();
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(write_error)?;
+        let now = self.now();
+        let moved = self.write(|tx| {
             let state: Option<String> = tx
-                .query_row(
+                .row(
                     "SELECT state FROM transactions WHERE reference = ?1",
-                    [reference.as_str()],
-                    |r| r.get(0),
+                    args![reference.as_str()],
+                    |r| Ok::<_, LedgerError>(r.get(0)?),
                 )
-                .optional()
-                .map_err(read_error)?;
+                .map_err(LedgerError::reading)?;
             if state.as_deref() != Some(from.as_str()) {
-                return Ok(None);
+                return Ok(false);
             }
-            apply_transition(&tx, reference, to, change, self.now())?;
-            tx.commit().map_err(write_error)?;
+            apply_transition(tx, reference, to, change, now)?;
+            Ok(true)
+        })?;
+        if !moved {
+            return Ok(None);
         }
         self.transaction(reference).map(Some)
     }
@@ -539,14 +492,8 @@ impl Ledger {
         to: TxState,
         change: &StateChange,
     ) -> Result<TxRecord, LedgerError> {
-        {
-            let mut conn = self.conn();
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(write_error)?;
-            apply_transition(&tx, reference, to, change, self.now())?;
-            tx.commit().map_err(write_error)?;
-        }
+        let now = self.now();
+        self.write(|tx| apply_transition(tx, reference, to, change, now))?;
         self.transaction(reference)
     }
 
@@ -562,82 +509,62 @@ impl Ledger {
         to: TxState,
         change: &StateChange,
     ) -> Result<Settled, LedgerError> {
-        let outcome = {
-            let mut conn = self.conn();
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(write_error)?;
-            let (id, current) = current_state(&tx, reference)?;
-            let now = self.now();
-            let outcome = if current == to {
+        let now = self.now();
+        let outcome = self.write(|tx| {
+            let (id, current) = current_state(tx, reference)?;
+            Ok(if current == to {
                 Settled::Already
             } else if current == expected
                 || (!current.is_final() && to.is_final() && current.can_become(to))
             {
-                apply_transition(&tx, reference, to, change, now)?;
+                apply_transition(tx, reference, to, change, now)?;
                 Settled::Moved
             } else {
-                note_late_fact(&tx, id, current, to, change, now)?;
+                note_late_fact(tx, id, current, to, change, now)?;
                 Settled::Noted
-            };
-            tx.commit().map_err(write_error)?;
-            outcome
-        };
+            })
+        })?;
         Ok(outcome(self.transaction(reference)?))
     }
 
     /// The operation with this reference.
     pub fn transaction(&self, reference: &Reference) -> Result<TxRecord, LedgerError> {
-        let conn = self.conn();
-        conn.query_row(
-            &format!(
-                "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
-                 WHERE t.reference = ?1"
-            ),
-            [reference.as_str()],
-            tx_from_row,
-        )
-        .optional()
-        .map_err(read_error)?
-        .ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))?
+        self.query(|sql| {
+            sql.row(
+                &format!(
+                    "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
+                     WHERE t.reference = ?1"
+                ),
+                args![reference.as_str()],
+                tx_from_row,
+            )
+        })?
+        .ok_or_else(|| LedgerError::TransactionNotFound(reference.to_string()))
     }
 
     /// The event log of one operation, oldest first.
     pub fn events(&self, reference: &Reference) -> Result<Vec<EventRecord>, LedgerError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
+        let parse = |word: &str| {
+            TxState::parse(word).ok_or_else(|| LedgerError::Corrupt(format!("state “{word}”")))
+        };
+        self.query(|sql| {
+            sql.rows(
                 "SELECT e.at, e.from_state, e.to_state, e.detail FROM transaction_events e
                  JOIN transactions t ON t.id = e.transaction_id
                  WHERE t.reference = ?1 ORDER BY e.id",
+                args![reference.as_str()],
+                |r| {
+                    let from: Option<String> = r.get(1)?;
+                    let to: String = r.get(2)?;
+                    Ok(EventRecord {
+                        at: r.get(0)?,
+                        from_state: from.as_deref().map(parse).transpose()?,
+                        to_state: parse(&to)?,
+                        detail: r.get(3)?,
+                    })
+                },
             )
-            .map_err(read_error)?;
-        let rows = stmt
-            .query_map([reference.as_str()], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                ))
-            })
-            .map_err(read_error)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(read_error)?;
-        rows.into_iter()
-            .map(|(at, from, to, detail)| {
-                let parse = |word: &str| {
-                    TxState::parse(word)
-                        .ok_or_else(|| LedgerError::Corrupt(format!("state “{word}”")))
-                };
-                Ok(EventRecord {
-                    at,
-                    from_state: from.as_deref().map(parse).transpose()?,
-                    to_state: parse(&to)?,
-                    detail,
-                })
-            })
-            .collect()
+        })
     }
 }
 
@@ -648,7 +575,7 @@ mod tests {
 
     fn ledger_with_profile() -> (tempfile::TempDir, Ledger, i64) {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let ledger = crate::ledger::testkit::open_in(dir.path()).unwrap();
         let profile = ledger
             .add_profile(
                 "cuba",
@@ -753,11 +680,15 @@ mod tests {
                 batch_row: None,
             })
             .unwrap();
-        let conn = ledger.conn();
+        let mut conn = ledger.conn();
+        let mut sql = conn.sql();
         assert!(
-            conn.execute("UPDATE transaction_events SET to_state = 'failed'", [])
+            sql.execute("UPDATE transaction_events SET to_state = 'failed'", args![])
                 .is_err()
         );
-        assert!(conn.execute("DELETE FROM transaction_events", []).is_err());
+        assert!(
+            sql.execute("DELETE FROM transaction_events", args![])
+                .is_err()
+        );
     }
 }

@@ -12,6 +12,7 @@ mod sqlite;
 mod value;
 
 pub use pg::{PgTarget, connect as connect_postgres};
+pub(crate) use sqlite::error as sqlite_error;
 pub use value::{FromCell, ToValue, Value};
 
 use std::fmt;
@@ -110,6 +111,31 @@ impl Column for &str {
 }
 
 impl Row<'_> {
+    /// The text in a column, borrowed from the row (empty for nothing or a number): for
+    /// reads of millions of rows that copy nothing they do not need.
+    pub fn text_at(&self, index: usize) -> Result<&str, DbError> {
+        let cell = match self {
+            Row::Sqlite(row) => sqlite::cell(row, index),
+            Row::Postgres(row) => pg::cell(row, index),
+        }?;
+        Ok(match cell {
+            value::Cell::Text(text) => text,
+            _ => "",
+        })
+    }
+
+    /// The number in a column (0 for nothing or text), like [`Row::text_at`].
+    pub fn int_at(&self, index: usize) -> Result<i64, DbError> {
+        let cell = match self {
+            Row::Sqlite(row) => sqlite::cell(row, index),
+            Row::Postgres(row) => pg::cell(row, index),
+        }?;
+        Ok(match cell {
+            value::Cell::Int(i) => i,
+            _ => 0,
+        })
+    }
+
     /// The value in a column, as `T`.
     pub fn get<T: FromCell>(&self, column: impl Column) -> Result<T, DbError> {
         let cell = match self {
@@ -132,6 +158,22 @@ pub enum Conn {
 }
 
 impl Conn {
+    /// The SQLite connection, when this is one (backups, and tests that look at the file).
+    pub fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Conn::Sqlite(conn) => Some(conn),
+            Conn::Postgres(_) => None,
+        }
+    }
+
+    /// The SQLite connection to change, when this is one (a restore attaches its backup).
+    pub fn as_sqlite_mut(&mut self) -> Option<&mut rusqlite::Connection> {
+        match self {
+            Conn::Sqlite(conn) => Some(conn),
+            Conn::Postgres(_) => None,
+        }
+    }
+
     /// Which store this is.
     pub fn dialect(&self) -> Dialect {
         match self {

@@ -24,7 +24,7 @@ const CONFLICT_ATTEMPTS: u32 = 20;
 /// Where the shop's server is, as a counter was told (never with a password in it).
 #[derive(Clone, Debug)]
 pub struct PgTarget {
-    config: postgres::Config,
+    config: Arc<postgres::Config>,
     shown: String,
 }
 
@@ -50,9 +50,21 @@ impl PgTarget {
         let config = postgres::Config::from_str(address)
             .map_err(|e| format!("the server address cannot be used: {e}"))?;
         Ok(PgTarget {
-            config,
+            config: Arc::new(config),
             shown: address.to_string(),
         })
+    }
+
+    /// The same server, with every name looked up in `schema` first: tests give each ledger
+    /// a schema of its own on one server.
+    #[doc(hidden)]
+    pub fn in_schema(&self, schema: &str) -> PgTarget {
+        let mut config = (*self.config).clone();
+        config.options(&format!("-c search_path={schema}"));
+        PgTarget {
+            config: Arc::new(config),
+            shown: format!("{} (schema {schema})", self.shown),
+        }
     }
 
     /// The address as it may be shown, logged or stored (it never holds a password).
@@ -81,7 +93,7 @@ fn off_runtime<R: Send>(work: impl FnOnce() -> R + Send) -> R {
 
 /// Opens a connection to the shop's server, over TLS unless the address says `sslmode=disable`.
 pub fn connect(target: &PgTarget, password: Option<&str>) -> Result<super::Conn, DbError> {
-    let mut config = target.config.clone();
+    let mut config = (*target.config).clone();
     if let Some(password) = password {
         config.password(password);
     }

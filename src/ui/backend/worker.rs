@@ -350,11 +350,11 @@ impl Worker {
             Ok(None) => return ExportEnd::NoFileChosen,
             Err(e) => return ExportEnd::Failed(e),
         };
-        let ledger_path = self.engine.ledger().path().to_path_buf();
+        let store = self.engine.ledger().store().clone();
         let (events, ctx) = (self.events.clone(), self.ctx.clone());
         let target = path.clone();
         let written = tokio::task::spawn_blocking(move || {
-            crate::ledger::export::export_to_file(&ledger_path, &filter, &target, style, |rows| {
+            crate::ledger::export::export_to_file(&store, &filter, &target, style, |rows| {
                 Backend::report(&events, &ctx, Event::ExportProgress(rows));
                 !cancel.load(Ordering::Relaxed)
             })
