@@ -409,6 +409,9 @@ pub(crate) fn ledger_with_cuba() -> (tempfile::TempDir, Ledger, i64) {
 }
 
 #[cfg(test)]
+mod server_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
