@@ -102,9 +102,12 @@ trap cleanup EXIT
 mkdir -m 700 "$work/runtime" "$work/keyring-data"
 
 # The shop's server for the tests: a throw-away cluster in its own folder, on 127.0.0.1 and a
-# socket there, with a superuser "saldo" (trust on this machine's loopback only).
+# socket there, with a superuser "saldo" (trust for it on this machine's loopback only).
 "${as_cluster[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U saldo --auth=trust -E UTF8 --no-locale \
   >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log" >&2; exit 1; }
+# Passwords are checked for every role but the superuser, as a shop's server checks them.
+printf '%s\n' "local all all trust" "host all saldo 127.0.0.1/32 trust" \
+  "host all all 127.0.0.1/32 scram-sha-256" >"$pg_dir/data/pg_hba.conf"
 pg_port=""
 for port in $(seq 55432 55462); do
   if "${as_cluster[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \

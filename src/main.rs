@@ -32,8 +32,14 @@ fn main() -> ExitCode {
     }
     start_logging(&cli);
     match cli.command {
-        Some(command) => saldo::cli::run(command, cli.data_dir),
-        None => saldo::ui::run_window(cli.data_dir, cli.demo),
+        Some(command) => saldo::cli::run(
+            command,
+            saldo::cli::Place {
+                data_dir: cli.data_dir,
+                ledger: cli.ledger,
+            },
+        ),
+        None => saldo::ui::run_window(cli.data_dir, cli.ledger, cli.demo),
     }
 }
 

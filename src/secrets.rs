@@ -216,6 +216,17 @@ impl SecretStore {
         }
     }
 
+    /// The shop server's password saved on this counter, if any (a server may also let a
+    /// counter in without one, by certificate or by its own rules).
+    pub fn server_password(
+        &self,
+        target: &crate::ledger::PgTarget,
+    ) -> Option<crate::ledger::ServerPassword> {
+        self.get(&target.keychain_name(), SecretKind::Password)
+            .ok()
+            .map(|secret| crate::ledger::ServerPassword(secret.expose().to_string()))
+    }
+
     /// Deletes a secret; deleting one that is not there is not an error.
     pub fn delete(&self, profile: &str, kind: SecretKind) -> Result<(), SecretError> {
         match &self.backend {

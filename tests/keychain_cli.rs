@@ -864,3 +864,126 @@ fn a_batch_sent_before_is_recognised_and_the_shops_files_are_private() {
         assert_eq!(mode(&dir.path().join("b.sqlite3")), 0o600, "a backup");
     }
 }
+
+/// The shop's server for two counters: a role with a password and a database of its own on
+/// the test cluster (which checks passwords for every role but the test superuser).
+fn shop_server(role: &str) -> Option<String> {
+    let Some(admin) = std::env::var("SALDO_TEST_POSTGRES").ok() else {
+        eprintln!("skipped: set SALDO_TEST_POSTGRES (scripts/test.sh does)");
+        return None;
+    };
+    let target = saldo::ledger::PgTarget::parse(&admin).unwrap();
+    let mut conn = saldo::ledger::db::connect_postgres(&target, None).unwrap();
+    let mut sql = conn.sql();
+    sql.batch(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD 'counter-pw-{role}'"
+    ))
+    .unwrap();
+    sql.batch(&format!("CREATE DATABASE {role} OWNER {role}"))
+        .unwrap();
+    let port = admin
+        .split(':')
+        .nth(2)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_string();
+    Some(format!(
+        "postgres://{role}@127.0.0.1:{port}/{role}?sslmode=disable"
+    ))
+}
+
+/// Two counters point at one server: the password goes into each counter's keychain (never
+/// in a file or the address), a profile one adds the other sees, a wrong password says what
+/// to do, and a file address refuses set-ledger.
+#[test]
+fn two_counters_share_one_server_with_its_password_in_the_keychain() {
+    if !keychain_available() {
+        return;
+    }
+    let role = unique("shop").to_lowercase().replace('-', "_");
+    let Some(url) = shop_server(&role) else {
+        return;
+    };
+    let password = format!("counter-pw-{role}");
+    let (front, back) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+
+    let refused = saldo(front.path(), &["--ledger", &url, "profile", "list"], None);
+    assert_eq!(refused.status.code(), Some(5), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("saldo credentials set-ledger"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let wrong = saldo(
+        front.path(),
+        &["--ledger", &url, "credentials", "set-ledger"],
+        Some("not-it\n"),
+    );
+    assert_eq!(wrong.status.code(), Some(5), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("refused the login"),
+        "{}",
+        stderr(&wrong)
+    );
+
+    for counter in [front.path(), back.path()] {
+        let saved = saldo(
+            counter,
+            &["--ledger", &url, "credentials", "set-ledger"],
+            Some(&format!("{password}\n")),
+        );
+        assert!(saved.status.success(), "{}", stderr(&saved));
+        assert!(
+            stdout(&saved).contains("the server took it"),
+            "{}",
+            stdout(&saved)
+        );
+    }
+    let added = saldo(
+        front.path(),
+        &[
+            "--ledger",
+            &url,
+            "profile",
+            "add",
+            "cuba",
+            "--provider",
+            "qvatel",
+        ],
+        None,
+    );
+    assert!(added.status.success(), "{}", stderr(&added));
+    // The other counter, given the server by the environment, sees the profile.
+    let listed = Command::new(env!("CARGO_BIN_EXE_saldo"))
+        .arg("--data-dir")
+        .arg(back.path())
+        .args(["profile", "list"])
+        .env("SALDO_LEDGER", &url)
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    assert!(stdout(&listed).contains("cuba"), "{}", stdout(&listed));
+    assert_eq!(
+        secret_tool_lookup(&format!(
+            "server:{role}@127.0.0.1:{}/{role}/password",
+            url.split(':').nth(2).unwrap().split('/').next().unwrap()
+        )),
+        password
+    );
+    for counter in [front.path(), back.path()] {
+        assert!(files_containing(counter, &password).is_empty());
+    }
+
+    let file = saldo(
+        front.path(),
+        &["--ledger", "shop.sqlite3", "credentials", "set-ledger"],
+        Some("x\n"),
+    );
+    assert_eq!(file.status.code(), Some(1), "{}", stderr(&file));
+    assert!(
+        stderr(&file).contains("has no password"),
+        "{}",
+        stderr(&file)
+    );
+}

@@ -92,6 +92,7 @@ error-provider-rate-limited = The provider is busy and asked saldo to slow down.
 error-provider-rate-limited-in = The provider is busy and asked saldo to slow down. Try again in { $seconds } s.
 error-provider-malformed = The provider's reply could not be read ({ $reason }).
 error-ledger-open = Could not open the ledger { $path }: { $reason }. Check that the folder exists and is writable.
+error-ledger-open-server = Could not open the ledger on the shop's server { $address }: { $reason }
 error-ledger-newer = The ledger { $path } was written by a newer saldo. Install the newer saldo; the file was not changed.
 error-ledger-write = Could not write to the ledger: { $reason }
 error-ledger-read = Could not read the ledger: { $reason }

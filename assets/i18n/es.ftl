@@ -92,6 +92,7 @@ error-provider-rate-limited = El proveedor está ocupado y pidió a saldo que va
 error-provider-rate-limited-in = El proveedor está ocupado y pidió a saldo que vaya más despacio. Inténtelo de nuevo en { $seconds } s.
 error-provider-malformed = No se pudo leer la respuesta del proveedor ({ $reason }).
 error-ledger-open = No se pudo abrir el registro { $path }: { $reason }. Compruebe que la carpeta existe y que se puede escribir en ella.
+error-ledger-open-server = No se pudo abrir el registro en el servidor de la tienda { $address }: { $reason }
 error-ledger-newer = El registro { $path } lo escribió una versión más reciente de saldo. Instale esa versión; el archivo no se modificó.
 error-ledger-write = No se pudo escribir en el registro: { $reason }
 error-ledger-read = No se pudo leer el registro: { $reason }

@@ -4,9 +4,10 @@ use std::io::{BufRead, IsTerminal};
 
 use clap::Subcommand;
 
-use super::{CliError, Exit, Output};
+use super::{CliError, Exit, Output, Place};
 use crate::engine::Engine;
-use crate::secrets::{SecretError, SecretKind};
+use crate::ledger::LedgerAddress;
+use crate::secrets::{SecretError, SecretKind, SecretStore};
 
 #[derive(Debug, Subcommand)]
 pub enum CredentialsCommand {
@@ -28,6 +29,16 @@ pub enum CredentialsCommand {
         #[arg(long)]
         kind: Option<String>,
     },
+    /// Save the password of the shop's server (the ledger every counter shares) in this
+    /// counter's keychain, read from standard input, and check that the server takes it.
+    ///
+    /// The server is the one --ledger, SALDO_LEDGER or Settings names. Each counter keeps its
+    /// own copy of the password; the address never holds it.
+    ///
+    /// Examples:
+    ///   saldo --ledger postgres://clerk@10.0.0.5:5432/shop?sslmode=require credentials set-ledger
+    ///   printf '%s\n' "$PGPASS" | SALDO_LEDGER=postgres://clerk@10.0.0.5/shop saldo credentials set-ledger
+    SetLedger,
 }
 
 fn keychain_error(error: SecretError) -> CliError {
@@ -55,8 +66,43 @@ fn read_secret(kind: SecretKind, profile: &str) -> Result<String, CliError> {
     }
 }
 
-pub(crate) fn run(command: CredentialsCommand, engine: &Engine) -> Result<Output, CliError> {
-    let CredentialsCommand::Set { profile, kind } = command;
+/// `saldo credentials set-ledger`: the shop server's password into the keychain, then a
+/// login with it to say whether the server takes it.
+pub(crate) fn set_ledger(place: &Place, secrets: &SecretStore) -> Result<Output, CliError> {
+    let (dir, address) = place.address()?;
+    let LedgerAddress::Server(target) = &address else {
+        return Err(CliError::new(
+            Exit::BadInput,
+            format!(
+                "the ledger is the file {}, which has no password: give the shop's server with \
+                 --ledger postgres://user@host/database",
+                address.shown()
+            ),
+        ));
+    };
+    let password = read_secret(SecretKind::Password, &format!("the shop's server {target}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    secrets
+        .set(&target.keychain_name(), SecretKind::Password, password)
+        .map_err(keychain_error)?;
+    match crate::ledger::address::open(&address, &dir, |target| secrets.server_password(target)) {
+        Ok(_) => Ok(Output::ok(format!(
+            "saved the password of the shop's server {target} in the keychain; the server \
+             took it"
+        ))),
+        Err(error) => Err(CliError::new(
+            Exit::Ledger,
+            format!("saved the password in the keychain, but {error}"),
+        )),
+    }
+}
+
+/// `saldo credentials set PROFILE [--kind KIND]`.
+pub(crate) fn run(
+    profile: String,
+    kind: Option<String>,
+    engine: &Engine,
+) -> Result<Output, CliError> {
     let profile = engine.ledger().profile(&profile)?;
     let needed = profile.secret_kinds();
     let kinds: Vec<SecretKind> = match kind {

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use crate::engine::{Engine, EngineError, EngineOptions};
+use crate::ledger::address::LedgerAddress;
 use crate::ledger::{Ledger, LedgerError};
 use crate::providers::ProviderError;
 use crate::secrets::SecretStore;
@@ -104,6 +105,8 @@ Examples:
   saldo                                         the window, for your shop
   saldo profile add cuba --provider qvatel --denominations 15.00,20.00
   saldo credentials set cuba                    the API token goes to the keychain
+  saldo --ledger postgres://clerk@10.0.0.5/shop credentials set-ledger
+                                                one ledger for every counter of the shop
   saldo topup cuba --to 52942387 --amount 20
   saldo status SAL-20261122-7K3M9QX2
   saldo batch cuba customers.csv                after an interruption: saldo batch --resume ID
@@ -132,6 +135,13 @@ pub struct Cli {
     /// Folder for the ledger and settings (default: the OS data folder, e.g. ~/.local/share/saldo).
     #[arg(long, global = true, env = "SALDO_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// The ledger to work on: a SQLite file, or the shop's server as
+    /// postgres://user@host:port/database?sslmode=require (its password goes in the keychain
+    /// with `saldo credentials set-ledger`, never in the address). Default: the one chosen in
+    /// Settings, else saldo.sqlite3 in the data folder.
+    #[arg(long, global = true, env = "SALDO_LEDGER", value_name = "URL")]
+    pub ledger: Option<String>,
 
     /// Open the window in demo mode: a built-in simulator, demo credentials kept in memory and a
     /// separate demo ledger. Nothing real is sent.
@@ -236,48 +246,75 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
 }
 
+/// Where a command works: the data folder and the ledger, as given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Place {
+    pub data_dir: Option<PathBuf>,
+    pub ledger: Option<String>,
+}
+
+impl Place {
+    fn data_dir(&self) -> Result<PathBuf, CliError> {
+        crate::paths::data_dir(self.data_dir.clone()).map_err(|e| CliError::new(Exit::Config, e))
+    }
+
+    /// The ledger this command works on.
+    fn address(&self) -> Result<(PathBuf, LedgerAddress), CliError> {
+        let dir = self.data_dir()?;
+        let address = crate::ledger::address::chosen(self.ledger.as_deref(), &dir)
+            .map_err(|e| CliError::new(Exit::Config, e))?;
+        Ok((dir, address))
+    }
+
+    /// Opens the ledger this command works on; the shop server's password comes from the
+    /// keychain.
+    fn open_ledger(&self, secrets: &SecretStore) -> Result<Ledger, CliError> {
+        let (dir, address) = self.address()?;
+        Ok(crate::ledger::address::open(&address, &dir, |target| {
+            secrets.server_password(target)
+        })?)
+    }
+}
+
 /// Runs one command and returns its exit code, printing its result or error.
-pub fn run(command: Command, data_dir: Option<PathBuf>) -> ExitCode {
+pub fn run(command: Command, place: Place) -> ExitCode {
     let outcome = match command {
         Command::Simulate(args) => simulate::run(args),
-        Command::DemoData(args) => crate::paths::data_dir(data_dir)
-            .map_err(|e| CliError::new(Exit::Config, e))
-            .and_then(|dir| demo_data::run(args, &dir)),
-        Command::Profile(cmd) => {
-            with_engine(data_dir, |engine, _| profile::run(cmd, engine.ledger()))
+        Command::DemoData(args) => place.data_dir().and_then(|dir| demo_data::run(args, &dir)),
+        Command::Credentials(credentials::CredentialsCommand::SetLedger) => {
+            credentials::set_ledger(&place, &SecretStore::keychain())
         }
-        Command::Credentials(cmd) => {
-            with_engine(data_dir, |engine, _| credentials::run(cmd, &engine))
+        Command::Profile(cmd) => with_engine(place, |engine, _| profile::run(cmd, engine.ledger())),
+        Command::Credentials(credentials::CredentialsCommand::Set { profile, kind }) => {
+            with_engine(place, |engine, _| credentials::run(profile, kind, &engine))
         }
         Command::Topup(args) => {
-            with_engine(data_dir, |engine, rt| topup::run_topup(args, &engine, rt))
+            with_engine(place, |engine, rt| topup::run_topup(args, &engine, rt))
         }
-        Command::Batch(args) => with_engine(data_dir, |engine, rt| batch::run(args, &engine, rt)),
+        Command::Batch(args) => with_engine(place, |engine, rt| batch::run(args, &engine, rt)),
         Command::Status(args) => {
-            with_engine(data_dir, |engine, rt| topup::run_status(args, &engine, rt))
+            with_engine(place, |engine, rt| topup::run_status(args, &engine, rt))
         }
         Command::Subaccounts(args) => {
-            with_engine(data_dir, |engine, rt| subaccounts::run(args, &engine, rt))
+            with_engine(place, |engine, rt| subaccounts::run(args, &engine, rt))
         }
         Command::Transfer(args) => {
-            with_engine(data_dir, |engine, rt| transfer::run(args, &engine, rt))
+            with_engine(place, |engine, rt| transfer::run(args, &engine, rt))
         }
         Command::Statement(args) => {
-            with_engine(data_dir, |engine, rt| statement::run(args, &engine, rt))
+            with_engine(place, |engine, rt| statement::run(args, &engine, rt))
         }
         Command::Reconcile(args) => {
-            with_engine(data_dir, |engine, rt| reconcile::run(args, &engine, rt))
+            with_engine(place, |engine, rt| reconcile::run(args, &engine, rt))
         }
-        Command::Review(cmd) => with_engine(data_dir, |engine, rt| review::run(cmd, &engine, rt)),
-        Command::Balance(args) => {
-            with_engine(data_dir, |engine, rt| balance::run(args, &engine, rt))
-        }
-        Command::Check(args) => with_engine(data_dir, |engine, rt| check::run(args, &engine, rt)),
-        Command::Export(args) => with_ledger(data_dir, |ledger| export::run(args, ledger)),
-        Command::Backup(args) => with_ledger(data_dir, |ledger| backup::backup(args, ledger)),
-        Command::Restore(args) => with_ledger(data_dir, |ledger| backup::restore(args, ledger)),
+        Command::Review(cmd) => with_engine(place, |engine, rt| review::run(cmd, &engine, rt)),
+        Command::Balance(args) => with_engine(place, |engine, rt| balance::run(args, &engine, rt)),
+        Command::Check(args) => with_engine(place, |engine, rt| check::run(args, &engine, rt)),
+        Command::Export(args) => with_ledger(place, |ledger| export::run(args, ledger)),
+        Command::Backup(args) => with_ledger(place, |ledger| backup::backup(args, ledger)),
+        Command::Restore(args) => with_ledger(place, |ledger| backup::restore(args, ledger)),
         Command::History(args) => {
-            with_engine(data_dir, |engine, _| history::run(args, engine.ledger()))
+            with_engine(place, |engine, _| history::run(args, engine.ledger()))
         }
     };
     match outcome {
@@ -315,19 +352,17 @@ impl Output {
 
 /// Runs work that needs only the ledger (no keychain, no network).
 fn with_ledger(
-    data_dir: Option<PathBuf>,
+    place: Place,
     work: impl FnOnce(&Ledger) -> Result<Output, CliError>,
 ) -> Result<Output, CliError> {
-    let dir = crate::paths::data_dir(data_dir).map_err(|e| CliError::new(Exit::Config, e))?;
-    work(&Ledger::open_in(&dir)?)
+    work(&place.open_ledger(&SecretStore::keychain())?)
 }
 
 fn with_engine(
-    data_dir: Option<PathBuf>,
+    place: Place,
     work: impl FnOnce(Engine, &tokio::runtime::Runtime) -> Result<Output, CliError>,
 ) -> Result<Output, CliError> {
-    let dir = crate::paths::data_dir(data_dir).map_err(|e| CliError::new(Exit::Config, e))?;
-    let ledger = Ledger::open_in(&dir)?;
+    let ledger = place.open_ledger(&SecretStore::keychain())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

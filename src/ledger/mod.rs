@@ -4,6 +4,7 @@
 //! SQLite: WAL journal, `synchronous=FULL` (money), foreign keys on, migrations applied on open, and a
 //! file from a newer saldo refused untouched. All methods block: call them off the UI thread.
 
+pub mod address;
 pub mod backup;
 pub mod balances;
 pub mod batches;
@@ -32,6 +33,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::IllegalTransition;
 use crate::domain::clock::{self, Clock};
 
+pub use address::LedgerAddress;
 pub use backup::{BackupFacts, RestoreProblem, Restored};
 pub use balances::BalanceReading;
 pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
@@ -56,6 +58,8 @@ pub enum LedgerError {
         "could not open the ledger {path}: {reason}. Check that the folder exists and is writable"
     )]
     Open { path: PathBuf, reason: String },
+    #[error("could not open the ledger on the shop's server {address}: {reason}")]
+    OpenServer { address: String, reason: String },
     #[error(
         "the ledger {path} was written by a newer saldo (schema {found}; this saldo knows up to \
          {supported}). Install the newer saldo; the file was not changed"
@@ -273,7 +277,7 @@ impl Ledger {
         password: Option<ServerPassword>,
         local_dir: &Path,
     ) -> Result<Ledger, LedgerError> {
-        let shown = PathBuf::from(target.shown());
+        let shown = target.shown().to_string();
         crate::paths::create_private_dir(local_dir).map_err(|e| LedgerError::Open {
             path: local_dir.to_path_buf(),
             reason: e.to_string(),
@@ -282,18 +286,18 @@ impl Ledger {
             target: target.clone(),
             password,
         };
-        let mut conn = store.open_reader().map_err(|e| LedgerError::Open {
-            path: shown.clone(),
+        let mut conn = store.open_reader().map_err(|e| LedgerError::OpenServer {
+            address: shown.clone(),
             reason: e.to_string(),
         })?;
         migrations::apply(&mut conn).map_err(|e| match e {
             migrations::MigrationError::Newer(found) => LedgerError::NewerSchema {
-                path: shown.clone(),
+                path: PathBuf::from(&shown),
                 found,
                 supported: migrations::latest_version(),
             },
-            migrations::MigrationError::Store(e) => LedgerError::Open {
-                path: shown.clone(),
+            migrations::MigrationError::Store(e) => LedgerError::OpenServer {
+                address: shown.clone(),
                 reason: e.reason,
             },
         })?;

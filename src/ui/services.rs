@@ -34,15 +34,26 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 impl Services {
-    /// The real shop: the ledger in `data_dir` (or the OS data folder) and the OS keychain.
+    /// The real shop: the ledger chosen for this counter (see [`Services::real_on`]) and the
+    /// OS keychain.
     pub fn real(data_dir: Option<PathBuf>) -> Result<Services, String> {
+        Services::real_on(data_dir, None)
+    }
+
+    /// The real shop on the ledger `given` (`--ledger`, `SALDO_LEDGER`), else the one chosen
+    /// in Settings, else the file in `data_dir` (or the OS data folder); the OS keychain.
+    pub fn real_on(data_dir: Option<PathBuf>, given: Option<&str>) -> Result<Services, String> {
         let dir = crate::paths::data_dir(data_dir)?;
-        let ledger = Ledger::open_in(&dir).map_err(|e| e.to_string())?;
+        let address = crate::ledger::address::chosen(given, &dir)?;
+        let secrets = SecretStore::keychain();
+        let ledger =
+            crate::ledger::address::open(&address, &dir, |target| secrets.server_password(target))
+                .map_err(|e| e.to_string())?;
         Ok(Services {
             simulator: None,
             engine: Engine::new(
                 Arc::new(ledger),
-                Arc::new(SecretStore::keychain()),
+                Arc::new(secrets),
                 EngineOptions::default(),
             ),
             runtime: runtime()?,

@@ -67,6 +67,21 @@ impl PgTarget {
         }
     }
 
+    /// The name the server's password is kept under in the keychain: who logs in where
+    /// (`server:clerk@10.0.0.5:5432/shop`; no profile name has a colon).
+    pub fn keychain_name(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(host)) => host.clone(),
+            #[cfg(unix)]
+            Some(postgres::config::Host::Unix(path)) => path.display().to_string(),
+            None => "localhost".to_string(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let user = self.config.get_user().unwrap_or("");
+        let database = self.config.get_dbname().unwrap_or(user);
+        format!("server:{user}@{host}:{port}/{database}")
+    }
+
     /// The address as it may be shown, logged or stored (it never holds a password).
     pub fn shown(&self) -> &str {
         &self.shown
@@ -129,9 +144,22 @@ fn tls_connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> 
 /// A PostgreSQL failure, in words that tell a person what is going on.
 pub(crate) fn error(error: &postgres::Error) -> DbError {
     let Some(code) = error.code() else {
+        let cause = error.source().map(ToString::to_string).unwrap_or_default();
+        if cause.contains("password missing") {
+            return DbError::new(
+                ErrorKind::CannotOpen,
+                "the shop's server asks for a password: save it on this counter with \
+                 `saldo credentials set-ledger`",
+            );
+        }
+        let words = if cause.is_empty() {
+            error.to_string()
+        } else {
+            format!("{error}: {cause}")
+        };
         return DbError::new(
             ErrorKind::Unreachable,
-            format!("the shop's server cannot be reached ({error})"),
+            format!("the shop's server cannot be reached ({words})"),
         );
     };
     let words = error
@@ -147,6 +175,14 @@ pub(crate) fn error(error: &postgres::Error) -> DbError {
         return DbError::new(
             ErrorKind::DiskFull,
             "the shop's server has no disk space left",
+        );
+    } else if code.code().starts_with("28") {
+        return DbError::new(
+            ErrorKind::CannotOpen,
+            format!(
+                "the shop's server refused the login ({words}): save its password on this \
+                 counter with `saldo credentials set-ledger`"
+            ),
         );
     } else if code.code().starts_with("23") {
         ErrorKind::Constraint

@@ -85,6 +85,11 @@ pub fn ledger_error_text(error: &LedgerError) -> String {
             path = path.display().to_string(),
             reason = reason
         ),
+        LedgerError::OpenServer { address, reason } => t!(
+            "error-ledger-open-server",
+            address = address,
+            reason = reason
+        ),
         LedgerError::NewerSchema { path, .. } => {
             t!("error-ledger-newer", path = path.display().to_string())
         }
