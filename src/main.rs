@@ -37,9 +37,10 @@ fn main() -> ExitCode {
             saldo::cli::Place {
                 data_dir: cli.data_dir,
                 ledger: cli.ledger,
+                terminal: cli.terminal,
             },
         ),
-        None => saldo::ui::run_window(cli.data_dir, cli.ledger, cli.demo),
+        None => saldo::ui::run_window(cli.data_dir, cli.ledger, cli.terminal, cli.demo),
     }
 }
 

@@ -110,7 +110,7 @@ fn spreadsheet_mode_neutralises_formulas_and_keeps_numbers_and_amounts() {
     assert_eq!(
         rows[0].join(","),
         "reference,created_utc,created_local,kind,profile,provider,destination,amount,unit,\
-         state,provider_reference,provider_message,updated_utc"
+         state,provider_reference,provider_message,updated_utc,counter"
     );
     let cuba = &rows[1];
     assert!(cuba[0].starts_with("SAL-"));

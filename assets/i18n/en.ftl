@@ -79,6 +79,8 @@ amount-error-zero = The amount must be more than 0.
 
 ## Errors from the engine, the ledger, the keychain and the providers
 
+error-server-down-nothing-sent = The shop's server cannot be reached — nothing was sent. Check the network and the server, then send it again. ({ $reason })
+error-outcome-kept = { $reference } was sent and ended “{ $outcome }”. The shop's server cannot be reached right now: this counter keeps the outcome and writes it as soon as the server is back. Do NOT send it again.
 error-not-recorded = Nothing was sent: { $reason }
 error-outcome-not-recorded = { $reference } was sent and ended “{ $outcome }”, but saldo could not record that: { $reason }. Do NOT send it again; check the provider's records for { $reference }.
 error-possible-repeat = This repeats { $reference } recorded at { $time } ({ $state }). Nothing was sent.
@@ -347,6 +349,7 @@ history-date-hint = YYYY-MM-DD
 history-bad-date = “{ $text }” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-21.
 history-range-reversed = The first day is after the last day.
 history-profile = Profile
+history-counter = Counter
 history-state = State
 history-any = any
 history-number = Number
@@ -467,6 +470,29 @@ settings-remove-confirm = Remove { $name }? Its secrets are deleted from the key
 settings-remove-yes = Yes, remove
 settings-removed = Profile { $name } removed.
 settings-secrets-after-save = Save the profile first; then enter its secrets.
+settings-ledger-title = The shop's books
+settings-ledger-now-file = This counter keeps its own ledger: { $path }
+settings-ledger-now-server = This counter works on the shop's server: { $address }
+settings-ledger-counter = This counter's name: { $name } (change it with --terminal NAME or SALDO_TERMINAL)
+settings-ledger-kept = { $count ->
+    [one] One outcome waits on this counter until the shop's server answers again.
+   *[other] { $count } outcomes wait on this counter until the shop's server answers again.
+}
+settings-ledger-demo = The demo keeps its own ledger.
+settings-ledger-this-counter = This counter only
+settings-ledger-shop-server = The shop's server
+settings-ledger-address = Server address
+settings-ledger-password = Password
+settings-ledger-password-hint = kept in this counter's keychain
+settings-ledger-server-help = Every counter of the shop gives the same address. The password goes to this counter's keychain, never into the address.
+settings-ledger-use = Use this ledger
+settings-ledger-chosen-server = The server took the login. saldo opens the shop's server { $address } from its next start: close and open saldo.
+settings-ledger-chosen-file = saldo opens this counter's own ledger { $path } from its next start: close and open saldo.
+settings-ledger-not-kept = The ledger opened, but the choice could not be kept: { $reason }
+settings-ledger-counters = The shop's counters
+settings-ledger-counter-ready = { $name }: has every profile's secrets
+settings-ledger-counter-lacks = { $name }: lacks the secrets of { $profiles }
+settings-counters-lacking = These counters lack this profile's secrets and cannot sell through it yet: { $counters }
 settings-secrets = Secrets
 settings-secrets-help = Typed secrets go straight into the system keychain and are never shown again.
 settings-secret-is-saved = saved

@@ -79,6 +79,8 @@ amount-error-zero = El monto debe ser mayor que 0.
 
 ## Errores del motor, el registro, el llavero del sistema y los proveedores
 
+error-server-down-nothing-sent = No se puede contactar con el servidor de la tienda — no se envió nada. Compruebe la red y el servidor y vuelva a enviarla. ({ $reason })
+error-outcome-kept = { $reference } se envió y terminó como “{ $outcome }”. Ahora no se puede contactar con el servidor de la tienda: este mostrador guarda el resultado y lo escribe en cuanto el servidor vuelva. NO la vuelva a enviar.
 error-not-recorded = No se envió nada: { $reason }
 error-outcome-not-recorded = { $reference } se envió y terminó como “{ $outcome }”, pero saldo no pudo registrarlo: { $reason }. NO la vuelva a enviar; busque { $reference } en el sistema del proveedor.
 error-possible-repeat = Esto repite { $reference }, registrada el { $time } ({ $state }). No se envió nada.
@@ -347,6 +349,7 @@ history-date-hint = DD/MM/AAAA
 history-bad-date = “{ $text }” no es una fecha: escríbala como DD/MM/AAAA (p. ej. 21/11/2026) o AAAA-MM-DD.
 history-range-reversed = El primer día es posterior al último.
 history-profile = Perfil
+history-counter = Mostrador
 history-state = Estado
 history-any = cualquiera
 history-number = Número
@@ -468,6 +471,29 @@ settings-remove-confirm = ¿Eliminar { $name }? Sus secretos se borran del llave
 settings-remove-yes = Sí, eliminar
 settings-removed = Perfil { $name } eliminado.
 settings-secrets-after-save = Primero guarde el perfil; luego escriba sus secretos.
+settings-ledger-title = Los libros de la tienda
+settings-ledger-now-file = Este mostrador lleva su propio registro: { $path }
+settings-ledger-now-server = Este mostrador trabaja en el servidor de la tienda: { $address }
+settings-ledger-counter = Nombre de este mostrador: { $name } (cámbielo con --terminal NOMBRE o SALDO_TERMINAL)
+settings-ledger-kept = { $count ->
+    [one] Un resultado espera en este mostrador hasta que el servidor de la tienda vuelva a responder.
+   *[other] { $count } resultados esperan en este mostrador hasta que el servidor de la tienda vuelva a responder.
+}
+settings-ledger-demo = La demostración lleva su propio registro.
+settings-ledger-this-counter = Solo este mostrador
+settings-ledger-shop-server = El servidor de la tienda
+settings-ledger-address = Dirección del servidor
+settings-ledger-password = Contraseña
+settings-ledger-password-hint = se guarda en el llavero de este mostrador
+settings-ledger-server-help = Todos los mostradores de la tienda usan la misma dirección. La contraseña va al llavero de este mostrador, nunca a la dirección.
+settings-ledger-use = Usar este registro
+settings-ledger-chosen-server = El servidor aceptó el acceso. saldo abre el servidor de la tienda { $address } desde su próximo inicio: cierre y abra saldo.
+settings-ledger-chosen-file = saldo abre el registro propio de este mostrador { $path } desde su próximo inicio: cierre y abra saldo.
+settings-ledger-not-kept = El registro se abrió, pero la elección no se pudo guardar: { $reason }
+settings-ledger-counters = Los mostradores de la tienda
+settings-ledger-counter-ready = { $name }: tiene los secretos de todos los perfiles
+settings-ledger-counter-lacks = { $name }: le faltan los secretos de { $profiles }
+settings-counters-lacking = A estos mostradores les faltan los secretos de este perfil y aún no pueden vender con él: { $counters }
 settings-secrets = Secretos
 settings-secrets-help = Los secretos que escriba van directo al llavero del sistema y no se vuelven a mostrar.
 settings-secret-is-saved = guardado

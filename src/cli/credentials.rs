@@ -85,7 +85,9 @@ pub(crate) fn set_ledger(place: &Place, secrets: &SecretStore) -> Result<Output,
     secrets
         .set(&target.keychain_name(), SecretKind::Password, password)
         .map_err(keychain_error)?;
-    match crate::ledger::address::open(&address, &dir, |target| secrets.server_password(target)) {
+    match crate::ledger::address::open(&address, &dir, place.terminal.as_deref(), |target| {
+        secrets.server_password(target)
+    }) {
         Ok(_) => Ok(Output::ok(format!(
             "saved the password of the shop's server {target} in the keychain; the server \
              took it"

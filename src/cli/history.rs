@@ -35,6 +35,9 @@ pub struct FilterArgs {
     /// finds every destination with it in.
     #[arg(long)]
     pub to_number: Option<String>,
+    /// Only what this counter recorded (its --terminal name).
+    #[arg(long)]
+    pub counter: Option<String>,
 }
 
 fn bad(message: String) -> CliError {
@@ -73,6 +76,7 @@ impl FilterArgs {
                     .ok_or_else(|| bad(format!("“{s}” is not a state: use recorded, sending, succeeded, failed, pending or unknown")))
             })
             .transpose()?,
+        counter: args.counter,
         ..HistoryFilter::default()
         }
         .with_destination(

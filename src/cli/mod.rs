@@ -143,6 +143,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "SALDO_LEDGER", value_name = "URL")]
     pub ledger: Option<String>,
 
+    /// This counter's name, written on every operation and event (History and the export
+    /// tell the shop's counters apart by it). Default: the machine's host name.
+    #[arg(long, global = true, env = "SALDO_TERMINAL", value_name = "NAME")]
+    pub terminal: Option<String>,
+
     /// Open the window in demo mode: a built-in simulator, demo credentials kept in memory and a
     /// separate demo ledger. Nothing real is sent.
     #[arg(long)]
@@ -251,6 +256,8 @@ pub enum Command {
 pub struct Place {
     pub data_dir: Option<PathBuf>,
     pub ledger: Option<String>,
+    /// This counter's name (`--terminal`), else the host name.
+    pub terminal: Option<String>,
 }
 
 impl Place {
@@ -270,9 +277,12 @@ impl Place {
     /// keychain.
     fn open_ledger(&self, secrets: &SecretStore) -> Result<Ledger, CliError> {
         let (dir, address) = self.address()?;
-        Ok(crate::ledger::address::open(&address, &dir, |target| {
-            secrets.server_password(target)
-        })?)
+        Ok(crate::ledger::address::open(
+            &address,
+            &dir,
+            self.terminal.as_deref(),
+            |target| secrets.server_password(target),
+        )?)
     }
 }
 

@@ -197,6 +197,7 @@ mod tests {
             next_check_at: None,
             checks: 0,
             review_reason: None,
+            counter: None,
         }
     }
 

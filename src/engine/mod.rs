@@ -94,13 +94,10 @@ pub enum EngineError {
     #[error(transparent)]
     Secret(crate::secrets::SecretError),
     /// The operation could not be written to the ledger, so it was not sent.
-    #[error("nothing was sent: {0}")]
+    #[error("{}", not_recorded(.0))]
     NotRecorded(LedgerError),
     /// The operation was sent but its outcome could not be written to the ledger.
-    #[error(
-        "top-up {reference} was sent and ended “{outcome}”, but saldo could not record that: \
-         {error}. Do NOT send it again; check the provider's records for {reference}"
-    )]
+    #[error("{}", outcome_not_recorded(reference, outcome, error))]
     OutcomeNotRecorded {
         reference: String,
         outcome: String,
@@ -147,6 +144,31 @@ impl EngineError {
     /// end cleanly: then it must never be sent again without checking.
     pub fn may_have_been_sent(&self) -> bool {
         matches!(self, EngineError::OutcomeNotRecorded { .. })
+    }
+}
+
+/// What a clerk must know when an outcome could not be written: never to send it again, and
+/// where the outcome is meanwhile.
+fn outcome_not_recorded(reference: &str, outcome: &str, error: &LedgerError) -> String {
+    match error {
+        LedgerError::Unreachable(_) => format!(
+            "top-up {reference} was sent and ended “{outcome}”; the shop's server cannot be \
+             reached, so this counter keeps the outcome and writes it as soon as the server is \
+             back. Do NOT send it again"
+        ),
+        other => format!(
+            "top-up {reference} was sent and ended “{outcome}”, but saldo could not record \
+             that: {other}. Do NOT send it again; check the provider's records for {reference}"
+        ),
+    }
+}
+
+/// Why nothing was sent, with the ledger's words: the shop's server first when it is the
+/// reason ("the shop's server cannot be reached — nothing was sent").
+fn not_recorded(error: &LedgerError) -> String {
+    match error {
+        LedgerError::Unreachable(reason) => format!("{reason} — nothing was sent"),
+        other => format!("nothing was sent: {other}"),
     }
 }
 

@@ -125,6 +125,30 @@ impl Engine {
         .await
     }
 
+    /// Tells the shared ledger that this counter is here and which profiles' secrets its
+    /// own keychain lacks (the secrets themselves never leave it). A keychain that cannot be
+    /// asked reports nothing missing rather than guessing.
+    pub async fn check_in_counter(&self) -> Result<(), EngineError> {
+        let (ledger, secrets) = (self.ledger.clone(), self.secrets.clone());
+        blocking(move || {
+            let mut missing = std::collections::BTreeMap::new();
+            for profile in ledger.profiles()? {
+                let lacks: Vec<String> = profile
+                    .secret_kinds()
+                    .iter()
+                    .filter(|&&kind| matches!(secrets.has(&profile.name, kind), Ok(false)))
+                    .map(|kind| kind.as_str().to_string())
+                    .collect();
+                if !lacks.is_empty() {
+                    missing.insert(profile.name.clone(), lacks);
+                }
+            }
+            ledger.check_in_counter(&missing)
+        })
+        .await??;
+        Ok(())
+    }
+
     /// Forgets every secret a profile could have (after the profile is removed). Every kind
     /// is tried; the first failure is returned, each one logged.
     pub async fn forget_secrets(&self, profile: &str) -> Result<(), EngineError> {

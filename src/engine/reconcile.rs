@@ -56,6 +56,9 @@ enum Step {
     NotDue,
 }
 
+/// How many open operations a reconciler claims at once.
+const CLAIM_CHUNK: usize = 8;
+
 fn later(review: Option<ReviewReason>) -> Step {
     Step::Later {
         review,
@@ -188,47 +191,66 @@ impl Engine {
     ) -> Result<ReconcileReport, EngineError> {
         let mut report = ReconcileReport::default();
         let mut connectors: Vec<(i64, Option<Connector>, Option<Profile>)> = Vec::new();
+        let mut due = Vec::new();
         for listed in open {
             let now = self.ledger.now();
-            let due = now_regardless || listed.next_check_at.is_none_or(|at| at <= now);
-            if matches!(listed.state, TxState::Pending | TxState::Unknown) && !due {
+            let is_due = now_regardless || listed.next_check_at.is_none_or(|at| at <= now);
+            if matches!(listed.state, TxState::Pending | TxState::Unknown) && !is_due {
                 report.waiting += 1;
-                continue;
+            } else {
+                due.push(listed.reference);
             }
-            // Only what this pass has claimed is touched: a live sender, another reconciler
-            // or a person settling it holds the claim meanwhile.
+        }
+        // Only what this pass has claimed is touched: a live sender, another reconciler
+        // or a person settling it holds the claim meanwhile. A few at a time, so that
+        // other counters' reconcilers share a long list instead of waiting for this one.
+        for chunk in due.chunks(CLAIM_CHUNK) {
             let ledger = self.ledger.clone();
-            let reference = listed.reference.clone();
-            let claimed = blocking(move || {
-                let Some(claim) = ledger.claim(&reference)? else {
-                    return Ok(None);
-                };
-                ledger.transaction(&reference).map(|row| Some((claim, row)))
-            })
-            .await??;
-            let Some((_claim, record)) = claimed else {
-                report.waiting += 1;
-                continue;
-            };
-            if record.state.is_final() {
-                continue;
+            let wanted = chunk.to_vec();
+            let claimed = blocking(move || ledger.claim_open(&wanted)).await??;
+            report.waiting += chunk.len() - claimed.len();
+            for (reference, claim) in claimed {
+                let ledger = self.ledger.clone();
+                let record = blocking(move || ledger.transaction(&reference)).await??;
+                if record.state.is_final() {
+                    continue;
+                }
+                // A credit move settled by its sub-account's balance: one reconciler at a
+                // time judges a sub-account's balance.
+                let _sub_account =
+                    if matches!(record.kind, TxKind::CreditAdd | TxKind::CreditRemove)
+                        && record.state == TxState::Unknown
+                    {
+                        let ledger = self.ledger.clone();
+                        let (id, account) = (record.profile_id, record.destination.clone());
+                        match blocking(move || ledger.claim_sub_account(id, &account)).await?? {
+                            Some(held) => Some(held),
+                            None => {
+                                report.waiting += 1;
+                                continue;
+                            }
+                        }
+                    } else {
+                        None
+                    };
+                if !connectors.iter().any(|(id, ..)| *id == record.profile_id) {
+                    let profile = self.profile(&record.profile_name).await.ok();
+                    let connector = match &profile {
+                        Some(p) => self.connector(p).await.ok(),
+                        None => None,
+                    };
+                    connectors.push((record.profile_id, connector, profile));
+                }
+                let (_, connector, profile) = connectors
+                    .iter()
+                    .find(|(id, ..)| *id == record.profile_id)
+                    .expect("just added");
+                let (step, record) = self
+                    .follow_up(record, connector.as_ref(), profile.as_ref())
+                    .await?;
+                self.apply_step(record, step, &mut report).await?;
+                drop(claim);
             }
-            if !connectors.iter().any(|(id, ..)| *id == record.profile_id) {
-                let profile = self.profile(&record.profile_name).await.ok();
-                let connector = match &profile {
-                    Some(p) => self.connector(p).await.ok(),
-                    None => None,
-                };
-                connectors.push((record.profile_id, connector, profile));
-            }
-            let (_, connector, profile) = connectors
-                .iter()
-                .find(|(id, ..)| *id == record.profile_id)
-                .expect("just added");
-            let (step, record) = self
-                .follow_up(record, connector.as_ref(), profile.as_ref())
-                .await?;
-            self.apply_step(record, step, &mut report).await?;
         }
         Ok(report)
     }

@@ -93,14 +93,16 @@ pub fn save_choice(data_dir: &Path, choice: Option<&LedgerAddress>) -> std::io::
     }
 }
 
-/// Opens the ledger at `address`; `password` is asked for the server's password (from the
-/// keychain) only when the address is the shop's server.
+/// Opens the ledger at `address`, writing for the counter named `counter` (default: the
+/// host name); `password` is asked for the server's password (from the keychain) only when
+/// the address is the shop's server.
 pub fn open(
     address: &LedgerAddress,
     data_dir: &Path,
+    counter: Option<&str>,
     password: impl FnOnce(&PgTarget) -> Option<ServerPassword>,
 ) -> Result<Ledger, LedgerError> {
-    match address {
+    let opened = match address {
         LedgerAddress::File(path) => {
             if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 crate::paths::create_private_dir(folder).map_err(|e| LedgerError::Open {
@@ -111,7 +113,11 @@ pub fn open(
             Ledger::open(path)
         }
         LedgerAddress::Server(target) => Ledger::open_server(target, password(target), data_dir),
-    }
+    }?;
+    Ok(match counter {
+        Some(name) => opened.with_counter(name),
+        None => opened,
+    })
 }
 
 #[cfg(test)]

@@ -7,13 +7,16 @@
 //! The locks live in `in-flight/` beside the ledger file, one `<reference>.lock` each, removed
 //! when released on Unix (where a lock on a file whose name was removed or made anew is
 //! detected by its inode) and kept on Windows (where that cannot be told, so no name ever
-//! changes under a lock). On a shared PostgreSQL ledger the same role falls to a lease row
-//! renewed by its owner and expired by the server's clock (see CONTRIBUTING.md).
+//! changes under a lock). On the shop's server the same role falls to a lease row renewed by
+//! its holder and expired by the server's clock (see [`super::leases`]).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use std::sync::Weak;
+
+use super::leases::Leases;
 use super::{Ledger, LedgerError};
 use crate::domain::Reference;
 
@@ -24,16 +27,50 @@ pub const CLAIMS_FOLDER: &str = "in-flight";
 /// else may. Dropping it releases the operation.
 #[derive(Debug)]
 pub struct Claim {
-    path: PathBuf,
+    held: Held,
+}
+
+#[derive(Debug)]
+enum Held {
     // Closing the file releases the lock; it is removed from the folder first.
-    _file: File,
+    File {
+        path: PathBuf,
+        _file: File,
+    },
+    // Weak: a ledger dropped with claims still held is a holder gone; its leases run out.
+    Lease {
+        leases: Weak<Leases>,
+        key: String,
+        token: i64,
+    },
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        #[cfg(unix)]
-        let _ = std::fs::remove_file(&self.path);
+        match &self.held {
+            #[cfg(unix)]
+            Held::File { path, .. } => {
+                let _ = std::fs::remove_file(path);
+            }
+            #[cfg(not(unix))]
+            Held::File { .. } => {}
+            Held::Lease { leases, key, token } => {
+                if let Some(leases) = leases.upgrade() {
+                    leases.release(key, *token);
+                }
+            }
+        }
     }
+}
+
+/// The key of the lock a sub-account's balance comparison holds (letters, digits and dashes:
+/// also a lock file's name).
+fn account_key(profile_id: i64, sub_account: &str) -> Reference {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sub_account.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    Reference::from_text(&format!("ACCOUNT-{profile_id}-{hash:016X}"))
 }
 
 #[cfg(unix)]
@@ -88,6 +125,67 @@ impl Ledger {
         if !is_reference(reference) {
             return Err(LedgerError::TransactionNotFound(reference.to_string()));
         }
+        if let Some(leases) = self.leases() {
+            let key = reference.as_str().to_string();
+            return Ok(leases.take(&key)?.map(|token| Claim {
+                held: Held::Lease {
+                    leases: std::sync::Arc::downgrade(leases),
+                    key,
+                    token,
+                },
+            }));
+        }
+        self.claim_file(reference)
+    }
+
+    /// Takes the locks of the open operations among `references` that nobody holds, at once:
+    /// on the shop's server in one transaction that skips rows another counter's reconciler
+    /// is claiming right now (`FOR UPDATE SKIP LOCKED`), so any number of reconcilers share
+    /// the work without waiting for each other or taking a row twice.
+    pub fn claim_open(
+        &self,
+        references: &[Reference],
+    ) -> Result<Vec<(Reference, Claim)>, LedgerError> {
+        let Some(leases) = self.leases() else {
+            let mut taken = Vec::new();
+            for reference in references {
+                if let Some(claim) = self.claim(reference)? {
+                    taken.push((reference.clone(), claim));
+                }
+            }
+            return Ok(taken);
+        };
+        let keys: Vec<String> = references
+            .iter()
+            .filter(|r| is_reference(r))
+            .map(|r| r.as_str().to_string())
+            .collect();
+        Ok(leases
+            .take_open(&keys)?
+            .into_iter()
+            .map(|(key, token)| {
+                let reference = Reference::from_text(&key);
+                let held = Held::Lease {
+                    leases: std::sync::Arc::downgrade(leases),
+                    key,
+                    token,
+                };
+                (reference, Claim { held })
+            })
+            .collect())
+    }
+
+    /// Takes the lock of a sub-account while its balance settles an operation, so that two
+    /// reconcilers never judge the same sub-account's balance at once; `None` when held.
+    pub fn claim_sub_account(
+        &self,
+        profile_id: i64,
+        sub_account: &str,
+    ) -> Result<Option<Claim>, LedgerError> {
+        self.claim(&account_key(profile_id, sub_account))
+    }
+
+    fn claim_file(&self, reference: &Reference) -> Result<Option<Claim>, LedgerError> {
         let dir = self.claims_dir();
         crate::paths::create_private_dir(&dir).map_err(|e| claim_error(&dir, e))?;
         let path = self.claim_path(reference);
@@ -117,7 +215,9 @@ impl Ledger {
                 // For a person looking at the folder: which process holds it.
                 let _ = file.set_len(0);
                 let _ = writeln!(file, "{}", std::process::id());
-                return Ok(Some(Claim { path, _file: file }));
+                return Ok(Some(Claim {
+                    held: Held::File { path, _file: file },
+                }));
             }
         }
         Ok(None)
@@ -127,6 +227,10 @@ impl Ledger {
     pub fn is_claimed(&self, reference: &Reference) -> bool {
         if !is_reference(reference) {
             return false;
+        }
+        if let Some(leases) = self.leases() {
+            // A server that cannot be asked: be careful and take it as held.
+            return leases.is_live(reference.as_str()).unwrap_or(true);
         }
         let path = self.claim_path(reference);
         let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else {

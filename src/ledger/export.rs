@@ -44,7 +44,7 @@ impl Default for CsvStyle {
 }
 
 /// The export's columns, in order.
-pub const EXPORT_HEADER: [&str; 13] = [
+pub const EXPORT_HEADER: [&str; 14] = [
     "reference",
     "created_utc",
     "created_local",
@@ -58,6 +58,7 @@ pub const EXPORT_HEADER: [&str; 13] = [
     "provider_reference",
     "provider_message",
     "updated_utc",
+    "counter",
 ];
 
 /// A destination as a spreadsheet should show it: a phone number keeps every digit and its `+`
@@ -235,7 +236,8 @@ pub fn export_csv(
     let (conditions, params) = filter.conditions(sql.dialect());
     let query = format!(
         "SELECT t.reference, t.created_at, t.kind, p.name, p.provider, t.destination,
-                t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message, t.updated_at
+                t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message, t.updated_at,
+                COALESCE(t.counter, '')
          FROM transactions t JOIN profiles p ON p.id = t.profile_id
          WHERE 1 = 1{conditions}
          ORDER BY t.created_at, t.id"
@@ -285,10 +287,11 @@ pub fn export_csv(
         // Only cells that need neutralising (or saldo's own notes, said in English) are
         // copied; the rest are borrowed from the row.
         let message = Note::in_english(text(10)?);
-        let (profile, provider_ref, message) = (
+        let (profile, provider_ref, message, counter) = (
             for_audience(spreadsheet, text(3)?),
             for_audience(spreadsheet, text(9)?),
             for_audience(spreadsheet, &message),
+            for_audience(spreadsheet, text(12)?),
         );
         writer.write_record([
             text(0)?,
@@ -304,6 +307,7 @@ pub fn export_csv(
             &provider_ref,
             &message,
             updated_utc.as_str(),
+            &counter,
         ])?;
         count += 1;
         if count.is_multiple_of(10_000) && !progress(count) {

@@ -217,9 +217,10 @@ impl Ledger {
                 }
                 .followed_by(next.raw.unwrap_or_default());
                 tx.execute(
-                    "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                     VALUES (?1, ?2, ?3, ?3, ?4)",
-                    args![id, now, next.expected.as_str(), note],
+                    "INSERT INTO transaction_events (transaction_id, at, from_state, to_state,
+                         detail, counter)
+                     VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+                    args![id, now, next.expected.as_str(), note, self.counter()],
                 )?;
             }
             Ok(())
@@ -237,14 +238,16 @@ impl Ledger {
         note: &str,
     ) -> Result<bool, LedgerError> {
         let now = self.now();
-        let written = self.write(|tx| {
-            Ok(tx.execute(
-                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                 SELECT id, CAST(?3 AS BIGINT), state, state, CAST(?4 AS TEXT) FROM transactions
-                 WHERE reference = ?1 AND state = ?2",
-                args![reference.as_str(), expected.as_str(), now, note],
+        let written =
+            self.write(|tx| {
+                Ok(tx.execute(
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail,
+                     counter)
+                 SELECT id, CAST(?3 AS BIGINT), state, state, CAST(?4 AS TEXT), CAST(?5 AS TEXT)
+                 FROM transactions WHERE reference = ?1 AND state = ?2",
+                args![reference.as_str(), expected.as_str(), now, note, self.counter()],
             )?)
-        })?;
+            })?;
         Ok(written == 1)
     }
 
@@ -290,9 +293,17 @@ impl Ledger {
                 Note::CorrectedByHand { state, note }
             };
             tx.execute(
-                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                args![id, now, expected.as_str(), to.as_str(), decided.to_stored()],
+                "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail,
+                     counter)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![
+                    id,
+                    now,
+                    expected.as_str(),
+                    to.as_str(),
+                    decided.to_stored(),
+                    self.counter()
+                ],
             )?;
             Ok(true)
         })

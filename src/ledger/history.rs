@@ -37,6 +37,8 @@ pub struct HistoryFilter {
     pub destination: Option<String>,
     /// Only destinations with this text in them (part of a number or of an account id).
     pub destination_part: Option<String>,
+    /// Only what this counter recorded, by its name.
+    pub counter: Option<String>,
 }
 
 impl HistoryFilter {
@@ -96,6 +98,10 @@ impl HistoryFilter {
                 Dialect::Postgres => " AND strpos(t.destination, ?) > 0",
             });
             params.push(Value::Text(part.clone()));
+        }
+        if let Some(counter) = &self.counter {
+            sql.push_str(" AND t.counter = ?");
+            params.push(Value::Text(counter.clone()));
         }
         (sql, params)
     }

@@ -161,6 +161,19 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     -- nothing to change in the tables
     "#,
+    // 8: several counters on one ledger: each operation and event names the counter that
+    // wrote it (History filters by it; an older ledger's rows name none), and each counter
+    // says which profiles' secrets its own keychain lacks (JSON: profile → kinds).
+    r#"
+    ALTER TABLE transactions ADD COLUMN counter TEXT;
+    ALTER TABLE transaction_events ADD COLUMN counter TEXT;
+    CREATE INDEX transactions_by_counter ON transactions (counter, created_at DESC, id DESC);
+    CREATE TABLE counters (
+        name    TEXT PRIMARY KEY,
+        seen_at INTEGER NOT NULL,
+        missing_secrets TEXT NOT NULL DEFAULT '{}'
+    ) STRICT;
+    "#,
 ];
 
 /// The server's schema as SQLite's stands at version 7, in one step: a shop moves onto the
@@ -282,7 +295,33 @@ CREATE TABLE provider_lists (
 
 /// The server's migrations after [`PG_BASELINE`]: entry `i` brings it to version
 /// `PG_BASELINE_VERSION + 1 + i`, the same version as `MIGRATIONS[PG_BASELINE_VERSION + i]`.
-const PG_MIGRATIONS: &[&str] = &[];
+const PG_MIGRATIONS: &[&str] = &[
+    // 8: the counter on operations and events, as on SQLite; and who holds an operation in
+    // flight: a lease row per operation (or per sub-account while its balance is compared),
+    // renewed by its holder and expired by the server's clock. Its token grows with every
+    // new holder, so an owner whose lease was taken over is told apart from the new one.
+    r#"
+    ALTER TABLE transactions ADD COLUMN counter TEXT;
+    ALTER TABLE transaction_events ADD COLUMN counter TEXT;
+    CREATE INDEX transactions_by_counter ON transactions (counter, created_at DESC, id DESC);
+    CREATE TABLE counters (
+        name    TEXT PRIMARY KEY,
+        seen_at BIGINT NOT NULL,
+        missing_secrets TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE SEQUENCE lease_tokens;
+    CREATE TABLE leases (
+        key        TEXT PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        counter    TEXT NOT NULL,
+        process    BIGINT NOT NULL,
+        token      BIGINT NOT NULL,
+        taken_at   TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+    );
+    CREATE INDEX leases_by_holder ON leases (holder);
+    "#,
+];
 
 const _: () = assert!(
     PG_BASELINE_VERSION + PG_MIGRATIONS.len() as i64 == MIGRATIONS.len() as i64,

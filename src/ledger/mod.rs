@@ -10,13 +10,16 @@ pub mod balances;
 pub mod batches;
 pub mod claims;
 pub mod counter_memory;
+pub mod counters;
 pub mod db;
 pub mod demo_data;
 pub mod export;
 pub mod follow_up;
 pub mod history;
+mod leases;
 pub mod merge;
 pub mod migrations;
+mod outbox;
 pub mod profiles;
 pub mod provider_lists;
 pub mod reader;
@@ -39,6 +42,7 @@ pub use balances::BalanceReading;
 pub use batches::{BatchInfo, BatchRowInput, BatchRowStatus};
 pub use claims::Claim;
 pub use counter_memory::FavouriteNumber;
+pub use counters::CounterInfo;
 pub use db::{Dialect, PgTarget};
 pub use follow_up::{DestinationOperation, NextCheck};
 pub use history::{HistoryCursor, HistoryFilter};
@@ -197,6 +201,25 @@ pub struct Ledger {
     /// This counter's own folder: the ledger file on SQLite; locks and backups beside it.
     path: PathBuf,
     clock: Arc<dyn Clock>,
+    /// The name of the counter this ledger writes for, on every operation and event.
+    counter: String,
+    /// On the shop's server: this counter's leases, the server's clock and the outbox.
+    leases: Option<Arc<leases::Leases>>,
+    /// A statement found the server's connection lost: the next one connects again.
+    conn_lost: std::sync::atomic::AtomicBool,
+}
+
+/// This machine's name, the counter's name unless one is given (`--terminal`).
+pub fn host_counter_name() -> String {
+    let name = gethostname::gethostname()
+        .to_string_lossy()
+        .trim()
+        .to_string();
+    if name.is_empty() {
+        "counter".to_string()
+    } else {
+        name
+    }
 }
 
 impl Ledger {
@@ -267,6 +290,9 @@ impl Ledger {
             store: Store::File(path.to_path_buf()),
             path: path.to_path_buf(),
             clock: clock::system(),
+            counter: host_counter_name(),
+            leases: None,
+            conn_lost: Default::default(),
         })
     }
 
@@ -301,18 +327,126 @@ impl Ledger {
                 reason: e.reason,
             },
         })?;
+        let unreachable = |e: LedgerError| LedgerError::OpenServer {
+            address: shown.clone(),
+            reason: e.to_string(),
+        };
+        let keeper_conn = store.open_reader().map_err(unreachable)?;
+        let counter = host_counter_name();
+        let outbox = outbox::Outbox::in_dir(local_dir);
+        let leases = leases::Leases::start(store.clone(), keeper_conn, &counter, outbox)
+            .map_err(unreachable)?;
         Ok(Ledger {
             conn: Mutex::new(conn),
             store,
             path: local_dir.join(FILE_NAME),
-            clock: clock::system(),
+            clock: leases.clock.clone(),
+            counter,
+            leases: Some(leases),
+            conn_lost: Default::default(),
         })
     }
 
-    /// The same ledger reading time from `clock` (tests step it as NTP would).
+    /// The same ledger reading time from `clock` (tests step it as NTP would). On the shop's
+    /// server the ledger's time stays the server's: `clock` is this counter's own, measured
+    /// against the server once, and moves the ledger's time only when it is stepped.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Ledger {
-        self.clock = clock;
+        match &self.leases {
+            Some(leases) => {
+                if let Err(error) = leases.rebase_clock(clock.clone()) {
+                    tracing::warn!(%error, "could not read the server's clock");
+                    self.clock = clock;
+                }
+            }
+            None => self.clock = clock,
+        }
         self
+    }
+
+    /// The same ledger writing for the counter named `name` (trimmed; blank keeps the host's).
+    pub fn with_counter(mut self, name: &str) -> Ledger {
+        let name = name.trim();
+        if !name.is_empty() {
+            self.counter = name.to_string();
+        }
+        self
+    }
+
+    /// On the shop's server: leases taken from now on last `length` without renewal (the
+    /// tests shorten it; counters read `SALDO_LEASE_SECONDS`).
+    #[doc(hidden)]
+    pub fn set_lease_length(&self, length: Duration) {
+        if let Some(leases) = &self.leases {
+            leases.set_length(length);
+        }
+    }
+
+    /// On the shop's server: the server's process id of this ledger's own connection (tests
+    /// cut it, as a network would).
+    #[doc(hidden)]
+    pub fn server_process(&self) -> Option<i64> {
+        let mut conn = self.conn();
+        if conn.dialect() != db::Dialect::Postgres {
+            return None;
+        }
+        conn.sql()
+            .value("SELECT CAST(pg_backend_pid() AS BIGINT)", crate::args![])
+            .ok()
+    }
+
+    /// The counter this ledger writes for.
+    pub fn counter(&self) -> &str {
+        &self.counter
+    }
+
+    pub(crate) fn stamp(&self, now: i64) -> transactions::Stamp<'_> {
+        transactions::Stamp {
+            now,
+            counter: &self.counter,
+        }
+    }
+
+    pub(crate) fn leases(&self) -> Option<&Arc<leases::Leases>> {
+        self.leases.as_ref()
+    }
+
+    /// What writes to an operation must check first (see [`leases::Fence`]).
+    pub(crate) fn fence(&self, reference: &crate::domain::Reference) -> leases::Fence {
+        leases::Fence::for_key(self.leases.as_deref(), reference.as_str())
+    }
+
+    /// How many outcomes this counter keeps until the shop's server answers again.
+    pub fn kept_outcomes(&self) -> usize {
+        self.leases.as_ref().map_or(0, |l| l.outbox.len())
+    }
+
+    /// Writes the outcomes this counter kept while the server could not be reached, now.
+    pub fn write_kept_outcomes(&self) -> Result<usize, LedgerError> {
+        match &self.leases {
+            Some(leases) => outbox::flush(leases),
+            None => Ok(0),
+        }
+    }
+
+    /// Keeps an outcome the server could not take on this counter, durably (see [`outbox`]).
+    pub(crate) fn keep_for_later(
+        &self,
+        reference: &crate::domain::Reference,
+        expected: crate::domain::TxState,
+        to: crate::domain::TxState,
+        change: &StateChange,
+        at: i64,
+    ) -> Result<(), LedgerError> {
+        let Some(leases) = &self.leases else {
+            return Ok(());
+        };
+        leases.outbox.keep(&outbox::Kept {
+            reference: reference.clone(),
+            expected,
+            to,
+            change: change.clone(),
+            at,
+        })
     }
 
     /// Now, by this ledger's clock (Unix ms, UTC): the only time ledger and engine code read.
@@ -360,7 +494,9 @@ impl Ledger {
         &self,
         work: impl FnMut(&mut db::Sql<'_>) -> Result<T, LedgerError>,
     ) -> Result<T, LedgerError> {
-        self.conn().write(work)
+        let done = self.connected()?.write(work);
+        self.note_lost(&done);
+        done
     }
 
     /// Runs reads outside a transaction (each statement sees the ledger as it stands).
@@ -368,7 +504,29 @@ impl Ledger {
         &self,
         work: impl FnOnce(&mut db::Sql<'_>) -> Result<T, LedgerError>,
     ) -> Result<T, LedgerError> {
-        work(&mut self.conn().sql()).map_err(LedgerError::reading)
+        let done = work(&mut self.connected()?.sql()).map_err(LedgerError::reading);
+        self.note_lost(&done);
+        done
+    }
+
+    fn note_lost<T>(&self, done: &Result<T, LedgerError>) {
+        if matches!(done, Err(LedgerError::Unreachable(_))) {
+            self.conn_lost
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// The connection, connected again first if the server dropped it (a restart, a network
+    /// that came back): the statement that found it lost failed, the next one goes through.
+    fn connected(&self) -> Result<MutexGuard<'_, db::Conn>, LedgerError> {
+        let mut conn = self.conn();
+        if conn.is_lost() || self.conn_lost.load(std::sync::atomic::Ordering::SeqCst) {
+            *conn = self.store.open_reader()?;
+            self.conn_lost
+                .store(false, std::sync::atomic::Ordering::SeqCst);
+            tracing::info!("connected to the shop's server again");
+        }
+        Ok(conn)
     }
 }
 
@@ -412,6 +570,8 @@ pub(crate) fn ledger_with_cuba() -> (tempfile::TempDir, Ledger, i64) {
     (dir, ledger, id)
 }
 
+#[cfg(test)]
+mod lease_tests;
 #[cfg(test)]
 mod server_tests;
 

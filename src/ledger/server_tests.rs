@@ -9,24 +9,11 @@ use super::*;
 use crate::domain::{Money, Reference, TxState, Unit};
 use crate::providers::ProviderKind;
 
-/// A fresh schema on the test server, and its address.
-fn fresh_schema() -> Option<db::PgTarget> {
-    let Some(server) = testkit::server() else {
-        eprintln!("skipped: set SALDO_TEST_POSTGRES (scripts/test.sh does)");
-        return None;
-    };
-    let schema = format!("s{}", uuid::Uuid::new_v4().simple());
-    let mut admin = db::connect_postgres(&server, None).unwrap();
-    admin
-        .sql()
-        .batch(&format!("CREATE SCHEMA {schema}"))
-        .unwrap();
-    Some(server.in_schema(&schema))
-}
-
 #[test]
 fn counters_starting_at_once_migrate_the_server_once() {
-    let Some(target) = fresh_schema() else { return };
+    let Some(target) = testkit::fresh_schema() else {
+        return;
+    };
     let start = Arc::new(Barrier::new(6));
     let counters: Vec<_> = (0..6)
         .map(|_| {
@@ -58,7 +45,9 @@ fn counters_starting_at_once_migrate_the_server_once() {
 
 #[test]
 fn a_server_from_a_newer_saldo_is_refused_untouched() {
-    let Some(target) = fresh_schema() else { return };
+    let Some(target) = testkit::fresh_schema() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     drop(Ledger::open_server(&target, None, dir.path()).unwrap());
     let mut conn = db::connect_postgres(&target, None).unwrap();
@@ -85,7 +74,9 @@ fn a_server_from_a_newer_saldo_is_refused_untouched() {
 /// told it repeats an open operation.
 #[test]
 fn two_counters_recording_the_same_top_up_at_once_record_it_once() {
-    let Some(target) = fresh_schema() else { return };
+    let Some(target) = testkit::fresh_schema() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let first = Ledger::open_server(&target, None, dir.path()).unwrap();
     let kind = ProviderKind::Qvatel;

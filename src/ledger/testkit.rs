@@ -45,3 +45,16 @@ fn schema_for(dir: &Path) -> String {
     });
     format!("t{hash:016x}")
 }
+
+/// A fresh schema on the test server, and its address; `None` (said on stderr) when no test
+/// server is named.
+pub fn fresh_schema() -> Option<super::db::PgTarget> {
+    let Some(server) = server() else {
+        eprintln!("skipped: set SALDO_TEST_POSTGRES (scripts/test.sh does)");
+        return None;
+    };
+    let schema = format!("s{}", uuid::Uuid::new_v4().simple());
+    let mut admin = super::db::connect_postgres(&server, None).ok()?;
+    admin.sql().batch(&format!("CREATE SCHEMA {schema}")).ok()?;
+    Some(server.in_schema(&schema))
+}

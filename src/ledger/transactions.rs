@@ -4,6 +4,7 @@
 //! Every state change is checked against the rules and appends an event in the same transaction.
 
 use super::db::{Row, Sql};
+use super::leases::Fence;
 use super::{Ledger, LedgerError};
 use crate::args;
 use crate::domain::{Basis, Money, Note, Reference, ReviewReason, TxState, Unit};
@@ -102,7 +103,7 @@ pub struct EarlierOperation {
 }
 
 /// What changes with a state change besides the state.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StateChange {
     /// The provider's id for the operation, once known.
     pub provider_ref: Option<String>,
@@ -116,14 +117,15 @@ pub struct StateChange {
 
 /// What a compare-and-set settlement did.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Settled {
+pub enum Settled<R = TxRecord> {
     /// The operation moved to the new state.
-    Moved(TxRecord),
+    Moved(R),
     /// Someone else had already settled it the same way: nothing was written.
-    Already(TxRecord),
-    /// It had moved on to another state: the fact was appended to its event log (and, where
-    /// it contradicts a settled outcome, the operation was flagged for review).
-    Noted(TxRecord),
+    Already(R),
+    /// It had moved on to another state (or another counter had taken it over): the fact was
+    /// appended to its event log (and, where it contradicts a settled outcome, the operation
+    /// was flagged for review).
+    Noted(R),
 }
 
 impl Settled {
@@ -164,6 +166,8 @@ pub struct TxRecord {
     pub checks: i64,
     /// Why a person must look at it, when the reconciler could not settle it.
     pub review_reason: Option<ReviewReason>,
+    /// The counter that recorded it (none on operations from before counters had names).
+    pub counter: Option<String>,
 }
 
 /// One state change in the event log.
@@ -173,13 +177,15 @@ pub struct EventRecord {
     pub from_state: Option<TxState>,
     pub to_state: TxState,
     pub detail: Option<String>,
+    /// The counter that wrote it (none on events from before counters had names).
+    pub counter: Option<String>,
 }
 
 pub(super) const TX_COLUMNS: &str =
     "t.id, t.reference, t.kind, t.profile_id, p.name AS profile_name,
     t.destination, t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message,
     t.created_at, t.updated_at, t.basis, t.request, t.first_reading, t.next_check_at, t.checks,
-    t.review_reason";
+    t.review_reason, t.counter";
 
 pub(super) fn tx_from_row(row: &Row<'_>) -> Result<TxRecord, LedgerError> {
     let kind: String = row.get("kind")?;
@@ -214,6 +220,7 @@ pub(super) fn tx_from_row(row: &Row<'_>) -> Result<TxRecord, LedgerError> {
         next_check_at: row.get("next_check_at")?,
         checks: row.get("checks")?,
         review_reason: review_reason.as_deref().map(ReviewReason::from_stored),
+        counter: row.get("counter")?,
     })
 }
 
@@ -295,14 +302,14 @@ fn check_repeat(
 
 /// Inserts a new operation in state `recorded` with its first event, after the repeat guard,
 /// and links its batch row; inside the caller's transaction.
-fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, now: i64) -> Result<(), LedgerError> {
+fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, at: Stamp<'_>) -> Result<(), LedgerError> {
     if let Some(guard) = new.repeat_guard {
-        check_repeat(tx, new, guard, now)?;
+        check_repeat(tx, new, guard, at.now)?;
     }
     let id: i64 = tx.value(
         "INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor,
-                 unit, state, created_at, updated_at, request)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) RETURNING id",
+                 unit, state, created_at, updated_at, request, counter)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10) RETURNING id",
         args![
             new.reference.as_str(),
             new.kind.as_str(),
@@ -311,17 +318,18 @@ fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, now: i64) -> Result<(), 
             new.amount.minor(),
             new.amount.unit().code(),
             TxState::Recorded.as_str(),
-            now,
-            new.request
+            at.now,
+            new.request,
+            at.counter
         ],
     )?;
     if let Some(line) = new.batch_row {
         super::batches::link_row(tx, line, id)?;
     }
     tx.execute(
-        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state)
-             VALUES (?1, ?2, NULL, ?3)",
-        args![id, now, TxState::Recorded.as_str()],
+        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, counter)
+             VALUES (?1, ?2, NULL, ?3, ?4)",
+        args![id, at.now, TxState::Recorded.as_str(), at.counter],
     )?;
     Ok(())
 }
@@ -349,8 +357,9 @@ fn apply_transition(
     reference: &Reference,
     to: TxState,
     change: &StateChange,
-    now: i64,
+    at: Stamp<'_>,
 ) -> Result<(), LedgerError> {
+    let now = at.now;
     let (id, from) = current_state(tx, reference)?;
     from.check(to)?;
     let basis = to
@@ -378,9 +387,17 @@ fn apply_transition(
         ],
     )?;
     tx.execute(
-        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        args![id, now, from.as_str(), to.as_str(), change.detail],
+        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail,
+                 counter)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        args![
+            id,
+            now,
+            from.as_str(),
+            to.as_str(),
+            change.detail,
+            at.counter
+        ],
     )?;
     Ok(())
 }
@@ -402,7 +419,7 @@ fn note_late_fact(
     current: TxState,
     reported: TxState,
     change: &StateChange,
-    now: i64,
+    at: Stamp<'_>,
 ) -> Result<(), LedgerError> {
     let late = Note::LateOutcome {
         reported,
@@ -424,11 +441,45 @@ fn note_late_fact(
         args![id, change.provider_ref, review],
     )?;
     tx.execute(
-        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail)
-             VALUES (?1, ?2, ?3, ?3, ?4)",
-        args![id, now, current.as_str(), detail],
+        "INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail,
+                 counter)
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5)",
+        args![id, at.now, current.as_str(), detail, at.counter],
     )?;
     Ok(())
+}
+
+/// When and where a change is written: the ledger's time and the counter writing it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stamp<'a> {
+    pub now: i64,
+    pub counter: &'a str,
+}
+
+/// Settles an operation by compare-and-set inside the caller's transaction (see
+/// [`Ledger::settle_from`]); `fenced` means another holder has taken the operation over, so
+/// the fact is appended, never moved over the new holder.
+pub(crate) fn settle_in(
+    tx: &mut Sql<'_>,
+    reference: &Reference,
+    expected: TxState,
+    to: TxState,
+    change: &StateChange,
+    at: Stamp<'_>,
+    fence: &Fence,
+) -> Result<Settled<()>, LedgerError> {
+    let (id, current) = current_state(tx, reference)?;
+    Ok(if current == to {
+        Settled::Already(())
+    } else if !fence.shut_out(tx)?
+        && (current == expected || (!current.is_final() && to.is_final() && current.can_become(to)))
+    {
+        apply_transition(tx, reference, to, change, at)?;
+        Settled::Moved(())
+    } else {
+        note_late_fact(tx, id, current, to, change, at)?;
+        Settled::Noted(())
+    })
 }
 
 impl Ledger {
@@ -436,27 +487,36 @@ impl Ledger {
     /// unless this returns `Ok`.
     pub fn record_new(&self, new: &NewOperation<'_>) -> Result<TxRecord, LedgerError> {
         let now = self.now();
-        self.write(|tx| insert_new(tx, new, now))?;
+        self.write(|tx| insert_new(tx, new, self.stamp(now)))?;
         self.transaction(new.reference)
     }
 
     /// Commits a new operation as `recorded` and at once as `sending` (with `change` as that
     /// event's evidence), in one transaction: nothing may be sent unless this returns `Ok`.
+    /// On the shop's server the sender must hold the operation's lease, checked in the same
+    /// transaction.
     pub fn record_sending(
         &self,
         new: &NewOperation<'_>,
         change: &StateChange,
     ) -> Result<(), LedgerError> {
         let now = self.now();
+        let fence = self.fence(new.reference);
         self.write(|tx| {
-            insert_new(tx, new, now)?;
-            apply_transition(tx, new.reference, TxState::Sending, change, now)
+            if fence.shut_out(tx)? {
+                return Err(LedgerError::Write(format!(
+                    "{} is held by another counter: nothing was sent",
+                    new.reference
+                )));
+            }
+            insert_new(tx, new, self.stamp(now))?;
+            apply_transition(tx, new.reference, TxState::Sending, change, self.stamp(now))
         })
     }
 
     /// Like [`Ledger::transition`], but only while the operation is still in `from`: returns
-    /// `None` (and writes nothing) when someone else — another saldo, another task — has
-    /// moved it on meanwhile.
+    /// `None` (and writes nothing) when someone else — another saldo, another task, another
+    /// counter that took it over — has moved it on meanwhile.
     pub fn transition_from(
         &self,
         reference: &Reference,
@@ -465,6 +525,7 @@ impl Ledger {
         change: &StateChange,
     ) -> Result<Option<TxRecord>, LedgerError> {
         let now = self.now();
+        let fence = self.fence(reference);
         let moved = self.write(|tx| {
             let state: Option<String> = tx
                 .row(
@@ -473,10 +534,10 @@ impl Ledger {
                     |r| Ok::<_, LedgerError>(r.get(0)?),
                 )
                 .map_err(LedgerError::reading)?;
-            if state.as_deref() != Some(from.as_str()) {
+            if state.as_deref() != Some(from.as_str()) || fence.shut_out(tx)? {
                 return Ok(false);
             }
-            apply_transition(tx, reference, to, change, now)?;
+            apply_transition(tx, reference, to, change, self.stamp(now))?;
             Ok(true)
         })?;
         if !moved {
@@ -493,7 +554,15 @@ impl Ledger {
         change: &StateChange,
     ) -> Result<TxRecord, LedgerError> {
         let now = self.now();
-        self.write(|tx| apply_transition(tx, reference, to, change, now))?;
+        let fence = self.fence(reference);
+        self.write(|tx| {
+            if fence.shut_out(tx)? {
+                return Err(LedgerError::Write(format!(
+                    "{reference} is held by another counter right now: try again in a moment"
+                )));
+            }
+            apply_transition(tx, reference, to, change, self.stamp(now))
+        })?;
         self.transaction(reference)
     }
 
@@ -501,7 +570,8 @@ impl Ledger {
     /// `expected` (or is open and `to` is a final fact). Otherwise nothing moves: if it is
     /// already `to` nothing is written, and any other fact is appended to its event log with
     /// the provider's reference — flagged for review when it contradicts a settled outcome.
-    /// Provider facts are never dropped.
+    /// Provider facts are never dropped: when the shop's server cannot be reached, the fact
+    /// is kept on this counter (its outbox) and written as soon as the server is back.
     pub fn settle_from(
         &self,
         reference: &Reference,
@@ -510,21 +580,23 @@ impl Ledger {
         change: &StateChange,
     ) -> Result<Settled, LedgerError> {
         let now = self.now();
-        let outcome = self.write(|tx| {
-            let (id, current) = current_state(tx, reference)?;
-            Ok(if current == to {
-                Settled::Already
-            } else if current == expected
-                || (!current.is_final() && to.is_final() && current.can_become(to))
-            {
-                apply_transition(tx, reference, to, change, now)?;
-                Settled::Moved
-            } else {
-                note_late_fact(tx, id, current, to, change, now)?;
-                Settled::Noted
-            })
-        })?;
-        Ok(outcome(self.transaction(reference)?))
+        let fence = self.fence(reference);
+        let written = self
+            .write(|tx| settle_in(tx, reference, expected, to, change, self.stamp(now), &fence));
+        let outcome = match written {
+            Ok(outcome) => outcome,
+            Err(error @ LedgerError::Unreachable(_)) => {
+                self.keep_for_later(reference, expected, to, change, now)?;
+                return Err(error);
+            }
+            Err(error) => return Err(error),
+        };
+        let record = self.transaction(reference)?;
+        Ok(match outcome {
+            Settled::Already(()) => Settled::Already(record),
+            Settled::Moved(()) => Settled::Moved(record),
+            Settled::Noted(()) => Settled::Noted(record),
+        })
     }
 
     /// The operation with this reference.
@@ -549,7 +621,7 @@ impl Ledger {
         };
         self.query(|sql| {
             sql.rows(
-                "SELECT e.at, e.from_state, e.to_state, e.detail FROM transaction_events e
+                "SELECT e.at, e.from_state, e.to_state, e.detail, e.counter FROM transaction_events e
                  JOIN transactions t ON t.id = e.transaction_id
                  WHERE t.reference = ?1 ORDER BY e.id",
                 args![reference.as_str()],
@@ -561,6 +633,7 @@ impl Ledger {
                         from_state: from.as_deref().map(parse).transpose()?,
                         to_state: parse(&to)?,
                         detail: r.get(3)?,
+                        counter: r.get(4)?,
                     })
                 },
             )

@@ -28,13 +28,18 @@ pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/saldo-256.png");
 pub const APP_ID: &str = "saldo";
 
 /// Opens the window (the demo when `demo`) and returns when it is closed.
-pub fn run_window(data_dir: Option<PathBuf>, ledger: Option<String>, demo: bool) -> ExitCode {
+pub fn run_window(
+    data_dir: Option<PathBuf>,
+    ledger: Option<String>,
+    terminal: Option<String>,
+    demo: bool,
+) -> ExitCode {
     let data_dir_for_prefs = data_dir.clone();
     let services = if demo {
         crate::paths::data_dir(data_dir)
             .and_then(|dir| Services::demo_in(&crate::paths::demo_dir(&dir)))
     } else {
-        Services::real_on(data_dir, ledger.as_deref())
+        Services::real_on(data_dir, ledger.as_deref(), terminal.as_deref())
     };
     let services = match services {
         Ok(services) => services,

@@ -37,18 +37,24 @@ impl Services {
     /// The real shop: the ledger chosen for this counter (see [`Services::real_on`]) and the
     /// OS keychain.
     pub fn real(data_dir: Option<PathBuf>) -> Result<Services, String> {
-        Services::real_on(data_dir, None)
+        Services::real_on(data_dir, None, None)
     }
 
     /// The real shop on the ledger `given` (`--ledger`, `SALDO_LEDGER`), else the one chosen
     /// in Settings, else the file in `data_dir` (or the OS data folder); the OS keychain.
-    pub fn real_on(data_dir: Option<PathBuf>, given: Option<&str>) -> Result<Services, String> {
+    /// `counter` names this counter on every operation (default: the host name).
+    pub fn real_on(
+        data_dir: Option<PathBuf>,
+        given: Option<&str>,
+        counter: Option<&str>,
+    ) -> Result<Services, String> {
         let dir = crate::paths::data_dir(data_dir)?;
         let address = crate::ledger::address::chosen(given, &dir)?;
         let secrets = SecretStore::keychain();
-        let ledger =
-            crate::ledger::address::open(&address, &dir, |target| secrets.server_password(target))
-                .map_err(|e| e.to_string())?;
+        let ledger = crate::ledger::address::open(&address, &dir, counter, |target| {
+            secrets.server_password(target)
+        })
+        .map_err(|e| e.to_string())?;
         Ok(Services {
             simulator: None,
             engine: Engine::new(

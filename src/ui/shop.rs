@@ -38,6 +38,8 @@ pub struct Shop {
     pub today_asked: u64,
     /// The count whose answer `today` holds.
     pub today_answered: u64,
+    /// Where the ledger is and the shop's counters, as last asked.
+    pub place: Option<crate::ui::backend::LedgerPlace>,
 }
 
 impl Shop {

@@ -11,6 +11,7 @@ mod panels;
 mod persian;
 mod review;
 mod settings;
+mod shop_server;
 mod snapshots;
 mod statement;
 mod subaccounts;

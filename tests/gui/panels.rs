@@ -85,6 +85,7 @@ fn record(number: i64, kind: TxKind, destination: &str, minor: i64, state: TxSta
         next_check_at: None,
         checks: 0,
         review_reason: None,
+        counter: None,
     }
 }
 
@@ -181,6 +182,7 @@ fn history_rows_open_their_details_and_totals_keep_credit_given_and_taken_back_a
             from_state: Some(TxState::Sending),
             to_state: TxState::Unknown,
             detail: Some("no answer within 20 s".into()),
+            counter: Some("front".into()),
         }]),
     );
     harness.run_steps(2);

@@ -329,3 +329,17 @@ pub fn send_top_up(harness: &mut App, number: &str, amount: &str) {
     wait_for_enabled_button(harness, "Send top-up");
     click(harness, "Send top-up");
 }
+
+/// A real shop's app whose ledger is the shop's server at `address`, as the counter `counter`.
+pub fn server_app(dir: &Path, address: &str, counter: &str) -> App {
+    set_language(Language::English);
+    let services = Services::real_on(Some(dir.to_path_buf()), Some(address), Some(counter))
+        .expect("the shop's services start on the server");
+    let dialog = FileAnswers::default().dialog(dir);
+    let mut harness = Harness::builder()
+        .with_size([1100.0, 720.0])
+        .build_eframe(move |cc| SaldoApp::with_file_dialog(cc, services, dialog));
+    harness.state_mut().show_panel(Panel::Counter);
+    harness.step();
+    harness
+}

@@ -182,6 +182,14 @@ impl Conn {
         }
     }
 
+    /// Whether the connection to the server was lost (a file connection never is).
+    pub fn is_lost(&self) -> bool {
+        match self {
+            Conn::Sqlite(_) => false,
+            Conn::Postgres(conn) => conn.is_closed(),
+        }
+    }
+
     /// Statements outside a transaction (each one commits on its own).
     pub fn sql(&mut self) -> Sql<'_> {
         match self {

@@ -335,6 +335,11 @@ fn params(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 impl PgConn {
+    /// Whether the server closed the connection or it broke.
+    pub(super) fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     pub(super) fn sql(&mut self) -> Sql<'_> {
         Sql {
             inner: SqlInner::Postgres(PgSql::Client(self)),

@@ -286,7 +286,15 @@ impl SaldoApp {
                 profile,
                 kind,
                 result,
-            } => self.settings.secret_saved(&profile, kind, result, &mut run),
+            } => {
+                self.settings.secret_saved(&profile, kind, result, &mut run);
+                run(Command::LoadCounters);
+            }
+            Event::Counters(Ok(place)) => self.shop.place = Some(place),
+            Event::Counters(Err(error)) => {
+                tracing::warn!(error = %error.text(), "could not read the shop's counters");
+            }
+            Event::LedgerChosen(result) => self.settings.ledger.chosen(result),
             Event::SecretStatus { profile, status } => {
                 self.shop.secrets.insert(profile.clone(), status.clone());
                 self.settings.secret_status(profile, status)

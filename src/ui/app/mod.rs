@@ -143,6 +143,7 @@ impl SaldoApp {
                 .add(Level::Error, t!("toast-crash-report", path = path.as_str()));
         }
         app.backend.run(Command::LoadProfiles);
+        app.backend.run(Command::LoadCounters);
         app.backend.run(Command::LoadBalances);
         let generation = app.shop.ask_today();
         app.backend.run(Command::LoadToday { generation });

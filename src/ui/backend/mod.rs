@@ -2,6 +2,7 @@
 //! every frame. Nothing here runs on the UI thread.
 
 mod files;
+mod ledger_choice;
 mod vocabulary;
 mod worker;
 

@@ -218,6 +218,30 @@ pub enum Command {
     TestConnection {
         profile: String,
     },
+    /// Which ledger this counter is on, its name, and the shop's counters (this one checks
+    /// in first, saying which profiles' secrets its keychain lacks).
+    LoadCounters,
+    /// Keeps the ledger this counter opens from its next start: its own file (`address`
+    /// `None`) or the shop's server, whose password (if typed) goes to the keychain; the
+    /// choice is kept only once the ledger opened with it.
+    ChooseLedger {
+        data_dir: std::path::PathBuf,
+        address: Option<String>,
+        password: Option<Secret>,
+    },
+}
+
+/// Where the window's ledger is and who else works on it.
+#[derive(Clone, Debug, Default)]
+pub struct LedgerPlace {
+    /// The file, or the server's address (never with a password).
+    pub shown: String,
+    pub on_server: bool,
+    /// This counter's name.
+    pub counter: String,
+    pub counters: Vec<crate::ledger::CounterInfo>,
+    /// Outcomes this counter keeps until the shop's server answers again.
+    pub kept_outcomes: usize,
 }
 
 /// Why a top-up did not end with a recorded outcome.
@@ -374,4 +398,6 @@ pub enum Event {
     },
     /// The OS asked saldo to quit (SIGTERM).
     CloseRequested,
+    Counters(Result<LedgerPlace, Words>),
+    LedgerChosen(Result<Words, Words>),
 }

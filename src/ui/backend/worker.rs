@@ -330,6 +330,33 @@ impl Worker {
                 let result = self.test_connection(&profile).await;
                 Event::ConnectionTested { profile, result }
             }
+            Command::LoadCounters => {
+                if let Err(error) = engine.check_in_counter().await {
+                    tracing::warn!(%error, "could not check this counter in");
+                }
+                Event::Counters(self.ledger(super::ledger_choice::place).await)
+            }
+            Command::ChooseLedger {
+                data_dir,
+                address,
+                password,
+            } => {
+                let secrets = engine.secrets().clone();
+                let counter = engine.ledger().counter().to_string();
+                let result = tokio::task::spawn_blocking(move || {
+                    super::ledger_choice::choose(
+                        &data_dir,
+                        address.as_deref(),
+                        password,
+                        &secrets,
+                        &counter,
+                    )
+                })
+                .await
+                .map_err(join_error)
+                .and_then(|r| r);
+                Event::LedgerChosen(result)
+            }
         }
     }
 

@@ -17,7 +17,19 @@ pub fn engine_error_text(error: &EngineError) -> String {
     match error {
         EngineError::BadInput(text) | EngineError::Config(text) => capitalise(text),
         EngineError::Secret(e) => secret_error_text(e),
+        EngineError::NotRecorded(LedgerError::Unreachable(reason)) => {
+            t!("error-server-down-nothing-sent", reason = reason)
+        }
         EngineError::NotRecorded(e) => t!("error-not-recorded", reason = ledger_error_text(e)),
+        EngineError::OutcomeNotRecorded {
+            reference,
+            outcome,
+            error: LedgerError::Unreachable(_),
+        } => t!(
+            "error-outcome-kept",
+            reference = reference,
+            outcome = outcome
+        ),
         EngineError::OutcomeNotRecorded {
             reference,
             outcome,

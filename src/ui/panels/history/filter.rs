@@ -24,6 +24,8 @@ pub struct FilterForm {
     pub state: Option<TxState>,
     /// A phone number (any usual spelling), a sub-account or a child account id.
     pub number: String,
+    /// Only what this counter recorded.
+    pub counter: Option<String>,
 }
 
 /// Local midnight of a day, in Unix ms.
@@ -62,6 +64,7 @@ impl FilterForm {
             to_ms: to.and_then(next_day).and_then(midnight_ms),
             profile: self.profile.clone(),
             state: self.state,
+            counter: self.counter.clone(),
             ..HistoryFilter::default()
         }
         .with_destination(&self.number, &shop_countries(shop)))
@@ -125,7 +128,11 @@ pub fn filter_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) -> Optio
     if ui.ctx().content_rect().height() < super::SHORT_WINDOW {
         let set = [!form.from.is_empty(), !form.to.is_empty()]
             .into_iter()
-            .chain([form.profile.is_some(), form.state.is_some()])
+            .chain([
+                form.profile.is_some(),
+                form.state.is_some(),
+                form.counter.is_some(),
+            ])
             .filter(|set| *set)
             .count();
         egui::CollapsingHeader::new(t!("history-more-filters", set = set))
@@ -192,6 +199,25 @@ fn more_filters_ui(ui: &mut egui::Ui, form: &mut FilterForm, shop: &Shop) {
             })
             .response
             .labelled_by(label.id);
+        // The shop's counters, once more than one works on the ledger.
+        let counters: Vec<&str> = shop
+            .place
+            .iter()
+            .flat_map(|p| p.counters.iter().map(|c| c.name.as_str()))
+            .collect();
+        if counters.len() > 1 || form.counter.is_some() {
+            let label = ui.label(t!("history-counter"));
+            egui::ComboBox::from_id_salt("history-counter")
+                .selected_text(form.counter.clone().unwrap_or_else(|| t!("history-any")))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut form.counter, None, t!("history-any"));
+                    for name in counters {
+                        ui.selectable_value(&mut form.counter, Some(name.to_string()), name);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        }
     });
 }
 

@@ -4,6 +4,7 @@
 //! "test connection" that reads the balance (or the cheapest read the provider offers).
 
 pub mod data_section;
+pub mod ledger_section;
 
 use std::collections::BTreeMap;
 
@@ -176,6 +177,8 @@ pub struct SettingsPanel {
     secret_fields_generation: u64,
     /// "Your data and backups".
     pub data: data_section::DataSection,
+    /// "The shop's books": this counter's ledger and the shop's counters.
+    pub ledger: ledger_section::LedgerSection,
 }
 
 impl SettingsPanel {
@@ -262,6 +265,7 @@ pub fn settings_ui(ui: &mut egui::Ui, panel: &mut SettingsPanel, cx: &mut PanelC
         theme_picker_ui(ui, &mut cx.prefs.theme);
     });
     data_section_ui(ui, &mut panel.data, cx);
+    ledger_section::ledger_section_ui(ui, &mut panel.ledger, cx);
     let (shop, run) = (&*cx.shop, &mut *cx.run);
     ui.separator();
     if let Some((colour, words)) = &panel.message {
@@ -528,6 +532,13 @@ fn profile_form_ui(
     if let Some(profile) = existing {
         ui.separator();
         secrets_ui(ui, panel, &profile, run);
+        let lacking = ledger_section::counters_lacking(shop.place.as_ref(), &profile.name);
+        if !lacking.is_empty() {
+            ui.colored_label(
+                WARNING,
+                t!("settings-counters-lacking", counters = lacking.join(", ")),
+            );
+        }
     } else {
         ui.label(RichText::new(t!("settings-secrets-after-save")).weak());
     }
