@@ -1,7 +1,8 @@
 //! The history: the demo's thousands of rows, filters with totals, the daily chart, and an
 //! export of exactly the filtered rows through the save dialog.
 
-use egui_kittest::kittest::Queryable;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
 use saldo::ledger::HistoryFilter;
 
 use super::support::*;
@@ -115,4 +116,43 @@ fn at_800_by_600_the_rows_keep_the_room() {
     assert!(dates(&harness), "the dates open");
     // The export's controls are in the title row, still one click away.
     assert!(harness.query_all_by_label("Export…").next().is_some());
+}
+
+/// The Export button keeps its identity while the rows load again: egui knows a click by the
+/// widget pressed, so a button whose id changed between the press and the release (a spinner
+/// drawn before it) lost clerks' clicks whenever a refresh began or ended under the pointer.
+#[test]
+fn export_keeps_its_identity_while_the_rows_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = demo_app_with(dir.path(), None);
+    let total = ledger_count(&harness);
+    open_panel(&mut harness, "History");
+    let newest = ledger_rows(&harness, 1).remove(0);
+    // Settled: the totals counted and the newest rows on screen.
+    wait_for(&mut harness, &format!("{total} operations"));
+    wait_for(&mut harness, newest.reference.as_str());
+    harness.run_steps(3);
+    let export_id = |h: &App| {
+        h.get_by_role_and_label(Role::Button, "Export…")
+            .accesskit_node()
+            .id()
+    };
+    let settled = export_id(&harness);
+    // F5 starts a reload in the frame that reads its key press, and that frame draws the
+    // spinner: one frame with the press alone (a key press and release queued together run
+    // two frames, and the reload may be over by the second).
+    harness.key_down(egui::Key::F5);
+    harness.step();
+    assert!(shows(&harness, "Counting…"), "the rows are loading again");
+    assert_eq!(
+        export_id(&harness),
+        settled,
+        "the same button while the rows reload"
+    );
+    harness.key_up(egui::Key::F5);
+    harness
+        .get_by_role_and_label(Role::Button, "Export…")
+        .click();
+    harness.run_steps(3);
+    wait_for(&mut harness, "No file chosen: nothing was exported.");
 }

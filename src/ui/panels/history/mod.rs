@@ -107,11 +107,14 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
             panel.reload(run);
         }
         ui.toggle_value(&mut panel.show_chart, t!("history-chart"));
-        if panel.pages.is_loading() {
-            ui.spinner();
-        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             export_controls_ui(ui, &mut panel.export, &panel.pages, run);
+            // Drawn after every button: egui knows a widget by its place among those drawn
+            // before it, so a spinner coming or going ahead of the buttons made a click
+            // pressed in one frame and released in the next miss them.
+            if panel.pages.is_loading() {
+                ui.spinner();
+            }
         });
     });
     if let Some(filter) = filter_ui(ui, &mut panel.form, shop)
