@@ -27,12 +27,12 @@ fn profile(ledger: &Ledger) -> i64 {
         .id
 }
 
-fn sending(ledger: &Ledger, profile_id: i64, number: &str) -> Reference {
-    let reference = Reference::generate();
+/// Records `reference` as sent to `number` (its sender holds the claim, if any).
+fn record_sending(ledger: &Ledger, profile_id: i64, number: &str, reference: &Reference) {
     ledger
         .record_sending(
             &NewOperation {
-                reference: &reference,
+                reference,
                 kind: TxKind::TopUp,
                 profile_id,
                 destination: number,
@@ -44,6 +44,11 @@ fn sending(ledger: &Ledger, profile_id: i64, number: &str) -> Reference {
             &StateChange::default(),
         )
         .unwrap();
+}
+
+fn sending(ledger: &Ledger, profile_id: i64, number: &str) -> Reference {
+    let reference = Reference::generate();
+    record_sending(ledger, profile_id, number, &reference);
     reference
 }
 
@@ -68,21 +73,7 @@ fn one_counter_holds_an_operation_and_an_expired_holder_is_fenced_out() {
     assert!(back.claim(&reference).unwrap().is_none(), "held by front");
     assert!(back.is_claimed(&reference));
     // The row is recorded under front's lease.
-    front
-        .record_sending(
-            &NewOperation {
-                reference: &reference,
-                kind: TxKind::TopUp,
-                profile_id: id,
-                destination: "+5352942387",
-                amount: Money::from_minor(2000, Unit::Usd),
-                repeat_guard: None,
-                request: None,
-                batch_row: None,
-            },
-            &StateChange::default(),
-        )
-        .unwrap();
+    record_sending(&front, id, "+5352942387", &reference);
     // Front stops renewing (a frozen machine): its lease runs out by the server's clock and
     // back takes the operation over.
     let mut admin = db::connect_postgres(&target, None).unwrap();
@@ -229,21 +220,7 @@ fn an_outcome_learned_while_the_connection_is_cut_is_kept_and_written_when_it_is
     let id = profile(&front);
     let reference = Reference::generate();
     let claim = front.claim(&reference).unwrap().expect("free");
-    front
-        .record_sending(
-            &NewOperation {
-                reference: &reference,
-                kind: TxKind::TopUp,
-                profile_id: id,
-                destination: "+5352942387",
-                amount: Money::from_minor(2000, Unit::Usd),
-                repeat_guard: None,
-                request: None,
-                batch_row: None,
-            },
-            &StateChange::default(),
-        )
-        .unwrap();
+    record_sending(&front, id, "+5352942387", &reference);
     // The network drops the counter's connection while the provider answers.
     let pid = front.server_process().unwrap();
     let mut admin = db::connect_postgres(&target, None).unwrap();
