@@ -387,3 +387,191 @@ fn restoring_twice_finds_a_profile_the_first_restore_renamed() {
         "{names:?}"
     );
 }
+
+/// Every operation on the server: reference → (state, how many events).
+fn server_operations(url: &str) -> BTreeMap<String, (String, i64)> {
+    let target = saldo::ledger::PgTarget::parse(url).unwrap();
+    let mut conn = saldo::ledger::db::connect_postgres(&target, None).unwrap();
+    conn.sql()
+        .rows::<_, saldo::ledger::db::DbError>(
+            "SELECT t.reference, t.state,
+               (SELECT count(*) FROM transaction_events e WHERE e.transaction_id = t.id)
+             FROM transactions t",
+            &[],
+            |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+        )
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// How many events each operation of a ledger file has: reference → count.
+fn file_events(file: &Path) -> BTreeMap<String, i64> {
+    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut statement = conn
+        .prepare(
+            "SELECT t.reference, count(e.id) FROM transactions t
+             LEFT JOIN transaction_events e ON e.transaction_id = t.id GROUP BY t.id",
+        )
+        .unwrap();
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// A one-counter shop moves onto its server with `saldo ledger copy`: every operation with
+/// its whole history, its batch and rows; the same copy again adds nothing. The server's
+/// backup is one snapshot written as a checked SQLite ledger, and restoring it onto the
+/// server forgets nothing made since.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_moves_onto_its_server_once_and_the_server_backs_up_and_restores() {
+    let Some(url) = common::server_database() else {
+        return;
+    };
+    let sim = common::simulator(|_| {}).await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let engine = common::engine_with_all(&data, &sim, 1, EngineOptions::default());
+    let mut file = String::from("number,amount,operator,circle\n");
+    for i in 0..30 {
+        file.push_str(&format!("96798{:05},10,Airtel,West Bengal\n", i + 1));
+    }
+    let profile = engine.ledger().profile("in").unwrap();
+    let lists = engine.ledger().topup_lists(&profile).unwrap();
+    let rows = read_batch(file.as_bytes(), &profile, &lists).unwrap();
+    let batch = engine
+        .ledger()
+        .create_batch(profile.id, "customers.csv", false, "customers", true, &rows)
+        .unwrap();
+    engine
+        .run_batch(
+            batch,
+            BatchRun::default(),
+            Arc::new(AtomicBool::new(false)),
+            |_| {},
+        )
+        .await
+        .unwrap();
+    drop(engine);
+    let counter_file = data.join(FILE_NAME);
+    let states = operations(&counter_file);
+    let events = file_events(&counter_file);
+    assert_eq!(states.len(), 30);
+
+    let from = counter_file.to_str().unwrap();
+    let elsewhere = dir.path().join("owner");
+    let copied = saldo(
+        &elsewhere,
+        &["ledger", "copy", "--from", from, "--to", &url],
+    );
+    assert!(copied.status.success(), "{}", text(&copied.stderr));
+    let said = text(&copied.stdout);
+    assert!(
+        said.contains("30 operation(s) added, 0 already there"),
+        "{said}"
+    );
+    assert!(said.contains("1 batch(es) added"), "{said}");
+    assert!(!said.contains("password"), "{said}");
+    let on_server = server_operations(&url);
+    let expected: BTreeMap<String, (String, i64)> = states
+        .iter()
+        .map(|(r, s)| (r.clone(), (s.clone(), events[r])))
+        .collect();
+    assert_eq!(
+        on_server, expected,
+        "every operation with its whole history"
+    );
+
+    let again = saldo(
+        &elsewhere,
+        &["ledger", "copy", "--from", from, "--to", &url],
+    );
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let said = text(&again.stdout);
+    assert!(
+        said.contains("0 operation(s) added, 30 already there"),
+        "{said}"
+    );
+    assert!(said.contains("0 batch(es) added"), "{said}");
+    assert_eq!(server_operations(&url), expected, "nothing copied twice");
+    let target = saldo::ledger::PgTarget::parse(&url).unwrap();
+    let mut conn = saldo::ledger::db::connect_postgres(&target, None).unwrap();
+    let linked: i64 = conn
+        .sql()
+        .value(
+            "SELECT count(*) FROM batch_rows WHERE transaction_id IS NOT NULL",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(linked, 30, "each batch row keeps its operation");
+
+    // The server's backup: a SQLite ledger of one moment, checked.
+    let backup_file = dir.path().join("server.sqlite3");
+    let out = saldo(
+        &elsewhere,
+        &[
+            "--ledger",
+            &url,
+            "backup",
+            "--out",
+            backup_file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("backed up 30 operations"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(check_backup(&backup_file).unwrap().operations, 30);
+    assert_eq!(operations(&backup_file), states);
+    assert_eq!(file_events(&backup_file), events);
+
+    // A sale on the server after the backup, then the backup restored onto the server: the
+    // sale stays, the ledger as it was is kept aside.
+    let server = saldo::ledger::Ledger::open_server(&target, None, &elsewhere).unwrap();
+    let later = saldo::domain::Reference::generate();
+    server
+        .record_sending(
+            &saldo::ledger::NewOperation {
+                reference: &later,
+                kind: saldo::ledger::TxKind::TopUp,
+                profile_id: server.profile("in").unwrap().id,
+                destination: "+919679800099",
+                amount: saldo::domain::Money::from_minor(1000, saldo::domain::Unit::Inr),
+                repeat_guard: None,
+                request: None,
+                batch_row: None,
+            },
+            &saldo::ledger::StateChange::default(),
+        )
+        .unwrap();
+    server
+        .transition(
+            &later,
+            saldo::domain::TxState::Failed,
+            &saldo::ledger::StateChange::default(),
+        )
+        .unwrap();
+    drop(server);
+    let out = saldo(
+        &elsewhere,
+        &["--ledger", &url, "restore", backup_file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("0 came back from the backup, 1 made since it was taken were kept"),
+        "{said}"
+    );
+    let restored = server_operations(&url);
+    assert_eq!(restored.len(), 31);
+    assert_eq!(restored[later.as_str()].0, "failed");
+    let aside = said
+        .split("the ledger as it was is kept in ")
+        .nth(1)
+        .expect("the restore names where the server as it was is kept");
+    assert_eq!(operations(Path::new(aside)).len(), 31);
+}

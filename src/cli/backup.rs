@@ -64,6 +64,9 @@ pub(crate) fn restore(args: RestoreArgs, ledger: &Ledger) -> Result<Output, CliE
         merged.operations_kept,
         merged.operations_completed,
         merged.rows_linked,
-        restored.previous_kept_at.display(),
+        restored
+            .previous_kept_at
+            .as_ref()
+            .map_or_else(String::new, |p| p.display().to_string()),
     )))
 }

@@ -12,6 +12,7 @@ mod credentials;
 mod demo_data;
 mod export;
 mod history;
+mod ledger_copy;
 mod profile;
 mod reconcile;
 mod review;
@@ -241,6 +242,11 @@ pub enum Command {
     ///
     /// Example: saldo restore /media/usb/saldo-2026-11-23.sqlite3
     Restore(backup::RestoreArgs),
+    /// Move a shop's ledger: copy a counter's SQLite ledger onto the shop's server.
+    ///
+    /// Example: saldo ledger copy --from saldo.sqlite3 --to postgres://owner@10.0.0.5/shop
+    #[command(subcommand)]
+    Ledger(ledger_copy::LedgerCommand),
     /// Fill the demo ledger (never your own) with a realistic made-up history.
     ///
     /// Example: saldo demo-data --rows 100000
@@ -323,6 +329,13 @@ pub fn run(command: Command, place: Place) -> ExitCode {
         Command::Export(args) => with_ledger(place, |ledger| export::run(args, ledger)),
         Command::Backup(args) => with_ledger(place, |ledger| backup::backup(args, ledger)),
         Command::Restore(args) => with_ledger(place, |ledger| backup::restore(args, ledger)),
+        Command::Ledger(ledger_copy::LedgerCommand::Copy(args)) => {
+            let place = Place {
+                ledger: args.to.clone().or(place.ledger),
+                ..place
+            };
+            with_ledger(place, |ledger| ledger_copy::copy(args, ledger))
+        }
         Command::History(args) => {
             with_engine(place, |engine, _| history::run(args, engine.ledger()))
         }

@@ -112,7 +112,9 @@ pub fn open(
             }
             Ledger::open(path)
         }
-        LedgerAddress::Server(target) => Ledger::open_server(target, password(target), data_dir),
+        LedgerAddress::Server(target) => {
+            Ledger::open_server_as(target, password(target), data_dir, counter)
+        }
     }?;
     Ok(match counter {
         Some(name) => opened.with_counter(name),

@@ -14,16 +14,12 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::db::Conn;
+use super::db::{Conn, Sql};
 use super::{Ledger, LedgerError, Store, migrations, open_read_only, sqlite_write_error};
 
 fn sqlite_reason(error: &rusqlite::Error) -> String {
     super::db::sqlite_error(error).reason
 }
-
-/// Why a backup or a restore of the shop's server is not done here.
-const NOT_ON_THE_SERVER: &str = "this counter's ledger is the shop's server: back it up with \
-     the server's own tools (pg_dump), not from a counter";
 
 /// The folder inside the data folder for automatic backups and ledgers kept aside.
 pub const BACKUP_FOLDER: &str = "backups";
@@ -69,8 +65,8 @@ pub enum RestoreProblem {
 pub struct Restored {
     /// The file that is now the ledger's content.
     pub from: BackupFacts,
-    /// Where the ledger as it was before is kept.
-    pub previous_kept_at: PathBuf,
+    /// Where the ledger as it was before is kept (a restore keeps it, a copy does not).
+    pub previous_kept_at: Option<PathBuf>,
     /// What the merge brought back and kept.
     pub merged: super::merge::MergeCounts,
 }
@@ -138,76 +134,78 @@ fn is_the_ledger(ledger: &Path, out: &Path) -> bool {
 
 impl Ledger {
     /// Writes a consistent copy of the ledger to `out` (replacing it) while the ledger stays in
-    /// use, and checks the copy.
+    /// use, and checks the copy. On the shop's server the copy is one snapshot of it, written
+    /// as a SQLite ledger (see [`super::snapshot`]).
     pub fn backup_to(&self, out: &Path) -> Result<BackupFacts, LedgerError> {
-        let Store::File(path) = self.store() else {
-            return Err(backup_error(out, NOT_ON_THE_SERVER));
-        };
-        if is_the_ledger(path, out) {
-            return Err(backup_error(out, "that is the ledger itself"));
+        match self.store() {
+            Store::File(path) => {
+                if is_the_ledger(path, out) {
+                    return Err(backup_error(out, "that is the ledger itself"));
+                }
+                let source = open_read_only(path)?;
+                copy_to_file(&source, out)
+            }
+            Store::Server { .. } => {
+                let mut server = self.store().open_reader()?;
+                write_checked(out, |partial| {
+                    super::snapshot::export_server(&mut server, partial)
+                })
+            }
         }
-        let source = open_read_only(path)?;
-        copy_to_file(&source, out)
     }
 
     /// Brings the backup `file` back after checking it, without forgetting anything: its
     /// operations, events and batch links are merged into the ledger as it stands (see
     /// [`super::merge`]), so operations made after the backup stay and a resumed batch never
     /// sends a row again. The ledger as it was is first kept aside in `backups/`. Refused while
-    /// an operation is being sent; the check, the copy kept aside and the merge happen under
-    /// one write lock, so nothing can start being sent in between.
+    /// an operation is being sent; the check and the merge happen in one write transaction,
+    /// so nothing can start being sent in between.
     pub fn restore_from(&self, file: &Path) -> Result<Restored, LedgerError> {
-        let facts = check_backup(file)?;
-        if !matches!(self.store(), Store::File(_)) {
-            return Err(backup_error(file, NOT_ON_THE_SERVER));
+        self.merge_from(file, true)
+    }
+
+    /// Copies the ledger `file` (another counter's, or this shop's before it moved onto its
+    /// server) into this ledger: the same checked merge as a restore, without keeping the
+    /// ledger aside first. Copying the same file again copies nothing twice.
+    pub fn copy_from(&self, file: &Path) -> Result<Restored, LedgerError> {
+        if let Store::File(path) = self.store()
+            && is_the_ledger(path, file)
+        {
+            return Err(not_restorable(
+                file,
+                RestoreProblem::Unreadable("that is this counter's own ledger".into()),
+            ));
         }
+        self.merge_from(file, false)
+    }
+
+    fn merge_from(&self, file: &Path, keep_aside: bool) -> Result<Restored, LedgerError> {
+        let facts = check_backup(file)?;
         let data_dir = self.path().parent().unwrap_or(Path::new("."));
-        let aside = backups_dir(data_dir).join(stamped_name("before-restore-", self.now()));
-        crate::paths::create_private_dir(&backups_dir(data_dir))
-            .map_err(|e| backup_error(&aside, e))?;
-        // The backup itself is never written: a copy of it, brought to this saldo's schema, is
+        let folder = backups_dir(data_dir);
+        let aside = folder.join(stamped_name("before-restore-", self.now()));
+        crate::paths::create_private_dir(&folder).map_err(|e| backup_error(&aside, e))?;
+        // The file itself is never written: a copy of it, brought to this saldo's schema, is
         // what is merged.
-        let staged = backups_dir(data_dir).join(stamped_name(".restoring-", self.now()));
+        let staged = folder.join(stamped_name(".restoring-", self.now()));
         let merged = (|| {
             copy_to_file(&open_read_only(file)?, &staged)?;
-            {
-                let copy = Connection::open(&staged).map_err(sqlite_write_error)?;
-                migrations::apply(&mut Conn::Sqlite(copy)).map_err(|e| match e {
-                    migrations::MigrationError::Newer(found) => not_restorable(
-                        file,
-                        RestoreProblem::Newer {
-                            found,
-                            supported: migrations::latest_version(),
-                        },
-                    ),
-                    migrations::MigrationError::Store(e) => LedgerError::from(e),
-                })?;
-            }
-            let mut guard = self.conn();
-            let conn = guard
-                .as_sqlite_mut()
-                .expect("a file ledger has a SQLite connection");
-            conn.execute(
-                "ATTACH DATABASE ?1 AS restored",
-                [staged.to_string_lossy().as_ref()],
-            )
-            .map_err(sqlite_write_error)?;
-            let merged = (|| {
-                let tx = conn
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                    .map_err(sqlite_write_error)?;
-                match in_flight(self, &tx)? {
-                    0 => {}
-                    n => return Err(not_restorable(file, RestoreProblem::InFlight(n))),
+            migrate_staged(file, &staged)?;
+            match self.store() {
+                Store::File(path) => self.merge_into_file(file, path, &staged, keep_aside, &aside),
+                Store::Server { .. } => {
+                    if keep_aside {
+                        self.backup_to(&aside)?;
+                    }
+                    self.write(|sql| {
+                        match in_flight_on_server(sql)? {
+                            0 => {}
+                            n => return Err(not_restorable(file, RestoreProblem::InFlight(n))),
+                        }
+                        super::snapshot::merge_file_into_server(sql, &staged)
+                    })
                 }
-                // In WAL mode a reading connection sees the committed ledger.
-                copy_to_file(&open_read_only(self.path())?, &aside)?;
-                let counts = super::merge::merge_restored(&tx)?;
-                tx.commit().map_err(sqlite_write_error)?;
-                Ok(counts)
-            })();
-            let _ = conn.execute("DETACH DATABASE restored", []);
-            merged
+            }
         })();
         let _ = std::fs::remove_file(&staged);
         let merged = merged?;
@@ -216,33 +214,90 @@ impl Ledger {
             operations = facts.operations,
             added = merged.operations_added,
             kept = merged.operations_kept,
-            kept_aside = %aside.display(),
-            "a backup was merged back into the ledger"
+            kept_aside = keep_aside.then(|| aside.display().to_string()),
+            "a ledger file was merged into the ledger"
         );
         Ok(Restored {
             from: facts,
-            previous_kept_at: aside,
+            previous_kept_at: keep_aside.then_some(aside),
             merged,
         })
     }
+
+    /// The merge on a SQLite ledger: the staged copy attached, under one write lock.
+    fn merge_into_file(
+        &self,
+        file: &Path,
+        ledger_path: &Path,
+        staged: &Path,
+        keep_aside: bool,
+        aside: &Path,
+    ) -> Result<super::merge::MergeCounts, LedgerError> {
+        let mut guard = self.conn();
+        let conn = guard
+            .as_sqlite_mut()
+            .expect("a file ledger has a SQLite connection");
+        conn.execute(
+            "ATTACH DATABASE ?1 AS restored",
+            [staged.to_string_lossy().as_ref()],
+        )
+        .map_err(sqlite_write_error)?;
+        let merged = guard.write(|sql| {
+            match in_flight(self, sql)? {
+                0 => {}
+                n => return Err(not_restorable(file, RestoreProblem::InFlight(n))),
+            }
+            if keep_aside {
+                // In WAL mode a reading connection sees the committed ledger.
+                copy_to_file(&open_read_only(ledger_path)?, aside)?;
+            }
+            Ok(super::merge::merge_restored(sql, "restored.")?)
+        });
+        if let Some(conn) = guard.as_sqlite() {
+            let _ = conn.execute("DETACH DATABASE restored", []);
+        }
+        merged
+    }
+}
+
+/// Brings the staged copy of `file` to this saldo's schema.
+fn migrate_staged(file: &Path, staged: &Path) -> Result<(), LedgerError> {
+    let copy = Connection::open(staged).map_err(sqlite_write_error)?;
+    migrations::apply(&mut Conn::Sqlite(copy)).map_err(|e| match e {
+        migrations::MigrationError::Newer(found) => not_restorable(
+            file,
+            RestoreProblem::Newer {
+                found,
+                supported: migrations::latest_version(),
+            },
+        ),
+        migrations::MigrationError::Store(e) => LedgerError::from(e),
+    })
 }
 
 /// How many operations are on their way to a provider right now: recorded or sending, and
 /// held by a live sender.
-fn in_flight(ledger: &Ledger, conn: &Connection) -> Result<i64, LedgerError> {
-    let mut stmt = conn
-        .prepare("SELECT reference FROM transactions WHERE state IN ('recorded', 'sending')")
-        .map_err(|e| sqlite_write_error(e).reading())?;
-    let references = stmt
-        .query_map([], |r| r.get::<_, String>(0))
-        .map_err(|e| sqlite_write_error(e).reading())?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| sqlite_write_error(e).reading())?;
+fn in_flight(ledger: &Ledger, sql: &mut Sql<'_>) -> Result<i64, LedgerError> {
+    let references: Vec<String> = sql.rows(
+        "SELECT reference FROM transactions WHERE state IN ('recorded', 'sending')",
+        &[],
+        |r| r.get(0),
+    )?;
     let held = references
         .iter()
         .filter(|r| ledger.is_claimed(&crate::domain::Reference::from_text(r)))
         .count();
     Ok(held as i64)
+}
+
+/// On the shop's server: operations recorded or sending whose holder's lease is still live
+/// by the server's clock.
+fn in_flight_on_server(sql: &mut Sql<'_>) -> Result<i64, LedgerError> {
+    Ok(sql.value(
+        "SELECT count(*) FROM transactions t JOIN leases l ON l.key = t.reference
+         WHERE t.state IN ('recorded', 'sending') AND l.expires_at > now()",
+        &[],
+    )?)
 }
 
 /// Copies every page in one step, so the copy is one moment of the source. A source or target
@@ -269,9 +324,29 @@ fn copy_in_one_step(backup: &rusqlite::backup::Backup<'_, '_>) -> rusqlite::Resu
 }
 
 /// Copies the database behind `source` to `out` with the online backup API (one step: one
-/// moment): written to `OUT.partial`, synced, checked, and only then renamed into place, so a
-/// good earlier file at `out` is never replaced by a bad one.
+/// moment), through [`write_checked`].
 fn copy_to_file(source: &Connection, out: &Path) -> Result<BackupFacts, LedgerError> {
+    write_checked(out, |partial| {
+        let failed = |e: rusqlite::Error| backup_error(out, sqlite_reason(&e));
+        let mut target = Connection::open(partial).map_err(failed)?;
+        let backup = rusqlite::backup::Backup::new(source, &mut target).map_err(failed)?;
+        copy_in_one_step(&backup).map_err(failed)?;
+        drop(backup);
+        // A backup is one file: no journal beside it.
+        target
+            .pragma_update(None, "journal_mode", "DELETE")
+            .map_err(failed)
+            .map(drop)
+    })
+}
+
+/// Writes a backup to `out` with `fill`, which writes a new SQLite ledger at the path it is
+/// given (`OUT.partial`); that file is synced, checked, and only then renamed into place, so
+/// a good earlier file at `out` is never replaced by a bad one.
+fn write_checked(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), LedgerError>,
+) -> Result<BackupFacts, LedgerError> {
     let partial = out.with_file_name(format!(
         "{}.partial",
         out.file_name()
@@ -280,16 +355,7 @@ fn copy_to_file(source: &Connection, out: &Path) -> Result<BackupFacts, LedgerEr
     ));
     let _ = std::fs::remove_file(&partial);
     let copy = || -> Result<BackupFacts, LedgerError> {
-        let failed = |e: rusqlite::Error| backup_error(out, sqlite_reason(&e));
-        let mut target = Connection::open(&partial).map_err(failed)?;
-        let backup = rusqlite::backup::Backup::new(source, &mut target).map_err(failed)?;
-        copy_in_one_step(&backup).map_err(failed)?;
-        drop(backup);
-        // A backup is one file: no journal beside it.
-        target
-            .pragma_update(None, "journal_mode", "DELETE")
-            .map_err(failed)?;
-        drop(target);
+        fill(&partial)?;
         std::fs::File::open(&partial)
             .and_then(|f| f.sync_all())
             .map_err(|e| backup_error(out, e))?;

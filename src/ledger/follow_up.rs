@@ -48,7 +48,7 @@ impl Ledger {
             &format!(
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
                  WHERE t.state IN ('recorded', 'sending', 'pending', 'unknown')
-                   AND (?1 IS NULL OR t.profile_id = ?1)
+                   AND (CAST(?1 AS BIGINT) IS NULL OR t.profile_id = ?1)
                  ORDER BY t.created_at, t.id"
             ),
             args![profile_id],
@@ -345,5 +345,35 @@ mod tests {
                 .any(|step| step.contains("transactions_flagged")),
             "{plan:?}"
         );
+    }
+
+    /// Every open operation, of all profiles or of one: the reconciler asks both ways (on the
+    /// server a parameter compared only with nothing has no type of its own).
+    #[test]
+    fn open_operations_are_listed_for_every_profile_or_one() {
+        use crate::domain::{Money, Reference, Unit};
+        let (_dir, ledger, cuba) = crate::ledger::ledger_with_cuba();
+        let reference = Reference::generate();
+        ledger
+            .record_sending(
+                &super::super::NewOperation {
+                    reference: &reference,
+                    kind: super::super::TxKind::TopUp,
+                    profile_id: cuba,
+                    destination: "+5352942387",
+                    amount: Money::from_minor(2000, Unit::Usd),
+                    repeat_guard: None,
+                    request: None,
+                    batch_row: None,
+                },
+                &super::super::StateChange::default(),
+            )
+            .unwrap();
+        let all = ledger.open_operations(None).unwrap();
+        let one = ledger.open_operations(Some(cuba)).unwrap();
+        let none = ledger.open_operations(Some(cuba + 1)).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(one[0].reference, reference);
+        assert!(none.is_empty());
     }
 }

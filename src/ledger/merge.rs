@@ -5,12 +5,13 @@
 //! batch row sent after the backup keeps its link, so `batch --resume` never sends it again.
 //! The backup's profile settings come back; profiles and operations only the ledger has stay.
 //!
-//! Runs inside the caller's write transaction, with the backup attached as `restored` (at this
-//! saldo's schema).
+//! The same statements run on both stores, inside the caller's write transaction: on SQLite
+//! the backup is attached as `restored` (tables `restored.NAME`), on the shop's server it is
+//! loaded into temporary tables `restored_NAME` first (see [`super::snapshot`]). Merging the
+//! same backup twice adds nothing the second time: that is what makes `saldo ledger copy`
+//! safe to run again.
 
-use rusqlite::Transaction;
-
-use super::{LedgerError, sqlite_write_error as write_error};
+use super::db::{DbError, ErrorKind, Sql};
 
 /// What a merge brought back.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,149 +28,194 @@ pub struct MergeCounts {
     pub rows_linked: i64,
 }
 
+/// The tables a merge reads from the backup.
+pub(super) const MERGED_TABLES: &[&str] = &[
+    "profiles",
+    "transactions",
+    "transaction_events",
+    "batches",
+    "batch_rows",
+    "balance_readings",
+    "favourite_numbers",
+    "number_choices",
+    "counters",
+];
+
 const MERGE: &str = r#"
-CREATE TEMP TABLE merge_known AS SELECT reference FROM main.transactions;
+-- Lookups go through keys (EXISTS on an indexed column): on the server a NOT IN over a
+-- million references would be read once per row.
+CREATE TEMP TABLE merge_known AS SELECT reference FROM transactions;
+CREATE UNIQUE INDEX merge_known_by_reference ON merge_known (reference);
 
 -- Profiles: the backup's settings come back; one the ledger lacks is added (renamed
 -- NAME~restoredID if its name now belongs to a profile of another provider — and found under
 -- that name by the next restore).
-UPDATE main.profiles SET base_url = r.base_url, settings = r.settings, archived_at = r.archived_at
-  FROM (SELECT name, provider, base_url, settings, archived_at FROM restored.profiles) AS r
-  WHERE r.name = main.profiles.name AND r.provider = main.profiles.provider;
-INSERT INTO main.profiles (name, provider, base_url, settings, created_at, archived_at)
-  SELECT CASE WHEN EXISTS (SELECT 1 FROM main.profiles m WHERE m.name = r.name)
+UPDATE profiles SET base_url = r.base_url, settings = r.settings, archived_at = r.archived_at
+  FROM (SELECT name, provider, base_url, settings, archived_at FROM {r}profiles) AS r
+  WHERE r.name = profiles.name AND r.provider = profiles.provider;
+INSERT INTO profiles (name, provider, base_url, settings, created_at, archived_at)
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM profiles m WHERE m.name = r.name)
               THEN r.name || '~restored' || r.id ELSE r.name END,
          r.provider, r.base_url, r.settings, r.created_at, r.archived_at
-  FROM restored.profiles r
-  WHERE NOT EXISTS (SELECT 1 FROM main.profiles m WHERE m.provider = r.provider
+  FROM {r}profiles r
+  WHERE NOT EXISTS (SELECT 1 FROM profiles m WHERE m.provider = r.provider
                       AND m.name IN (r.name, r.name || '~restored' || r.id));
 -- One profile of the ledger for each of the backup's: its own name first.
 CREATE TEMP TABLE merge_profiles AS
   SELECT old, new FROM (
     SELECT r.id AS old, COALESCE(
-        (SELECT m.id FROM main.profiles m WHERE m.provider = r.provider AND m.name = r.name),
-        (SELECT m.id FROM main.profiles m
+        (SELECT m.id FROM profiles m WHERE m.provider = r.provider AND m.name = r.name),
+        (SELECT m.id FROM profiles m
           WHERE m.provider = r.provider AND m.name = r.name || '~restored' || r.id)) AS new
-    FROM restored.profiles r)
+    FROM {r}profiles r) AS matched
   WHERE new IS NOT NULL;
 
 -- Operations only the backup holds, and their events.
-INSERT INTO main.transactions (reference, kind, profile_id, destination, amount_minor, unit,
+INSERT INTO transactions (reference, kind, profile_id, destination, amount_minor, unit,
     state, provider_ref, provider_message, created_at, updated_at, send_deadline_at,
-    next_check_at, checks, review_reason, basis, request, first_reading)
+    next_check_at, checks, review_reason, basis, request, first_reading, counter)
   SELECT t.reference, t.kind, p.new, t.destination, t.amount_minor, t.unit, t.state,
     t.provider_ref, t.provider_message, t.created_at, t.updated_at, t.send_deadline_at,
-    t.next_check_at, t.checks, t.review_reason, t.basis, t.request, t.first_reading
-  FROM restored.transactions t JOIN merge_profiles p ON p.old = t.profile_id
-  WHERE t.reference NOT IN (SELECT reference FROM merge_known)
+    t.next_check_at, t.checks, t.review_reason, t.basis, t.request, t.first_reading, t.counter
+  FROM {r}transactions t JOIN merge_profiles p ON p.old = t.profile_id
+  WHERE NOT EXISTS (SELECT 1 FROM merge_known k WHERE k.reference = t.reference)
   ORDER BY t.id;
 CREATE TEMP TABLE merge_ops AS
-  SELECT r.id AS old, m.id AS new, r.reference IN (SELECT reference FROM merge_known) AS existed
-  FROM restored.transactions r JOIN main.transactions m ON m.reference = r.reference;
-INSERT INTO main.transaction_events (transaction_id, at, from_state, to_state, detail)
-  SELECT o.new, e.at, e.from_state, e.to_state, e.detail
-  FROM restored.transaction_events e JOIN merge_ops o ON o.old = e.transaction_id
+  SELECT r.id AS old, m.id AS new,
+    EXISTS (SELECT 1 FROM merge_known k WHERE k.reference = r.reference) AS existed
+  FROM {r}transactions r JOIN transactions m ON m.reference = r.reference;
+INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail, counter)
+  SELECT o.new, e.at, e.from_state, e.to_state, e.detail, e.counter
+  FROM {r}transaction_events e JOIN merge_ops o ON o.old = e.transaction_id
   WHERE NOT o.existed ORDER BY e.id;
 
 -- Operations both hold where the backup knows more (the ledger is the older copy): the
 -- backup's later events are appended and its state taken.
 CREATE TEMP TABLE merge_behind AS
   SELECT o.old, o.new,
-    (SELECT count(*) FROM main.transaction_events x WHERE x.transaction_id = o.new) AS have
+    (SELECT count(*) FROM transaction_events x WHERE x.transaction_id = o.new) AS have
   FROM merge_ops o
   WHERE o.existed
-    AND (SELECT count(*) FROM restored.transaction_events x WHERE x.transaction_id = o.old)
-      > (SELECT count(*) FROM main.transaction_events x WHERE x.transaction_id = o.new);
-INSERT INTO main.transaction_events (transaction_id, at, from_state, to_state, detail)
-  SELECT b.new, e.at, e.from_state, e.to_state, e.detail
-  FROM merge_behind b JOIN restored.transaction_events e ON e.transaction_id = b.old
-  WHERE (SELECT count(*) FROM restored.transaction_events p
+    AND (SELECT count(*) FROM {r}transaction_events x WHERE x.transaction_id = o.old)
+      > (SELECT count(*) FROM transaction_events x WHERE x.transaction_id = o.new);
+INSERT INTO transaction_events (transaction_id, at, from_state, to_state, detail, counter)
+  SELECT b.new, e.at, e.from_state, e.to_state, e.detail, e.counter
+  FROM merge_behind b JOIN {r}transaction_events e ON e.transaction_id = b.old
+  WHERE (SELECT count(*) FROM {r}transaction_events p
          WHERE p.transaction_id = b.old AND p.id < e.id) >= b.have
   ORDER BY e.id;
-UPDATE main.transactions SET state = r.state, provider_ref = r.provider_ref,
+UPDATE transactions SET state = r.state, provider_ref = r.provider_ref,
     provider_message = r.provider_message, updated_at = r.updated_at,
     next_check_at = r.next_check_at, checks = r.checks, review_reason = r.review_reason,
     basis = r.basis, first_reading = r.first_reading
   FROM (SELECT b.new AS target, t.state, t.provider_ref, t.provider_message, t.updated_at,
           t.next_check_at, t.checks, t.review_reason, t.basis, t.first_reading
-        FROM merge_behind b JOIN restored.transactions t ON t.id = b.old) AS r
-  WHERE main.transactions.id = r.target;
+        FROM merge_behind b JOIN {r}transactions t ON t.id = b.old) AS r
+  WHERE transactions.id = r.target;
 
 -- Batches: matched by when and from what they were made; one only the backup holds is added
 -- with its rows; links and refusals the ledger's rows lack come back.
-CREATE TEMP TABLE merge_batches (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
-INSERT INTO merge_batches SELECT r.id, m.id FROM restored.batches r JOIN main.batches m
+CREATE TEMP TABLE merge_batches (old BIGINT PRIMARY KEY, new BIGINT NOT NULL);
+INSERT INTO merge_batches SELECT r.id, m.id FROM {r}batches r JOIN batches m
   ON m.created_at = r.created_at AND m.source = r.source;
 CREATE TEMP TABLE merge_new_batches AS
-  SELECT id FROM restored.batches WHERE id NOT IN (SELECT old FROM merge_batches);
-INSERT INTO main.batches (profile_id, source, confirm_repeats, created_at, finished_at,
+  SELECT id FROM {r}batches WHERE id NOT IN (SELECT old FROM merge_batches);
+INSERT INTO batches (profile_id, source, confirm_repeats, created_at, finished_at,
     fingerprint)
   SELECT p.new, r.source, r.confirm_repeats, r.created_at, r.finished_at, r.fingerprint
-  FROM restored.batches r JOIN merge_profiles p ON p.old = r.profile_id
+  FROM {r}batches r JOIN merge_profiles p ON p.old = r.profile_id
   WHERE r.id IN (SELECT id FROM merge_new_batches) ORDER BY r.id;
-INSERT INTO merge_batches SELECT r.id, m.id FROM restored.batches r JOIN main.batches m
+INSERT INTO merge_batches SELECT r.id, m.id FROM {r}batches r JOIN batches m
   ON m.created_at = r.created_at AND m.source = r.source
   WHERE r.id IN (SELECT id FROM merge_new_batches);
-INSERT OR IGNORE INTO main.batch_rows (batch_id, line, number, amount, operator, circle,
+INSERT INTO batch_rows (batch_id, line, number, amount, operator, circle,
     transaction_id, refusal)
   SELECT b.new, r.line, r.number, r.amount, r.operator, r.circle, o.new, r.refusal
-  FROM restored.batch_rows r JOIN merge_batches b ON b.old = r.batch_id
+  FROM {r}batch_rows r JOIN merge_batches b ON b.old = r.batch_id
   LEFT JOIN merge_ops o ON o.old = r.transaction_id
-  WHERE r.batch_id IN (SELECT id FROM merge_new_batches);
+  WHERE r.batch_id IN (SELECT id FROM merge_new_batches)
+  ON CONFLICT DO NOTHING;
 CREATE TEMP TABLE merge_links AS
   SELECT b.new AS batch_id, r.line, o.new AS transaction_id
-  FROM restored.batch_rows r JOIN merge_batches b ON b.old = r.batch_id
+  FROM {r}batch_rows r JOIN merge_batches b ON b.old = r.batch_id
   JOIN merge_ops o ON o.old = r.transaction_id
-  JOIN main.batch_rows m ON m.batch_id = b.new AND m.line = r.line
+  JOIN batch_rows m ON m.batch_id = b.new AND m.line = r.line
   WHERE m.transaction_id IS NULL
-    AND NOT EXISTS (SELECT 1 FROM main.batch_rows x WHERE x.transaction_id = o.new);
-UPDATE main.batch_rows SET transaction_id = l.transaction_id, refusal = NULL
+    AND NOT EXISTS (SELECT 1 FROM batch_rows x WHERE x.transaction_id = o.new);
+UPDATE batch_rows SET transaction_id = l.transaction_id, refusal = NULL
   FROM merge_links l
-  WHERE main.batch_rows.batch_id = l.batch_id AND main.batch_rows.line = l.line;
-UPDATE main.batch_rows SET refusal = r.refusal
-  FROM (SELECT b.new AS batch_id, x.line, x.refusal FROM restored.batch_rows x
+  WHERE batch_rows.batch_id = l.batch_id AND batch_rows.line = l.line;
+UPDATE batch_rows SET refusal = r.refusal
+  FROM (SELECT b.new AS batch_id, x.line, x.refusal FROM {r}batch_rows x
         JOIN merge_batches b ON b.old = x.batch_id WHERE x.refusal IS NOT NULL) AS r
-  WHERE main.batch_rows.batch_id = r.batch_id AND main.batch_rows.line = r.line
-    AND main.batch_rows.transaction_id IS NULL AND main.batch_rows.refusal IS NULL;
+  WHERE batch_rows.batch_id = r.batch_id AND batch_rows.line = r.line
+    AND batch_rows.transaction_id IS NULL AND batch_rows.refusal IS NULL;
 
 -- What the window remembers: the ledger's own wins, the backup fills the gaps.
-INSERT OR IGNORE INTO main.balance_readings (profile_id, amount_minor, unit, read_at)
+INSERT INTO balance_readings (profile_id, amount_minor, unit, read_at)
   SELECT p.new, r.amount_minor, r.unit, r.read_at
-  FROM restored.balance_readings r JOIN merge_profiles p ON p.old = r.profile_id;
-INSERT OR IGNORE INTO main.favourite_numbers (profile_id, number, label, created_at)
+  FROM {r}balance_readings r JOIN merge_profiles p ON p.old = r.profile_id
+  WHERE true ON CONFLICT DO NOTHING;
+INSERT INTO favourite_numbers (profile_id, number, label, created_at)
   SELECT p.new, r.number, r.label, r.created_at
-  FROM restored.favourite_numbers r JOIN merge_profiles p ON p.old = r.profile_id;
-INSERT OR IGNORE INTO main.number_choices (profile_id, number, choices, updated_at)
+  FROM {r}favourite_numbers r JOIN merge_profiles p ON p.old = r.profile_id
+  WHERE true ON CONFLICT DO NOTHING;
+INSERT INTO number_choices (profile_id, number, choices, updated_at)
   SELECT p.new, r.number, r.choices, r.updated_at
-  FROM restored.number_choices r JOIN merge_profiles p ON p.old = r.profile_id;
+  FROM {r}number_choices r JOIN merge_profiles p ON p.old = r.profile_id
+  WHERE true ON CONFLICT DO NOTHING;
+-- The counters that wrote the backup's operations (the ledger's own word on each wins).
+INSERT INTO counters (name, seen_at, missing_secrets)
+  SELECT name, seen_at, missing_secrets FROM {r}counters WHERE true ON CONFLICT DO NOTHING;
 "#;
 
 const CLEAN_UP: &str = "
-DROP TABLE IF EXISTS temp.merge_known; DROP TABLE IF EXISTS temp.merge_profiles;
-DROP TABLE IF EXISTS temp.merge_ops; DROP TABLE IF EXISTS temp.merge_behind;
-DROP TABLE IF EXISTS temp.merge_batches; DROP TABLE IF EXISTS temp.merge_new_batches;
-DROP TABLE IF EXISTS temp.merge_links;
+DROP TABLE IF EXISTS merge_known; DROP TABLE IF EXISTS merge_profiles;
+DROP TABLE IF EXISTS merge_ops; DROP TABLE IF EXISTS merge_behind;
+DROP TABLE IF EXISTS merge_batches; DROP TABLE IF EXISTS merge_new_batches;
+DROP TABLE IF EXISTS merge_links;
 ";
 
-/// Merges the attached `restored` ledger into the main one, inside `tx`.
-pub(super) fn merge_restored(tx: &Transaction<'_>) -> Result<MergeCounts, LedgerError> {
-    tx.execute_batch(CLEAN_UP).map_err(write_error)?;
-    tx.execute_batch(MERGE).map_err(write_error)?;
-    let count = |sql: &str| -> Result<i64, LedgerError> {
-        tx.query_row(sql, [], |r| r.get(0)).map_err(write_error)
-    };
+/// Operations of the backup the ledger lacks, or knows less of, after the merge: none, or the
+/// merge is undone.
+const CHECK: &str = "
+SELECT count(*) FROM {r}transactions r
+  LEFT JOIN transactions m ON m.reference = r.reference
+  WHERE m.id IS NULL
+     OR (SELECT count(*) FROM transaction_events e WHERE e.transaction_id = m.id)
+      < (SELECT count(*) FROM {r}transaction_events e WHERE e.transaction_id = r.id)
+";
+
+/// Merges the backup whose tables are named `{restored}NAME` into the ledger, inside the
+/// caller's write transaction, and checks that every operation of the backup is now in the
+/// ledger with all of its events.
+pub(super) fn merge_restored(sql: &mut Sql<'_>, restored: &str) -> Result<MergeCounts, DbError> {
+    let named = |text: &str| text.replace("{r}", restored);
+    sql.batch(CLEAN_UP)?;
+    sql.batch(&named(MERGE))?;
+    let mut count = |text: &str| -> Result<i64, DbError> { sql.value(&named(text), &[]) };
     let counts = MergeCounts {
         operations_added: count("SELECT count(*) FROM merge_ops WHERE NOT existed")?,
         operations_completed: count("SELECT count(*) FROM merge_behind")?,
         operations_kept: count(
-            "SELECT count(*) FROM main.transactions
-             WHERE reference NOT IN (SELECT reference FROM restored.transactions)",
+            "SELECT count(*) FROM transactions t
+             WHERE NOT EXISTS (SELECT 1 FROM {r}transactions r WHERE r.reference = t.reference)",
         )?,
         batches_added: count(
             "SELECT count(*) FROM merge_new_batches n JOIN merge_batches b ON b.old = n.id",
         )?,
         rows_linked: count("SELECT count(*) FROM merge_links")?,
     };
-    tx.execute_batch(CLEAN_UP).map_err(write_error)?;
+    let short: i64 = count(CHECK)?;
+    if short > 0 {
+        return Err(DbError::new(
+            ErrorKind::Other,
+            format!(
+                "after merging, {short} operation(s) of the backup were still missing or \
+                 incomplete in the ledger: nothing was changed"
+            ),
+        ));
+    }
+    sql.batch(CLEAN_UP)?;
     Ok(counts)
 }

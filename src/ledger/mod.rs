@@ -23,6 +23,7 @@ mod outbox;
 pub mod profiles;
 pub mod provider_lists;
 pub mod reader;
+mod snapshot;
 #[doc(hidden)]
 pub mod testkit;
 pub mod transactions;
@@ -297,11 +298,23 @@ impl Ledger {
     }
 
     /// Connects to the shop's server and brings its schema up to date (once, whichever
-    /// counter starts first); `local_dir` is this counter's own folder.
+    /// counter starts first); `local_dir` is this counter's own folder. The counter is named
+    /// after the host.
     pub fn open_server(
         target: &db::PgTarget,
         password: Option<ServerPassword>,
         local_dir: &Path,
+    ) -> Result<Ledger, LedgerError> {
+        Ledger::open_server_as(target, password, local_dir, None)
+    }
+
+    /// Like [`Ledger::open_server`], for the counter `counter` (the host's name if `None`):
+    /// its leases and everything it writes carry that name from the first statement on.
+    pub fn open_server_as(
+        target: &db::PgTarget,
+        password: Option<ServerPassword>,
+        local_dir: &Path,
+        counter: Option<&str>,
     ) -> Result<Ledger, LedgerError> {
         let shown = target.shown().to_string();
         crate::paths::create_private_dir(local_dir).map_err(|e| LedgerError::Open {
@@ -332,10 +345,22 @@ impl Ledger {
             reason: e.to_string(),
         };
         let keeper_conn = store.open_reader().map_err(unreachable)?;
-        let counter = host_counter_name();
+        let counter = counter
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map_or_else(host_counter_name, str::to_string);
         let outbox = outbox::Outbox::in_dir(local_dir);
         let leases = leases::Leases::start(store.clone(), keeper_conn, &counter, outbox)
             .map_err(unreachable)?;
+        // What an earlier run of this counter kept while the server was away is written
+        // before anything else is done (a resumed batch, a reconciler pass).
+        match outbox::flush(&leases) {
+            Ok(0) => {}
+            Ok(written) => tracing::info!(written, "outcomes kept on this counter were written"),
+            Err(error) => {
+                tracing::warn!(%error, "could not write the outcomes kept on this counter yet")
+            }
+        }
         Ok(Ledger {
             conn: Mutex::new(conn),
             store,
@@ -446,6 +471,7 @@ impl Ledger {
             to,
             change: change.clone(),
             at,
+            token: leases.token(reference.as_str()),
         })
     }
 

@@ -29,6 +29,10 @@ pub(crate) struct Kept {
     pub change: StateChange,
     /// When the outcome was learned (the ledger's time).
     pub at: i64,
+    /// This counter's lease token on the operation then: a later run of the counter (the
+    /// first one died before the server came back) writes the outcome as that holder, unless
+    /// another counter has taken the operation over since.
+    pub token: Option<i64>,
 }
 
 impl Kept {
@@ -42,6 +46,7 @@ impl Kept {
             "detail": self.change.detail,
             "basis": self.change.basis.map(Basis::as_str),
             "at": self.at,
+            "token": self.token,
         })
         .to_string()
     }
@@ -60,6 +65,7 @@ impl Kept {
                 basis: text_of("basis").and_then(|b| Basis::parse(&b)),
             },
             at: v.get("at")?.as_i64()?,
+            token: v.get("token").and_then(serde_json::Value::as_i64),
         })
     }
 }
@@ -147,9 +153,10 @@ pub(crate) fn flush(leases: &Leases) -> Result<usize, LedgerError> {
     let mut written = 0;
     for (path, kept) in leases.outbox.entries() {
         let key = kept.reference.as_str().to_string();
+        let ours = leases.token(&key).or(kept.token);
         let fence = Fence::Lease {
             key: key.clone(),
-            ours: leases.token(&key),
+            ours,
         };
         let counter = leases.counter_name().to_string();
         let stamp = Stamp {
@@ -174,7 +181,10 @@ pub(crate) fn flush(leases: &Leases) -> Result<usize, LedgerError> {
                 tracing::info!(reference = %kept.reference, outcome = %kept.to,
                     "an outcome kept on this counter was written to the shop's server");
                 leases.outbox.done(&path, &key);
-                leases.forget(&key);
+                match ours {
+                    Some(token) => leases.release(&key, token),
+                    None => leases.forget(&key),
+                }
                 written += 1;
             }
             Err(error @ LedgerError::Unreachable(_)) => return Err(error),
@@ -205,6 +215,7 @@ mod tests {
                 basis: None,
             },
             at: 1_780_000_000_000,
+            token: Some(42),
         };
         Outbox::in_dir(dir.path()).keep(&kept).unwrap();
         let again = Outbox::in_dir(dir.path());

@@ -221,3 +221,19 @@ pub fn log_text(data: &Path) -> String {
         .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
         .collect()
 }
+
+/// A database of its own on the test server for one test, and its address; `None` (said)
+/// when no test server is named.
+pub fn server_database() -> Option<String> {
+    let Ok(admin) = std::env::var("SALDO_TEST_POSTGRES") else {
+        eprintln!("skipped: set SALDO_TEST_POSTGRES (scripts/test.sh does)");
+        return None;
+    };
+    let name = format!("shop_{}", uuid::Uuid::new_v4().simple());
+    let target = saldo::ledger::PgTarget::parse(&admin).unwrap();
+    let mut conn = saldo::ledger::db::connect_postgres(&target, None).unwrap();
+    conn.sql()
+        .batch(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    Some(admin.replace("/postgres?", &format!("/{name}?")))
+}

@@ -124,7 +124,7 @@ pub fn connect(target: &PgTarget, password: Option<&str>) -> Result<super::Conn,
     }
     .map_err(|e| error(&e))?;
     Ok(super::Conn::Postgres(Box::new(PgConn {
-        client,
+        client: OwnClient(Some(client)),
         statements: HashMap::new(),
     })))
 }
@@ -317,8 +317,34 @@ pub(super) fn cell(row: &postgres::Row, index: usize) -> Result<Cell<'_>, DbErro
 
 /// A connection to the shop's server, with the statements it has prepared.
 pub struct PgConn {
-    client: Client,
+    client: OwnClient,
     statements: HashMap<String, Statement>,
+}
+
+/// The synchronous client, closed off any async runtime's thread: its drop blocks on the
+/// client's own runtime, which panics where a runtime already drives the thread (a ledger
+/// dropped inside async code).
+struct OwnClient(Option<Client>);
+
+impl std::ops::Deref for OwnClient {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        self.0.as_ref().expect("a client until it is dropped")
+    }
+}
+
+impl std::ops::DerefMut for OwnClient {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0.as_mut().expect("a client until it is dropped")
+    }
+}
+
+impl Drop for OwnClient {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            off_runtime(move || drop(client));
+        }
+    }
 }
 
 /// Where a statement goes on PostgreSQL: the connection, or a transaction on it.

@@ -122,7 +122,12 @@ impl DataSection {
                     restored.merged.operations_added,
                     restored.merged.operations_kept,
                 );
-                let aside = restored.previous_kept_at.display().to_string();
+                // A restore always keeps the ledger as it was aside.
+                let aside = restored
+                    .previous_kept_at
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
                 let text = Words::new(move || {
                     t!(
                         "data-restore-done",
