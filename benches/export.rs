@@ -1,7 +1,12 @@
 //! Export of a 1,000,000-operation ledger to CSV by `saldo export` against `sqlite3 -csv`
 //! reading the same columns from the same file (targets: no slower, under 64 MB peak memory).
 //! Both run as processes under `/usr/bin/time`, which reports wall time and peak memory.
-//! Run: `cargo bench --bench export -- 1000000`.
+//! Run: `cargo bench --bench export -- 1000000`. On the shop's server
+//! (`scripts/with-postgres.sh cargo bench --bench export -- 1000000`) the same ledger is moved
+//! onto it and `saldo --ledger URL export` is measured against `psql -c "\copy (SELECT …) to
+//! stdout csv"` of the same columns (target: <= 1.2x, constant memory).
+
+mod common;
 
 use std::process::Command;
 
@@ -36,10 +41,7 @@ fn measure(program: &str, args: &[&str]) -> (f64, f64) {
 }
 
 fn main() {
-    let rows: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let rows = common::count_arg(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
     {
         let ledger = Ledger::open_in(dir.path()).expect("ledger");
@@ -55,6 +57,10 @@ fn main() {
     let data = dir.path().to_string_lossy();
     let saldo = env!("CARGO_BIN_EXE_saldo");
     let (ours, our_mb) = measure(saldo, &["--data-dir", &data, "export", "--out", &out]);
+    if let Some(admin) = common::server() {
+        on_server(&admin, &dir.path().join(saldo::ledger::FILE_NAME), rows);
+        return;
+    }
     let sql = "SELECT t.reference, t.created_at, t.kind, p.name, p.provider, t.destination, \
                t.amount_minor, t.unit, t.state, t.provider_ref, t.provider_message, t.updated_at \
                FROM transactions t JOIN profiles p ON p.id = t.profile_id \
@@ -71,6 +77,55 @@ fn main() {
     println!("  sqlite3 -csv   {theirs:.2} s, peak {their_mb:.1} MB");
     println!(
         "  ratio {:.2}x its time (target <= 1.0), peak {our_mb:.1} MB (target <= 64)",
+        ours / theirs
+    );
+}
+
+/// The export from the shop's server, against psql's `\copy` of the same stored columns.
+fn on_server(admin: &str, file: &std::path::Path, rows: usize) {
+    let url = common::fresh_database(admin);
+    let target = saldo::ledger::PgTarget::parse(&url).expect("address");
+    let counter = file.with_file_name("counter");
+    let server = Ledger::open_server(&target, None, &counter).expect("the server opens");
+    server.copy_from(file).expect("copied onto the server");
+    drop(server);
+    let mut analyse = saldo::ledger::db::connect_postgres(&target, None).unwrap();
+    analyse.sql().batch("ANALYZE").unwrap();
+    let out = counter.join("export.csv");
+    let out = out.to_string_lossy();
+    let data = counter.to_string_lossy();
+    let saldo = env!("CARGO_BIN_EXE_saldo");
+    let (ours, our_mb) = measure(
+        saldo,
+        &[
+            "--data-dir",
+            &data,
+            "--ledger",
+            &url,
+            "export",
+            "--out",
+            &out,
+        ],
+    );
+    let copy = "\\copy (SELECT t.reference, t.created_at, t.kind, p.name, p.provider, \
+                t.destination, t.amount_minor, t.unit, t.state, t.provider_ref, \
+                t.provider_message, t.updated_at FROM transactions t \
+                JOIN profiles p ON p.id = t.profile_id ORDER BY t.created_at, t.id) \
+                TO STDOUT CSV";
+    // psql takes the address without saldo's own parameters.
+    let psql_url = url.split('?').next().unwrap_or(&url).to_string();
+    let (theirs, their_mb) = measure("psql", &["-X", "-q", &psql_url, "-c", copy]);
+    let exported = std::fs::read_to_string(&*out)
+        .expect("export")
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(exported, rows);
+    println!("export of {rows} operations from the shop's server (best of 3):");
+    println!("  saldo export     {ours:.2} s, peak {our_mb:.1} MB");
+    println!("  psql \\copy csv   {theirs:.2} s, peak {their_mb:.1} MB");
+    println!(
+        "  ratio {:.2}x its time (target <= 1.2), peak {our_mb:.1} MB",
         ours / theirs
     );
 }

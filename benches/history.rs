@@ -1,5 +1,9 @@
 //! How long the History panel waits for one filtered page of 50 rows on a 1,000,000-operation
-//! ledger (target: under 20 ms). Run: `cargo bench --bench history -- 1000000`.
+//! ledger (target: under 20 ms). Run: `cargo bench --bench history -- 1000000`; on the shop's
+//! server: `scripts/with-postgres.sh cargo bench --bench history -- 1000000` (the demo ledger is
+//! filled on SQLite and moved onto the server by `saldo ledger copy`'s code, which is timed too).
+
+mod common;
 
 use std::time::{Duration, Instant};
 
@@ -29,12 +33,9 @@ fn time(ledger: &Ledger, filter: &HistoryFilter, deep: bool) -> (Duration, Durat
 }
 
 fn main() {
-    let rows: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let rows = common::count_arg(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let ledger = Ledger::open_in(dir.path()).expect("ledger");
+    let mut ledger = Ledger::open_in(dir.path()).expect("ledger");
     for demo in demo_profiles(DEFAULT_SIM_BASE) {
         ensure_demo_profile(&ledger, &demo).expect("profile");
     }
@@ -44,6 +45,23 @@ fn main() {
         "filled {rows} operations in {:.1} s",
         start.elapsed().as_secs_f64()
     );
+    if let Some(admin) = common::server() {
+        let url = common::fresh_database(&admin);
+        let target = saldo::ledger::PgTarget::parse(&url).expect("address");
+        let server = Ledger::open_server(&target, None, &dir.path().join("counter")).unwrap();
+        let start = Instant::now();
+        let copied = server
+            .copy_from(ledger.path())
+            .expect("copied onto the server");
+        println!(
+            "copied {} operations onto the server in {:.1} s; the pages below are read there",
+            copied.merged.operations_added,
+            start.elapsed().as_secs_f64()
+        );
+        let mut analyse = saldo::ledger::db::connect_postgres(&target, None).unwrap();
+        analyse.sql().batch("ANALYZE").unwrap();
+        ledger = server;
+    }
     let newest = ledger.history_page(None, 1).unwrap();
     let number = newest[0].destination.clone();
     let week_ago = newest[0].created_at - 7 * 86_400_000;

@@ -86,49 +86,17 @@ if (($# == 0)); then
 fi
 
 work=$(mktemp -d -t saldo-test.XXXXXX)
-pg_dir=$(mktemp -d -t saldo-pg.XXXXXX)
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-# PostgreSQL refuses to run as root: as root, the cluster belongs to nobody.
-as_cluster=()
-if [[ $(id -u) -eq 0 ]]; then
-  chown nobody:nogroup "$pg_dir"
-  as_cluster=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-fi
-cleanup() {
-  "${as_cluster[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$work" "$pg_dir"
-}
-trap cleanup EXIT
+trap 'rm -rf "$work"' EXIT
 mkdir -m 700 "$work/runtime" "$work/keyring-data"
-
-# The shop's server for the tests: a throw-away cluster in its own folder, on 127.0.0.1 and a
-# socket there, with a superuser "saldo" (trust for it on this machine's loopback only).
-"${as_cluster[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U saldo --auth=trust -E UTF8 --no-locale \
-  >"$pg_dir/initdb.log" 2>&1 || { cat "$pg_dir/initdb.log" >&2; exit 1; }
-# Passwords are checked for every role but the superuser, as a shop's server checks them.
-printf '%s\n' "local all all trust" "host all saldo 127.0.0.1/32 trust" \
-  "host all all 127.0.0.1/32 scram-sha-256" >"$pg_dir/data/pg_hba.conf"
-pg_port=""
-for port in $(seq 55432 55462); do
-  if "${as_cluster[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 30 \
-      -o "-k $pg_dir -c listen_addresses=127.0.0.1 -p $port -c fsync=off -c max_connections=200" \
-      start >/dev/null 2>&1; then
-    pg_port=$port
-    break
-  fi
-done
-if [[ -z $pg_port ]]; then
-  echo "test.sh: the throw-away PostgreSQL did not start:" >&2; cat "$pg_dir/server.log" >&2; exit 1
-fi
-export SALDO_TEST_POSTGRES="postgres://saldo@127.0.0.1:$pg_port/postgres?sslmode=disable"
-echo "PostgreSQL for the tests: $SALDO_TEST_POSTGRES"
 
 # Inside a private D-Bus session: an unlocked gnome-keyring (unlocked BEFORE any display exists,
 # so it can never show an unlock prompt), then Xvfb, then the tests.
 export SALDO_TEST_WORK="$work"
 # Times in snapshot images are drawn in this zone, whatever the machine's own.
 export TZ=UTC
-dbus-run-session -- bash -euo pipefail -c '
+# The shop's server for the tests is a throw-away PostgreSQL cluster around all of it
+# (scripts/with-postgres.sh names it in SALDO_TEST_POSTGRES).
+scripts/with-postgres.sh dbus-run-session -- bash -euo pipefail -c '
   export XDG_RUNTIME_DIR="$SALDO_TEST_WORK/runtime"
   printf %s saldo-test-keyring \
     | XDG_DATA_HOME="$SALDO_TEST_WORK/keyring-data" \

@@ -168,13 +168,7 @@ async fn a_batch_killed_twenty_times_and_resumed_sends_every_row_exactly_once() 
     let out = saldo(&data, &["reconcile", "--now"]).output().unwrap();
     assert!(matches!(out.status.code(), Some(0 | 3)), "{out:?}");
 
-    let executed = sim.with_state(|s| {
-        let mut by_number: HashMap<String, usize> = HashMap::new();
-        for r in &s.qvatel.recharges {
-            *by_number.entry(r.destino.clone()).or_default() += 1;
-        }
-        by_number
-    });
+    let executed = topped_up_by_number(&sim);
     let twice: Vec<_> = executed.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "topped up twice: {twice:?}");
 
@@ -250,28 +244,8 @@ async fn counters_on_one_server_send_overlapping_batches_and_top_up_each_number_
     let Some(url) = common::server_database() else {
         return;
     };
-    let config = SimConfig {
-        random: RandomFaults {
-            latency_ms: 15,
-            ..RandomFaults::default()
-        },
-        ..SimConfig::default()
-    }
-    .with_large_balances();
-    let sim = Simulator::start(0, config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let profile = format!("shop-{}", fastrand::u32(..));
-    let server = server_with_profile(
-        &url,
-        dir.path(),
-        &profile,
-        ProviderKind::Qvatel,
-        &sim.qvatel_base_url(),
-    );
-    let keychain = SecretStore::keychain();
-    keychain
-        .set(&profile, SecretKind::ApiToken, qvatel::DEMO_TOKEN)
-        .unwrap();
+    let shop = QvatelShop::on(&url, 15).await;
+    let (sim, dir, profile, server) = (&shop.sim, &shop.dir, &shop.profile, &shop.server);
 
     let mut every_number = std::collections::BTreeSet::new();
     for (round, counters) in [(0_u32, 2_u32), (1, 5)] {
@@ -288,15 +262,7 @@ async fn counters_on_one_server_send_overlapping_batches_and_top_up_each_number_
                 std::fs::write(&file, rows).unwrap();
                 let name = format!("counter-{c}");
                 let file = file.to_string_lossy().into_owned();
-                let args = [
-                    "batch",
-                    &profile,
-                    &file,
-                    "--concurrency",
-                    "4",
-                    "--rate",
-                    "0",
-                ];
+                let args = ["batch", profile, &file, "--concurrency", "4", "--rate", "0"];
                 counter(dir.path(), &name, &url, &args).spawn().unwrap()
             })
             .collect();
@@ -312,13 +278,7 @@ async fn counters_on_one_server_send_overlapping_batches_and_top_up_each_number_
         }
     }
 
-    let executed = sim.with_state(|s| {
-        let mut by_number: HashMap<String, usize> = HashMap::new();
-        for r in &s.qvatel.recharges {
-            *by_number.entry(r.destino.clone()).or_default() += 1;
-        }
-        by_number
-    });
+    let executed = topped_up_by_number(sim);
     let twice: Vec<_> = executed.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "topped up twice: {twice:?}");
     let missing: Vec<_> = every_number
@@ -344,7 +304,6 @@ async fn counters_on_one_server_send_overlapping_batches_and_top_up_each_number_
             .as_deref()
             .is_some_and(|c| c.starts_with("counter-"))
     }));
-    keychain.delete(&profile, SecretKind::ApiToken).ok();
 }
 
 /// A counter killed (SIGKILL) while its top-ups are at the provider, which executed them:
@@ -535,28 +494,8 @@ async fn the_server_going_away_mid_batch_sends_nothing_meanwhile_and_loses_nothi
     through.set_port(Some(path.port)).unwrap();
     let through = through.to_string();
 
-    let config = SimConfig {
-        random: RandomFaults {
-            latency_ms: 40,
-            ..RandomFaults::default()
-        },
-        ..SimConfig::default()
-    }
-    .with_large_balances();
-    let sim = Simulator::start(0, config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let profile = format!("shop-{}", fastrand::u32(..));
-    let server = server_with_profile(
-        &url,
-        dir.path(),
-        &profile,
-        ProviderKind::Qvatel,
-        &sim.qvatel_base_url(),
-    );
-    let keychain = SecretStore::keychain();
-    keychain
-        .set(&profile, SecretKind::ApiToken, qvatel::DEMO_TOKEN)
-        .unwrap();
+    let shop = QvatelShop::on(&url, 40).await;
+    let (sim, dir, profile, server) = (&shop.sim, &shop.dir, &shop.profile, &shop.server);
     const ROWS_HERE: usize = 150;
     let file = dir.path().join("numbers.csv");
     let mut rows = String::from("number,amount\n");
@@ -567,15 +506,7 @@ async fn the_server_going_away_mid_batch_sends_nothing_meanwhile_and_loses_nothi
     let file = file.to_string_lossy().into_owned();
     let executed = || sim.with_state(|s| s.qvatel.recharges.len());
 
-    let args = [
-        "batch",
-        &profile,
-        &file,
-        "--concurrency",
-        "4",
-        "--rate",
-        "0",
-    ];
+    let args = ["batch", profile, &file, "--concurrency", "4", "--rate", "0"];
     let front = counter(dir.path(), "front", &through, &args)
         .spawn()
         .unwrap();
@@ -632,13 +563,7 @@ async fn the_server_going_away_mid_batch_sends_nothing_meanwhile_and_loses_nothi
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let done = sim.with_state(|s| {
-        let mut by_number: HashMap<String, usize> = HashMap::new();
-        for r in &s.qvatel.recharges {
-            *by_number.entry(r.destino.clone()).or_default() += 1;
-        }
-        by_number
-    });
+    let done = topped_up_by_number(sim);
     let twice: Vec<_> = done.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "topped up twice: {twice:?}");
     assert_eq!(done.len(), ROWS_HERE, "every number once");
@@ -653,5 +578,64 @@ async fn the_server_going_away_mid_batch_sends_nothing_meanwhile_and_loses_nothi
         .map(|entries| entries.count())
         .unwrap_or(0);
     assert_eq!(kept, 0, "every outcome kept meanwhile was written");
-    keychain.delete(&profile, SecretKind::ApiToken).ok();
+}
+
+/// How many times the simulator topped each QvaTel number up.
+fn topped_up_by_number(sim: &Simulator) -> HashMap<String, usize> {
+    sim.with_state(|s| {
+        let mut by_number: HashMap<String, usize> = HashMap::new();
+        for r in &s.qvatel.recharges {
+            *by_number.entry(r.destino.clone()).or_default() += 1;
+        }
+        by_number
+    })
+}
+
+/// A shop on the server at `url` with one QvaTel profile on a simulator answering after
+/// `latency_ms`, its token in the keychain (removed when the shop is dropped).
+struct QvatelShop {
+    sim: Simulator,
+    dir: tempfile::TempDir,
+    profile: String,
+    server: Ledger,
+}
+
+impl QvatelShop {
+    async fn on(url: &str, latency_ms: u64) -> QvatelShop {
+        let config = SimConfig {
+            random: RandomFaults {
+                latency_ms,
+                ..RandomFaults::default()
+            },
+            ..SimConfig::default()
+        }
+        .with_large_balances();
+        let sim = Simulator::start(0, config).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let profile = format!("shop-{}", fastrand::u32(..));
+        let server = server_with_profile(
+            url,
+            dir.path(),
+            &profile,
+            ProviderKind::Qvatel,
+            &sim.qvatel_base_url(),
+        );
+        SecretStore::keychain()
+            .set(&profile, SecretKind::ApiToken, qvatel::DEMO_TOKEN)
+            .unwrap();
+        QvatelShop {
+            sim,
+            dir,
+            profile,
+            server,
+        }
+    }
+}
+
+impl Drop for QvatelShop {
+    fn drop(&mut self) {
+        SecretStore::keychain()
+            .delete(&self.profile, SecretKind::ApiToken)
+            .ok();
+    }
 }

@@ -28,18 +28,14 @@ pub struct MergeCounts {
     pub rows_linked: i64,
 }
 
-/// The tables a merge reads from the backup.
-pub(super) const MERGED_TABLES: &[&str] = &[
-    "profiles",
-    "transactions",
-    "transaction_events",
-    "batches",
-    "batch_rows",
-    "balance_readings",
-    "favourite_numbers",
-    "number_choices",
-    "counters",
-];
+/// The tables a merge reads from the backup: all a backup holds but the provider lists
+/// (a cache, fetched again).
+pub(super) fn merged_tables() -> impl Iterator<Item = &'static str> {
+    super::snapshot::BACKED_UP_TABLES
+        .iter()
+        .copied()
+        .filter(|table| *table != "provider_lists")
+}
 
 const MERGE: &str = r#"
 -- Lookups go through keys (EXISTS on an indexed column): on the server a NOT IN over a

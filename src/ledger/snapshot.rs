@@ -15,12 +15,12 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use super::db::{Conn, DbError, ErrorKind, Sql, Value};
-use super::merge::{MERGED_TABLES, MergeCounts};
+use super::merge::{MergeCounts, merged_tables};
 use super::{LedgerError, migrations};
 
 /// The tables a backup holds, parents before children; the server's leases are not among
 /// them (they only mean something while their holder runs).
-const BACKED_UP_TABLES: &[&str] = &[
+pub(super) const BACKED_UP_TABLES: &[&str] = &[
     "profiles",
     "transactions",
     "transaction_events",
@@ -161,7 +161,7 @@ pub(super) fn merge_file_into_server(
     )
     .map_err(super::sqlite_write_error)?;
     let mut source = Conn::Sqlite(source);
-    for table in MERGED_TABLES {
+    for table in merged_tables() {
         let columns = columns_of(source.as_sqlite().expect("opened as SQLite"), table)?;
         // The server's own columns, keys and indexes: the merge looks rows up by them.
         sql.batch(&format!(
@@ -182,8 +182,7 @@ pub(super) fn merge_file_into_server(
         sql.batch(&format!("ANALYZE restored_{table}"))?;
     }
     let merged = super::merge::merge_restored(sql, "restored_")?;
-    let drop: Vec<String> = MERGED_TABLES
-        .iter()
+    let drop: Vec<String> = merged_tables()
         .map(|t| format!("DROP TABLE restored_{t};"))
         .collect();
     sql.batch(&drop.join(" "))?;

@@ -6,7 +6,8 @@ use saldo::domain::{Money, Reference, TxState, Unit};
 use saldo::ledger::{Ledger, NewOperation, StateChange, TxKind};
 use saldo::providers::ProviderKind;
 
-use egui_kittest::kittest::Queryable;
+use egui::accesskit::{Role, Toggled};
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::support::*;
 
@@ -86,4 +87,62 @@ fn the_window_on_the_shop_server_shows_its_counters_and_filters_history_by_count
     wait_for(&mut harness, "No operations match.");
     choose(&mut harness, "Counter", "back-office");
     wait_for(&mut harness, reference.as_str());
+}
+
+/// Settings › "The shop's books" on the server, drawn by wgpu in both themes at 1920 and 800
+/// points wide: every line of the section inside the window (the address is long), saved
+/// under `target/screenshots/` to be looked at.
+#[test]
+fn the_shop_books_are_drawn_whole_at_1920_and_800_in_both_themes() {
+    let Some(address) = fresh_database() else {
+        return;
+    };
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&folder).unwrap();
+    for theme in [egui::Theme::Light, egui::Theme::Dark] {
+        for size in [[1920.0, 1080.0], [800.0, 600.0]] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut harness = server_app_drawn(dir.path(), &address, "front", Some(theme), size);
+            open_panel(&mut harness, "Settings");
+            harness.get_by_label("The shop's books").click();
+            harness.run_steps(2);
+            wait_for(&mut harness, "This counter works on the shop's server: ");
+            wait_for(&mut harness, "front: has every profile's secrets");
+            harness.run_steps(4);
+            for text in [
+                "This counter works on the shop's server: ",
+                "This counter's name: front",
+                "The shop's server",
+                "front: has every profile's secrets",
+                "Every counter of the shop gives the same address.",
+            ] {
+                let node = harness.get_by_label_contains(text);
+                let rect = node.rect();
+                assert!(
+                    rect.min.x >= 0.0 && rect.max.x <= size[0] + 0.5,
+                    "{text:?} drawn at {rect:?} in a window {} wide",
+                    size[0]
+                );
+            }
+            // The ledger in use is the one chosen, with its address ready to change.
+            let picked = harness
+                .get_by_role_and_label(Role::RadioButton, "The shop's server")
+                .accesskit_node()
+                .toggled();
+            assert_eq!(
+                picked,
+                Some(Toggled::True),
+                "the server is the choice in use"
+            );
+            assert!(
+                text_field(&harness, "Server address")
+                    .value()
+                    .is_some_and(|v| v.starts_with("postgres://saldo@127.0.0.1")),
+                "the address in use is in its field"
+            );
+            let image = harness.render().expect("drawn by wgpu");
+            let name = format!("settings-books-{theme:?}-{}.png", size[0]).to_lowercase();
+            image.save(folder.join(name)).unwrap();
+        }
+    }
 }

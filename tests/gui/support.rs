@@ -332,14 +332,18 @@ pub fn send_top_up(harness: &mut App, number: &str, amount: &str) {
 
 /// A real shop's app whose ledger is the shop's server at `address`, as the counter `counter`.
 pub fn server_app(dir: &Path, address: &str, counter: &str) -> App {
-    set_language(Language::English);
+    server_app_drawn(dir, address, counter, None, [1100.0, 720.0])
+}
+
+/// Like [`server_app`], `size` points large and, with a theme, drawn by wgpu in it.
+pub fn server_app_drawn(
+    dir: &Path,
+    address: &str,
+    counter: &str,
+    theme: Option<egui::Theme>,
+    size: [f32; 2],
+) -> App {
     let services = Services::real_on(Some(dir.to_path_buf()), Some(address), Some(counter))
         .expect("the shop's services start on the server");
-    let dialog = FileAnswers::default().dialog(dir);
-    let mut harness = Harness::builder()
-        .with_size([1100.0, 720.0])
-        .build_eframe(move |cc| SaldoApp::with_file_dialog(cc, services, dialog));
-    harness.state_mut().show_panel(Panel::Counter);
-    harness.step();
-    harness
+    build_app_at(services, FileAnswers::default(), theme, size)
 }

@@ -152,6 +152,19 @@ pub(crate) fn error(error: &postgres::Error) -> DbError {
                  `saldo credentials set-ledger`",
             );
         }
+        if cause.contains("invalid peer certificate") {
+            // rustls names what is wrong: UnknownIssuer, NotValidForName, Expired…
+            return DbError::new(
+                ErrorKind::CannotOpen,
+                format!(
+                    "the shop's server showed a certificate this counter does not trust \
+                     ({cause}): install the shop's certificate authority on this counter \
+                     (copy shop-ca.crt to /usr/local/share/ca-certificates/ and run sudo \
+                     update-ca-certificates), and give the server's address as its \
+                     certificate names it"
+                ),
+            );
+        }
         let words = if cause.is_empty() {
             error.to_string()
         } else {

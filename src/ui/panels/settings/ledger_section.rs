@@ -87,23 +87,27 @@ fn choice_ui(
     } else {
         LedgerKind::ThisCounter
     };
-    let kind = section.kind.get_or_insert(in_use);
+    // The ledger in use until the person picks (it may still be loading on the first frames).
+    let mut kind = section.kind.unwrap_or(in_use);
     if section.address.is_empty() && place.on_server {
         section.address = place.shown.clone();
     }
     ui.horizontal(|ui| {
-        ui.radio_value(
-            kind,
+        let this = ui.radio_value(
+            &mut kind,
             LedgerKind::ThisCounter,
             t!("settings-ledger-this-counter"),
         );
-        ui.radio_value(
-            kind,
+        let shop = ui.radio_value(
+            &mut kind,
             LedgerKind::ShopServer,
             t!("settings-ledger-shop-server"),
         );
+        if this.changed() || shop.changed() {
+            section.kind = Some(kind);
+        }
     });
-    let server = *kind == LedgerKind::ShopServer;
+    let server = kind == LedgerKind::ShopServer;
     if server {
         egui::Grid::new("settings-ledger-server")
             .num_columns(2)
@@ -121,7 +125,7 @@ fn choice_ui(
                     egui::TextEdit::singleline(&mut section.password)
                         .password(true)
                         .hint_text(t!("settings-ledger-password-hint"))
-                        .desired_width(200.0),
+                        .desired_width(280.0),
                 )
                 .labelled_by(label.id);
                 ui.end_row();
