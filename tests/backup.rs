@@ -33,6 +33,21 @@ fn operations(file: &Path) -> BTreeMap<String, String> {
         .unwrap()
 }
 
+/// A stored batch of `rows` RechargeKit top-ups on the engine's "in" profile; its id.
+fn india_batch(engine: &saldo::engine::Engine, rows: usize) -> i64 {
+    let mut file = String::from("number,amount,operator,circle\n");
+    for i in 0..rows {
+        file.push_str(&format!("96798{:05},10,Airtel,West Bengal\n", i + 1));
+    }
+    let profile = engine.ledger().profile("in").unwrap();
+    let lists = engine.ledger().topup_lists(&profile).unwrap();
+    let rows = read_batch(file.as_bytes(), &profile, &lists).unwrap();
+    engine
+        .ledger()
+        .create_batch(profile.id, "customers.csv", false, "customers", true, &rows)
+        .unwrap()
+}
+
 fn is_final(state: &str) -> bool {
     state == "succeeded" || state == "failed"
 }
@@ -68,17 +83,7 @@ async fn a_backup_taken_mid_batch_restores_every_row_committed_before_it() {
     // moment can be settled after a restore. A 1 s request timeout makes their deadline 4 s.
     let engine = common::engine_with_all(&data, &sim, 1, options);
     let ledger_file = data.join(FILE_NAME);
-    let mut file = String::from("number,amount,operator,circle\n");
-    for i in 0..120 {
-        file.push_str(&format!("96798{:05},10,Airtel,West Bengal\n", i + 1));
-    }
-    let profile = engine.ledger().profile("in").unwrap();
-    let lists = engine.ledger().topup_lists(&profile).unwrap();
-    let rows = read_batch(file.as_bytes(), &profile, &lists).unwrap();
-    let batch = engine
-        .ledger()
-        .create_batch(profile.id, "customers.csv", false, "customers", true, &rows)
-        .unwrap();
+    let batch = india_batch(&engine, 120);
 
     let running = {
         let engine = engine.clone();
@@ -434,17 +439,7 @@ async fn a_shop_moves_onto_its_server_once_and_the_server_backs_up_and_restores(
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let engine = common::engine_with_all(&data, &sim, 1, EngineOptions::default());
-    let mut file = String::from("number,amount,operator,circle\n");
-    for i in 0..30 {
-        file.push_str(&format!("96798{:05},10,Airtel,West Bengal\n", i + 1));
-    }
-    let profile = engine.ledger().profile("in").unwrap();
-    let lists = engine.ledger().topup_lists(&profile).unwrap();
-    let rows = read_batch(file.as_bytes(), &profile, &lists).unwrap();
-    let batch = engine
-        .ledger()
-        .create_batch(profile.id, "customers.csv", false, "customers", true, &rows)
-        .unwrap();
+    let batch = india_batch(&engine, 30);
     engine
         .run_batch(
             batch,
