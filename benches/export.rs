@@ -66,12 +66,7 @@ fn main() {
                FROM transactions t JOIN profiles p ON p.id = t.profile_id \
                ORDER BY t.created_at, t.id";
     let (theirs, their_mb) = measure("sqlite3", &["-csv", "-readonly", &db, sql]);
-    let exported = std::fs::read_to_string(&*out)
-        .expect("export")
-        .lines()
-        .count()
-        - 1;
-    assert_eq!(exported, rows);
+    assert_eq!(rows_in(&out), rows);
     println!("export of {rows} operations (best of 3):");
     println!("  saldo export   {ours:.2} s, peak {our_mb:.1} MB");
     println!("  sqlite3 -csv   {theirs:.2} s, peak {their_mb:.1} MB");
@@ -79,6 +74,15 @@ fn main() {
         "  ratio {:.2}x its time (target <= 1.0), peak {our_mb:.1} MB (target <= 64)",
         ours / theirs
     );
+}
+
+/// How many rows a CSV file holds under its header.
+fn rows_in(csv: &str) -> usize {
+    std::fs::read_to_string(csv)
+        .expect("export")
+        .lines()
+        .count()
+        - 1
 }
 
 /// The export from the shop's server, against psql's `\copy` of the same stored columns.
@@ -115,12 +119,7 @@ fn on_server(admin: &str, file: &std::path::Path, rows: usize) {
     // psql takes the address without saldo's own parameters.
     let psql_url = url.split('?').next().unwrap_or(&url).to_string();
     let (theirs, their_mb) = measure("psql", &["-X", "-q", &psql_url, "-c", copy]);
-    let exported = std::fs::read_to_string(&*out)
-        .expect("export")
-        .lines()
-        .count()
-        - 1;
-    assert_eq!(exported, rows);
+    assert_eq!(rows_in(&out), rows);
     println!("export of {rows} operations from the shop's server (best of 3):");
     println!("  saldo export     {ours:.2} s, peak {our_mb:.1} MB");
     println!("  psql \\copy csv   {theirs:.2} s, peak {their_mb:.1} MB");

@@ -457,10 +457,13 @@ async fn a_shop_moves_onto_its_server_once_and_the_server_backs_up_and_restores(
 
     let from = counter_file.to_str().unwrap();
     let elsewhere = dir.path().join("owner");
-    let copied = saldo(
-        &elsewhere,
-        &["ledger", "copy", "--from", from, "--to", &url],
-    );
+    let copy = || {
+        saldo(
+            &elsewhere,
+            &["ledger", "copy", "--from", from, "--to", &url],
+        )
+    };
+    let copied = copy();
     assert!(copied.status.success(), "{}", text(&copied.stderr));
     let said = text(&copied.stdout);
     assert!(
@@ -479,10 +482,7 @@ async fn a_shop_moves_onto_its_server_once_and_the_server_backs_up_and_restores(
         "every operation with its whole history"
     );
 
-    let again = saldo(
-        &elsewhere,
-        &["ledger", "copy", "--from", from, "--to", &url],
-    );
+    let again = copy();
     assert!(again.status.success(), "{}", text(&again.stderr));
     let said = text(&again.stdout);
     assert!(
