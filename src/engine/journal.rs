@@ -237,10 +237,9 @@ impl Engine {
     ) -> Result<TxRecord, EngineError> {
         let ledger = self.ledger.clone();
         let r = reference.clone();
-        let written =
-            tokio::task::spawn_blocking(move || ledger.settle_from(&r, expected, state, &change))
-                .await
-                .unwrap_or_else(|e| Err(LedgerError::Write(format!("internal task failed: {e}"))));
+        let written = super::blocking(move || ledger.settle_from(&r, expected, state, &change))
+            .await
+            .unwrap_or_else(|e| Err(LedgerError::Write(e.to_string())));
         if let Ok(Settled::Noted(record)) = &written {
             tracing::warn!(
                 %reference,

@@ -206,7 +206,7 @@ pub struct Engine {
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, EngineError> {
-    tokio::task::spawn_blocking(work)
+    tokio::task::spawn_blocking(move || crate::ledger::db::may_block(work))
         .await
         .map_err(|e| EngineError::Config(format!("internal task failed: {e}")))
 }

@@ -57,12 +57,21 @@ impl Ledger {
 
     /// The rows of a profile still `recorded` or `sending`, oldest first: each is either in
     /// flight (its sender holds its claim) or a leftover of an interruption (nobody does).
-    /// Uses the state index, so it stays cheap however many other operations are open.
+    /// On the shop's server those whose sender holds a live lease are left out: every
+    /// counter asks this before each sale, and the other counters' sends in flight are not
+    /// leftovers. Uses the state index, so it stays cheap however many other operations are
+    /// open.
     pub fn unfinished_sends(&self, profile_id: i64) -> Result<Vec<TxRecord>, LedgerError> {
+        let not_in_flight = if self.leases().is_some() {
+            "AND NOT EXISTS (SELECT 1 FROM leases l
+                             WHERE l.key = t.reference AND l.expires_at > now())"
+        } else {
+            ""
+        };
         self.records(
             &format!(
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
-                 WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1
+                 WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1 {not_in_flight}
                  ORDER BY t.created_at, t.id"
             ),
             args![profile_id],

@@ -132,6 +132,195 @@ fn one_counter_holds_an_operation_and_an_expired_holder_is_fenced_out() {
     assert!(!front.is_claimed(&reference), "released");
 }
 
+/// The lease runs out while its holder is in the middle of writing the outcome (checked the
+/// fence, not committed yet): the counter taking it over waits for that commit and then sees
+/// the outcome — it never takes the operation between the holder's check and its write.
+#[test]
+fn a_takeover_waits_for_the_holders_write_in_flight_and_then_sees_it() {
+    let Some(target) = testkit::fresh_schema() else {
+        return;
+    };
+    let front = Arc::new(counter(&target, "front"));
+    let back = counter(&target, "back");
+    let id = profile(&front);
+    let reference = Reference::generate();
+    let _held = front.claim(&reference).unwrap().expect("free");
+    record_sending(&front, id, "+5352942388", &reference);
+    let mut admin = db::connect_postgres(&target, None).unwrap();
+    admin
+        .sql()
+        .execute(
+            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
+            crate::args![reference.as_str()],
+        )
+        .unwrap();
+    let (checked, fence_checked) = std::sync::mpsc::channel();
+    let writer = {
+        let (front, reference) = (front.clone(), reference.clone());
+        std::thread::spawn(move || {
+            let fence = front.fence(&reference);
+            let stamp = transactions::Stamp {
+                now: front.now(),
+                counter: "front",
+            };
+            let mut told = false;
+            front.write_locked(|tx| {
+                assert!(!fence.shut_out(tx)?, "front still holds it when it checks");
+                if !told {
+                    told = true;
+                    checked.send(()).unwrap();
+                }
+                std::thread::sleep(Duration::from_millis(700));
+                let change = succeeded();
+                let to = TxState::Succeeded;
+                transactions::settle_in(
+                    tx,
+                    &reference,
+                    TxState::Sending,
+                    to,
+                    &change,
+                    stamp,
+                    &fence,
+                )
+            })
+        })
+    };
+    fence_checked.recv().unwrap();
+    let asked = std::time::Instant::now();
+    let taken = back.claim(&reference).unwrap();
+    let waited = asked.elapsed();
+    let settled = writer.join().unwrap();
+    assert!(
+        matches!(settled, Ok(Settled::Moved(()))),
+        "front's outcome moved the operation: {settled:?}"
+    );
+    assert!(
+        taken.is_some(),
+        "back takes the expired lease over afterwards"
+    );
+    // Front commits 700 ms after its check; a takeover that did not wait returns at once.
+    assert!(
+        waited >= Duration::from_millis(500),
+        "back's takeover waited for front's commit (it took {waited:?})"
+    );
+    assert_eq!(
+        back.transaction(&reference).unwrap().state,
+        TxState::Succeeded,
+        "and back sees front's outcome"
+    );
+}
+
+/// A counter whose lease was taken over reports "failed" while the new holder is committing
+/// "succeeded": the late report waits for that commit, reads the outcome as it now stands and
+/// flags the contradiction for a person — it never judges the operation as it stood before.
+#[test]
+fn a_late_contradicting_fact_is_judged_against_the_outcome_being_committed() {
+    let Some(target) = testkit::fresh_schema() else {
+        return;
+    };
+    let front = counter(&target, "front");
+    let back = Arc::new(counter(&target, "back"));
+    let id = profile(&front);
+    let reference = Reference::generate();
+    let _front_held = front.claim(&reference).unwrap().expect("free");
+    record_sending(&front, id, "+5352942389", &reference);
+    let mut admin = db::connect_postgres(&target, None).unwrap();
+    admin
+        .sql()
+        .execute(
+            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
+            crate::args![reference.as_str()],
+        )
+        .unwrap();
+    let back_held = back.claim(&reference).unwrap().expect("taken over");
+    let (moved, outcome_written) = std::sync::mpsc::channel();
+    let holder = {
+        let (back, reference) = (back.clone(), reference.clone());
+        std::thread::spawn(move || {
+            let fence = back.fence(&reference);
+            let stamp = transactions::Stamp {
+                now: back.now(),
+                counter: "back",
+            };
+            let mut told = false;
+            back.write_locked(|tx| {
+                let change = succeeded();
+                let to = TxState::Succeeded;
+                let done = transactions::settle_in(
+                    tx,
+                    &reference,
+                    TxState::Sending,
+                    to,
+                    &change,
+                    stamp,
+                    &fence,
+                )?;
+                if !told {
+                    told = true;
+                    moved.send(()).unwrap();
+                }
+                std::thread::sleep(Duration::from_millis(500));
+                Ok(done)
+            })
+        })
+    };
+    outcome_written.recv().unwrap();
+    let failed = StateChange {
+        provider_message: Some("rejected".into()),
+        ..StateChange::default()
+    };
+    let late = front
+        .settle_from(&reference, TxState::Sending, TxState::Failed, &failed)
+        .unwrap();
+    let written = holder.join().unwrap();
+    assert!(matches!(written, Ok(Settled::Moved(()))), "{written:?}");
+    assert!(matches!(late, Settled::Noted(_)), "{late:?}");
+    let record = back.transaction(&reference).unwrap();
+    assert_eq!(record.state, TxState::Succeeded);
+    assert!(
+        record.review_reason.is_some(),
+        "a failure reported against a success is flagged for a person"
+    );
+    let last = back.events(&reference).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.from_state, last.to_state, last.counter.as_deref()),
+        (Some(TxState::Succeeded), TxState::Succeeded, Some("front")),
+        "the late note names the outcome it came after"
+    );
+    drop(back_held);
+}
+
+/// Every counter asks for leftovers before each sale: another counter's send in flight is
+/// not one, a send whose holder's lease ran out is.
+#[test]
+fn a_send_in_flight_elsewhere_is_no_leftover_until_its_lease_runs_out() {
+    let Some(target) = testkit::fresh_schema() else {
+        return;
+    };
+    let front = counter(&target, "front");
+    let back = counter(&target, "back");
+    let id = profile(&front);
+    let reference = Reference::generate();
+    let _held = front.claim(&reference).unwrap().expect("free");
+    record_sending(&front, id, "+5352942390", &reference);
+    assert!(back.unfinished_sends(id).unwrap().is_empty(), "in flight");
+    let mut admin = db::connect_postgres(&target, None).unwrap();
+    admin
+        .sql()
+        .execute(
+            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
+            crate::args![reference.as_str()],
+        )
+        .unwrap();
+    let left: Vec<Reference> = back
+        .unfinished_sends(id)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.reference)
+        .collect();
+    assert_eq!(left, [reference], "its holder stopped renewing");
+}
+
 #[test]
 fn a_lease_its_holder_renews_outlives_its_length_and_one_it_does_not_runs_out() {
     let Some(target) = testkit::fresh_schema() else {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use super::db::{Conn, DbError, Sql};
+use super::db::{Conn, DbError, LockSpace, Sql};
 use super::{LedgerError, Store, lock};
 use crate::args;
 use crate::domain::clock::Clock;
@@ -177,15 +177,13 @@ impl Leases {
 
     /// Takes the lease on `key` if nobody holds a live one; returns its token.
     pub(crate) fn take(&self, key: &str) -> Result<Option<i64>, LedgerError> {
-        let token = self.with_conn(|conn| {
-            take_on(
-                &mut conn.sql(),
-                key,
-                &self.holder,
-                &self.counter,
-                self.length(),
-            )
-        })?;
+        let lease = LeaseAsk {
+            holder: &self.holder,
+            counter: &self.counter,
+            length: self.length(),
+            wait: true,
+        };
+        let token = self.with_conn(|conn| take_on(&mut conn.sql(), key, &lease))?;
         if let Some(token) = token {
             lock(&self.held).insert(key.to_string(), token);
         }
@@ -200,7 +198,7 @@ impl Leases {
             return Ok(Vec::new());
         }
         let taken = self.with_conn(|conn| {
-            conn.write(|sql| {
+            conn.write_locked(|sql| {
                 let marks: Vec<String> = (1..=keys.len()).map(|i| format!("?{i}")).collect();
                 let values: Vec<super::db::Value> = keys
                     .iter()
@@ -218,9 +216,15 @@ impl Leases {
                 )?;
                 let mut taken = Vec::new();
                 for key in free {
-                    if let Some(token) =
-                        take_on(sql, &key, &self.holder, &self.counter, self.length())?
-                    {
+                    // The rows are locked already: a key whose writer is busy is skipped,
+                    // as a locked row is, rather than waited for (two waits, two orders).
+                    let lease = LeaseAsk {
+                        holder: &self.holder,
+                        counter: &self.counter,
+                        length: self.length(),
+                        wait: false,
+                    };
+                    if let Some(token) = take_on(sql, &key, &lease)? {
                         taken.push((key, token));
                     }
                 }
@@ -325,25 +329,51 @@ impl Leases {
     }
 }
 
-/// The statement that takes a lease: a new row, or an expired one taken over with a new token.
-fn take_on(
-    sql: &mut Sql<'_>,
-    key: &str,
-    holder: &str,
-    counter: &str,
+/// Who asks for a lease, for how long, and whether to wait while a writer of its operation
+/// is in the middle of a transaction.
+struct LeaseAsk<'a> {
+    holder: &'a str,
+    counter: &'a str,
     length: Duration,
-) -> Result<Option<i64>, LedgerError> {
-    let millis = i64::try_from(length.as_millis()).unwrap_or(i64::MAX);
+    wait: bool,
+}
+
+/// The statement that takes a lease: a new row, or an expired one taken over with a new token.
+/// It never lands between a writer's check of the lease and that writer's commit (see
+/// [`Fence::shut_out`]): a takeover waits for the writer's share lock on the row, and a new
+/// row first takes the key's lock alone — or, without `wait`, is not taken while a writer
+/// holds that lock.
+fn take_on(sql: &mut Sql<'_>, key: &str, ask: &LeaseAsk<'_>) -> Result<Option<i64>, LedgerError> {
+    let millis = i64::try_from(ask.length.as_millis()).unwrap_or(i64::MAX);
+    // A lock function returns void; compared as text it is a condition the planner cannot
+    // fold away (`… IS NOT NULL OR true` is folded to `true`, and the lock never taken).
+    let lock = if ask.wait {
+        "SELECT pg_advisory_xact_lock(?6, hashtext(?1))::text = '' AS free"
+    } else {
+        "SELECT pg_try_advisory_xact_lock(?6, hashtext(?1)) AS free"
+    };
     sql.row(
-        "INSERT INTO leases (key, holder, counter, process, token, taken_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, nextval('lease_tokens'), now(),
-                 now() + CAST(?5 AS BIGINT) * interval '1 millisecond')
-         ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, counter = EXCLUDED.counter,
-             process = EXCLUDED.process, token = EXCLUDED.token, taken_at = EXCLUDED.taken_at,
-             expires_at = EXCLUDED.expires_at
-         WHERE leases.expires_at < now()
-         RETURNING token",
-        args![key, holder, counter, i64::from(std::process::id()), millis],
+        &format!(
+            "WITH key_lock AS ({lock})
+             INSERT INTO leases (key, holder, counter, process, token, taken_at, expires_at)
+             SELECT ?1, ?2, ?3, ?4, nextval('lease_tokens'), now(),
+                    now() + CAST(?5 AS BIGINT) * interval '1 millisecond'
+             FROM key_lock WHERE key_lock.free
+             ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder,
+                 counter = EXCLUDED.counter, process = EXCLUDED.process,
+                 token = EXCLUDED.token, taken_at = EXCLUDED.taken_at,
+                 expires_at = EXCLUDED.expires_at
+             WHERE leases.expires_at < now()
+             RETURNING token"
+        ),
+        args![
+            key,
+            ask.holder,
+            ask.counter,
+            i64::from(std::process::id()),
+            millis,
+            LockSpace::Lease as i64
+        ],
         |r| Ok::<_, LedgerError>(r.get(0)?),
     )
 }
@@ -401,18 +431,30 @@ impl Fence {
     }
 
     /// Whether another holder has the operation: the lease row's token is not ours, or
-    /// (holding none ourselves) someone's lease is live. Read in the writing transaction, so a
-    /// takeover committed meanwhile is seen, or the transaction is run again.
+    /// (holding none ourselves) someone's lease is live. Read in the writing transaction with
+    /// the lease row locked shared (`FOR SHARE`), so a takeover either committed before, and
+    /// is seen here, or waits until this transaction has committed. With no lease row to lock,
+    /// the key's own lock is taken shared instead (a taker takes it alone) and the row read
+    /// again, for a lease taken meanwhile.
     pub(crate) fn shut_out(&self, tx: &mut Sql<'_>) -> Result<bool, LedgerError> {
         let Fence::Lease { key, ours } = self else {
             return Ok(false);
         };
-        let row: Option<(i64, i64)> = tx.row(
-            "SELECT token, CASE WHEN expires_at > now() THEN 1 ELSE 0 END FROM leases
-             WHERE key = ?1",
-            args![key.as_str()],
-            |r| Ok::<_, LedgerError>((r.get(0)?, r.get(1)?)),
-        )?;
+        let read = |tx: &mut Sql<'_>, lock: &str| {
+            tx.row(
+                &format!(
+                    "SELECT token, CASE WHEN expires_at > now() THEN 1 ELSE 0 END FROM leases
+                     WHERE key = ?1{lock}"
+                ),
+                args![key.as_str()],
+                |r| Ok::<(i64, i64), LedgerError>((r.get(0)?, r.get(1)?)),
+            )
+        };
+        let mut row = read(tx, " FOR SHARE")?;
+        if row.is_none() {
+            tx.lock_key(LockSpace::Lease, key, true)?;
+            row = read(tx, "")?;
+        }
         Ok(match (ours, row) {
             (Some(ours), Some((token, _))) => token != *ours,
             (None, Some((_, live))) => live == 1,

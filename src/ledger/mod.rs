@@ -525,6 +525,17 @@ impl Ledger {
         done
     }
 
+    /// Runs `work` in one write transaction that takes its own locks (see
+    /// [`db::Conn::write_locked`]): the path of every sale.
+    pub(crate) fn write_locked<T>(
+        &self,
+        work: impl FnMut(&mut db::Sql<'_>) -> Result<T, LedgerError>,
+    ) -> Result<T, LedgerError> {
+        let done = self.connected()?.write_locked(work);
+        self.note_lost(&done);
+        done
+    }
+
     /// Runs reads outside a transaction (each statement sees the ledger as it stands).
     pub(crate) fn query<T>(
         &self,

@@ -164,7 +164,7 @@ pub(crate) fn flush(leases: &Leases) -> Result<usize, LedgerError> {
             counter: &counter,
         };
         let result = leases.with_conn(|conn| {
-            conn.write(|tx| {
+            conn.write_locked(|tx| {
                 settle_in(
                     tx,
                     &kept.reference,

@@ -3,7 +3,7 @@
 //! Journal-first: an operation's row is committed in state `recorded` before anything is sent.
 //! Every state change is checked against the rules and appends an event in the same transaction.
 
-use super::db::{Row, Sql};
+use super::db::{LockSpace, Row, Sql};
 use super::leases::Fence;
 use super::{Ledger, LedgerError};
 use crate::args;
@@ -254,6 +254,9 @@ fn check_repeat(
     guard: RepeatGuard,
     now: i64,
 ) -> Result<(), LedgerError> {
+    // Two counters recording the same number at once take turns here, until commit: the
+    // second one's checks see the first one's operation.
+    tx.lock_key(LockSpace::Destination, new.destination, false)?;
     let what = args![
         new.destination,
         new.kind.as_str(),
@@ -301,8 +304,8 @@ fn check_repeat(
 }
 
 /// Inserts a new operation in state `recorded` with its first event, after the repeat guard,
-/// and links its batch row; inside the caller's transaction.
-fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, at: Stamp<'_>) -> Result<(), LedgerError> {
+/// and links its batch row; inside the caller's transaction. Returns its id.
+fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, at: Stamp<'_>) -> Result<i64, LedgerError> {
     if let Some(guard) = new.repeat_guard {
         check_repeat(tx, new, guard, at.now)?;
     }
@@ -331,14 +334,15 @@ fn insert_new(tx: &mut Sql<'_>, new: &NewOperation<'_>, at: Stamp<'_>) -> Result
              VALUES (?1, ?2, NULL, ?3, ?4)",
         args![id, at.now, TxState::Recorded.as_str(), at.counter],
     )?;
-    Ok(())
+    Ok(id)
 }
 
-/// An operation's id and state, read inside a transaction.
+/// An operation's id and state, read inside a write transaction and locked until it ends.
 fn current_state(tx: &mut Sql<'_>, reference: &Reference) -> Result<(i64, TxState), LedgerError> {
+    let locked = tx.for_update();
     let current: Option<(i64, String)> = tx
         .row(
-            "SELECT id, state FROM transactions WHERE reference = ?1",
+            &format!("SELECT id, state FROM transactions WHERE reference = ?1{locked}"),
             args![reference.as_str()],
             |r| Ok::<_, LedgerError>((r.get(0)?, r.get(1)?)),
         )
@@ -350,17 +354,16 @@ fn current_state(tx: &mut Sql<'_>, reference: &Reference) -> Result<(i64, TxStat
     Ok((id, state))
 }
 
-/// Moves an operation to a new state, if the rules allow it, and appends the event; inside
-/// the caller's transaction.
+/// Moves an operation, standing `from` as the caller read (and locked) it, to a new state if
+/// the rules allow it, and appends the event; inside the caller's transaction.
 fn apply_transition(
     tx: &mut Sql<'_>,
-    reference: &Reference,
+    (id, from): (i64, TxState),
     to: TxState,
     change: &StateChange,
     at: Stamp<'_>,
 ) -> Result<(), LedgerError> {
     let now = at.now;
-    let (id, from) = current_state(tx, reference)?;
     from.check(to)?;
     let basis = to
         .is_final()
@@ -474,7 +477,7 @@ pub(crate) fn settle_in(
     } else if !fence.shut_out(tx)?
         && (current == expected || (!current.is_final() && to.is_final() && current.can_become(to)))
     {
-        apply_transition(tx, reference, to, change, at)?;
+        apply_transition(tx, (id, current), to, change, at)?;
         Settled::Moved(())
     } else {
         note_late_fact(tx, id, current, to, change, at)?;
@@ -487,7 +490,7 @@ impl Ledger {
     /// unless this returns `Ok`.
     pub fn record_new(&self, new: &NewOperation<'_>) -> Result<TxRecord, LedgerError> {
         let now = self.now();
-        self.write(|tx| insert_new(tx, new, self.stamp(now)))?;
+        self.write_locked(|tx| insert_new(tx, new, self.stamp(now)).map(drop))?;
         self.transaction(new.reference)
     }
 
@@ -502,15 +505,16 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let now = self.now();
         let fence = self.fence(new.reference);
-        self.write(|tx| {
+        self.write_locked(|tx| {
             if fence.shut_out(tx)? {
                 return Err(LedgerError::Write(format!(
                     "{} is held by another counter: nothing was sent",
                     new.reference
                 )));
             }
-            insert_new(tx, new, self.stamp(now))?;
-            apply_transition(tx, new.reference, TxState::Sending, change, self.stamp(now))
+            let id = insert_new(tx, new, self.stamp(now))?;
+            let recorded = (id, TxState::Recorded);
+            apply_transition(tx, recorded, TxState::Sending, change, self.stamp(now))
         })
     }
 
@@ -526,18 +530,16 @@ impl Ledger {
     ) -> Result<Option<TxRecord>, LedgerError> {
         let now = self.now();
         let fence = self.fence(reference);
-        let moved = self.write(|tx| {
-            let state: Option<String> = tx
-                .row(
-                    "SELECT state FROM transactions WHERE reference = ?1",
-                    args![reference.as_str()],
-                    |r| Ok::<_, LedgerError>(r.get(0)?),
-                )
-                .map_err(LedgerError::reading)?;
-            if state.as_deref() != Some(from.as_str()) || fence.shut_out(tx)? {
+        let moved = self.write_locked(|tx| {
+            let current = match current_state(tx, reference) {
+                Ok(current) => current,
+                Err(LedgerError::TransactionNotFound(_)) => return Ok(false),
+                Err(other) => return Err(other),
+            };
+            if current.1 != from || fence.shut_out(tx)? {
                 return Ok(false);
             }
-            apply_transition(tx, reference, to, change, self.stamp(now))?;
+            apply_transition(tx, current, to, change, self.stamp(now))?;
             Ok(true)
         })?;
         if !moved {
@@ -555,13 +557,15 @@ impl Ledger {
     ) -> Result<TxRecord, LedgerError> {
         let now = self.now();
         let fence = self.fence(reference);
-        self.write(|tx| {
+        self.write_locked(|tx| {
+            // The row first, then the lease: the order every writer locks them in.
+            let current = current_state(tx, reference)?;
             if fence.shut_out(tx)? {
                 return Err(LedgerError::Write(format!(
                     "{reference} is held by another counter right now: try again in a moment"
                 )));
             }
-            apply_transition(tx, reference, to, change, self.stamp(now))
+            apply_transition(tx, current, to, change, self.stamp(now))
         })?;
         self.transaction(reference)
     }
@@ -581,8 +585,9 @@ impl Ledger {
     ) -> Result<Settled, LedgerError> {
         let now = self.now();
         let fence = self.fence(reference);
-        let written = self
-            .write(|tx| settle_in(tx, reference, expected, to, change, self.stamp(now), &fence));
+        let written = self.write_locked(|tx| {
+            settle_in(tx, reference, expected, to, change, self.stamp(now), &fence)
+        });
         let outcome = match written {
             Ok(outcome) => outcome,
             Err(error @ LedgerError::Unreachable(_)) => {

@@ -5,13 +5,18 @@
 //! PostgreSQL side numbers them `$N`. Writes run in `Conn::write`: an immediate transaction on
 //! SQLite (writers queue on the file), a serializable one on PostgreSQL that is run again when
 //! the server reports a conflict with another counter's transaction — so every check made
-//! inside a write (the repeat guard, a compare-and-set) holds across counters as it holds on one.
+//! inside a write holds across counters as it holds on one. The writes of a sale (recording
+//! with the repeat guard, the compare-and-set of its outcome, leases) run in
+//! `Conn::write_locked` instead: at READ COMMITTED on the server, with the row and key locks
+//! their checks rely on taken explicitly (`Sql::for_update`, `Sql::lock_key`), because four
+//! counters' serializable writes over the same index pages abort one another several times per
+//! sale.
 
 mod pg;
 mod sqlite;
 mod value;
 
-pub use pg::{PgTarget, connect as connect_postgres};
+pub use pg::{PgTarget, connect as connect_postgres, may_block};
 pub(crate) use sqlite::error as sqlite_error;
 pub use value::{FromCell, ToValue, Value};
 
@@ -207,7 +212,21 @@ impl Conn {
     ) -> Result<T, E> {
         match self {
             Conn::Sqlite(conn) => sqlite::transaction(conn, true, work),
-            Conn::Postgres(conn) => conn.transaction(false, work),
+            Conn::Postgres(conn) => conn.transaction(pg::Isolation::Serializable, work),
+        }
+    }
+
+    /// Like [`Conn::write`], for a transaction whose statements take the locks it relies on
+    /// themselves (see [`Sql::lock_rows`], [`Sql::lock_key`]): on PostgreSQL it runs at READ
+    /// COMMITTED, so counters writing different operations never abort one another; on a
+    /// file it is the same as [`Conn::write`] (one writer at a time).
+    pub fn write_locked<T, E: From<DbError>>(
+        &mut self,
+        work: impl FnMut(&mut Sql<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match self {
+            Conn::Sqlite(conn) => sqlite::transaction(conn, true, work),
+            Conn::Postgres(conn) => conn.transaction(pg::Isolation::Locked, work),
         }
     }
 
@@ -218,9 +237,18 @@ impl Conn {
     ) -> Result<T, E> {
         match self {
             Conn::Sqlite(conn) => sqlite::transaction(conn, false, work),
-            Conn::Postgres(conn) => conn.transaction(true, work),
+            Conn::Postgres(conn) => conn.transaction(pg::Isolation::Snapshot, work),
         }
     }
+}
+
+/// What a key given to [`Sql::lock_key`] names (each space its own keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockSpace {
+    /// The lease of an operation or sub-account: shared by its writers, alone by a taker.
+    Lease = 1,
+    /// A destination, while the repeat guard checks it and the new operation is recorded.
+    Destination = 2,
 }
 
 /// Where statements go: a connection, or a transaction on it.
@@ -249,6 +277,35 @@ impl<'c> Sql<'c> {
             SqlInner::Sqlite(_) => Dialect::Sqlite,
             SqlInner::Postgres(_) => Dialect::Postgres,
         }
+    }
+
+    /// What a query that reads rows in order to change them ends with, so that they stay as
+    /// read until the transaction ends: `FOR UPDATE` on the server (another counter's write
+    /// of the same row waits, then sees this one's), nothing on a file (one writer at a time).
+    pub fn for_update(&self) -> &'static str {
+        match self.inner {
+            SqlInner::Sqlite(_) => "",
+            SqlInner::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
+    /// Holds a lock on `key` in `space` until the transaction ends — for what has no row to
+    /// lock yet, such as a number nobody has sold to — `shared` with other shared holders or
+    /// alone. On the server a transaction-scoped advisory lock (two writers of the same key
+    /// take turns, the second seeing what the first committed); on a file nothing, as its
+    /// writers already take turns.
+    pub fn lock_key(&mut self, space: LockSpace, key: &str, shared: bool) -> Result<(), DbError> {
+        if self.dialect() == Dialect::Sqlite {
+            return Ok(());
+        }
+        let sql = if shared {
+            "SELECT pg_advisory_xact_lock_shared(?1, hashtext(?2))"
+        } else {
+            "SELECT pg_advisory_xact_lock(?1, hashtext(?2))"
+        };
+        let space = space as i64;
+        self.execute(sql, &[Value::Int(space), Value::Text(key.to_string())])
+            .map(|_| ())
     }
 
     fn noted(&mut self, error: DbError) -> DbError {

@@ -94,10 +94,29 @@ impl std::fmt::Display for PgTarget {
     }
 }
 
+thread_local! {
+    /// Set while this thread is one of a runtime's blocking threads (see [`may_block`]).
+    static MAY_BLOCK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` saying that this thread may block although a runtime is current — a thread of
+/// `tokio::task::spawn_blocking`, where the synchronous client can run its own runtime — so
+/// that ledger calls in `work` skip the thread each would otherwise be given.
+pub fn may_block<R>(work: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            MAY_BLOCK.set(self.0);
+        }
+    }
+    let _restore = Restore(MAY_BLOCK.replace(true));
+    work()
+}
+
 /// Runs `work` where the synchronous client may block: here, or on a thread of its own when
 /// this thread drives an async runtime.
 fn off_runtime<R: Send>(work: impl FnOnce() -> R + Send) -> R {
-    if tokio::runtime::Handle::try_current().is_err() {
+    if MAY_BLOCK.get() || tokio::runtime::Handle::try_current().is_err() {
         return work();
     }
     std::thread::scope(|scope| match scope.spawn(work).join() {
@@ -360,6 +379,20 @@ impl Drop for OwnClient {
     }
 }
 
+/// How a transaction on the server keeps itself apart from other counters' transactions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Isolation {
+    /// Reads on one consistent snapshot (REPEATABLE READ, read-only).
+    Snapshot,
+    /// Writes the server keeps serializable by itself (SERIALIZABLE): nothing to lock by
+    /// hand, but writes over the same index pages abort one another under load.
+    Serializable,
+    /// Writes at READ COMMITTED whose statements take every lock they rely on (`FOR UPDATE`
+    /// on the rows they compare and set, advisory locks on what has no row yet): the path of
+    /// every sale, where counters writing different operations must not abort each other.
+    Locked,
+}
+
 /// Where a statement goes on PostgreSQL: the connection, or a transaction on it.
 pub(super) enum PgSql<'c> {
     Client(&'c mut PgConn),
@@ -386,22 +419,22 @@ impl PgConn {
         }
     }
 
-    /// One transaction, run again when it conflicted with another counter's: serializable
-    /// for writes, a repeatable-read snapshot for reads.
+    /// One transaction at `isolation`, run again when it conflicted with another counter's
+    /// (a serialization failure, or a deadlock the server broke).
     pub(super) fn transaction<T, E: From<DbError>>(
         &mut self,
-        read_only: bool,
+        isolation: Isolation,
         mut work: impl FnMut(&mut Sql<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
+        let (level, read_only) = match isolation {
+            Isolation::Snapshot => (IsolationLevel::RepeatableRead, true),
+            Isolation::Serializable => (IsolationLevel::Serializable, false),
+            Isolation::Locked => (IsolationLevel::ReadCommitted, false),
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
             let PgConn { client, statements } = &mut *self;
-            let level = if read_only {
-                IsolationLevel::RepeatableRead
-            } else {
-                IsolationLevel::Serializable
-            };
             let tx = off_runtime(|| {
                 client
                     .build_transaction()

@@ -38,7 +38,8 @@ impl Worker {
     ) -> Result<T, Words> {
         let ledger = self.engine.ledger().clone();
         tokio::task::spawn_blocking(move || {
-            work(&ledger).map_err(|e| Words::error(e, ledger_error_text))
+            crate::ledger::db::may_block(|| work(&ledger))
+                .map_err(|e| Words::error(e, ledger_error_text))
         })
         .await
         .map_err(join_error)?
@@ -51,14 +52,16 @@ impl Worker {
         let ledger = self.engine.ledger().clone();
         let cell = self.reader.clone();
         tokio::task::spawn_blocking(move || {
-            let reader = cell.get_or_init(|| {
-                ledger
-                    .reader()
-                    .map(Arc::new)
-                    .map_err(|e| Words::error(e, ledger_error_text))
-            });
-            let reader = reader.as_ref().map_err(Clone::clone)?;
-            work(reader).map_err(|e| Words::error(e, ledger_error_text))
+            crate::ledger::db::may_block(|| {
+                let reader = cell.get_or_init(|| {
+                    ledger
+                        .reader()
+                        .map(Arc::new)
+                        .map_err(|e| Words::error(e, ledger_error_text))
+                });
+                let reader = reader.as_ref().map_err(Clone::clone)?;
+                work(reader).map_err(|e| Words::error(e, ledger_error_text))
+            })
         })
         .await
         .map_err(join_error)?
