@@ -14,7 +14,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use std::sync::Weak;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, Weak};
 
 use super::leases::Leases;
 use super::{Ledger, LedgerError};
@@ -30,12 +31,27 @@ pub struct Claim {
     held: Held,
 }
 
+/// The operation locks one ledger holds itself, by reference: a send of its own in flight is
+/// known without asking the operating system (every sale asks for leftovers, and would try
+/// the lock of each of its own sends in flight).
+#[derive(Debug, Default)]
+pub(crate) struct OwnClaims(Arc<Mutex<HashSet<String>>>);
+
+impl OwnClaims {
+    pub(crate) fn holds(&self, reference: &Reference) -> bool {
+        super::lock(&self.0).contains(reference.as_str())
+    }
+}
+
 #[derive(Debug)]
 enum Held {
-    // Closing the file releases the lock; it is removed from the folder first.
+    // Closing the file releases the lock; it is removed from the folder first, and from its
+    // ledger's own claims.
     File {
         path: PathBuf,
         _file: File,
+        own: Weak<Mutex<HashSet<String>>>,
+        reference: String,
     },
     // Weak: a ledger dropped with claims still held is a holder gone; its leases run out.
     Lease {
@@ -48,12 +64,20 @@ enum Held {
 impl Drop for Claim {
     fn drop(&mut self) {
         match &self.held {
-            #[cfg(unix)]
-            Held::File { path, .. } => {
+            Held::File {
+                path,
+                own,
+                reference,
+                ..
+            } => {
+                #[cfg(unix)]
                 let _ = std::fs::remove_file(path);
+                #[cfg(not(unix))]
+                let _ = path;
+                if let Some(own) = own.upgrade() {
+                    super::lock(&own).remove(reference);
+                }
             }
-            #[cfg(not(unix))]
-            Held::File { .. } => {}
             Held::Lease { leases, key, token } => {
                 if let Some(leases) = leases.upgrade() {
                     leases.release(key, *token);
@@ -186,6 +210,9 @@ impl Ledger {
     }
 
     fn claim_file(&self, reference: &Reference) -> Result<Option<Claim>, LedgerError> {
+        if self.own_claims.holds(reference) {
+            return Ok(None);
+        }
         let dir = self.claims_dir();
         crate::paths::create_private_dir(&dir).map_err(|e| claim_error(&dir, e))?;
         let path = self.claim_path(reference);
@@ -215,8 +242,14 @@ impl Ledger {
                 // For a person looking at the folder: which process holds it.
                 let _ = file.set_len(0);
                 let _ = writeln!(file, "{}", std::process::id());
+                super::lock(&self.own_claims.0).insert(reference.as_str().to_string());
                 return Ok(Some(Claim {
-                    held: Held::File { path, _file: file },
+                    held: Held::File {
+                        path,
+                        _file: file,
+                        own: Arc::downgrade(&self.own_claims.0),
+                        reference: reference.as_str().to_string(),
+                    },
                 }));
             }
         }
@@ -278,6 +311,53 @@ mod tests {
         );
         let again = other.claim(&reference).unwrap();
         assert!(again.is_some(), "free again once released");
+    }
+
+    #[test]
+    fn a_send_this_ledger_holds_is_no_leftover_until_its_claim_is_dropped() {
+        use crate::domain::{Money, Unit};
+        use crate::ledger::{NewOperation, StateChange, TxKind};
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open_in(dir.path()).unwrap();
+        let kind = crate::providers::ProviderKind::Qvatel;
+        let profile = ledger
+            .add_profile("cuba", kind, "https://x.example", &kind.default_settings())
+            .unwrap()
+            .id;
+        let reference = Reference::generate();
+        let claim = ledger.claim(&reference).unwrap().expect("free");
+        let new = NewOperation {
+            reference: &reference,
+            kind: TxKind::TopUp,
+            profile_id: profile,
+            destination: "+5352942391",
+            amount: Money::from_minor(2000, Unit::Usd),
+            repeat_guard: None,
+            request: None,
+            batch_row: None,
+        };
+        ledger
+            .record_sending(&new, &StateChange::default())
+            .unwrap();
+        assert!(
+            ledger.unfinished_sends(profile).unwrap().is_empty(),
+            "in flight"
+        );
+        assert!(
+            ledger.claim(&reference).unwrap().is_none(),
+            "held by this ledger"
+        );
+        let other = Ledger::open_in(dir.path()).unwrap();
+        assert_eq!(
+            other.unfinished_sends(profile).unwrap().len(),
+            1,
+            "another handle sees the row and finds its lock taken"
+        );
+        assert!(other.claim(&reference).unwrap().is_none());
+        drop(claim);
+        let left = ledger.unfinished_sends(profile).unwrap();
+        assert_eq!(left.len(), 1, "its sender is gone: a leftover");
+        assert!(ledger.claim(&reference).unwrap().is_some(), "free again");
     }
 
     #[test]

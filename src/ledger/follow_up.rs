@@ -57,10 +57,10 @@ impl Ledger {
 
     /// The rows of a profile still `recorded` or `sending`, oldest first: each is either in
     /// flight (its sender holds its claim) or a leftover of an interruption (nobody does).
-    /// On the shop's server those whose sender holds a live lease are left out: every
-    /// counter asks this before each sale, and the other counters' sends in flight are not
-    /// leftovers. Uses the state index, so it stays cheap however many other operations are
-    /// open.
+    /// Those this ledger's own senders hold are left out, and on the shop's server those
+    /// whose sender holds a live lease: every counter asks this before each sale, and the
+    /// sends in flight are not leftovers. Uses a partial index, so it stays cheap however
+    /// many other operations are open.
     pub fn unfinished_sends(&self, profile_id: i64) -> Result<Vec<TxRecord>, LedgerError> {
         let not_in_flight = if self.leases().is_some() {
             "AND NOT EXISTS (SELECT 1 FROM leases l
@@ -68,14 +68,16 @@ impl Ledger {
         } else {
             ""
         };
-        self.records(
+        let mut unfinished = self.records(
             &format!(
                 "SELECT {TX_COLUMNS} FROM transactions t JOIN profiles p ON p.id = t.profile_id
                  WHERE t.state IN ('recorded', 'sending') AND t.profile_id = ?1 {not_in_flight}
                  ORDER BY t.created_at, t.id"
             ),
             args![profile_id],
-        )
+        )?;
+        unfinished.retain(|record| !self.own_claims.holds(&record.reference));
+        Ok(unfinished)
     }
 
     /// The operations an interruption left `recorded` or `sending` (saldo closed, killed or

@@ -208,6 +208,8 @@ pub struct Ledger {
     leases: Option<Arc<leases::Leases>>,
     /// A statement found the server's connection lost: the next one connects again.
     conn_lost: std::sync::atomic::AtomicBool,
+    /// On a file: the operation locks this ledger holds itself (see [`claims::OwnClaims`]).
+    own_claims: claims::OwnClaims,
 }
 
 /// This machine's name, the counter's name unless one is given (`--terminal`).
@@ -294,6 +296,7 @@ impl Ledger {
             counter: host_counter_name(),
             leases: None,
             conn_lost: Default::default(),
+            own_claims: Default::default(),
         })
     }
 
@@ -369,6 +372,7 @@ impl Ledger {
             counter,
             leases: Some(leases),
             conn_lost: Default::default(),
+            own_claims: Default::default(),
         })
     }
 
