@@ -52,6 +52,27 @@ fn sending(ledger: &Ledger, profile_id: i64, number: &str) -> Reference {
     reference
 }
 
+/// The lease on `reference` runs out by the server's clock, as when its holder stops
+/// renewing (a frozen machine).
+fn run_out(target: &db::PgTarget, reference: &Reference) {
+    let mut admin = db::connect_postgres(target, None).unwrap();
+    admin
+        .sql()
+        .execute(
+            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
+            crate::args![reference.as_str()],
+        )
+        .unwrap();
+}
+
+/// A send `ledger` holds in flight: claimed, then recorded as sending to `number`.
+fn held_send(ledger: &Ledger, profile_id: i64, number: &str) -> (Reference, claims::Claim) {
+    let reference = Reference::generate();
+    let held = ledger.claim(&reference).unwrap().expect("free");
+    record_sending(ledger, profile_id, number, &reference);
+    (reference, held)
+}
+
 fn succeeded() -> StateChange {
     StateChange {
         provider_ref: Some("P-1".into()),
@@ -76,14 +97,7 @@ fn one_counter_holds_an_operation_and_an_expired_holder_is_fenced_out() {
     record_sending(&front, id, "+5352942387", &reference);
     // Front stops renewing (a frozen machine): its lease runs out by the server's clock and
     // back takes the operation over.
-    let mut admin = db::connect_postgres(&target, None).unwrap();
-    admin
-        .sql()
-        .execute(
-            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
-            crate::args![reference.as_str()],
-        )
-        .unwrap();
+    run_out(&target, &reference);
     let taken = back
         .claim(&reference)
         .unwrap()
@@ -132,9 +146,45 @@ fn one_counter_holds_an_operation_and_an_expired_holder_is_fenced_out() {
     assert!(!front.is_claimed(&reference), "released");
 }
 
+/// Settles `reference` as succeeded through `ledger` on a thread, in one transaction that
+/// waits `pause` after writing and before committing; the receiver hears when it has written.
+fn commit_slowly(
+    ledger: &Arc<Ledger>,
+    reference: &Reference,
+    pause: Duration,
+) -> (
+    std::sync::mpsc::Receiver<()>,
+    std::thread::JoinHandle<Result<Settled<()>, LedgerError>>,
+) {
+    let (written, heard) = std::sync::mpsc::channel();
+    let (ledger, reference) = (ledger.clone(), reference.clone());
+    let thread = std::thread::spawn(move || {
+        let fence = ledger.fence(&reference);
+        let counter = ledger.counter().to_string();
+        let stamp = transactions::Stamp {
+            now: ledger.now(),
+            counter: &counter,
+        };
+        let mut told = false;
+        ledger.write_locked(|tx| {
+            let (change, to) = (succeeded(), TxState::Succeeded);
+            let expected = TxState::Sending;
+            let done =
+                transactions::settle_in(tx, &reference, expected, to, &change, stamp, &fence)?;
+            if !told {
+                told = true;
+                written.send(()).unwrap();
+            }
+            std::thread::sleep(pause);
+            Ok(done)
+        })
+    });
+    (heard, thread)
+}
+
 /// The lease runs out while its holder is in the middle of writing the outcome (checked the
-/// fence, not committed yet): the counter taking it over waits for that commit and then sees
-/// the outcome — it never takes the operation between the holder's check and its write.
+/// fence and written, not committed yet): the counter taking it over waits for that commit and
+/// then sees the outcome — it never takes the operation from under a write in flight.
 #[test]
 fn a_takeover_waits_for_the_holders_write_in_flight_and_then_sees_it() {
     let Some(target) = testkit::fresh_schema() else {
@@ -143,49 +193,10 @@ fn a_takeover_waits_for_the_holders_write_in_flight_and_then_sees_it() {
     let front = Arc::new(counter(&target, "front"));
     let back = counter(&target, "back");
     let id = profile(&front);
-    let reference = Reference::generate();
-    let _held = front.claim(&reference).unwrap().expect("free");
-    record_sending(&front, id, "+5352942388", &reference);
-    let mut admin = db::connect_postgres(&target, None).unwrap();
-    admin
-        .sql()
-        .execute(
-            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
-            crate::args![reference.as_str()],
-        )
-        .unwrap();
-    let (checked, fence_checked) = std::sync::mpsc::channel();
-    let writer = {
-        let (front, reference) = (front.clone(), reference.clone());
-        std::thread::spawn(move || {
-            let fence = front.fence(&reference);
-            let stamp = transactions::Stamp {
-                now: front.now(),
-                counter: "front",
-            };
-            let mut told = false;
-            front.write_locked(|tx| {
-                assert!(!fence.shut_out(tx)?, "front still holds it when it checks");
-                if !told {
-                    told = true;
-                    checked.send(()).unwrap();
-                }
-                std::thread::sleep(Duration::from_millis(700));
-                let change = succeeded();
-                let to = TxState::Succeeded;
-                transactions::settle_in(
-                    tx,
-                    &reference,
-                    TxState::Sending,
-                    to,
-                    &change,
-                    stamp,
-                    &fence,
-                )
-            })
-        })
-    };
-    fence_checked.recv().unwrap();
+    let (reference, _held) = held_send(&front, id, "+5352942388");
+    run_out(&target, &reference);
+    let (written, writer) = commit_slowly(&front, &reference, Duration::from_millis(700));
+    written.recv().unwrap();
     let asked = std::time::Instant::now();
     let taken = back.claim(&reference).unwrap();
     let waited = asked.elapsed();
@@ -198,7 +209,7 @@ fn a_takeover_waits_for_the_holders_write_in_flight_and_then_sees_it() {
         taken.is_some(),
         "back takes the expired lease over afterwards"
     );
-    // Front commits 700 ms after its check; a takeover that did not wait returns at once.
+    // Front commits 700 ms after writing; a takeover that did not wait returns at once.
     assert!(
         waited >= Duration::from_millis(500),
         "back's takeover waited for front's commit (it took {waited:?})"
@@ -221,50 +232,11 @@ fn a_late_contradicting_fact_is_judged_against_the_outcome_being_committed() {
     let front = counter(&target, "front");
     let back = Arc::new(counter(&target, "back"));
     let id = profile(&front);
-    let reference = Reference::generate();
-    let _front_held = front.claim(&reference).unwrap().expect("free");
-    record_sending(&front, id, "+5352942389", &reference);
-    let mut admin = db::connect_postgres(&target, None).unwrap();
-    admin
-        .sql()
-        .execute(
-            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
-            crate::args![reference.as_str()],
-        )
-        .unwrap();
+    let (reference, _front_held) = held_send(&front, id, "+5352942389");
+    run_out(&target, &reference);
     let back_held = back.claim(&reference).unwrap().expect("taken over");
-    let (moved, outcome_written) = std::sync::mpsc::channel();
-    let holder = {
-        let (back, reference) = (back.clone(), reference.clone());
-        std::thread::spawn(move || {
-            let fence = back.fence(&reference);
-            let stamp = transactions::Stamp {
-                now: back.now(),
-                counter: "back",
-            };
-            let mut told = false;
-            back.write_locked(|tx| {
-                let change = succeeded();
-                let to = TxState::Succeeded;
-                let done = transactions::settle_in(
-                    tx,
-                    &reference,
-                    TxState::Sending,
-                    to,
-                    &change,
-                    stamp,
-                    &fence,
-                )?;
-                if !told {
-                    told = true;
-                    moved.send(()).unwrap();
-                }
-                std::thread::sleep(Duration::from_millis(500));
-                Ok(done)
-            })
-        })
-    };
-    outcome_written.recv().unwrap();
+    let (written, holder) = commit_slowly(&back, &reference, Duration::from_millis(500));
+    written.recv().unwrap();
     let failed = StateChange {
         provider_message: Some("rejected".into()),
         ..StateChange::default()
@@ -272,8 +244,8 @@ fn a_late_contradicting_fact_is_judged_against_the_outcome_being_committed() {
     let late = front
         .settle_from(&reference, TxState::Sending, TxState::Failed, &failed)
         .unwrap();
-    let written = holder.join().unwrap();
-    assert!(matches!(written, Ok(Settled::Moved(()))), "{written:?}");
+    let settled = holder.join().unwrap();
+    assert!(matches!(settled, Ok(Settled::Moved(()))), "{settled:?}");
     assert!(matches!(late, Settled::Noted(_)), "{late:?}");
     let record = back.transaction(&reference).unwrap();
     assert_eq!(record.state, TxState::Succeeded);
@@ -300,18 +272,9 @@ fn a_send_in_flight_elsewhere_is_no_leftover_until_its_lease_runs_out() {
     let front = counter(&target, "front");
     let back = counter(&target, "back");
     let id = profile(&front);
-    let reference = Reference::generate();
-    let _held = front.claim(&reference).unwrap().expect("free");
-    record_sending(&front, id, "+5352942390", &reference);
+    let (reference, _held) = held_send(&front, id, "+5352942390");
     assert!(back.unfinished_sends(id).unwrap().is_empty(), "in flight");
-    let mut admin = db::connect_postgres(&target, None).unwrap();
-    admin
-        .sql()
-        .execute(
-            "UPDATE leases SET expires_at = now() - interval '1 second' WHERE key = ?1",
-            crate::args![reference.as_str()],
-        )
-        .unwrap();
+    run_out(&target, &reference);
     let left: Vec<Reference> = back
         .unfinished_sends(id)
         .unwrap()
