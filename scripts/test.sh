@@ -19,6 +19,7 @@ packages=(
   util-linux                            # setpriv: one test drops root to prove a read-only ledger
   postgresql                            # a throw-away PostgreSQL cluster: the shop's server
   libreoffice-calc-nogui                # an exported CSV is opened by LibreOffice Calc
+  poppler-utils                         # a PDF receipt rendered to PNG (pdftoppm) and read back (pdftotext)
   dpkg-dev desktop-file-utils appstream libglib2.0-bin   # the .deb: built, validated, launched
 )
 

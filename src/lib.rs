@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod logging;
 pub mod paths;
 pub mod providers;
+pub mod receipt;
 pub mod secrets;
 pub mod simulator;
 pub mod ui;

@@ -14,6 +14,7 @@ mod export;
 mod history;
 mod ledger_copy;
 mod profile;
+mod receipt;
 mod reconcile;
 mod review;
 mod simulate;
@@ -92,6 +93,7 @@ impl From<LedgerError> for CliError {
             LedgerError::ProfileNotFound(_) => Exit::Config,
             LedgerError::ProfileExists(_)
             | LedgerError::TransactionNotFound(_)
+            | LedgerError::NoReceipt { .. }
             | LedgerError::NotRestorable { .. } => Exit::BadInput,
             _ => Exit::Ledger,
         };
@@ -233,6 +235,20 @@ pub enum Command {
     ///
     /// Example: saldo export --out november.csv --from 2026-11-01 --to 2026-11-30 --delimiter semicolon --bom
     Export(export::ExportArgs),
+    /// The customer's receipt of an operation that went through (or is being confirmed): as
+    /// text, PDF or ESC/POS for a 58 or 80 mm thermal printer. The first print takes this
+    /// counter's next receipt number; every later one is marked REPRINT.
+    ///
+    /// Examples:
+    ///   saldo receipt SAL-20261207-7K3M9QX2
+    ///   saldo receipt SAL-20261207-7K3M9QX2 --format escpos --width 58 --tcp 192.168.1.50:9100
+    ///   saldo receipt SAL-20261207-7K3M9QX2 --format pdf --page a4 --out receipt.pdf
+    Receipt(receipt::ReceiptArgs),
+    /// The shop's name and address on every receipt, and how receipts show numbers.
+    ///
+    /// Example: saldo shop set --name "Recargas El Sol" --address "Calle 23 #456, Vedado"
+    #[command(subcommand)]
+    Shop(receipt::ShopCommand),
     /// Write a consistent copy of the ledger to a file, even while saldo is selling.
     ///
     /// Example: saldo backup --out /media/usb/saldo-2026-11-23.sqlite3
@@ -327,6 +343,8 @@ pub fn run(command: Command, place: Place) -> ExitCode {
         Command::Balance(args) => with_engine(place, |engine, rt| balance::run(args, &engine, rt)),
         Command::Check(args) => with_engine(place, |engine, rt| check::run(args, &engine, rt)),
         Command::Export(args) => with_ledger(place, |ledger| export::run(args, ledger)),
+        Command::Receipt(args) => with_ledger(place, |ledger| receipt::run(args, ledger)),
+        Command::Shop(cmd) => with_ledger(place, |ledger| receipt::shop(cmd, ledger)),
         Command::Backup(args) => with_ledger(place, |ledger| backup::backup(args, ledger)),
         Command::Restore(args) => with_ledger(place, |ledger| backup::restore(args, ledger)),
         Command::Ledger(ledger_copy::LedgerCommand::Copy(args)) => {

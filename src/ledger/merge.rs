@@ -163,6 +163,24 @@ INSERT INTO number_choices (profile_id, number, choices, updated_at)
 -- The counters that wrote the backup's operations (the ledger's own word on each wins).
 INSERT INTO counters (name, seen_at, missing_secrets)
   SELECT name, seen_at, missing_secrets FROM {r}counters WHERE true ON CONFLICT DO NOTHING;
+-- The shop's settings: the ledger's own win.
+INSERT INTO shop_settings (key, value, updated_at)
+  SELECT key, value, updated_at FROM {r}shop_settings WHERE true ON CONFLICT DO NOTHING;
+
+-- Receipts keep their numbers (a counter's number is never handed out twice: one the ledger
+-- already gave to another receipt stays with it), and every copy printed comes back.
+INSERT INTO receipts (transaction_id, counter, number, issued_at)
+  SELECT o.new, r.counter, r.number, r.issued_at
+  FROM {r}receipts r JOIN merge_ops o ON o.old = r.transaction_id
+  WHERE true ORDER BY r.id
+  ON CONFLICT DO NOTHING;
+INSERT INTO receipt_prints (receipt_id, copy, at, counter, format, state)
+  SELECT m.id, p.copy, p.at, p.counter, p.format, p.state
+  FROM {r}receipt_prints p JOIN {r}receipts r ON r.id = p.receipt_id
+  JOIN merge_ops o ON o.old = r.transaction_id
+  JOIN receipts m ON m.transaction_id = o.new AND m.counter = r.counter AND m.number = r.number
+  WHERE true ORDER BY p.id
+  ON CONFLICT DO NOTHING;
 "#;
 
 const CLEAN_UP: &str = "

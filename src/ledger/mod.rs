@@ -23,6 +23,7 @@ mod outbox;
 pub mod profiles;
 pub mod provider_lists;
 pub mod reader;
+pub mod receipts;
 mod snapshot;
 #[doc(hidden)]
 pub mod testkit;
@@ -48,6 +49,7 @@ pub use db::{Dialect, PgTarget};
 pub use follow_up::{DestinationOperation, NextCheck};
 pub use history::{HistoryCursor, HistoryFilter};
 pub use reader::{DailySales, HistorySummary, LedgerReader, UnitTotal};
+pub use receipts::{ReceiptPrint, ShopDetails};
 pub use transactions::{
     BatchLine, EarlierOperation, EventRecord, NewOperation, RepeatGuard, Settled, StateChange,
     TxKind, TxRecord,
@@ -93,6 +95,12 @@ pub enum LedgerError {
     ProfileInUse { name: String, open: i64 },
     #[error("there is no operation with reference {0}")]
     TransactionNotFound(String),
+    /// A receipt was asked for an operation that has nothing to hand over.
+    #[error("{reference} is {state}: {}", crate::ledger::receipts::no_receipt_advice(*.state))]
+    NoReceipt {
+        reference: String,
+        state: crate::domain::TxState,
+    },
     #[error(transparent)]
     Illegal(#[from] IllegalTransition),
     #[error("the ledger holds a value this saldo does not understand: {0}")]

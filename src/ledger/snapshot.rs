@@ -31,6 +31,9 @@ pub(super) const BACKED_UP_TABLES: &[&str] = &[
     "number_choices",
     "provider_lists",
     "counters",
+    "shop_settings",
+    "receipts",
+    "receipt_prints",
 ];
 
 /// The columns of a table of a SQLite ledger, in order.
@@ -111,6 +114,7 @@ fn key_of(table: &str) -> &'static str {
         "favourite_numbers" | "number_choices" => "profile_id, number",
         "provider_lists" => "profile_id, field",
         "counters" => "name",
+        "shop_settings" => "key",
         _ => "id",
     }
 }

@@ -124,7 +124,8 @@ impl ThemeChoice {
     }
 }
 
-const VAZIRMATN: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
+/// Vazirmatn, the face of Persian text (and of PDF receipts, Latin included).
+pub const VAZIRMATN: &[u8] = include_bytes!("../../assets/fonts/Vazirmatn-Regular.ttf");
 
 /// egui's fonts with Vazirmatn behind them, so Persian letters never show as boxes.
 pub fn fonts() -> FontDefinitions {

@@ -249,6 +249,8 @@ pub enum LockSpace {
     Lease = 1,
     /// A destination, while the repeat guard checks it and the new operation is recorded.
     Destination = 2,
+    /// A counter's receipt numbers, while the next one is taken.
+    Receipt = 3,
 }
 
 /// Where statements go: a connection, or a transaction on it.

@@ -39,16 +39,53 @@ pub fn has_rtl(text: &str) -> bool {
     text.chars().any(is_rtl_script)
 }
 
-/// Whether HarfBuzz, guessing from the first character with a script of its own, shapes a run
-/// right to left.
-fn shaped_right_to_left(run: &str) -> bool {
-    run.chars()
+/// Whether HarfBuzz, guessing from the first character with a script of its own, shapes a
+/// piece of one script right to left.
+fn shaped_right_to_left(piece: &str) -> bool {
+    piece
+        .chars()
         .find(|c| c.is_alphanumeric())
         .is_some_and(is_rtl_script)
 }
 
-/// The runs of one line in visual (left-to-right on screen) order, each with the text to hand
-/// to epaint: a run is reversed here when its bidi level and HarfBuzz's guess disagree.
+/// A bidi run cut where its script changes (Arabic script or not; spaces and punctuation go
+/// with the piece before them), so that HarfBuzz's guess of each piece's direction is the
+/// same whichever end it is handed over from.
+fn script_pieces(run: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut current: Option<bool> = None;
+    for (index, c) in run.char_indices() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let rtl = is_rtl_script(c);
+        match current {
+            Some(kind) if kind != rtl => {
+                // Cut before the neutrals that lead into the new script.
+                let cut = run[..index]
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| !c.is_alphanumeric())
+                    .last()
+                    .map_or(index, |(i, _)| i);
+                let cut = if cut > start { cut } else { index };
+                pieces.push(&run[start..cut]);
+                start = cut;
+                current = Some(rtl);
+            }
+            None => current = Some(rtl),
+            _ => {}
+        }
+    }
+    pieces.push(&run[start..]);
+    pieces.retain(|p| !p.is_empty());
+    pieces
+}
+
+/// The pieces of one line in visual (left-to-right on screen) order, each with the text to
+/// hand to the shaper: a piece is reversed here when its bidi level and HarfBuzz's guess of
+/// its direction disagree, so that the shaped piece reads as the bidi algorithm orders it.
 pub fn visual_runs(line: &str) -> Vec<String> {
     let bidi = BidiInfo::new(line, None);
     let mut runs = Vec::new();
@@ -56,16 +93,22 @@ pub fn visual_runs(line: &str) -> Vec<String> {
         let (levels, ranges) = bidi.visual_runs(paragraph, paragraph.range.clone());
         for range in ranges {
             let level: Level = levels[range.start];
-            let text = &line[range];
             let rtl = level.is_rtl();
-            let drawn: String = text.chars().filter(|c| !is_bidi_control(*c)).collect();
-            if drawn.is_empty() {
-                continue;
+            let drawn: String = line[range]
+                .chars()
+                .filter(|c| !is_bidi_control(*c))
+                .collect();
+            let mut pieces = script_pieces(&drawn);
+            if rtl {
+                // A right-to-left run shows its last piece first.
+                pieces.reverse();
             }
-            if rtl == shaped_right_to_left(&drawn) {
-                runs.push(drawn);
-            } else {
-                runs.push(drawn.chars().rev().collect());
+            for piece in pieces {
+                if rtl == shaped_right_to_left(piece) {
+                    runs.push(piece.to_string());
+                } else {
+                    runs.push(piece.chars().rev().collect());
+                }
             }
         }
     }
@@ -146,6 +189,24 @@ mod tests {
         // reverse them (they are of the Arabic script), so they are given reversed.
         let runs = visual_runs("آبان ۱۴۰۳");
         assert_eq!(runs, ["۳۰۴۱", "آبان "]);
+    }
+
+    #[test]
+    fn persian_digits_beside_latin_letters_keep_their_order() {
+        // "۱۹۹٫۰۰ INR": a left-to-right line whose digits are of the Arabic script. Each
+        // script is its own piece, or HarfBuzz would shape "۰۰ INR" from its Latin end.
+        let runs = visual_runs("۱۹۹٫۰۰ INR");
+        let shown: String = runs
+            .iter()
+            .map(|run| {
+                if shaped_right_to_left(run) {
+                    run.chars().rev().collect()
+                } else {
+                    run.clone()
+                }
+            })
+            .collect();
+        assert_eq!(shown, "۱۹۹٫۰۰ INR", "{runs:?}");
     }
 
     #[test]

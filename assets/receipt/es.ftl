@@ -1,0 +1,24 @@
+# Las palabras del recibo del cliente, en español.
+receipt-number = Recibo
+receipt-counter = Caja
+receipt-date = Fecha
+receipt-date-jalali = Fecha (persa)
+receipt-sold = Venta
+kind-topup = Recarga móvil
+kind-credit-add = Crédito a subcuenta
+kind-credit-remove = Crédito devuelto de subcuenta
+kind-transfer = Transferencia a cuenta hija
+receipt-operator = Operador
+receipt-circle = Círculo
+receipt-destination = Número
+receipt-account = Cuenta
+receipt-amount = Monto enviado
+receipt-price = Precio
+receipt-our-ref = Nuestra referencia
+receipt-provider-ref = Referencia del proveedor
+receipt-outcome = Resultado
+outcome-succeeded = Realizada
+outcome-confirming = En confirmación
+receipt-confirming-notice = EN CONFIRMACIÓN: no pague de nuevo, no la envíe de nuevo
+receipt-reprint = REIMPRESIÓN { $copy }
+receipt-thanks = Gracias por su compra

@@ -1,0 +1,24 @@
+# واژه‌های رسید مشتری، به فارسی.
+receipt-number = رسید
+receipt-counter = صندوق
+receipt-date = تاریخ
+receipt-date-jalali = تاریخ (شمسی)
+receipt-sold = فروش
+kind-topup = شارژ تلفن همراه
+kind-credit-add = اعتبار به زیرحساب
+kind-credit-remove = بازگشت اعتبار از زیرحساب
+kind-transfer = انتقال به حساب فرعی
+receipt-operator = اپراتور
+receipt-circle = منطقه
+receipt-destination = شماره
+receipt-account = حساب
+receipt-amount = مبلغ ارسالی
+receipt-price = قیمت
+receipt-our-ref = شناسه ما
+receipt-provider-ref = شناسه ارائه‌دهنده
+receipt-outcome = نتیجه
+outcome-succeeded = انجام شد
+outcome-confirming = در حال تأیید
+receipt-confirming-notice = در حال تأیید: دوباره پرداخت نکنید، دوباره ارسال نکنید
+receipt-reprint = چاپ مجدد { $copy }
+receipt-thanks = از خرید شما سپاسگزاریم
