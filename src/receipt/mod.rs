@@ -11,6 +11,7 @@ pub mod deliver;
 pub mod escpos;
 pub mod layout;
 pub mod pdf;
+pub mod printer;
 pub mod qr;
 pub mod raster;
 pub mod text;

@@ -1,8 +1,9 @@
 //! What the window remembers between runs (besides its size, which eframe keeps): the panel
-//! on show, the language and the automatic backups.
+//! on show, the language, the automatic backups and this counter's receipt printer.
 
 use serde::{Deserialize, Serialize};
 
+use crate::receipt::printer::ReceiptPrinter;
 use crate::ui::panels::Panel;
 use crate::ui::text::i18n::Language;
 use crate::ui::theme::ThemeChoice;
@@ -26,6 +27,8 @@ pub struct Prefs {
     pub backups_kept: usize,
     /// Light, dark, or as the system is.
     pub theme: ThemeChoice,
+    /// This counter's receipt printer (each counter has its own).
+    pub printer: ReceiptPrinter,
 }
 
 impl Default for Prefs {
@@ -36,6 +39,7 @@ impl Default for Prefs {
             daily_backup: true,
             backups_kept: DEFAULT_BACKUPS_KEPT,
             theme: ThemeChoice::default(),
+            printer: ReceiptPrinter::default(),
         }
     }
 }
@@ -105,6 +109,11 @@ mod tests {
             daily_backup: false,
             backups_kept: 3,
             theme: ThemeChoice::Dark,
+            printer: ReceiptPrinter {
+                target: crate::receipt::printer::PrinterTarget::Network("10.0.0.9:9100".into()),
+                width_mm: 58,
+                after_every_sale: true,
+            },
         };
         chosen.save(&mut storage);
         let loaded = Prefs::load(Some(&storage));

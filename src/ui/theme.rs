@@ -93,6 +93,8 @@ pub mod icon {
     pub const FOLDER: &str = "\u{e256}";
     pub const CALENDAR: &str = "\u{e108}";
     pub const BACK: &str = "\u{e058}";
+    /// The receipt glyph (the Statement panel's too): printing a customer's receipt.
+    pub const RECEIPT: &str = "\u{e3ec}";
 }
 
 /// `icon` and `text` as one label ("⟨icon⟩  Send top-up").

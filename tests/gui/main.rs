@@ -9,6 +9,7 @@ mod counter_safety;
 mod history;
 mod panels;
 mod persian;
+mod receipts;
 mod review;
 mod settings;
 mod shop_server;

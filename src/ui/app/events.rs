@@ -116,6 +116,18 @@ impl SaldoApp {
                         t!("toast-unknown", reference = record.reference.as_str()),
                     );
                 }
+                // The receipt at once, when the counter prints after every sale.
+                if let Ok(record) = &result
+                    && self.prefs.printer.after_every_sale
+                    && self.prefs.printer.is_chosen()
+                    && crate::ledger::receipts::receipt_allowed(record.state)
+                {
+                    run(Command::PrintReceipt {
+                        reference: record.reference.clone(),
+                        printer: self.prefs.printer.clone(),
+                    });
+                    self.counter.printing = Some(record.reference.clone());
+                }
                 self.counter.finished(result);
                 self.after_money_moved(profile.as_deref());
             }
@@ -222,6 +234,32 @@ impl SaldoApp {
                 self.history.pages.summary_loaded(generation, result)
             }
             Event::ExportProgress(rows) => self.history.export.progressed(rows),
+            Event::ReceiptPrinted { reference, result } => {
+                if self.counter.printing.as_ref() == Some(&reference) {
+                    self.counter.printing = None;
+                }
+                self.history.receipt_printed(&reference);
+                match result {
+                    Ok(printed) => {
+                        let said = match (&printed.file, printed.copy) {
+                            (Some(file), _) => t!(
+                                "toast-receipt-saved",
+                                number = printed.number,
+                                file = file.display().to_string()
+                            ),
+                            (None, 0) => t!("toast-receipt-printed", number = printed.number),
+                            (None, copy) => t!(
+                                "toast-receipt-reprinted",
+                                number = printed.number,
+                                copy = copy
+                            ),
+                        };
+                        self.notifications.add(Level::Success, said);
+                    }
+                    Err(error) => self.notifications.add(Level::Error, error),
+                }
+            }
+            Event::ShopDetails(result) => self.settings.receipts.loaded(result),
             Event::BackupWritten(result) => self.settings.data.backed_up(result),
             Event::RestoreChecked(result) => self.settings.data.restore_checked(result),
             Event::Restored(result) => {

@@ -101,6 +101,16 @@ pub enum PageStart {
 
 pub use crate::engine::ProfileDraft;
 
+/// What the window says about a printed receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptSummary {
+    pub number: i64,
+    /// 0 for the original, n for "REPRINT n".
+    pub copy: i64,
+    /// The PDF file written, when receipts go to a folder.
+    pub file: Option<PathBuf>,
+}
+
 /// Work the window asks for.
 #[derive(Clone)]
 pub enum Command {
@@ -153,6 +163,16 @@ pub enum Command {
         sub_account: String,
     },
     Transfer(TransferOrder),
+    /// Prints the operation's receipt on this counter's printer (the first print takes the
+    /// next receipt number, a later one is a reprint).
+    PrintReceipt {
+        reference: Reference,
+        printer: crate::receipt::printer::ReceiptPrinter,
+    },
+    /// The shop's receipt details, from the ledger.
+    LoadShopDetails,
+    /// Saves the shop's receipt details for every counter.
+    SaveShopDetails(crate::ledger::ShopDetails),
     LoadStatement {
         profile: String,
         query: StatementQuery,
@@ -320,6 +340,14 @@ pub enum Event {
     /// Something the person asked for went wrong in a way no panel shows: said in a
     /// notification (and logged where it happened).
     Problem(Words),
+    /// A receipt was printed (its number, whether a reprint, and the file when it went to
+    /// a folder), or why not.
+    ReceiptPrinted {
+        reference: Reference,
+        result: Result<ReceiptSummary, Words>,
+    },
+    /// The shop's receipt details as the ledger holds them (after a load or a save).
+    ShopDetails(Result<crate::ledger::ShopDetails, Words>),
     TopUpLists {
         profile: String,
         result: Result<crate::engine::ListRefresh, Words>,

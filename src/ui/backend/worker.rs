@@ -135,6 +135,40 @@ impl Worker {
                 };
                 Event::Balance { profile, result }
             }
+            Command::PrintReceipt { reference, printer } => {
+                let ledger = engine.ledger().clone();
+                let asked = reference.clone();
+                let result = tokio::task::spawn_blocking(move || {
+                    crate::ledger::db::may_block(|| {
+                        crate::receipt::printer::print(&ledger, &asked, &printer)
+                    })
+                })
+                .await
+                .map_err(join_error)
+                .and_then(|printed| {
+                    printed
+                        .map(|p| ReceiptSummary {
+                            number: p.receipt.number,
+                            copy: p.receipt.copy,
+                            file: p.file,
+                        })
+                        .map_err(|reason| {
+                            tracing::warn!(%reason, "a receipt could not be printed");
+                            Words::new(move || {
+                                crate::t!("receipt-print-failed", reason = reason.as_str())
+                            })
+                        })
+                });
+                Event::ReceiptPrinted { reference, result }
+            }
+            Command::LoadShopDetails => Event::ShopDetails(self.ledger(|l| l.shop_details()).await),
+            Command::SaveShopDetails(details) => Event::ShopDetails(
+                self.ledger(move |l| {
+                    l.set_shop_details(&details)?;
+                    l.shop_details()
+                })
+                .await,
+            ),
             Command::LoadBalances => {
                 let readings = self
                     .ledger(|l| {

@@ -9,6 +9,7 @@ pub mod event_detail;
 pub mod jalali_picker;
 pub mod keys;
 pub mod primary;
+pub mod print_button;
 pub mod send_guard;
 pub mod status_icon;
 pub mod written_file;

@@ -17,6 +17,7 @@ use crate::engine::{ListRefresh, TopUpOrder};
 use crate::ledger::{FavouriteNumber, TxRecord};
 use crate::providers::Profile;
 use crate::providers::registry::{PickList, TopUpField};
+use crate::receipt::printer::ReceiptPrinter;
 use crate::t;
 use crate::ui::backend::{Command, SendFailure};
 use crate::ui::panels::PanelContext;
@@ -77,6 +78,8 @@ pub struct CounterPanel {
     /// Why the recent or favourite numbers or a number's remembered choices could not be read
     /// (or a favourite could not be changed).
     memory_problem: Option<Words>,
+    /// The receipt being printed (its button waits until the print is done).
+    pub(crate) printing: Option<crate::domain::Reference>,
 }
 
 impl Default for CounterPanel {
@@ -98,6 +101,7 @@ impl Default for CounterPanel {
             choices_asked_for: None,
             lists: None,
             memory_problem: None,
+            printing: None,
         }
     }
 }
@@ -213,7 +217,7 @@ impl CounterPanel {
 
 /// The counter. Emits a top-up command when the clerk confirms.
 pub fn counter_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, cx: &mut PanelContext<'_>) {
-    let (shop, run) = (&*cx.shop, &mut *cx.run);
+    let (shop, run, printer) = (&*cx.shop, &mut *cx.run, &cx.prefs.printer);
     let profiles = shop.top_up_profiles();
     if profiles.is_empty() {
         ui.heading(t!("counter-title"));
@@ -256,7 +260,15 @@ pub fn counter_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, cx: &mut PanelCon
         .id_salt("counter")
         .auto_shrink(false)
         .show(ui, |ui| {
-            stage_ui(ui, panel, &profile, shop, country, &profiles, run)
+            stage_ui(
+                ui,
+                panel,
+                &profile,
+                (shop, printer),
+                country,
+                &profiles,
+                run,
+            )
         });
 }
 
@@ -265,7 +277,7 @@ fn stage_ui(
     ui: &mut egui::Ui,
     panel: &mut CounterPanel,
     profile: &Profile,
-    shop: &Shop,
+    (shop, printer): (&Shop, &ReceiptPrinter),
     country: Country,
     profiles: &[&Profile],
     run: &mut dyn FnMut(Command),
@@ -308,7 +320,7 @@ fn stage_ui(
                 );
             });
         }
-        Stage::Done { .. } => result::done_ui(ui, panel, profile, shop, run),
+        Stage::Done { .. } => result::done_ui(ui, panel, profile, shop, printer, run),
     }
 }
 

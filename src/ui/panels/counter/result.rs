@@ -8,12 +8,15 @@ use egui::{Color32, Key, RichText};
 
 use super::{CounterPanel, Stage};
 use crate::domain::Note;
+use crate::domain::Reference;
 use crate::domain::phone::spaced_international;
 use crate::domain::{Basis, Money, PhoneNumber, TxState};
 use crate::engine::TopUpOrder;
 use crate::ledger::TxRecord;
+use crate::ledger::receipts::receipt_allowed;
 use crate::providers::Profile;
 use crate::providers::http::NO_ANSWER_IN_TIME;
+use crate::receipt::printer::ReceiptPrinter;
 use crate::t;
 use crate::ui::backend::{Command, SendFailure};
 use crate::ui::shop::Shop;
@@ -26,6 +29,7 @@ use crate::ui::theme::{icon, with_icon};
 use crate::ui::widgets::copy_line::copy_line_ui;
 use crate::ui::widgets::keys::key_pressed;
 use crate::ui::widgets::primary::primary_button_ui;
+use crate::ui::widgets::print_button::print_button_ui;
 use crate::ui::widgets::send_guard::SendGuard;
 use crate::ui::widgets::status_icon::{StatusIcon, status_icon_ui};
 
@@ -199,6 +203,7 @@ pub(crate) fn done_ui(
     panel: &mut CounterPanel,
     profile: &Profile,
     shop: &Shop,
+    printer: &ReceiptPrinter,
     run: &mut dyn FnMut(Command),
 ) {
     let Stage::Done { result, guard } = &mut panel.stage else {
@@ -213,9 +218,14 @@ pub(crate) fn done_ui(
     ui.add_space(8.0);
     card_ui(ui, &text, balance);
     ui.add_space(12.0);
+    // The receipt of a sale that went through or is being confirmed.
+    let receipt_of = match &*result {
+        Ok(record) if receipt_allowed(record.state) => Some(record.reference.clone()),
+        _ => None,
+    };
     match text.outcome {
         Outcome::Repeat => repeat_ui(ui, panel, guard, run),
-        outcome => next_ui(ui, panel, outcome),
+        outcome => next_ui(ui, panel, outcome, receipt_of, printer, run),
     }
     details_ui(ui, &text);
 }
@@ -307,8 +317,16 @@ fn details_ui(ui: &mut egui::Ui, text: &CardText) {
         });
 }
 
-/// "Next customer" (Enter or Escape), and "Retry" after a failure, keeping the number.
-fn next_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, outcome: Outcome) {
+/// "Next customer" (Enter or Escape), "Print receipt" for a sale with one, and "Retry" after
+/// a failure, keeping the number.
+fn next_ui(
+    ui: &mut egui::Ui,
+    panel: &mut CounterPanel,
+    outcome: Outcome,
+    receipt_of: Option<Reference>,
+    printer: &ReceiptPrinter,
+    run: &mut dyn FnMut(Command),
+) {
     let retry_offered = matches!(outcome, Outcome::Failed | Outcome::NotSent);
     let mut next = key_pressed(ui, Key::Enter) || key_pressed(ui, Key::Escape);
     let mut retry = false;
@@ -322,6 +340,16 @@ fn next_ui(ui: &mut egui::Ui, panel: &mut CounterPanel, outcome: Outcome) {
         )
         .on_hover_text(t!("key-enter"))
         .clicked();
+        if let Some(reference) = &receipt_of {
+            let printing = panel.printing.as_ref() == Some(reference);
+            if print_button_ui(ui, printer, printing, COUNTER_SIZE) {
+                panel.printing = Some(reference.clone());
+                run(Command::PrintReceipt {
+                    reference: reference.clone(),
+                    printer: printer.clone(),
+                });
+            }
+        }
         if retry_offered {
             retry = ui
                 .button(

@@ -4,7 +4,9 @@
 use egui::RichText;
 
 use crate::domain::time::local_text;
+use crate::ledger::receipts::receipt_allowed;
 use crate::ledger::{EventRecord, TxRecord};
+use crate::receipt::printer::ReceiptPrinter;
 use crate::t;
 use crate::ui::panels::history::state_colour;
 use crate::ui::text::error_text::{kind_text, outcome_text, state_text};
@@ -14,13 +16,22 @@ use crate::ui::text::words::Words;
 use crate::ui::theme::FAILURE;
 use crate::ui::widgets::copy_line::copy_line_ui;
 use crate::ui::widgets::event_detail::event_detail_ui;
+use crate::ui::widgets::print_button::print_button_ui;
 
 /// The event log of the selected operation, once read.
 pub type LoadedEvents = Option<Result<Vec<EventRecord>, Words>>;
 
-/// The pane. Returns true when the person closes it.
-pub fn details_ui(ui: &mut egui::Ui, record: &TxRecord, events: &LoadedEvents) -> bool {
+/// The pane. Returns whether the person closes it, and whether they asked for its receipt
+/// (offered for an operation that went through or is being confirmed).
+pub fn details_ui(
+    ui: &mut egui::Ui,
+    record: &TxRecord,
+    events: &LoadedEvents,
+    printer: &ReceiptPrinter,
+    printing: bool,
+) -> (bool, bool) {
     let mut close = false;
+    let mut print = false;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
@@ -31,6 +42,9 @@ pub fn details_ui(ui: &mut egui::Ui, record: &TxRecord, events: &LoadedEvents) -
             );
             ui.strong(title);
             close = ui.button(t!("history-details-close")).clicked();
+            if receipt_allowed(record.state) {
+                print = print_button_ui(ui, printer, printing, 14.0);
+            }
         });
         egui::Grid::new("history-details")
             .num_columns(2)
@@ -39,7 +53,10 @@ pub fn details_ui(ui: &mut egui::Ui, record: &TxRecord, events: &LoadedEvents) -
         ui.add_space(4.0);
         events_ui(ui, events);
     });
-    close || ui.input(|i| i.key_pressed(egui::Key::Escape))
+    (
+        close || ui.input(|i| i.key_pressed(egui::Key::Escape)),
+        print,
+    )
 }
 
 fn fields_ui(ui: &mut egui::Ui, record: &TxRecord) {

@@ -40,9 +40,18 @@ pub struct HistoryPanel {
     scroll_y: f32,
     /// The row whose details are open, and its event log once read.
     selected: Option<(TxRecord, LoadedEvents)>,
+    /// The receipt being printed from the details (its button waits until it is done).
+    printing: Option<Reference>,
 }
 
 impl HistoryPanel {
+    /// A receipt printed from here (or anywhere): its button may be pressed again.
+    pub fn receipt_printed(&mut self, reference: &Reference) {
+        if self.printing.as_ref() == Some(reference) {
+            self.printing = None;
+        }
+    }
+
     /// Reads the current filter again from the start (after new operations were recorded).
     pub fn reload(&mut self, run: &mut dyn FnMut(Command)) {
         if self.started {
@@ -92,7 +101,7 @@ pub(crate) fn state_colour(state: TxState) -> Option<egui::Color32> {
 
 /// The history panel.
 pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelContext<'_>) {
-    let (shop, run) = (&*cx.shop, &mut *cx.run);
+    let (shop, run, printer) = (&*cx.shop, &mut *cx.run, &cx.prefs.printer);
     if !panel.started {
         panel.started = true;
         let filter = panel.form.filter(shop).unwrap_or_default();
@@ -135,6 +144,8 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
     ui.separator();
     if let Some((record, events)) = &panel.selected {
         let mut close = false;
+        let mut print = false;
+        let printing = panel.printing.as_ref() == Some(&record.reference);
         // At most half of what is left, so the rows stay in view on a small screen.
         let room = ui.available_height();
         egui::Panel::bottom("history-details")
@@ -144,8 +155,17 @@ pub fn history_ui(ui: &mut egui::Ui, panel: &mut HistoryPanel, cx: &mut PanelCon
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("history-details-scroll")
-                    .show(ui, |ui| close = details_ui(ui, record, events));
+                    .show(ui, |ui| {
+                        (close, print) = details_ui(ui, record, events, printer, printing)
+                    });
             });
+        if print {
+            panel.printing = Some(record.reference.clone());
+            run(Command::PrintReceipt {
+                reference: record.reference.clone(),
+                printer: printer.clone(),
+            });
+        }
         if close {
             panel.selected = None;
         }

@@ -5,6 +5,7 @@
 
 pub mod data_section;
 pub mod ledger_section;
+pub mod receipts_section;
 
 use std::collections::BTreeMap;
 
@@ -179,6 +180,8 @@ pub struct SettingsPanel {
     pub data: data_section::DataSection,
     /// "The shop's books": this counter's ledger and the shop's counters.
     pub ledger: ledger_section::LedgerSection,
+    /// "Receipts": the shop's details on them and this counter's printer.
+    pub receipts: receipts_section::ReceiptsSection,
 }
 
 impl SettingsPanel {
@@ -266,6 +269,7 @@ pub fn settings_ui(ui: &mut egui::Ui, panel: &mut SettingsPanel, cx: &mut PanelC
     });
     data_section_ui(ui, &mut panel.data, cx);
     ledger_section::ledger_section_ui(ui, &mut panel.ledger, cx);
+    receipts_section::receipts_section_ui(ui, &mut panel.receipts, cx);
     let (shop, run) = (&*cx.shop, &mut *cx.run);
     ui.separator();
     if let Some((colour, words)) = &panel.message {
