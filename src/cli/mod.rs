@@ -114,6 +114,7 @@ Examples:
   saldo status SAL-20261122-7K3M9QX2
   saldo batch cuba customers.csv                after an interruption: saldo batch --resume ID
   saldo export --out today.csv --from 2026-11-23 --to 2026-11-23 --bom
+  saldo receipt SAL-20261122-7K3M9QX2 --format escpos --width 58 --tcp 192.168.1.50:9100
   saldo backup --out /media/usb/saldo.sqlite3
   saldo -vv balance cuba                        every request and reply on stderr
 

@@ -534,25 +534,17 @@ fn receipt_numbers_survive_a_restart_and_a_restore_and_no_number_is_given_twice(
     // A restart: the next receipt goes on from where the counter stopped.
     let ledger = open(dir.path());
     let third = Reference::from_text("SAL-20261207-3333AAAA");
-    let profile_id = ledger.profile("cuba").unwrap().id;
-    ledger
-        .record_new(&NewOperation {
-            reference: &third,
-            kind: TxKind::TopUp,
-            profile_id,
-            destination: "+5352111111",
-            amount: Money::from_minor(15_00, Unit::Usd),
-            repeat_guard: None,
-            request: None,
-            batch_row: None,
-        })
-        .unwrap();
-    ledger
-        .transition(&third, TxState::Sending, &StateChange::default())
-        .unwrap();
-    ledger
-        .transition(&third, TxState::Succeeded, &StateChange::default())
-        .unwrap();
+    let fifteen = Money::from_minor(15_00, Unit::Usd);
+    let done = (TxState::Succeeded, None);
+    sell(
+        &ledger,
+        "cuba",
+        third.as_str(),
+        "+5352111111",
+        fifteen,
+        None,
+        done,
+    );
 
     // A restore of the backup made before receipt 2: receipt 2 stays, and the next one is 3.
     ledger.restore_from(&backup).unwrap();
@@ -571,24 +563,15 @@ fn receipt_numbers_survive_a_restart_and_a_restore_and_no_number_is_given_twice(
     drop(ledger);
     let other = Ledger::open_in(dir.path()).unwrap().with_counter("caja-2");
     let fourth = Reference::from_text("SAL-20261207-4444BBBB");
-    other
-        .record_new(&NewOperation {
-            reference: &fourth,
-            kind: TxKind::TopUp,
-            profile_id,
-            destination: "+5352222222",
-            amount: Money::from_minor(15_00, Unit::Usd),
-            repeat_guard: None,
-            request: None,
-            batch_row: None,
-        })
-        .unwrap();
-    other
-        .transition(&fourth, TxState::Sending, &StateChange::default())
-        .unwrap();
-    other
-        .transition(&fourth, TxState::Succeeded, &StateChange::default())
-        .unwrap();
+    sell(
+        &other,
+        "cuba",
+        fourth.as_str(),
+        "+5352222222",
+        fifteen,
+        None,
+        done,
+    );
     let theirs = issue(&other, fourth.as_str(), ReceiptFormat::Text, None);
     assert_eq!((theirs.counter.as_str(), theirs.number), ("caja-2", 1));
 }
@@ -624,4 +607,77 @@ fn no_receipt_in_any_form_carries_a_secret() {
             }
         }
     }
+}
+
+/// A stand-in for CUPS's `lp` on PATH: it keeps its arguments and the bytes it was handed, and
+/// refuses a printer named "missing" as `lp` does.
+fn fake_lp(dir: &Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let lp = bin.join("lp");
+    std::fs::write(
+        &lp,
+        "#!/bin/sh\n\
+         echo \"$@\" > \"$FAKE_LP_ARGS\"\n\
+         cat > \"$FAKE_LP_BYTES\"\n\
+         if [ \"$2\" = missing ]; then echo 'lp: The printer or class does not exist.' >&2; exit 1; fi\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&lp, std::fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[test]
+fn the_system_spooler_gets_the_raw_bytes_for_the_printer_named() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(shop(dir.path()));
+    let bin = fake_lp(dir.path());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let (args, bytes) = (dir.path().join("lp-args"), dir.path().join("lp-bytes"));
+    let run = |printer: &str| {
+        Command::new(env!("CARGO_BIN_EXE_saldo"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "receipt",
+                CUBA_SALE,
+                "--format",
+                "escpos",
+                "--printer",
+                printer,
+            ])
+            .env("PATH", &path)
+            .env("FAKE_LP_ARGS", &args)
+            .env("FAKE_LP_BYTES", &bytes)
+            .output()
+            .unwrap()
+    };
+    let printed = run("caja-termica");
+    assert!(
+        printed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&args).unwrap().trim(),
+        "-d caja-termica -s -o raw"
+    );
+    let printout = decode(&std::fs::read(&bytes).unwrap());
+    assert_eq!(printout.qr_codes, [CUBA_SALE]);
+    assert!(printout.cut);
+
+    let refused = run("missing");
+    assert_eq!(refused.status.code(), Some(4));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("refused the receipt for printer “missing”")
+            && said.contains("does not exist")
+            && said.contains("lpstat -p"),
+        "{said}"
+    );
 }
