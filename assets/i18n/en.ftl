@@ -672,6 +672,7 @@ toast-receipt-reprinted = Receipt { $number } printed again (REPRINT { $copy })
 toast-receipt-saved = Receipt { $number } saved as { $file }
 
 settings-receipts-title = Receipts
+settings-receipts-shop-intro = What every counter's receipts say:
 settings-receipts-shop-name = Shop name
 settings-receipts-shop-address = Address
 settings-receipts-language = Receipts in

@@ -673,6 +673,7 @@ toast-receipt-reprinted = Recibo { $number } impreso de nuevo (REIMPRESIÓN { $c
 toast-receipt-saved = Recibo { $number } guardado como { $file }
 
 settings-receipts-title = Recibos
+settings-receipts-shop-intro = Lo que dicen los recibos de todas las cajas:
 settings-receipts-shop-name = Nombre de la tienda
 settings-receipts-shop-address = Dirección
 settings-receipts-language = Recibos en

@@ -210,4 +210,11 @@ fn every_panel_looks_as_committed(theme: egui::Theme) {
     click(&mut harness, "Add a profile");
     wait_for(&mut harness, "Save the profile first");
     snapshot(&mut harness, "settings");
+
+    // Receipts: this counter's printer, then the shop's details for every counter.
+    harness.get_by_label("Receipts").click();
+    wait_for(&mut harness, "Save for every counter");
+    harness.get_by_label("Network thermal printer").click();
+    harness.run_steps(2);
+    snapshot(&mut harness, "settings-receipts");
 }

@@ -108,6 +108,7 @@ pub fn receipts_section_ui(
             // moment later, and nothing above them moves when they do.
             printer_ui(ui, &mut cx.prefs.printer);
             ui.separator();
+            ui.label(t!("settings-receipts-shop-intro"));
             shop_ui(ui, section, cx);
         });
 }
