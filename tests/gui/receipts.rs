@@ -1,6 +1,7 @@
 //! Receipts from the window: a printer chosen in Settings (a fake network printer on
 //! 127.0.0.1), the receipt printed by itself after a sale, and "Print receipt" on the result
-//! card printing a reprint once however fast it is pressed twice.
+//! card printing a reprint once however fast it is pressed twice, and History's details
+//! printing the next reprint.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -148,4 +149,26 @@ fn a_sale_prints_its_receipt_by_itself_and_a_double_press_reprints_it_once() {
     let ledger = harness.state().services().engine.ledger();
     let prints = ledger.receipt_prints(&sale.reference).unwrap();
     assert_eq!(prints.iter().map(|p| p.copy).collect::<Vec<_>>(), [0, 1]);
+
+    // From History's details, later: the second reprint of the same receipt number.
+    open_panel(&mut harness, "History");
+    run_until(&mut harness, "the sale's row", |h| shows(h, "+5352942387"));
+    harness
+        .query_all_by_label("+5352942387")
+        .next()
+        .unwrap()
+        .click();
+    wait_for(&mut harness, "What happened");
+    wait_for_enabled_button(&mut harness, "Print receipt");
+    harness
+        .get_by_role_and_label(Role::Button, "Print receipt")
+        .click();
+    harness.run_steps(2);
+    let second = escpos_decoder::decode(&next_print(&mut harness, &printer));
+    assert_eq!(second.qr_codes, [sale.reference.to_string()]);
+    assert!(
+        second.lines.iter().any(|l| l.contains("REIMPRESIÓN 2")),
+        "{:#?}",
+        second.lines
+    );
 }
